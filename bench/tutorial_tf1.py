@@ -1,0 +1,44 @@
+"""The text's own training loop, run through ``tf.compat.v1``: the baseline figgen is checked against.
+
+This is the tutorial's code with only the imports modernised: a graph, a session, placeholders fed with
+``feed_dict`` on every step, ``-reduce_sum(y_ * log(y))`` as the loss and ``GradientDescentOptimizer``.
+The tests compare figgen's log with this one; the benchmark times both.
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+
+def tutorial_loop(x_train, y_train, x_test, y_test, learning_rate=0.1, train_steps=2500, log_every=100):
+    """Run the text's loop; return ``(log, W, b, seconds)`` with log rows ``[step, accuracy, loss]``."""
+    import tensorflow as tf
+
+    tf1 = tf.compat.v1
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf1.placeholder(tf.float32, shape=[None, 784])
+        y_ = tf1.placeholder(tf.float32, shape=[None, 10])
+        W = tf.Variable(tf.zeros([784, 10]))
+        b = tf.Variable(tf.zeros([10]))
+        y = tf.nn.softmax(tf.matmul(x, W) + b)
+        cross_entropy = tf.reduce_mean(-tf.reduce_sum(y_ * tf.math.log(y), axis=[1]))
+        training = tf1.train.GradientDescentOptimizer(learning_rate).minimize(cross_entropy)
+        correct_prediction = tf.equal(tf.argmax(y, 1), tf.argmax(y_, 1))
+        accuracy = tf.reduce_mean(tf.cast(correct_prediction, tf.float32))
+        init = tf1.global_variables_initializer()
+    log = []
+    with tf1.Session(graph=graph) as sess:
+        sess.run(init)
+        start = time.perf_counter()
+        for i in range(train_steps + 1):
+            sess.run(training, feed_dict={x: x_train, y_: y_train})
+            if i % log_every == 0:
+                acc = sess.run(accuracy, feed_dict={x: x_test, y_: y_test})
+                loss = sess.run(cross_entropy, {x: x_train, y_: y_train})
+                log.append([i, float(acc), float(loss)])
+        seconds = time.perf_counter() - start
+        weights, bias = sess.run([W, b])
+    return log, np.asarray(weights), np.asarray(bias), seconds

@@ -1,0 +1,224 @@
+"""MNIST-shaped data sets as plain numpy arrays, from the bundled sample, IDX folders or ``.npz`` files.
+
+A data source is named by a string:
+
+- ``sample``: the real MNIST sample shipped inside the package (10,000 training and 10,000 test images),
+  verified against its ``SHA256SUMS``;
+- a folder holding the four standard IDX files (gzipped or not), of any size;
+- a keras-style ``.npz`` file (``x_train``, ``y_train``, ``x_test``, ``y_test``);
+- ``auto``: full MNIST where it already lies on disk (``$FIGGEN_MNIST``, figgen's download cache, keras's
+  cache), else the sample. :attr:`Dataset.note` says which it chose.
+
+Nothing here touches the network; downloading is :func:`figgen.data.fetch.fetch_mnist`, called explicitly.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from figgen.data._idx import DataError, read_idx_images, read_idx_labels, read_npz
+
+__all__ = ["DataError", "Dataset", "load_dataset", "one_hot", "sample_dir", "cache_dir"]
+
+SAMPLE_DIR = Path(__file__).with_name("mnist-sample")
+IDX_FILES = {
+    "train_pixels": "train-images-idx3-ubyte",
+    "train_labels": "train-labels-idx1-ubyte",
+    "test_pixels": "t10k-images-idx3-ubyte",
+    "test_labels": "t10k-labels-idx1-ubyte",
+}
+
+
+def sample_dir() -> Path:
+    """Return the folder of the bundled MNIST sample."""
+    return SAMPLE_DIR
+
+
+def cache_dir() -> Path:
+    """Return the folder where ``figgen data fetch`` keeps the full MNIST (``$FIGGEN_DATA_HOME`` or XDG)."""
+    if os.environ.get("FIGGEN_DATA_HOME"):
+        return Path(os.environ["FIGGEN_DATA_HOME"]).expanduser()
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "figgen" / "mnist"
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Training and test images with their labels, as the text uses them.
+
+    Images are kept as the original uint8 pixels; :meth:`train` and :meth:`test` give float32 rows of 784
+    values in [0, 1] (pixel / 255), as the text's ``mnist.train.images`` did.
+    """
+
+    train_pixels: np.ndarray  # (N, 28, 28) uint8
+    train_labels: np.ndarray  # (N,) uint8
+    test_pixels: np.ndarray
+    test_labels: np.ndarray
+    source: str  # "sample", "idx" or "npz"
+    path: str
+    note: str = ""
+    fingerprint: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        for split in ("train", "test"):
+            n_images = len(getattr(self, f"{split}_pixels"))
+            n_labels = len(getattr(self, f"{split}_labels"))
+            if n_images != n_labels:
+                raise DataError(
+                    f"{self.path}: {n_images} {split} images but {n_labels} {split} labels"
+                )
+            if n_images == 0:
+                raise DataError(f"{self.path}: the {split} set is empty")
+        digest = hashlib.sha256()
+        for array in (self.train_pixels, self.train_labels, self.test_pixels, self.test_labels):
+            digest.update(str(array.shape).encode())
+            digest.update(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+        object.__setattr__(self, "fingerprint", digest.hexdigest()[:16])
+
+    @property
+    def n_train(self) -> int:
+        return len(self.train_labels)
+
+    @property
+    def n_test(self) -> int:
+        return len(self.test_labels)
+
+    def train(self, size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Return the first ``size`` training images (float32, (size, 784)) and labels, like TRAIN_SIZE."""
+        return self._take("train", size)
+
+    def test(self, size: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Return the first ``size`` test images and labels, like the text's TEST_SIZE."""
+        return self._take("test", size)
+
+    def _take(self, split: str, size: int | None) -> tuple[np.ndarray, np.ndarray]:
+        pixels, labels = getattr(self, f"{split}_pixels"), getattr(self, f"{split}_labels")
+        size = len(labels) if size is None else check_size(f"{split} size", size, len(labels))
+        return as_float_rows(pixels[:size]), labels[:size].astype(np.int64)
+
+    def describe(self) -> dict:
+        """Return a JSON-ready summary: source, path, counts and fingerprint."""
+        return {
+            "source": self.source,
+            "path": self.path,
+            "train": self.n_train,
+            "test": self.n_test,
+            "fingerprint": self.fingerprint,
+            "note": self.note,
+        }
+
+
+def check_size(what: str, size: int, available: int) -> int:
+    """Return ``size`` if 1 <= size <= available, else raise a :class:`DataError` that says why."""
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
+        raise DataError(f"{what} must be a whole number, got {size!r}")
+    if size < 1:
+        raise DataError(f"{what} must be at least 1, got {size}")
+    if size > available:
+        raise DataError(f"{what} {size} is more than the {available} examples the data set holds")
+    return int(size)
+
+
+def as_float_rows(pixels: np.ndarray) -> np.ndarray:
+    """Flatten uint8 images to float32 rows in [0, 1], as the text's data sets store them."""
+    return (pixels.reshape(len(pixels), -1).astype(np.float32)) / np.float32(255.0)
+
+
+def one_hot(labels: np.ndarray, classes: int = 10) -> np.ndarray:
+    """Return labels as float32 one-hot rows, the text's ``y_train`` form (7 -> [0,0,0,0,0,0,0,1,0,0])."""
+    labels = np.asarray(labels)
+    out = np.zeros((labels.size, classes), dtype=np.float32)
+    out[np.arange(labels.size), labels.reshape(-1)] = 1.0
+    return out
+
+
+def _find_idx(folder: Path, stem: str) -> Path:
+    for name in (stem + ".gz", stem):
+        if (folder / name).is_file():
+            return folder / name
+    raise DataError(f"{folder}: missing {stem}[.gz]")
+
+
+def _load_idx_folder(folder: Path) -> dict[str, np.ndarray]:
+    return {
+        key: (read_idx_images if key.endswith("pixels") else read_idx_labels)(_find_idx(folder, stem))
+        for key, stem in IDX_FILES.items()
+    }
+
+
+def verify_sample(folder: Path = SAMPLE_DIR) -> None:
+    """Check the bundled sample's files against its SHA256SUMS."""
+    sums = folder / "SHA256SUMS"
+    for line in sums.read_text().splitlines():
+        expected, name = line.split()
+        path = folder / name
+        try:
+            actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            raise DataError(f"{path}: bundled sample file is missing; reinstall figgen") from None
+        if actual != expected:
+            raise DataError(f"{path}: checksum mismatch, the bundled sample is damaged; reinstall figgen")
+
+
+def _auto_candidates() -> list[Path]:
+    found = []
+    if os.environ.get("FIGGEN_MNIST"):
+        found.append(Path(os.environ["FIGGEN_MNIST"]).expanduser())
+    found.append(cache_dir())
+    keras_home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
+    found.append(keras_home / "datasets" / "mnist.npz")
+    return found
+
+
+@functools.lru_cache(maxsize=4)
+def _load_cached(source: str, mtime_key: tuple) -> Dataset:
+    return _load(source)
+
+
+def load_dataset(source: str = "sample") -> Dataset:
+    """Load a data set by name (``sample``, ``auto``, an IDX folder or an ``.npz`` path).
+
+    Loads are memoised per process, keyed by the source and its files' modification times.
+    """
+    source = str(source)
+    path = Path(source).expanduser()
+    try:
+        mtime_key = tuple(p.stat().st_mtime_ns for p in [path, *path.glob("*")]) if path.exists() else ()
+    except OSError:
+        mtime_key = ()
+    return _load_cached(source, mtime_key)
+
+
+def _load(source: str) -> Dataset:
+    if source == "sample":
+        verify_sample()
+        return Dataset(**_load_idx_folder(SAMPLE_DIR), source="sample", path=str(SAMPLE_DIR),
+                       note="bundled MNIST sample (first 10,000 training images, full test set)")
+    if source == "auto":
+        for candidate in _auto_candidates():
+            if candidate.is_file() or (candidate.is_dir() and any(candidate.iterdir())):
+                data = _load(str(candidate))
+                return Dataset(data.train_pixels, data.train_labels, data.test_pixels, data.test_labels,
+                               source=data.source, path=data.path, note=f"auto: full data found at {candidate}")
+        data = _load("sample")
+        return Dataset(data.train_pixels, data.train_labels, data.test_pixels, data.test_labels,
+                       source="sample", path=data.path,
+                       note="auto: no full MNIST on disk (run `figgen data fetch`), using the bundled sample")
+    path = Path(source).expanduser()
+    if path.is_dir():
+        return Dataset(**_load_idx_folder(path), source="idx", path=str(path))
+    if path.suffix == ".npz":
+        arrays = read_npz(path)
+        return Dataset(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
+                       source="npz", path=str(path))
+    if not path.exists():
+        raise DataError(
+            f"unknown data source {source!r}: use 'sample', 'auto', a folder of IDX files or an .npz file"
+        )
+    raise DataError(f"{path}: not a data source (expected a folder of IDX files or an .npz file)")
