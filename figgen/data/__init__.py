@@ -205,7 +205,8 @@ def _load(source: str) -> Dataset:
             if candidate.is_file() or (candidate.is_dir() and any(candidate.iterdir())):
                 data = _load(str(candidate))
                 return Dataset(data.train_pixels, data.train_labels, data.test_pixels, data.test_labels,
-                               source=data.source, path=data.path, note=f"auto: full data found at {candidate}")
+                               source=data.source, path=data.path,
+                               note=f"auto: full data found at {candidate}")
         data = _load("sample")
         return Dataset(data.train_pixels, data.train_labels, data.test_pixels, data.test_labels,
                        source="sample", path=data.path,

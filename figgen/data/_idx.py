@@ -11,12 +11,14 @@ from pathlib import Path
 
 import numpy as np
 
+from figgen.errors import FiggenError
+
 IMAGE_MAGIC = 2051  # unsigned byte, 3 dimensions
 LABEL_MAGIC = 2049  # unsigned byte, 1 dimension
 IMAGE_SHAPE = (28, 28)
 
 
-class DataError(ValueError):
+class DataError(FiggenError):
     """A data file or data source that cannot be used, with a message naming it."""
 
 

@@ -1,0 +1,250 @@
+"""The ``figgen`` command: list, build, train, data and clean.
+
+Only this layer prints or shows progress bars; the library reports progress through callbacks. Heavy
+modules (TensorFlow, matplotlib) are imported inside the commands that need them, so ``figgen --help``,
+``figgen list`` and ``figgen data`` start in well under a second.
+
+Exit codes: 0 success, 2 bad input or usage (one line ``figgen: error: ...``), 1 an internal failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+
+from figgen import __version__
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (also used by ``python -m figgen``)."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except KeyboardInterrupt:
+        print("figgen: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
+        if args.debug:
+            raise
+        code = 2 if _is_user_error(exc) else 1
+        kind = "error" if code == 2 else "internal error"
+        message = str(exc) or type(exc).__name__
+        print(f"figgen: {kind}: {message}" + ("" if code == 2 else " (run with --debug for details)"),
+              file=sys.stderr)
+        return code
+
+
+def _is_user_error(exc: Exception) -> bool:
+    from figgen.errors import FiggenError
+
+    return isinstance(exc, (UsageError, FiggenError))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="figgen", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"figgen {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("list", help="list the recipes, their titles and outputs")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
+    p.set_defaults(func=_cmd_list)
+
+    p = sub.add_parser("build", help="build figures into the output folder")
+    p.add_argument("recipes_selected", nargs="*", metavar="RECIPE", help="recipes to build (default: all)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a parameter, for all recipes that have it or as RECIPE.KEY=VALUE")
+    p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
+    p.add_argument("--theme", help="light, dark or transparent")
+    p.add_argument("--preset", help="docs or slides")
+    p.add_argument("--formats", help="comma-separated: gif,mp4,webp,png,svg,pdf")
+    p.add_argument("--data", help="data source: sample, auto, an IDX folder or an .npz file")
+    p.add_argument("--jobs", "-j", type=int, help="recipes to run in parallel processes")
+    p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    p.add_argument("--quick", action="store_true", help="small sizes, for tests and previews")
+    p.add_argument("--strict", action="store_true", help="stop at the first failing recipe")
+    p.add_argument("--keep-going", dest="strict", action="store_false", help="build the others (default)")
+    p.add_argument("--no-wait", action="store_true", help="fail instead of waiting for another build")
+    p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
+    p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("train", help="train the text's model once and print its log")
+    p.add_argument("--data", default="sample", help="data source (default: sample)")
+    p.add_argument("--train-size", type=int, default=5500, metavar="N")
+    p.add_argument("--test-size", type=int, default=10000, metavar="N")
+    p.add_argument("--learning-rate", type=float, default=0.1, metavar="X")
+    p.add_argument("--steps", type=int, default=2500, metavar="N", help="TRAIN_STEPS (N+1 updates)")
+    p.add_argument("--log-every", type=int, default=100, metavar="N")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+    p.set_defaults(func=_cmd_train)
+
+    p = sub.add_parser("data", help="show the data set a build would use; `data fetch` downloads MNIST")
+    p.add_argument("action", nargs="?", choices=["show", "fetch"], default="show")
+    p.add_argument("--data", default="sample", help="data source (default: sample)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=_cmd_data)
+
+    p = sub.add_parser("clean", help="remove built outputs (and with --cache, the training cache)")
+    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
+    p.add_argument("--cache", action="store_true", help="also empty the training cache")
+    p.set_defaults(func=_cmd_clean)
+    return parser
+
+
+def _cmd_train(args) -> int:
+    from figgen.data import load_dataset
+    from figgen.train import TrainConfig, TrainingError
+
+    data = load_dataset(args.data)
+    config = TrainConfig(args.train_size, args.test_size, args.learning_rate, args.steps, args.log_every)
+    try:
+        config.check(data.n_train, data.n_test)
+    except TrainingError as exc:
+        raise UsageError(str(exc)) from None
+    x_train, y_train = data.train(config.train_size)
+    x_test, y_test = data.test(config.test_size)
+    from figgen.train import train  # imports TensorFlow lazily, inside the engine
+
+    bar = _progress_bar(total=config.steps + 1, desc="training", unit="step", enabled=not args.json)
+    result = train(x_train, y_train, x_test, y_test, learning_rate=config.learning_rate, steps=config.steps,
+                   log_every=config.log_every, progress=bar.update_to if bar else None)
+    if bar:
+        bar.close()
+    if args.json:
+        print(json.dumps({
+            "log": [list(row) for row in result.log],
+            "final_accuracy": result.final_accuracy,
+            "final_loss": result.final_loss,
+            "diverged_at": result.diverged_at,
+            "train_size": config.train_size,
+            "test_size": config.test_size,
+            "learning_rate": config.learning_rate,
+            "steps": config.steps,
+            "log_every": config.log_every,
+            "data": {"source": data.source, "path": data.path, "fingerprint": data.fingerprint},
+            "seconds": round(result.seconds, 3),
+        }))
+    else:
+        for step, accuracy, loss in result.log:
+            print(f"Training Step:{step} Accuracy = {accuracy:.4f} Loss = {loss:.6f}")
+    if result.diverged_at is not None:
+        print(f"figgen: error: training diverged at step {result.diverged_at}: the loss rose above "
+              f"ln 10 = 2.303 (the untrained model's) with learning rate {config.learning_rate:g}; "
+              "use a smaller learning rate", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_data(args) -> int:
+    from figgen.data import load_dataset
+
+    if args.action == "fetch":
+        from figgen.data.fetch import fetch_mnist
+
+        folder = fetch_mnist(progress=lambda line: print(line, file=sys.stderr))
+        data = load_dataset(str(folder))
+        print(f"full MNIST ready in {folder}: {data.n_train} training, {data.n_test} test images")
+        return 0
+    data = load_dataset(args.data)
+    info = data.describe()
+    if args.json:
+        print(json.dumps(info))
+    else:
+        print(f"source       {info['source']}")
+        print(f"path         {info['path']}")
+        print(f"training     {info['train']:,} images")
+        print(f"test         {info['test']:,} images")
+        print(f"fingerprint  {info['fingerprint']}")
+        if info["note"]:
+            print(f"note         {info['note']}")
+    return 0
+
+
+def _cmd_list(args) -> int:
+    from figgen.recipe import discover_recipes
+
+    recipes = discover_recipes(args.recipes)
+    if args.json:
+        print(json.dumps([r.summary() for r in recipes], indent=2))
+        return 0
+    width = max(len(r.name) for r in recipes)
+    for r in recipes:
+        outputs = ", ".join(f"{stem} ({kind})" for stem, kind in r.outputs.items())
+        print(f"{r.name:<{width}}  {r.title}")
+        print(f"{'':<{width}}  -> {outputs}")
+    return 0
+
+
+def _cmd_build(args) -> int:
+    from figgen.build import BuildOptions, build
+
+    options = BuildOptions.from_args(args)
+    reporter = _BuildReporter()
+    summary = build(options, report=reporter.event)
+    reporter.close()
+    for line in summary.lines():
+        print(line)
+    return 0 if summary.ok else 2 if summary.user_error else 1
+
+
+def _cmd_clean(args) -> int:
+    from figgen.build import clean
+
+    for line in clean(args.out, cache=args.cache):
+        print(line)
+    return 0
+
+
+class _BuildReporter:
+    """Turns build events into printed lines and a tqdm bar (on a terminal only)."""
+
+    def __init__(self):
+        self.bar = None
+
+    def event(self, kind: str, **info) -> None:
+        if kind == "start":
+            self.bar = _progress_bar(total=info["total"], desc="building", unit="recipe")
+        elif kind == "waiting":
+            print(info["message"], file=sys.stderr)
+        elif kind == "output":
+            line = (f"{info['status']:<10} {info['path']}  {info['width']}x{info['height']}  "
+                    f"{info['bytes']:,} bytes")
+            (self.bar.write if self.bar else print)(line)
+        elif kind == "recipe_done" and self.bar:
+            self.bar.update(1)
+        elif kind == "recipe_failed":
+            line = f"FAILED     {info['recipe']}: {info['error']}"
+            (self.bar.write if self.bar else print)(line)
+            if self.bar:
+                self.bar.update(1)
+
+    def close(self) -> None:
+        if self.bar:
+            self.bar.close()
+
+
+def _progress_bar(total: int, desc: str, unit: str, enabled: bool = True):
+    """Return a tqdm bar on an interactive stderr, else None (no bars in pipes, logs or CI)."""
+    if not enabled or not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    class Bar(tqdm):
+        def update_to(self, done: int, total: int) -> None:
+            self.total = total
+            self.update(done - self.n)
+
+    return Bar(total=total, desc=desc, unit=unit, leave=False)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

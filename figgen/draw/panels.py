@@ -1,0 +1,311 @@
+"""Frames from arrays: the 2x5 weight sheet, a colour bar, and the pixel helpers the grids share.
+
+Every function returns a uint8 frame, (H, W, 3) RGB or (H, W, 4) RGBA for the transparent theme.
+Images are coloured through lookup tables and enlarged by whole pixel blocks, never resampled, so
+one weight is one crisp square. Sizes follow the preset; nothing here touches matplotlib figures.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from figgen.draw.colormaps import colormap_lut, lut_indices, symmetric_limit
+from figgen.draw.text import draw_text, fit_font_size, text_size
+from figgen.draw.theme import Preset, Theme, get_preset, get_theme
+
+SIDE = 28  # MNIST images are 28 x 28
+SHEET_LEVELS = 201  # colours of a weight sheet's table; see weights_frame
+#: Table size for animated sheets: 41 steps (about 5% of the scale each) keep the look of 201 while
+#: GIFs shrink to half, as weights under 1/40 of the limit show as exact white.
+ANIMATION_LEVELS = 41
+
+
+def upscale(image28: np.ndarray, factor: int) -> np.ndarray:
+    """Enlarge an image (H, W[, C]) by repeating each pixel into a factor x factor block."""
+    if factor < 1 or int(factor) != factor:
+        raise ValueError(f"upscale factor must be a positive integer, got {factor}")
+    factor = int(factor)
+    return np.repeat(np.repeat(image28, factor, axis=0), factor, axis=1)
+
+
+def blank(theme: Theme, width: int, height: int) -> np.ndarray:
+    """A frame of the theme's background colour."""
+    canvas = np.empty((height, width, theme.channels), np.uint8)
+    canvas[...] = theme.background_pixel
+    return canvas
+
+
+def _put(canvas: np.ndarray, x: int, y: int, rgb: np.ndarray) -> None:
+    """Paste an opaque RGB block with its top-left corner at (x, y)."""
+    h, w = rgb.shape[:2]
+    canvas[y : y + h, x : x + w, :3] = rgb
+    if canvas.shape[2] == 4:
+        canvas[y : y + h, x : x + w, 3] = 255
+
+
+def _border(canvas: np.ndarray, x: int, y: int, w: int, h: int, colour, width: int) -> None:
+    """Draw a rectangle outline of ``width`` pixels just outside the box (x, y, w, h)."""
+    value = (*colour, 255) if canvas.shape[2] == 4 else tuple(colour)
+    x0, y0 = max(x - width, 0), max(y - width, 0)
+    canvas[y0:y, x0 : x + w + width] = value
+    canvas[y + h : y + h + width, x0 : x + w + width] = value
+    canvas[y0 : y + h + width, x0:x] = value
+    canvas[y0 : y + h + width, x + w : x + w + width] = value
+
+
+def _text_kwargs(theme: Theme) -> dict:
+    return {"outline": theme.outline}
+
+
+def _as_images(images: np.ndarray) -> np.ndarray:
+    """(n, 784) or (n, 28, 28) pixels as (n, 28, 28)."""
+    images = np.asarray(images)
+    if images.ndim == 2 and images.shape[1] == SIDE * SIDE:
+        return images.reshape(-1, SIDE, SIDE)
+    if images.ndim == 3 and images.shape[1:] == (SIDE, SIDE):
+        return images
+    raise ValueError(f"expected images of shape (n, 784) or (n, 28, 28), got {images.shape}")
+
+
+# --- colour bar -----------------------------------------------------------------------------
+
+
+def _tick_label(value: float) -> str:
+    if value == 0:
+        return "0"
+    text = f"{abs(value):.2g}"
+    return ("+" if value > 0 else "\u2212") + text
+
+
+def _colorbar_metrics(theme: Theme, preset: Preset, bar_width=None, label_width=None, font_size=None):
+    """Bar width, gap, tick-label width, tick font size and text halo of a colour bar."""
+    bar_width = bar_width or preset.px(14)
+    font_size = font_size or max(8, round(preset.font_size * 0.85))
+    stroke = preset.px(1) if theme.outline else 0
+    label_width = label_width or text_size("\u22120.88", font_size, stroke=stroke)[0]
+    return bar_width, preset.px(5), label_width, font_size, stroke
+
+
+def colorbar_width(theme: Theme | str, preset: Preset | str) -> int:
+    """Pixel width of a default :func:`colorbar` (bar, gap and tick labels)."""
+    bar_width, gap, label_width, _, _ = _colorbar_metrics(get_theme(theme), get_preset(preset))
+    return bar_width + gap + label_width
+
+
+def colorbar(
+    lut: np.ndarray | str,
+    vmin: float,
+    vmax: float,
+    theme: Theme | str,
+    preset: Preset | str,
+    *,
+    height: int,
+    bar_width: int | None = None,
+    label_width: int | None = None,
+    font_size: int | None = None,
+) -> np.ndarray:
+    """A vertical colour bar ``height`` pixels tall: vmax at the top, ticks at vmin, centre, vmax.
+
+    The bar samples the table directly, so with an odd-sized table and an odd number of rows the
+    middle row is exactly the table's centre colour. ``label_width`` reserves room for the tick
+    labels (default: enough for "−0.88").
+    """
+    theme, preset = get_theme(theme), get_preset(preset)
+    lut = colormap_lut(lut) if isinstance(lut, str) else lut
+    bar_width, gap, label_width, font_size, stroke = _colorbar_metrics(
+        theme, preset, bar_width, label_width, font_size
+    )
+    if height < 3 + 2 * stroke:
+        raise ValueError(f"a colour bar needs at least {3 + 2 * stroke} rows, got {height}")
+    rows = height - 2 * stroke
+    values = vmax - (np.arange(rows) / max(rows - 1, 1)) * (vmax - vmin)
+    bar = lut[lut_indices(values, len(lut), vmin, vmax)][:, None, :]
+    canvas = blank(theme, bar_width + gap + label_width, height)
+    _put(canvas, 0, stroke, np.broadcast_to(bar, (rows, bar_width, 3)))
+    image = Image.fromarray(canvas)
+    draw = ImageDraw.Draw(image)
+    ticks = [(vmax, stroke), ((vmin + vmax) / 2, stroke + (rows - 1) / 2), (vmin, stroke + rows - 1)]
+    labels = [_tick_label(v) for v, _ in ticks]
+    size = fit_font_size(labels, font_size, label_width - 2 * stroke)
+    for (_, y), text in zip(ticks, labels, strict=True):
+        anchor = "la" if y == stroke else ("ld" if y == stroke + rows - 1 else "lm")
+        draw_text(
+            draw, (bar_width + gap, y), text, size, theme.foreground, anchor=anchor, **_text_kwargs(theme)
+        )
+    return np.array(image)
+
+
+# --- the 2 x 5 weight sheet -----------------------------------------------------------------
+
+
+@functools.lru_cache(maxsize=32)
+def _sheet_layout(
+    theme: Theme,
+    preset: Preset,
+    size: tuple[int, int],
+    has_title: bool,
+    has_caption: bool,
+    has_colorbar: bool,
+) -> dict:
+    """Positions of everything on a weight sheet of ``size``; depends only on what is present."""
+    width, height = size
+    fs = preset.font_size
+    title_fs, label_fs = round(fs * 1.2), fs
+    margin, gx, gy = preset.px(10), preset.px(12), preset.px(6)
+    stroke = preset.px(1) if theme.outline else 0
+    title_h = text_size("Ag", title_fs, stroke=stroke)[1] + preset.px(6) if has_title else 0
+    caption_h = text_size("Ag", fs, stroke=stroke)[1] + preset.px(6) if has_caption else 0
+    label_h = text_size("0", label_fs, stroke=stroke)[1] + preset.px(3)
+    cb_w = 0
+    if has_colorbar:
+        cb_w = preset.px(12) + colorbar_width(theme, preset)
+    avail_w = width - 2 * margin - cb_w
+    avail_h = height - 2 * margin - title_h - caption_h
+    factor = min((avail_w - 4 * gx) // (5 * SIDE), (avail_h - gy - 2 * label_h) // (2 * SIDE))
+    if factor < 1:
+        raise ValueError(f"a weight sheet does not fit in {width}x{height} pixels")
+    p = SIDE * factor
+    grid_w, grid_h = 5 * p + 4 * gx, 2 * (label_h + p) + gy
+    x0 = (width - grid_w - cb_w) // 2
+    top = (height - (title_h + grid_h + caption_h)) // 2
+    y0 = top + title_h
+    panels = [(x0 + (k % 5) * (p + gx), y0 + (k // 5) * (label_h + p + gy) + label_h) for k in range(10)]
+    # An odd number of colour-bar rows puts zero on one exact row.
+    cb_height = 2 * p + gy + label_h - ((2 * p + gy + label_h) % 2 == 0)
+    return {
+        "factor": factor,
+        "panel": p,
+        "panels": panels,
+        "label_fs": label_fs,
+        "title_fs": title_fs,
+        "title_xy": (width / 2, top),
+        "caption_xy": (width / 2, y0 + grid_h + preset.px(6)),
+        "colorbar_xy": (x0 + grid_w + preset.px(12), panels[0][1]),
+        "colorbar_h": cb_height,
+        "border": max(1, preset.px(1) // 2),
+    }
+
+
+@functools.lru_cache(maxsize=16)
+def _sheet_base(
+    theme: Theme,
+    preset: Preset,
+    size: tuple[int, int],
+    has_title: bool,
+    has_caption: bool,
+    colorbar_limit: float | None,
+    cmap: str,
+    levels: int,
+    labels: tuple[str, ...],
+) -> np.ndarray:
+    """Everything on a weight sheet that does not change from frame to frame, cached read-only."""
+    layout = _sheet_layout(theme, preset, size, has_title, has_caption, colorbar_limit is not None)
+    canvas = blank(theme, *size)
+    p, border = layout["panel"], layout["border"]
+    for x, y in layout["panels"]:
+        _border(canvas, x, y, p, p, theme.muted, border)
+    if colorbar_limit is not None:
+        bar = colorbar(
+            colormap_lut(cmap, levels),
+            -colorbar_limit,
+            colorbar_limit,
+            theme,
+            preset,
+            height=layout["colorbar_h"],
+        )
+        cx, cy = layout["colorbar_xy"]
+        canvas[cy : cy + bar.shape[0], cx : cx + bar.shape[1]] = bar
+    image = Image.fromarray(canvas)
+    draw = ImageDraw.Draw(image)
+    for (x, y), text in zip(layout["panels"], labels, strict=True):
+        draw_text(
+            draw,
+            (x + p / 2, y - preset.px(3)),
+            text,
+            layout["label_fs"],
+            theme.foreground,
+            anchor="md",
+            **_text_kwargs(theme),
+        )
+    base = np.array(image)
+    base.setflags(write=False)
+    return base
+
+
+def sheet_size(preset: Preset | str) -> tuple[int, int]:
+    """Default pixel size of a weight sheet: 800 x 360 for docs, the full canvas for slides."""
+    preset = get_preset(preset)
+    return (preset.width, preset.height) if preset.height else (preset.width, round(preset.width * 0.45))
+
+
+def weights_frame(
+    W: np.ndarray,
+    theme: Theme | str,
+    preset: Preset | str,
+    *,
+    limit: float | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+    size: tuple[int, int] | None = None,
+    colorbar: bool = True,
+    cmap: str = "seismic",
+    levels: int = SHEET_LEVELS,
+    labels: Sequence[str] | None = None,
+) -> np.ndarray:
+    """The ten weight "cheat sheets" of W (784, 10) as a 2 x 5 sheet, panels labelled 0-9.
+
+    Colours sit on one scale symmetric around zero for all ten panels, so zero is exactly the
+    colormap's centre (white for seismic), positive red, negative blue. ``limit=None`` uses
+    max |W| of this frame; pass one limit for every frame of an animation so colours compare
+    across frames (weights beyond it take the end colours). ``levels`` is the (odd) size of the
+    lookup table: 201 colours plus the text's few keep a sheet inside one exact 256-colour GIF
+    palette, and an odd size puts zero on the centre entry. The layout depends only on the size
+    and on which of title/caption/colour bar are present, so frames of one animation line up.
+    """
+    theme, preset = get_theme(theme), get_preset(preset)
+    W = np.asarray(W)
+    if W.shape != (SIDE * SIDE, 10):
+        raise ValueError(f"expected weights of shape (784, 10), got {W.shape}")
+    size = tuple(int(v) for v in (size or sheet_size(preset)))
+    limit = float(limit) if limit is not None else symmetric_limit(W)
+    if not limit > 0:
+        raise ValueError(f"colour limit must be positive, got {limit}")
+    labels = tuple(labels) if labels is not None else tuple(str(k) for k in range(10))
+    # Stages: layout, static layer (cached), panels through the table, per-frame text.
+    layout = _sheet_layout(theme, preset, size, bool(title), bool(caption), colorbar)
+    canvas = _sheet_base(
+        theme, preset, size, bool(title), bool(caption), limit if colorbar else None, cmap, levels, labels
+    ).copy()
+    lut = colormap_lut(cmap, levels)
+    colours = lut[lut_indices(W.T.reshape(10, SIDE, SIDE), len(lut), -limit, limit)]
+    for k, (x, y) in enumerate(layout["panels"]):
+        _put(canvas, x, y, upscale(colours[k], layout["factor"]))
+    if not (title or caption):
+        return canvas
+    image = Image.fromarray(canvas)
+    draw = ImageDraw.Draw(image)
+    if title:
+        draw_text(
+            draw,
+            layout["title_xy"],
+            title,
+            layout["title_fs"],
+            theme.foreground,
+            anchor="ma",
+            **_text_kwargs(theme),
+        )
+    if caption:
+        draw_text(
+            draw,
+            layout["caption_xy"],
+            caption,
+            preset.font_size,
+            theme.foreground,
+            anchor="ma",
+            **_text_kwargs(theme),
+        )
+    return np.array(image)

@@ -1,0 +1,223 @@
+"""Atomic file placement, the writer registry, and the stream-driving ``write_animation``/``write_still``."""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import os
+import shutil
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+Progress = Callable[[int, int | None], None]
+
+WRITERS: dict[str, type[Writer]] = {}
+_temp_counter = itertools.count()
+
+
+def register(name: str) -> Callable[[type[Writer]], type[Writer]]:
+    """Class decorator: make a writer available to :func:`get_writer` under ``name``."""
+
+    def decorate(cls: type[Writer]) -> type[Writer]:
+        cls.name = name
+        WRITERS[name] = cls
+        return cls
+
+    return decorate
+
+
+def get_writer(name: str) -> type[Writer]:
+    """The writer class registered as ``name``; unknown names raise ValueError with a suggestion."""
+    try:
+        return WRITERS[name]
+    except (KeyError, TypeError):
+        close = difflib.get_close_matches(str(name), list(WRITERS), n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else f" (choose from {', '.join(sorted(WRITERS))})"
+        raise ValueError(f"unknown format '{name}'{hint}") from None
+
+
+def _remove(path: Path) -> None:
+    """Delete a file or folder if it exists."""
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+    """Yield a hidden temporary path beside ``path``; rename it into place when the block succeeds.
+
+    The temporary name is ``.<stem>.tmp-<pid>-<n><suffix>`` in the same folder (same file system,
+    so the rename is atomic, and the suffix stays for tools that look at it). On any exception,
+    KeyboardInterrupt included, the temporary file or folder is removed and the target is left as
+    it was. A folder written at the temporary path replaces a folder at ``path``: the old one is
+    moved aside first, then deleted, so readers never see a half-written folder.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}-{next(_temp_counter)}{path.suffix}")
+    try:
+        yield tmp
+        if tmp.is_dir():
+            old = path.with_name(f".{path.stem}.old-{os.getpid()}-{next(_temp_counter)}")
+            if path.exists():
+                os.replace(path, old)
+            os.replace(tmp, path)
+            _remove(old)
+        else:
+            os.replace(tmp, path)
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+class Writer:
+    """Base of the writers: ``setup`` → ``grab_frame`` … → ``finish``, driven through :meth:`saving`.
+
+    ``setup`` gets the (temporary) path and the frame size in pixels; every frame must have that
+    size. ``grab_frame`` gets a uint8 RGB or RGBA frame and how long it shows. ``finish`` completes
+    the file and returns extra info (e.g. the number of frames actually stored); ``cleanup``
+    releases files and processes and runs whether or not ``finish`` did.
+    """
+
+    name = "?"
+    animated = True
+
+    def setup(self, path: Path, width: int, height: int, **options: Any) -> None:
+        raise NotImplementedError
+
+    def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
+        raise NotImplementedError
+
+    def finish(self) -> dict:
+        return {}
+
+    def cleanup(self) -> None:
+        """Release resources; safe to call more than once."""
+
+    @contextmanager
+    def saving(self, path: Path, width: int, height: int, **options: Any) -> Iterator[Writer]:
+        """Set up, yield the writer for ``grab_frame`` calls, then finish; always clean up."""
+        self.info: dict = {}
+        self.setup(path, width, height, **options)
+        try:
+            yield self
+            self.info = self.finish()
+        finally:
+            self.cleanup()
+
+
+def _durations(durations_ms: float | Sequence[float]) -> Iterator[float]:
+    """An endless stream of durations from a constant, or the items of a sequence then an error."""
+    if np.isscalar(durations_ms):
+        value = float(durations_ms)
+        if not value > 0:
+            raise ValueError(f"frame duration must be positive, got {durations_ms} ms")
+        return itertools.repeat(value)
+
+    def items() -> Iterator[float]:
+        for value in durations_ms:
+            if not float(value) > 0:
+                raise ValueError(f"frame duration must be positive, got {value} ms")
+            yield float(value)
+        raise ValueError(f"more frames than the {len(durations_ms)} durations given")
+
+    return items()
+
+
+def _check_frame(frame: np.ndarray, shape: tuple[int, ...] | None, index: int) -> np.ndarray:
+    frame = np.asarray(frame)
+    if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] not in (3, 4):
+        raise ValueError(f"frame {index}: expected uint8 (H, W, 3|4), got {frame.dtype} {frame.shape}")
+    if shape is not None and frame.shape != shape:
+        raise ValueError(f"frame {index} is {frame.shape}, the first frame was {shape}")
+    return np.ascontiguousarray(frame)
+
+
+def write_animation(
+    path: str | os.PathLike,
+    frames: Iterable[np.ndarray],
+    fmt: str,
+    *,
+    durations_ms: float | Sequence[float] = 100,
+    hold_last_ms: float = 1500,
+    loop: int | None = 0,
+    fps: float | None = None,
+    progress: Progress | None = None,
+    **options: Any,
+) -> dict:
+    """Write frames (consumed one at a time, a generator is fine) as an animation in format ``fmt``.
+
+    ``durations_ms`` is one duration for every frame or one per frame (a length mismatch is an
+    error). The last frame shows for its duration plus ``hold_last_ms``. ``loop`` 0 repeats forever,
+    N repeats N more times, None plays once (GIF and WebP; video players decide for MP4). ``fps``
+    is the MP4 frame rate (default: 1000 / duration for a constant duration, else 25); frames are
+    repeated to honour durations. ``progress(i, n)`` is called after each frame (n is None for an
+    unsized iterable). RGBA frames need a format with transparency (GIF, WebP, PNG); MP4 composites
+    them over white. Returns ``{"width", "height", "frames", "bytes", "format"}``; ``frames`` counts
+    frames stored in the file (after merging of unchanged frames, where the format does that).
+    The file appears only when complete; any error leaves no file and no temporary behind.
+    """
+    writer_cls = get_writer(fmt)
+    if not writer_cls.animated:
+        raise ValueError(f"format '{fmt}' is a still image; use write_still")
+    if hold_last_ms < 0:
+        raise ValueError(f"hold_last_ms must be >= 0, got {hold_last_ms}")
+    total = len(frames) if hasattr(frames, "__len__") else None
+    if fps is None:
+        fps = min(60.0, max(1.0, 1000 / float(durations_ms))) if np.isscalar(durations_ms) else 25.0
+    durations = _durations(durations_ms)
+    stream = iter(frames)
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        try:
+            first = _check_frame(next(stream), None, 0)
+        except StopIteration:
+            raise ValueError("no frames to write") from None
+        height, width = first.shape[:2]
+        writer = writer_cls()
+        with writer.saving(tmp, width, height, loop=loop, fps=fps, **options):
+            # One frame of lookahead: a frame is handed on only once we know whether it is the last.
+            pending, pending_ms, count = first, next(durations), 1
+            for count, frame in enumerate(stream, start=2):
+                frame = _check_frame(frame, first.shape, count - 1)
+                writer.grab_frame(pending, pending_ms)
+                if progress is not None:
+                    progress(count - 1, total)
+                pending, pending_ms = frame, next(durations)
+            if not np.isscalar(durations_ms) and len(durations_ms) != count:
+                raise ValueError(f"{count} frames but {len(durations_ms)} durations")
+            writer.grab_frame(pending, pending_ms + hold_last_ms)
+            if progress is not None:
+                progress(count, total)
+        info = {"format": fmt, "width": width, "height": height, "frames": count, **writer.info}
+    info["bytes"] = _size(path)
+    return info
+
+
+def _size(path: Path) -> int:
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size
+
+
+def write_still(path: str | os.PathLike, fig_or_array: Any, fmt: str, **options: Any) -> dict:
+    """Write a matplotlib Figure or a uint8 frame as a still image (png, svg or pdf), atomically.
+
+    Figures keep their own size and dpi; no date, software version or random id goes into the file,
+    so the bytes depend only on the content. An array becomes a PNG directly, or is embedded at
+    its pixel size in an SVG or PDF. Returns ``{"format", "width", "height", "bytes"}`` (pixels;
+    for a figure, its size at its dpi).
+    """
+    writer_cls = get_writer(fmt)
+    if writer_cls.animated:
+        raise ValueError(f"format '{fmt}' is an animation; use write_animation")
+    path = Path(path)
+    with atomic_path(path) as tmp:
+        width, height = writer_cls().write(tmp, fig_or_array, **options)
+    return {"format": fmt, "width": width, "height": height, "bytes": _size(path)}

@@ -1,0 +1,171 @@
+"""MP4 (H.264 through imageio-ffmpeg) and animated WebP writers.
+
+MP4 settings aim at "plays everywhere, same bytes every time": H.264 High profile, yuv420p, odd
+sizes padded by one edge pixel (never scaled), ``+faststart`` for browsers, no metadata, ffmpeg's
+bit-exact flags and a fixed x264 thread count, so the output does not depend on the machine's
+core count. Frame durations become whole frames at a fixed rate, rounded on the running total.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from figgen.writers._base import Writer, register
+
+#: x264 threads: fixed, because x264 output depends on the thread count and a machine's core count
+#: must not change the bytes.
+X264_THREADS = 4
+
+
+def composite_on_white(frame: np.ndarray) -> np.ndarray:
+    """An RGB frame: RGBA blended over white, RGB unchanged."""
+    if frame.shape[2] == 3:
+        return frame
+    alpha = frame[..., 3:4].astype(np.uint16)
+    rgb = (frame[..., :3].astype(np.uint16) * alpha + 255 * (255 - alpha) + 127) // 255
+    return rgb.astype(np.uint8)
+
+
+@register("mp4")
+class Mp4Writer(Writer):
+    """H.264 MP4; ``crf`` (default 18, lower is better) and ``preset`` may be passed as options."""
+
+    def setup(
+        self,
+        path: Path,
+        width: int,
+        height: int,
+        *,
+        fps: float = 25.0,
+        crf: int = 18,
+        preset: str = "medium",
+        **_: object,
+    ) -> None:
+        import imageio_ffmpeg
+
+        self._pad = ((0, height % 2), (0, width % 2), (0, 0))
+        self._fps = float(fps)
+        self._elapsed_ms = 0.0
+        self._frames = 0
+        self._skipped: np.ndarray | None = None
+        params = [
+            "-crf",
+            str(crf),
+            "-preset",
+            preset,
+            "-profile:v",
+            "high",
+            "-threads",
+            str(X264_THREADS),
+            "-movflags",
+            "+faststart",
+            "-map_metadata",
+            "-1",
+            "-fflags",
+            "+bitexact",
+            "-flags:v",
+            "+bitexact",
+            "-flags:a",
+            "+bitexact",
+            "-f",
+            "mp4",
+        ]
+        self._gen = imageio_ffmpeg.write_frames(
+            str(path),
+            (width + width % 2, height + height % 2),
+            fps=self._fps,
+            codec="libx264",
+            quality=None,
+            macro_block_size=1,
+            pix_fmt_in="rgb24",
+            pix_fmt_out="yuv420p",
+            ffmpeg_log_level="error",
+            output_params=params,
+        )
+        self._gen.send(None)
+
+    def _send(self, frame: np.ndarray, repeats: int) -> None:
+        data = np.ascontiguousarray(np.pad(composite_on_white(frame), self._pad, mode="edge"))
+        for _ in range(repeats):
+            self._gen.send(data)
+        self._frames += repeats
+
+    def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
+        start = int(self._elapsed_ms * self._fps / 1000 + 0.5)
+        self._elapsed_ms += duration_ms
+        repeats = int(self._elapsed_ms * self._fps / 1000 + 0.5) - start
+        # A frame shorter than one video frame is dropped, unless it turns out to be the last one.
+        self._skipped = frame.copy() if repeats == 0 else None
+        if repeats:
+            self._send(frame, repeats)
+
+    def finish(self) -> dict:
+        if self._skipped is not None or self._frames == 0:
+            self._send(self._skipped, 1)
+        self._gen.close()
+        return {"frames": self._frames, "fps": self._fps}
+
+    def cleanup(self) -> None:
+        gen = getattr(self, "_gen", None)
+        if gen is not None:
+            gen.close()  # stops ffmpeg; a no-op after finish
+
+
+@register("webp")
+class WebpWriter(Writer):
+    """Animated WebP, lossless by default (``lossless``, ``quality``, ``method`` may be passed).
+
+    Frames go to libwebp's animation encoder one by one (through Pillow's encoder object), which
+    keeps only compressed frames, so memory stays near the output size. Unchanged frames merge.
+    Loop: 0 forever, None once, N plays N + 1 times (WebP counts plays, GIF counts repeats).
+    """
+
+    def setup(
+        self,
+        path: Path,
+        width: int,
+        height: int,
+        *,
+        loop: int | None = 0,
+        lossless: bool = True,
+        quality: int = 80,
+        method: int = 4,
+        **_: object,
+    ) -> None:
+        from PIL import _webp
+
+        self._path = path
+        self._settings = (bool(lossless), int(quality), 100, int(method))
+        count = 0 if loop == 0 else (1 if loop is None else loop + 1)
+        kmin, kmax = (9, 17) if lossless else (3, 5)
+        self._enc = _webp.WebPAnimEncoder((width, height), 0, count, False, kmin, kmax, False, False)
+        self._pending: list | None = None
+        self._timestamp = 0.0
+        self._frames = 0
+
+    def _add(self, frame: np.ndarray, duration_ms: float) -> None:
+        from PIL import Image
+
+        image = Image.fromarray(frame)
+        self._enc.add(image.getim(), round(self._timestamp), *self._settings)
+        self._timestamp += duration_ms
+        self._frames += 1
+
+    def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
+        if self._pending is not None and np.array_equal(self._pending[0], frame):
+            self._pending[1] += duration_ms
+            return
+        if self._pending is not None:
+            self._add(*self._pending)
+        self._pending = [frame.copy(), duration_ms]
+
+    def finish(self) -> dict:
+        self._add(*self._pending)
+        self._enc.add(None, round(self._timestamp), *self._settings[:3], 0)
+        data = self._enc.assemble("", b"", "")
+        if data is None:
+            raise OSError("libwebp could not assemble the animation")
+        self._path.write_bytes(data)
+        return {"frames": self._frames}

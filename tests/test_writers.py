@@ -1,0 +1,247 @@
+"""Tests of figgen.writers: formats read back, durations, merging, reproducible bytes, atomic writes."""
+
+import hashlib
+import json
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from figgen.draw import ANIMATION_LEVELS, new_figure, symmetric_limit, weights_frame
+from figgen.writers import WRITERS, atomic_path, get_writer, write_animation, write_still
+
+
+def sha(path):
+    if path.is_dir():
+        return hashlib.sha256(b"".join(p.read_bytes() for p in sorted(path.iterdir()))).hexdigest()
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def solid(value, size=(24, 32), channels=3):
+    return np.full((*size, channels), value, np.uint8)
+
+
+@pytest.fixture(scope="module")
+def sheet_frames():
+    rng = np.random.default_rng(3)
+    base = rng.normal(size=(784, 10))
+    weights = [base * s + rng.normal(scale=0.05, size=base.shape) for s in np.linspace(0.1, 1, 6)]
+    limit = symmetric_limit(np.array(weights))
+    return [
+        weights_frame(w, "light", "docs", limit=limit, caption=f"size {i}", levels=ANIMATION_LEVELS)
+        for i, w in enumerate(weights)
+    ]
+
+
+def gif_frames(path):
+    with Image.open(path) as im:
+        out = []
+        for i in range(im.n_frames):
+            im.seek(i)
+            out.append((np.asarray(im.convert("RGBA")), im.info.get("duration")))
+        return out, dict(im.info)
+
+
+def test_gif_round_trip_is_exact_with_one_palette(tmp_path, sheet_frames):
+    info = write_animation(tmp_path / "w.gif", iter(sheet_frames), "gif", durations_ms=120, hold_last_ms=1000)
+    assert (info["width"], info["height"], info["frames"]) == (800, 360, 6)
+    assert info["colours"] <= 255 and info["bytes"] == (tmp_path / "w.gif").stat().st_size
+    frames, meta = gif_frames(tmp_path / "w.gif")
+    assert len(frames) == 6 and meta["loop"] == 0
+    for (decoded, _), original in zip(frames, sheet_frames, strict=True):
+        assert np.array_equal(decoded[..., :3], original)  # no dithering, no colour loss
+    assert [d for _, d in frames] == [120] * 5 + [1120]
+    raw = (tmp_path / "w.gif").read_bytes()
+    assert raw[10] == 0xF7  # one global colour table of 256 entries
+
+
+def test_gif_merges_unchanged_frames_and_keeps_durations(tmp_path):
+    frames = [solid(10), solid(10), solid(10), solid(200), solid(90), solid(90)]
+    info = write_animation(
+        tmp_path / "m.gif", frames, "gif", durations_ms=[100, 50, 30, 70, 40, 40], hold_last_ms=500, loop=3
+    )
+    assert info["frames"] == 3
+    decoded, meta = gif_frames(tmp_path / "m.gif")
+    assert [d for _, d in decoded] == [180, 70, 580]
+    assert [tuple(f[0, 0, :3]) for f, _ in decoded] == [(10, 10, 10), (200, 200, 200), (90, 90, 90)]
+    assert meta["loop"] == 3
+
+
+def test_gif_without_loop_plays_once(tmp_path):
+    write_animation(tmp_path / "once.gif", [solid(0), solid(255)], "gif", loop=None)
+    _, meta = gif_frames(tmp_path / "once.gif")
+    assert "loop" not in meta
+
+
+def test_gif_transparent_frames_clear(tmp_path):
+    a = solid(0, channels=4)
+    b = a.copy()
+    a[:, :10] = (200, 30, 30, 255)
+    b[:, 20:] = (30, 30, 200, 255)
+    write_animation(tmp_path / "t.gif", [a, b, a], "gif", hold_last_ms=0)
+    decoded, _ = gif_frames(tmp_path / "t.gif")
+    for (frame, _), original in zip(decoded, [a, b, a], strict=True):
+        assert np.array_equal(frame[..., 3] > 0, original[..., 3] > 0)
+        visible = original[..., 3] > 0
+        assert np.array_equal(frame[..., :3][visible], original[..., :3][visible])
+
+
+def test_gif_with_too_many_colours_stays_valid(tmp_path):
+    rng = np.random.default_rng(0)
+    frames = [rng.integers(0, 256, (20, 30, 3), dtype=np.uint8) for _ in range(3)]
+    info = write_animation(tmp_path / "noise.gif", frames, "gif")
+    assert info["colours"] == 255
+    decoded, _ = gif_frames(tmp_path / "noise.gif")
+    assert len(decoded) == 3
+    assert np.abs(decoded[0][0][..., :3].astype(int) - frames[0]).mean() < 40
+
+
+def test_mp4_decodes_with_even_size_and_held_frames(tmp_path):
+    import imageio.v3 as iio
+
+    frames = [solid(v, size=(21, 33)) for v in (0, 120, 240)]
+    info = write_animation(tmp_path / "v.mp4", frames, "mp4", durations_ms=100, hold_last_ms=500)
+    assert info["fps"] == 10 and info["frames"] == 8
+    video = iio.imread(tmp_path / "v.mp4", plugin="pyav") if _has_pyav() else _read_ffmpeg(tmp_path / "v.mp4")
+    assert video.shape[0] == 8 and video.shape[1:3] == (22, 34)
+    assert abs(int(video[-1, 10, 10, 0]) - 240) < 8 and abs(int(video[0, 10, 10, 0])) < 8
+    data = (tmp_path / "v.mp4").read_bytes()
+    assert 0 < data.find(b"moov") < data.find(b"mdat")  # faststart: the index comes before the data
+
+
+def _has_pyav():
+    try:
+        import av  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _read_ffmpeg(path):
+    import imageio_ffmpeg
+
+    gen = imageio_ffmpeg.read_frames(str(path))
+    meta = gen.__next__()
+    w, h = meta["size"]
+    return np.array([np.frombuffer(f, np.uint8).reshape(h, w, 3) for f in gen])
+
+
+def test_webp_frames_durations_and_loop(tmp_path):
+    frames = [solid(10), solid(10), solid(200), solid(90)]
+    info = write_animation(
+        tmp_path / "a.webp", frames, "webp", durations_ms=[100, 100, 60, 40], hold_last_ms=300, loop=0
+    )
+    assert info["frames"] == 3
+    with Image.open(tmp_path / "a.webp") as im:
+        assert im.n_frames == 3 and im.info["loop"] == 0
+        durations, colours = [], []
+        for i in range(3):
+            im.seek(i)
+            colours.append(tuple(np.asarray(im.convert("RGB"))[5, 5]))  # loads the frame and its info
+            durations.append(im.info["duration"])
+    assert durations == [200, 60, 340]
+    assert colours == [(10, 10, 10), (200, 200, 200), (90, 90, 90)]  # lossless
+
+
+def test_png_frames_folder(tmp_path):
+    info = write_animation(tmp_path / "seq", [solid(1), solid(1), solid(2)], "png-frames", durations_ms=50)
+    files = sorted(p.name for p in (tmp_path / "seq").iterdir())
+    assert files == ["frame-00000.png", "frame-00001.png", "frame-00002.png", "frames.json"]
+    timing = json.loads((tmp_path / "seq" / "frames.json").read_text())
+    assert [f["duration_ms"] for f in timing["frames"]] == [50, 50, 1550] and info["frames"] == 3
+    assert b"tIME" not in (tmp_path / "seq" / "frame-00000.png").read_bytes()
+    write_animation(tmp_path / "seq", [solid(5)], "png-frames")  # replaces the folder whole
+    assert len(list((tmp_path / "seq").iterdir())) == 2
+
+
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp", "png-frames"])
+def test_two_writes_give_identical_bytes(tmp_path, sheet_frames, fmt):
+    paths = [tmp_path / f"one.{fmt}", tmp_path / "two" / f"one.{fmt}"]
+    for path in paths:
+        write_animation(path, (f for f in sheet_frames[:4]), fmt)
+    assert sha(paths[0]) == sha(paths[1])
+
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_stills_have_identical_bytes_and_no_dates(tmp_path, fmt):
+    def figure():
+        fig = new_figure("light", "docs", aspect=0.5, nrows=1, ncols=1)
+        fig.axes[0].plot([0, 1, 2], [1, 0, 1], label="loss")
+        fig.axes[0].legend()
+        fig.axes[0].set_title("Training")
+        return fig
+
+    a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
+    info = write_still(a, figure(), fmt)
+    write_still(b, figure(), fmt)
+    assert sha(a) == sha(b) and (info["width"], info["height"]) == (800, 400)
+    data = a.read_bytes()
+    for marker in (b"tIME", b"CreationDate", b"<dc:date>", b"Matplotlib v"):
+        assert marker not in data
+    frame = weights_frame(np.zeros((784, 10)), "light", "docs")
+    c, d = tmp_path / f"c.{fmt}", tmp_path / f"d.{fmt}"
+    assert write_still(c, frame, fmt)["width"] == 800
+    write_still(d, frame, fmt)
+    assert sha(c) == sha(d)
+    if fmt == "png":
+        assert np.array_equal(np.asarray(Image.open(c)), frame)
+
+
+def _boom(exc, after=2):
+    for i in range(10):
+        if i == after:
+            raise exc
+        yield solid(i * 20)
+
+
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp", "png-frames"])
+@pytest.mark.parametrize("exc", [RuntimeError("data went away"), KeyboardInterrupt()])
+def test_interrupted_write_leaves_nothing(tmp_path, fmt, exc):
+    target = tmp_path / f"anim.{fmt}"
+    with pytest.raises(type(exc)):
+        write_animation(target, _boom(exc), fmt)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_interrupted_write_keeps_the_old_file(tmp_path):
+    target = tmp_path / "anim.gif"
+    write_animation(target, [solid(1), solid(2)], "gif")
+    before = sha(target)
+    with pytest.raises(RuntimeError):
+        write_animation(target, _boom(RuntimeError("x")), "gif")
+    assert sha(target) == before and [p.name for p in tmp_path.iterdir()] == ["anim.gif"]
+
+
+def test_atomic_path_uses_a_hidden_sibling(tmp_path):
+    with atomic_path(tmp_path / "out" / "fig.png") as tmp:
+        assert tmp.parent == tmp_path / "out" and tmp.name.startswith(".fig.tmp-") and tmp.suffix == ".png"
+        tmp.write_bytes(b"x")
+    assert (tmp_path / "out" / "fig.png").read_bytes() == b"x"
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["fig.png"]
+
+
+def test_bad_input_errors(tmp_path):
+    assert {"gif", "mp4", "webp", "png-frames", "png", "svg", "pdf"} <= set(WRITERS)
+    with pytest.raises(ValueError, match=r"unknown format 'gfi' \(did you mean 'gif'\?\)"):
+        get_writer("gfi")
+    with pytest.raises(ValueError, match="durations"):
+        write_animation(tmp_path / "a.gif", [solid(1), solid(2), solid(3)], "gif", durations_ms=[100, 100])
+    with pytest.raises(ValueError, match="durations"):
+        write_animation(tmp_path / "a.gif", [solid(1)], "gif", durations_ms=[100, 100])
+    with pytest.raises(ValueError, match="first frame"):
+        write_animation(tmp_path / "a.gif", [solid(1), solid(1, size=(10, 10))], "gif")
+    with pytest.raises(ValueError, match="no frames"):
+        write_animation(tmp_path / "a.gif", [], "gif")
+    with pytest.raises(ValueError, match="write_still"):
+        write_animation(tmp_path / "a.png", [solid(1)], "png")
+    with pytest.raises(ValueError, match="write_animation"):
+        write_still(tmp_path / "a.gif", solid(1), "gif")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_progress_callback(tmp_path):
+    calls = []
+    write_animation(
+        tmp_path / "p.gif", [solid(1), solid(2), solid(3)], "gif", progress=lambda i, n: calls.append((i, n))
+    )
+    assert calls == [(1, 3), (2, 3), (3, 3)]
