@@ -36,8 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         code = 2 if _is_user_error(exc) else 1
         kind = "error" if code == 2 else "internal error"
         message = str(exc) or type(exc).__name__
-        print(f"figgen: {kind}: {message}" + ("" if code == 2 else " (run with --debug for details)"),
-              file=sys.stderr)
+        print(
+            f"figgen: {kind}: {message}" + ("" if code == 2 else " (run with --debug for details)"),
+            file=sys.stderr,
+        )
         return code
 
 
@@ -61,8 +63,13 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="build figures into the output folder")
     p.add_argument("recipes_selected", nargs="*", metavar="RECIPE", help="recipes to build (default: all)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
-    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                   help="override a parameter, for all recipes that have it or as RECIPE.KEY=VALUE")
+    p.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="override a parameter, for all recipes that have it or as RECIPE.KEY=VALUE",
+    )
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument("--theme", help="light, dark or transparent")
     p.add_argument("--preset", help="docs or slides")
@@ -115,31 +122,46 @@ def _cmd_train(args) -> int:
     from figgen.train import train  # imports TensorFlow lazily, inside the engine
 
     bar = _progress_bar(total=config.steps + 1, desc="training", unit="step", enabled=not args.json)
-    result = train(x_train, y_train, x_test, y_test, learning_rate=config.learning_rate, steps=config.steps,
-                   log_every=config.log_every, progress=bar.update_to if bar else None)
+    result = train(
+        x_train,
+        y_train,
+        x_test,
+        y_test,
+        learning_rate=config.learning_rate,
+        steps=config.steps,
+        log_every=config.log_every,
+        progress=bar.update_to if bar else None,
+    )
     if bar:
         bar.close()
     if args.json:
-        print(json.dumps({
-            "log": [list(row) for row in result.log],
-            "final_accuracy": result.final_accuracy,
-            "final_loss": result.final_loss,
-            "diverged_at": result.diverged_at,
-            "train_size": config.train_size,
-            "test_size": config.test_size,
-            "learning_rate": config.learning_rate,
-            "steps": config.steps,
-            "log_every": config.log_every,
-            "data": {"source": data.source, "path": data.path, "fingerprint": data.fingerprint},
-            "seconds": round(result.seconds, 3),
-        }))
+        print(
+            json.dumps(
+                {
+                    "log": [list(row) for row in result.log],
+                    "final_accuracy": result.final_accuracy,
+                    "final_loss": result.final_loss,
+                    "diverged_at": result.diverged_at,
+                    "train_size": config.train_size,
+                    "test_size": config.test_size,
+                    "learning_rate": config.learning_rate,
+                    "steps": config.steps,
+                    "log_every": config.log_every,
+                    "data": {"source": data.source, "path": data.path, "fingerprint": data.fingerprint},
+                    "seconds": round(result.seconds, 3),
+                }
+            )
+        )
     else:
         for step, accuracy, loss in result.log:
             print(f"Training Step:{step} Accuracy = {accuracy:.4f} Loss = {loss:.6f}")
     if result.diverged_at is not None:
-        print(f"figgen: error: training diverged at step {result.diverged_at}: the loss rose above "
-              f"ln 10 = 2.303 (the untrained model's) with learning rate {config.learning_rate:g}; "
-              "use a smaller learning rate", file=sys.stderr)
+        print(
+            f"figgen: error: training diverged at step {result.diverged_at}: the loss rose above "
+            f"ln 10 = 2.303 (the untrained model's) with learning rate {config.learning_rate:g}; "
+            "use a smaller learning rate",
+            file=sys.stderr,
+        )
         return 2
     return 0
 
@@ -210,18 +232,20 @@ class _BuildReporter:
     def __init__(self):
         self.bar = None
 
-    def event(self, kind: str, **info) -> None:
-        if kind == "start":
+    def event(self, event: str, **info) -> None:
+        if event == "start":
             self.bar = _progress_bar(total=info["total"], desc="building", unit="recipe")
-        elif kind == "waiting":
+        elif event == "waiting":
             print(info["message"], file=sys.stderr)
-        elif kind == "output":
-            line = (f"{info['status']:<10} {info['path']}  {info['width']}x{info['height']}  "
-                    f"{info['bytes']:,} bytes")
+        elif event == "output":
+            line = (
+                f"{info['status']:<10} {info['path']}  {info['width']}x{info['height']}  "
+                f"{info['bytes']:,} bytes"
+            )
             (self.bar.write if self.bar else print)(line)
-        elif kind == "recipe_done" and self.bar:
+        elif event == "recipe_done" and self.bar:
             self.bar.update(1)
-        elif kind == "recipe_failed":
+        elif event == "recipe_failed":
             line = f"FAILED     {info['recipe']}: {info['error']}"
             (self.bar.write if self.bar else print)(line)
             if self.bar:

@@ -53,8 +53,10 @@ class TrainConfig:
 
     def check(self, n_train: int | None = None, n_test: int | None = None) -> TrainConfig:
         """Return self if every value is usable with a data set of that size, else raise TrainingError."""
-        for name, value, limit in (("train size", self.train_size, n_train),
-                                   ("test size", self.test_size, n_test)):
+        for name, value, limit in (
+            ("train size", self.train_size, n_train),
+            ("test size", self.test_size, n_test),
+        ):
             if not _is_int(value) or value < 1:
                 raise TrainingError(f"{name} must be a whole number of at least 1, got {value!r}")
             if limit is not None and value > limit:
@@ -110,9 +112,18 @@ def default_sweep_sizes(train_size: int, frames: int = 36) -> list[int]:
     return sizes
 
 
-def train(x_train, labels_train, x_test, labels_test, *, learning_rate: float = 0.1, steps: int = 2500,
-          log_every: int = 100, snapshot_steps: Sequence[int] = (), progress: Progress | None = None
-          ) -> TrainResult:
+def train(
+    x_train,
+    labels_train,
+    x_test,
+    labels_test,
+    *,
+    learning_rate: float = 0.1,
+    steps: int = 2500,
+    log_every: int = 100,
+    snapshot_steps: Sequence[int] = (),
+    progress: Progress | None = None,
+) -> TrainResult:
     """Train the text's model on all the given training rows; log and snapshot as asked.
 
     ``x_*`` are float32 rows of 784 pixels in [0, 1], ``labels_*`` integer digits. ``snapshot_steps`` are
@@ -140,10 +151,14 @@ def train(x_train, labels_train, x_test, labels_test, *, learning_rate: float = 
             log.append((step, float(acc[0]), float(loss[0])))
     seconds = time.perf_counter() - start
     return TrainResult(
-        weights=state.weights()[0], bias=state.biases()[0], log=log,
+        weights=state.weights()[0],
+        bias=state.biases()[0],
+        log=log,
         final_accuracy=None if diverged is not None else log[-1][1],
         final_loss=None if diverged is not None else log[-1][2],
-        diverged_at=diverged, seconds=seconds, snapshots=snapshots,
+        diverged_at=diverged,
+        seconds=seconds,
+        snapshots=snapshots,
     )
 
 
@@ -151,9 +166,17 @@ def _diverged(loss: float) -> bool:
     return not loss <= LOSS_AT_START + 1e-3
 
 
-def sweep_training_sizes(x_train, labels_train, x_test, labels_test, sizes: Sequence[int], *,
-                         learning_rate: float = 0.1, steps: int = 2500, progress: Progress | None = None
-                         ) -> SweepResult:
+def sweep_training_sizes(
+    x_train,
+    labels_train,
+    x_test,
+    labels_test,
+    sizes: Sequence[int],
+    *,
+    learning_rate: float = 0.1,
+    steps: int = 2500,
+    progress: Progress | None = None,
+) -> SweepResult:
     """Train one model per training size (each on the first ``size`` rows), all in one batched loop.
 
     Returns the models in the order of ``sizes``, with their final test accuracy and training loss; a model
@@ -171,11 +194,20 @@ def sweep_training_sizes(x_train, labels_train, x_test, labels_test, sizes: Sequ
     accuracy, loss = state.evaluate(training_loss=True)
     seconds = time.perf_counter() - start
     where = [order.index(s) for s in sizes]
-    diverged = [(state.first_over[i] if state.first_over[i] is not None else steps)
-                if _diverged(loss[i]) else None for i in where]
+    diverged = [
+        (state.first_over[i] if state.first_over[i] is not None else steps) if _diverged(loss[i]) else None
+        for i in where
+    ]
     accuracy = np.where([d is None for d in diverged], accuracy[where], np.nan)
-    return SweepResult(sizes=np.array(sizes), weights=state.weights()[where], biases=state.biases()[where],
-                       accuracy=accuracy, loss=loss[where], diverged_at=diverged, seconds=seconds)
+    return SweepResult(
+        sizes=np.array(sizes),
+        weights=state.weights()[where],
+        biases=state.biases()[where],
+        accuracy=accuracy,
+        loss=loss[where],
+        diverged_at=diverged,
+        seconds=seconds,
+    )
 
 
 def predict(weights: np.ndarray, bias: np.ndarray, x: np.ndarray) -> np.ndarray:
@@ -202,9 +234,19 @@ class _PrefixEngine:
         self.dense_cols = np.flatnonzero(nonzero > SPARSE_DENSITY)
         self.sparse_cols = np.flatnonzero((nonzero > 0) & (nonzero <= SPARSE_DENSITY))
         onehot = np.eye(10, dtype=np.float32)[np.asarray(labels_train)]
-        self.blocks = [_Block(tf, x_train[a:b], onehot[a:b], self.dense_cols, self.sparse_cols,
-                              [s for s in sizes if s > a], a, self.k)
-                       for a, b in _block_bounds(sizes)]
+        self.blocks = [
+            _Block(
+                tf,
+                x_train[a:b],
+                onehot[a:b],
+                self.dense_cols,
+                self.sparse_cols,
+                [s for s in sizes if s > a],
+                a,
+                self.k,
+            )
+            for a, b in _block_bounds(sizes)
+        ]
         self.inv_size = tf.constant(1.0 / np.array(sizes, np.float32))
         self.inv_size_cols = tf.constant(np.repeat(1.0 / np.array(sizes, np.float32), 10))
         self.x_test = tf.constant(np.asarray(x_test, np.float32))
@@ -221,8 +263,9 @@ class _PrefixEngine:
         for stop in stops:
             count = stop + 1 - done
             if count > 0:
-                state.wd, state.ws, state.b, over = self._step_fn(state.wd, state.ws, state.b, lr,
-                                                                  tf.constant(count))
+                state.wd, state.ws, state.b, over = self._step_fn(
+                    state.wd, state.ws, state.b, lr, tf.constant(count)
+                )
                 for k, first in enumerate(over.numpy()):
                     if first >= 0 and state.first_over[k] is None:
                         state.first_over[k] = done + int(first)
@@ -275,7 +318,7 @@ class _Block:
         """Return the logits of this block's rows under each active model, shaped (rows, m, 10)."""
         tf = self.tf
         if self.first:
-            wd, ws, b = wd[:, self.first:], ws[:, self.first:], b[self.first:]
+            wd, ws, b = wd[:, self.first :], ws[:, self.first :], b[self.first :]
         logits = tf.matmul(self.xd, wd)
         if self.xs is not None:
             logits += tf.sparse.sparse_dense_matmul(self.xs, ws)
@@ -294,7 +337,7 @@ class _Block:
         loss = tf.reduce_sum(loss, axis=0)
         g = tf.reshape(g, [-1, self.m * 10])
         gd = tf.matmul(self.xd, g, transpose_a=True)
-        gs = tf.sparse.sparse_dense_matmul(self.xs_t, g) if self.xs is not None else ws[:, self.first:]
+        gs = tf.sparse.sparse_dense_matmul(self.xs_t, g) if self.xs is not None else ws[:, self.first :]
         gb = tf.reduce_sum(g, axis=0)
         if self.first:
             gd, gs, gb = tf.pad(gd, self.pad), tf.pad(gs, self.pad), tf.pad(gb, self.pad[1:])
@@ -378,6 +421,6 @@ class _State:
                 ce = tf.nn.softmax_cross_entropy_with_logits(labels, logits)
                 if block.mask is not None:
                     ce *= block.mask[:, :, 0]
-                total[block.first // 10:] += tf.reduce_sum(ce, axis=0).numpy()
+                total[block.first // 10 :] += tf.reduce_sum(ce, axis=0).numpy()
             loss = (total / np.array(e.sizes)).astype(np.float32)
         return accuracy, loss

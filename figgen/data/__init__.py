@@ -70,9 +70,7 @@ class Dataset:
             n_images = len(getattr(self, f"{split}_pixels"))
             n_labels = len(getattr(self, f"{split}_labels"))
             if n_images != n_labels:
-                raise DataError(
-                    f"{self.path}: {n_images} {split} images but {n_labels} {split} labels"
-                )
+                raise DataError(f"{self.path}: {n_images} {split} images but {n_labels} {split} labels")
             if n_images == 0:
                 raise DataError(f"{self.path}: the {split} set is empty")
         digest = hashlib.sha256()
@@ -187,37 +185,64 @@ def load_dataset(source: str = "sample") -> Dataset:
     Loads are memoised per process, keyed by the source and its files' modification times.
     """
     source = str(source)
-    path = Path(source).expanduser()
-    try:
-        mtime_key = tuple(p.stat().st_mtime_ns for p in [path, *path.glob("*")]) if path.exists() else ()
-    except OSError:
-        mtime_key = ()
+    # `auto` depends on the environment and on what lies in its candidate places, so they are the key
+    paths = _auto_candidates() if source == "auto" else [Path(source).expanduser()]
+    mtime_key = tuple((str(path), _mtimes(path)) for path in paths)
     return _load_cached(source, mtime_key)
+
+
+def _mtimes(path: Path) -> tuple[int, ...]:
+    try:
+        return tuple(p.stat().st_mtime_ns for p in [path, *path.glob("*")]) if path.exists() else ()
+    except OSError:
+        return ()
 
 
 def _load(source: str) -> Dataset:
     if source == "sample":
         verify_sample()
-        return Dataset(**_load_idx_folder(SAMPLE_DIR), source="sample", path=str(SAMPLE_DIR),
-                       note="bundled MNIST sample (first 10,000 training images, full test set)")
+        return Dataset(
+            **_load_idx_folder(SAMPLE_DIR),
+            source="sample",
+            path=str(SAMPLE_DIR),
+            note="bundled MNIST sample (first 10,000 training images, full test set)",
+        )
     if source == "auto":
         for candidate in _auto_candidates():
             if candidate.is_file() or (candidate.is_dir() and any(candidate.iterdir())):
                 data = _load(str(candidate))
-                return Dataset(data.train_pixels, data.train_labels, data.test_pixels, data.test_labels,
-                               source=data.source, path=data.path,
-                               note=f"auto: full data found at {candidate}")
+                return Dataset(
+                    data.train_pixels,
+                    data.train_labels,
+                    data.test_pixels,
+                    data.test_labels,
+                    source=data.source,
+                    path=data.path,
+                    note=f"auto: full data found at {candidate}",
+                )
         data = _load("sample")
-        return Dataset(data.train_pixels, data.train_labels, data.test_pixels, data.test_labels,
-                       source="sample", path=data.path,
-                       note="auto: no full MNIST on disk (run `figgen data fetch`), using the bundled sample")
+        return Dataset(
+            data.train_pixels,
+            data.train_labels,
+            data.test_pixels,
+            data.test_labels,
+            source="sample",
+            path=data.path,
+            note="auto: no full MNIST on disk (run `figgen data fetch`), using the bundled sample",
+        )
     path = Path(source).expanduser()
     if path.is_dir():
         return Dataset(**_load_idx_folder(path), source="idx", path=str(path))
     if path.suffix == ".npz":
         arrays = read_npz(path)
-        return Dataset(arrays["x_train"], arrays["y_train"], arrays["x_test"], arrays["y_test"],
-                       source="npz", path=str(path))
+        return Dataset(
+            arrays["x_train"],
+            arrays["y_train"],
+            arrays["x_test"],
+            arrays["y_test"],
+            source="npz",
+            path=str(path),
+        )
     if not path.exists():
         raise DataError(
             f"unknown data source {source!r}: use 'sample', 'auto', a folder of IDX files or an .npz file"

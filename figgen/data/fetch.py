@@ -27,8 +27,14 @@ MD5 = {  # the published checksums of the original files
 }
 
 
-def fetch_mnist(target: Path | None = None, *, mirrors=MIRRORS, checksums=MD5, timeout: float = 30.0,
-                progress: Callable[[str], None] | None = None) -> Path:
+def fetch_mnist(
+    target: Path | None = None,
+    *,
+    mirrors=MIRRORS,
+    checksums=MD5,
+    timeout: float = 30.0,
+    progress: Callable[[str], None] | None = None,
+) -> Path:
     """Download the four MNIST files into ``target`` (default: :func:`cache_dir`) and return the folder.
 
     Files already present with the right checksum are kept. Raises :class:`DataError` when no mirror

@@ -1,0 +1,353 @@
+"""``figgen build``: decide what is stale, run those recipes (serially or in processes), keep the manifest.
+
+The stages of a build:
+
+1. resolve options (command line over ``figgen.toml`` over defaults) and check every parameter;
+2. take the output folder's lock (a second build waits, or fails with ``--no-wait``);
+3. stamp each selected recipe (its source, parameters, theme, preset, formats, data, figgen's code);
+4. run the recipes whose stamp or files differ from the manifest; the others are up to date;
+5. after each recipe, write ``manifest.json`` and ``index.html`` atomically, removing its outdated files.
+
+A failing recipe does not stop the others (unless ``--strict``); it is reported at the end.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import time
+import traceback
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from figgen import __version__
+from figgen.errors import FiggenError
+
+MANIFEST = "manifest.json"
+LOCK = ".figgen.lock"
+Report = Callable[..., None]  # report(event, **info)
+
+
+@dataclass(frozen=True)
+class RecipeJob:
+    """Everything a (possibly separate) process needs to run one recipe; plain values only."""
+
+    name: str
+    path: str
+    overrides: dict
+    quick: bool
+    data_source: str
+    theme: str
+    preset: str
+    formats: tuple[str, ...] | None
+    out_dir: str
+    cache_dir: str
+
+
+@dataclass
+class Summary:
+    """What a build did: per-recipe status and time, outputs, and failures."""
+
+    rows: list[tuple[str, str, float]] = field(default_factory=list)  # recipe, status, seconds
+    failures: list[tuple[str, str, bool]] = field(default_factory=list)  # recipe, message, user error?
+    outputs: int = 0
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def user_error(self) -> bool:
+        return bool(self.failures) and all(user for _, _, user in self.failures)
+
+    def lines(self) -> list[str]:
+        built = sum(1 for _, status, _ in self.rows if status == "built")
+        out = [f"{name:<20} {status:<10} {secs:6.2f} s" for name, status, secs in self.rows]
+        out.append(
+            f"{len(self.rows)} recipes ({built} built, {len(self.rows) - built - len(self.failures)} "
+            f"up to date, {len(self.failures)} failed), {self.outputs} outputs in {self.seconds:.1f} s"
+        )
+        out += [f"figgen: error: recipe {name} failed: {message}" for name, message, _ in self.failures]
+        return out
+
+
+def code_fingerprint() -> str:
+    """Hash of figgen's version and its Python sources: a change to the library restales every output."""
+    digest = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*.py")):
+        digest.update(str(path.relative_to(root)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stamp(recipe, params, job: RecipeJob, data_fingerprint: str, code: str) -> str:
+    """Return the hash that says whether a recipe's outputs are current."""
+    parts = {
+        "source": recipe.source_hash,
+        "params": params,
+        "theme": job.theme,
+        "preset": job.preset,
+        "formats": job.formats,
+        "data": data_fingerprint,
+        "code": code,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def build(options, report: Report = lambda event, **info: None) -> Summary:
+    """Build the selected recipes into ``options.out``; ``report(event, **info)`` receives progress events."""
+    from dataclasses import asdict
+
+    from figgen.data import load_dataset
+    from figgen.recipe import discover_recipes, select_recipes
+
+    started = time.perf_counter()
+    recipes = select_recipes(discover_recipes(options.recipes), options.selected)
+    data = load_dataset(options.data)
+    per_recipe = options.overrides_for(recipes)
+    resolved = {
+        r.name: asdict(r.resolve(per_recipe[r.name], quick=options.quick, data=data)) for r in recipes
+    }
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    summary = Summary()
+    code = code_fingerprint()
+    with _build_lock(out, options.wait, report):
+        manifest = read_manifest(out)
+        jobs, stamps = [], {}
+        for recipe in recipes:
+            job = RecipeJob(
+                recipe.name,
+                str(recipe.path),
+                per_recipe[recipe.name],
+                options.quick,
+                options.data,
+                options.theme,
+                options.preset,
+                options.formats,
+                str(out),
+                str(options.cache),
+            )
+            stamps[recipe.name] = stamp(recipe, resolved[recipe.name], job, data.fingerprint, code)
+            entry = manifest["recipes"].get(recipe.name)
+            if not options.force and _is_current(entry, stamps[recipe.name], out):
+                summary.rows.append((recipe.name, "up to date", 0.0))
+                for record in entry["outputs"]:
+                    report("output", status="up to date", **record)
+                    summary.outputs += 1
+                continue
+            jobs.append(job)
+        report("start", total=len(jobs))
+
+        def finished(job: RecipeJob, result: dict) -> None:
+            if "error" in result:
+                summary.rows.append((job.name, "FAILED", result["seconds"]))
+                summary.failures.append((job.name, result["error"], result["user_error"]))
+                report("recipe_failed", recipe=job.name, error=result["error"])
+                return
+            recipe = next(r for r in recipes if r.name == job.name)
+            old = manifest["recipes"].get(job.name, {}).get("outputs", [])
+            _remove_outdated(out, old, result["records"])
+            manifest["recipes"][job.name] = {
+                "title": recipe.title,
+                "description": recipe.description,
+                "stamp": stamps[job.name],
+                "params": resolved[job.name],
+                "data": {"source": data.source, "fingerprint": data.fingerprint},
+                "theme": options.theme,
+                "preset": options.preset,
+                "seconds": round(result["seconds"], 2),
+                "outputs": result["records"],
+            }
+            write_manifest(out, manifest, [r.name for r in discover_recipes(options.recipes)])
+            summary.rows.append((job.name, "built", result["seconds"]))
+            for record in result["records"]:
+                report("output", status="built", **record)
+                summary.outputs += 1
+            report("recipe_done", recipe=job.name)
+
+        _run_jobs(jobs, options.jobs, options.strict, finished)
+        write_manifest(out, manifest, [r.name for r in discover_recipes(options.recipes)])
+    order = {r.name: i for i, r in enumerate(recipes)}
+    summary.rows.sort(key=lambda row: order[row[0]])
+    summary.seconds = time.perf_counter() - started
+    return summary
+
+
+def _run_jobs(jobs: list[RecipeJob], workers: int, strict: bool, finished) -> None:
+    if workers <= 1 or len(jobs) <= 1:
+        for job in jobs:
+            result = run_job(job)
+            finished(job, result)
+            if strict and "error" in result:
+                return
+        return
+    import multiprocessing
+
+    # "spawn": TensorFlow is not fork-safe. Each worker gets a share of the cores for its TF threads.
+    threads = str(max(1, (os.cpu_count() or 1) // workers))
+    os.environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = {pool.submit(run_job, job): job for job in jobs}
+        for future in as_completed(futures):
+            result = future.result()
+            finished(futures[future], result)
+            if strict and "error" in result:
+                for other in futures:
+                    other.cancel()
+                return
+
+
+def run_job(job: RecipeJob) -> dict:
+    """Run one recipe; return its output records and time, or its error (never raises, except Ctrl-C)."""
+    from figgen.cache import Cache
+    from figgen.context import RecipeContext
+    from figgen.data import load_dataset
+    from figgen.recipe import load_make, read_recipe
+
+    started = time.perf_counter()
+    try:
+        recipe = read_recipe(Path(job.path))
+        data = load_dataset(job.data_source)
+        params = recipe.resolve(job.overrides, quick=job.quick, data=data)
+        ctx = RecipeContext(
+            recipe=recipe,
+            params=params,
+            data_source=job.data_source,
+            theme_name=job.theme,
+            preset_name=job.preset,
+            formats=job.formats,
+            out_dir=Path(job.out_dir),
+            cache=Cache(job.cache_dir),
+            quick=job.quick,
+        )
+        with _matplotlib_defaults():
+            load_make(recipe)(ctx, params)
+        missing = set(recipe.outputs) - {r["output"] for r in ctx.records}
+        if missing and ctx.records is not None and _writes_kind(job, recipe, missing):
+            raise FiggenError(f"declared output(s) {', '.join(sorted(missing))} were not written")
+        return {"records": ctx.records, "seconds": time.perf_counter() - started}
+    except KeyboardInterrupt:
+        raise
+    except FiggenError as exc:
+        return {"error": str(exc), "user_error": True, "seconds": time.perf_counter() - started}
+    except Exception as exc:  # noqa: BLE001 - a failing recipe is reported, the build goes on
+        where = traceback.extract_tb(exc.__traceback__)[-1]
+        message = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
+        return {"error": message, "user_error": False, "seconds": time.perf_counter() - started}
+
+
+def _writes_kind(job: RecipeJob, recipe, missing: set[str]) -> bool:
+    from figgen.context import formats_for
+
+    return any(formats_for(recipe.outputs[stem], job.formats) for stem in missing)
+
+
+@contextlib.contextmanager
+def _matplotlib_defaults():
+    """Run a recipe with matplotlib's default settings, restoring whatever was set before."""
+    import matplotlib
+
+    with matplotlib.rc_context(matplotlib.rcParamsDefault):
+        yield
+
+
+def _is_current(entry: dict | None, stamp_now: str, out: Path) -> bool:
+    if not entry or entry.get("stamp") != stamp_now:
+        return False
+    for record in entry["outputs"]:
+        path = out / record["path"]
+        try:
+            if path.stat().st_size != record["bytes"]:
+                return False
+        except OSError:
+            return False
+    return True
+
+
+def _remove_outdated(out: Path, old: list[dict], new: list[dict]) -> None:
+    keep = {r["path"] for r in new}
+    for record in old:
+        name = record["path"]
+        if name not in keep and "/" not in name and not name.startswith("."):
+            with contextlib.suppress(OSError):
+                (out / name).unlink()
+
+
+def read_manifest(out: Path) -> dict:
+    """Return the output folder's manifest, or an empty one (also when it is damaged: it is rebuilt)."""
+    try:
+        manifest = json.loads((out / MANIFEST).read_text())
+        if isinstance(manifest, dict) and isinstance(manifest.get("recipes"), dict):
+            return manifest
+    except (OSError, ValueError):
+        pass
+    return {"recipes": {}}
+
+
+def write_manifest(out: Path, manifest: dict, order: list[str]) -> None:
+    """Write ``manifest.json`` (recipes in catalogue order, plus a flat list of outputs) and the gallery."""
+    from figgen.gallery import write_gallery
+    from figgen.writers import atomic_path
+
+    recipes = {name: manifest["recipes"][name] for name in order if name in manifest["recipes"]}
+    outputs = []
+    for entry in recipes.values():
+        for record in entry["outputs"]:
+            outputs.append({**record, "params": entry["params"], "data": entry["data"]})
+    document = {"figgen": __version__, "recipes": recipes, "outputs": outputs}
+    with atomic_path(out / MANIFEST) as tmp:
+        tmp.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
+    manifest["recipes"] = recipes
+    write_gallery(out, document)
+
+
+@contextlib.contextmanager
+def _build_lock(out: Path, wait: bool, report: Report):
+    with open(out / LOCK, "a+") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if not wait:
+                message = f"another figgen build is writing to {out} (try again, or drop --no-wait)"
+                raise FiggenError(message) from None
+            report("waiting", message=f"figgen: another build is writing to {out}; waiting for it to finish")
+            fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def clean(out: str | None, cache: bool = False) -> list[str]:
+    """Remove what builds wrote into ``out`` (keeping its README and .gitignore) and optionally the cache."""
+    from figgen.cache import Cache
+    from figgen.config import load_config
+
+    config = load_config(None)
+    folder = Path(out or config.get("out") or "output")
+    lines, removed = [], 0
+    if folder.is_dir():
+        with _build_lock(folder, True, lambda event, **info: None):
+            for path in folder.iterdir():
+                if path.name in ("README.md", ".gitignore", LOCK) or path.is_dir():
+                    continue
+                path.unlink()
+                removed += 1
+    lines.append(f"removed {removed} files from {folder}")
+    if cache:
+        store = Cache(config.get("cache"))
+        lines.append(
+            f"removed {store.clear() if store.folder.is_dir() else 0} cache entries from {store.folder}"
+        )
+    return lines
+
+
+from figgen.config import BuildOptions  # noqa: F401,E402  (re-exported for the CLI)

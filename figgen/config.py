@@ -1,0 +1,213 @@
+"""Build options: defaults, then ``figgen.toml`` (or ``[tool.figgen]`` in pyproject.toml), then the CLI.
+
+A configuration file looks like this; every key is optional::
+
+    out = "output"
+    theme = "light"            # light, dark, transparent
+    preset = "docs"            # docs, slides
+    formats = ["gif", "mp4", "png", "svg"]
+    data = "sample"            # sample, auto, an IDX folder or an .npz file
+    jobs = 1
+    cache = ".figgen-cache"
+
+    [params]                   # for every recipe that has the parameter
+    TRAIN_STEPS = 2500
+
+    [recipes.weights_evolution]
+    TRAIN_SIZE = 1000
+
+Errors name the file, the key and its line. Values are data (TOML); nothing is evaluated.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from figgen.errors import FiggenError
+
+THEMES = ("light", "dark", "transparent")
+PRESETS = ("docs", "slides")
+FORMATS = ("gif", "mp4", "webp", "png", "svg", "pdf")
+TOP_KEYS = {
+    "out": str,
+    "theme": str,
+    "preset": str,
+    "formats": list,
+    "data": str,
+    "jobs": int,
+    "cache": str,
+    "recipes_dir": str,
+    "params": dict,
+    "recipes": dict,
+}
+
+
+def _line_of(text: str, key: str) -> str:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if re.match(rf"\s*(\[[^\]]*\b{re.escape(key)}\b|\"?{re.escape(key)}\"?\s*=)", line):
+            return f", line {number}"
+    return ""
+
+
+def _choice(where: str, value: str, choices) -> str:
+    if value not in choices:
+        close = difflib.get_close_matches(str(value), choices, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else f" (choose from {', '.join(choices)})"
+        raise FiggenError(f"unknown {where} {value!r}{hint}")
+    return value
+
+
+def load_config(path: str | None) -> dict:
+    """Read a configuration file (default: ./figgen.toml, else ./pyproject.toml's [tool.figgen])."""
+    if path:
+        candidates = [Path(path)]
+        if not candidates[0].is_file():
+            raise FiggenError(f"configuration file {path} does not exist")
+    else:
+        candidates = [p for p in (Path("figgen.toml"), Path("pyproject.toml")) if p.is_file()]
+    for candidate in candidates:
+        text = candidate.read_text()
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise FiggenError(f"{candidate}: invalid TOML ({exc})") from None
+        if candidate.name == "pyproject.toml" and not path:
+            document = document.get("tool", {}).get("figgen")
+            if document is None:
+                continue
+        _check_config(candidate, text, document)
+        return document
+    return {}
+
+
+def _check_config(path: Path, text: str, document: dict) -> None:
+    for key, value in document.items():
+        where = f"{path}: {key}{_line_of(text, key)}"
+        if key not in TOP_KEYS:
+            close = difflib.get_close_matches(key, TOP_KEYS, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise FiggenError(f"{path}: unknown key {key!r}{_line_of(text, key)}{hint}")
+        kind = TOP_KEYS[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            raise FiggenError(f"{where}: expected {kind.__name__}, got {value!r}")
+        try:
+            if key == "theme":
+                _choice("theme", value, THEMES)
+            elif key == "preset":
+                _choice("preset", value, PRESETS)
+            elif key == "formats":
+                for fmt in value:
+                    _choice("format", fmt, FORMATS)
+            elif key == "jobs" and value < 1:
+                raise FiggenError(f"jobs must be at least 1, got {value}")
+            elif key == "recipes":
+                for name, table in value.items():
+                    if not isinstance(table, dict):
+                        raise FiggenError(f"[recipes.{name}] must be a table of parameters")
+        except FiggenError as exc:
+            raise FiggenError(f"{where}: {exc}") from None
+
+
+def parse_sets(items: list[str]) -> tuple[dict, dict]:
+    """Split ``--set KEY=VALUE`` items into global and per-recipe (``RECIPE.KEY=VALUE``) overrides."""
+    everywhere, per_recipe = {}, {}
+    for item in items:
+        key, sep, value = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            raise FiggenError(f"--set {item!r}: expected KEY=VALUE")
+        recipe, dot, name = key.rpartition(".")
+        if dot:
+            per_recipe.setdefault(recipe, {})[name] = value
+        else:
+            everywhere[key] = value
+    return everywhere, per_recipe
+
+
+@dataclass
+class BuildOptions:
+    """The resolved options of one build."""
+
+    selected: list[str] = field(default_factory=list)
+    out: str = "output"
+    theme: str = "light"
+    preset: str = "docs"
+    formats: tuple[str, ...] | None = None
+    data: str = "sample"
+    jobs: int = 1
+    cache: str = ".figgen-cache"
+    recipes: str | None = None
+    force: bool = False
+    quick: bool = False
+    strict: bool = False
+    wait: bool = True
+    params: dict = field(default_factory=dict)  # KEY -> value, for every recipe that has KEY
+    recipe_params: dict = field(default_factory=dict)  # recipe -> {KEY -> value}
+
+    @classmethod
+    def from_args(cls, args) -> BuildOptions:
+        """Merge defaults, the configuration file and the parsed command line; check them all."""
+        import os
+
+        config = load_config(getattr(args, "config", None))
+        options = cls(cache=os.environ.get("FIGGEN_CACHE") or config.get("cache") or ".figgen-cache")
+        for key in ("out", "theme", "preset", "data", "jobs"):
+            if key in config:
+                setattr(options, key, config[key])
+        if "formats" in config:
+            options.formats = tuple(config["formats"])
+        options.recipes = config.get("recipes_dir")
+        options.params = dict(config.get("params", {}))
+        options.recipe_params = {k: dict(v) for k, v in config.get("recipes", {}).items()}
+        for key in ("out", "theme", "preset", "data", "jobs", "recipes"):
+            value = getattr(args, key, None)
+            if value is not None:
+                setattr(options, key, value)
+        if getattr(args, "formats", None):
+            options.formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
+        everywhere, per_recipe = parse_sets(getattr(args, "set", []) or [])
+        options.params.update(everywhere)
+        for name, values in per_recipe.items():
+            options.recipe_params.setdefault(name, {}).update(values)
+        options.selected = list(getattr(args, "recipes_selected", []) or [])
+        options.force = bool(getattr(args, "force", False))
+        options.quick = bool(getattr(args, "quick", False))
+        options.strict = bool(getattr(args, "strict", False))
+        options.wait = not getattr(args, "no_wait", False)
+        options.check()
+        return options
+
+    def check(self) -> None:
+        _choice("theme", self.theme, THEMES)
+        _choice("preset", self.preset, PRESETS)
+        for fmt in self.formats or ():
+            _choice("format", fmt, FORMATS)
+        if self.formats is not None and not self.formats:
+            raise FiggenError("--formats names no format")
+        if not isinstance(self.jobs, int) or self.jobs < 1:
+            raise FiggenError(f"--jobs must be at least 1, got {self.jobs}")
+
+    def overrides_for(self, recipes) -> dict[str, dict]:
+        """Return each recipe's overrides; raise for keys or recipes that nothing selected has."""
+        from figgen.recipe import _suggest
+
+        names = {r.name for r in recipes}
+        all_keys = {k for r in recipes for k in r.params}
+        for key in self.params:
+            if key not in all_keys:
+                raise FiggenError(f"no selected recipe has a parameter {key!r}{_suggest(key, all_keys)}")
+        for name in self.recipe_params:
+            if name not in names:
+                if self.selected:
+                    continue  # a configured recipe that this build did not select
+                raise FiggenError(f"--set/config names unknown recipe {name!r}{_suggest(name, names)}")
+        result = {}
+        for recipe in recipes:
+            values = {k: v for k, v in self.params.items() if k in recipe.params}
+            values.update(self.recipe_params.get(recipe.name, {}))
+            result[recipe.name] = values
+        return result

@@ -1,0 +1,135 @@
+"""``index.html``: a static gallery of every output, readable from ``file://`` with no server or network.
+
+One section per recipe, in the catalogue's order, with its title, description and parameters; each output
+shows as it would be used (GIF/WebP/PNG/SVG as images, MP4 in a video tag, PDF as a link) with its alt text,
+size and bytes. A button switches light and dark (remembered in localStorage when the browser allows).
+The page is a pure function of the manifest, so it is byte-identical across identical builds.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from pathlib import Path
+
+PAGE = """<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>figgen gallery</title>
+<style>
+:root {{ --bg: #ffffff; --fg: #1d1d1f; --muted: #5f6368; --card: #f5f5f7; --line: #d9d9de;
+  --accent: #b3261e; }}
+:root[data-theme="dark"] {{ --bg: #16181d; --fg: #e8e8ea; --muted: #a0a4ab; --card: #22252c; --line: #3a3e47;
+  --accent: #ff8a80; }}
+* {{ box-sizing: border-box; }}
+body {{ margin: 0; background: var(--bg); color: var(--fg);
+  font: 16px/1.5 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; }}
+header {{ position: sticky; top: 0; z-index: 1; display: flex; gap: 1rem; align-items: center;
+  justify-content: space-between; padding: .75rem 1.5rem; background: var(--bg);
+  border-bottom: 1px solid var(--line); }}
+header h1 {{ margin: 0; font-size: 1.25rem; }}
+header p {{ margin: 0; color: var(--muted); font-size: .9rem; }}
+button {{ font: inherit; color: var(--fg); background: var(--card); border: 1px solid var(--line);
+  border-radius: .4rem; padding: .35rem .8rem; cursor: pointer; }}
+nav {{ padding: .5rem 1.5rem; display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .9rem; }}
+nav a, a {{ color: var(--accent); }}
+main {{ padding: 0 1.5rem 3rem; max-width: 1400px; margin: 0 auto; }}
+section {{ border-top: 1px solid var(--line); padding: 1.25rem 0; }}
+section h2 {{ margin: 0 0 .25rem; font-size: 1.2rem; }}
+section h2 code {{ font-size: .85rem; color: var(--muted); font-weight: normal; }}
+.description {{ margin: .25rem 0 .5rem; max-width: 70ch; }}
+.params {{ font-size: .85rem; color: var(--muted); margin: 0 0 1rem; }}
+.params code {{ background: var(--card); padding: 0 .3rem; border-radius: .2rem; }}
+.outputs {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 1rem; }}
+figure {{ margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: .5rem;
+  padding: .75rem; display: flex; flex-direction: column; gap: .5rem; }}
+figure img, figure video {{ max-width: 100%; height: auto; align-self: center;
+  background: repeating-conic-gradient(#0000 0 25%, #8881 0 50%) 0 0 / 16px 16px; }}
+figcaption {{ font-size: .85rem; }}
+figcaption .meta {{ color: var(--muted); display: block; }}
+.empty {{ color: var(--muted); font-style: italic; }}
+</style>
+<script>
+(function () {{
+  var saved = null;
+  try {{ saved = localStorage.getItem("figgen-theme"); }} catch (e) {{}}
+  var dark = saved ? saved === "dark"
+    : window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches;
+  document.documentElement.setAttribute("data-theme", dark ? "dark" : "light");
+}})();
+function toggleTheme() {{
+  var root = document.documentElement;
+  var next = root.getAttribute("data-theme") === "dark" ? "light" : "dark";
+  root.setAttribute("data-theme", next);
+  try {{ localStorage.setItem("figgen-theme", next); }} catch (e) {{}}
+}}
+</script>
+</head>
+<body>
+<header>
+<div><h1>figgen gallery</h1><p>{summary}</p></div>
+<button type="button" id="theme-toggle" onclick="toggleTheme()">Light / dark</button>
+</header>
+<nav>{nav}</nav>
+<main>
+{sections}
+</main>
+</body>
+</html>
+"""
+
+
+def _output_html(record: dict) -> str:
+    path = escape(record["path"])
+    alt = escape(record.get("alt", ""))
+    fmt = record["format"]
+    width, height = record.get("width"), record.get("height")
+    size = f' width="{width}" height="{height}"' if width and height else ""
+    if fmt in ("gif", "webp", "png", "svg"):
+        media = f'<img src="{path}" alt="{alt}"{size} loading="lazy">'
+    elif fmt == "mp4":
+        media = (
+            f'<video src="{path}"{size} controls loop muted playsinline preload="metadata" '
+            f'aria-label="{alt}"></video>'
+        )
+    else:
+        media = f'<a href="{path}">{path}</a>'
+    frames = f" · {record['frames']} frames" if record.get("frames") else ""
+    meta = f"{path} · {fmt.upper()} · {width}×{height} px{frames} · {record['bytes']:,} bytes"
+    return (
+        f'<figure data-format="{fmt}">{media}<figcaption>{alt}'
+        f'<span class="meta">{meta}</span></figcaption></figure>'
+    )
+
+
+def render_gallery(manifest: dict) -> str:
+    """Return the gallery page for a manifest (see :func:`figgen.build.write_manifest`)."""
+    sections, nav = [], []
+    total = 0
+    for name, entry in manifest["recipes"].items():
+        params = " ".join(f"<code>{escape(k)}={escape(str(v))}</code>" for k, v in entry["params"].items())
+        outputs = "\n".join(_output_html(r) for r in entry["outputs"])
+        total += len(entry["outputs"])
+        sections.append(
+            f'<section id="{escape(name)}"><h2>{escape(entry["title"])} <code>{escape(name)}</code></h2>'
+            f'<p class="description">{escape(entry["description"])}</p>'
+            f'<p class="params">{params or "no parameters"} · theme {escape(entry["theme"])}, '
+            f"preset {escape(entry['preset'])} · data {escape(entry['data']['source'])} "
+            f"({escape(entry['data']['fingerprint'])})</p>"
+            f'<div class="outputs">{outputs or "<p class=empty>no outputs in the chosen formats</p>"}</div>'
+            f"</section>"
+        )
+        nav.append(f'<a href="#{escape(name)}">{escape(name)}</a>')
+    summary = f"{len(sections)} recipes, {total} outputs · figgen {escape(str(manifest.get('figgen', '')))}"
+    return PAGE.format(summary=summary, nav=" ".join(nav), sections="\n".join(sections))
+
+
+def write_gallery(out: Path, manifest: dict) -> Path:
+    """Write ``index.html`` into ``out`` atomically and return its path."""
+    from figgen.writers import atomic_path
+
+    path = Path(out) / "index.html"
+    with atomic_path(path) as tmp:
+        tmp.write_text(render_gallery(manifest))
+    return path

@@ -1,0 +1,284 @@
+"""Recipes: short scripts in ``recipes/`` that each make one family of figures.
+
+A recipe module holds, as literal values read with :func:`ast.literal_eval` (so listing and staleness checks
+never import or run it):
+
+- a module docstring: its first line is the title, the rest the description (a missing one is an error);
+- ``PARAMS``: parameters and their defaults, the text's ALL-CAPS knobs keeping their names;
+- ``QUICK``: smaller values used by ``--quick`` (tests, previews);
+- ``LIMITS`` (optional): ``{"KEY": (low, high)}`` inclusive ranges for parameters beyond the text's knobs;
+- ``OUTPUTS``: ``{"stem": "animation" | "still"}``, the files it writes (each in the formats of its kind);
+
+and a function ``make(ctx, p)`` that gets a :class:`figgen.context.RecipeContext` and the parameters as a
+frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
+``python recipes/NAME.py [--set KEY=VALUE ...]`` build it alone.
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import difflib
+import hashlib
+import importlib.util
+import math
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from figgen.errors import FiggenError
+
+# The catalogue's order (DESIGN.md, "The figures"); recipes not listed follow in name order.
+CATALOGUE = (
+    "digit",
+    "digits_flat",
+    "one_hot",
+    "softmax",
+    "cross_entropy",
+    "training_curve",
+    "weights",
+    "weights_evolution",
+    "weights_training",
+    "gradient_descent",
+    "learning_rate",
+    "prediction",
+    "predictions_grid",
+    "accuracy_vs_size",
+    "test_size_bias",
+    "shifted_digit",
+)
+KINDS = ("animation", "still")
+NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How a known parameter is checked: its type and inclusive range (None = open)."""
+
+    kind: type
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False  # True: the value must be strictly above ``low``
+    data_split: str | None = None  # "train" or "test": at most as many as the data set holds
+
+
+KNOWN = {
+    "TRAIN_SIZE": Rule(int, 1, data_split="train"),
+    "TEST_SIZE": Rule(int, 1, data_split="test"),
+    "LEARNING_RATE": Rule(float, 0, low_open=True),
+    "TRAIN_STEPS": Rule(int, 0),
+}
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A recipe file as read without running it."""
+
+    name: str
+    path: Path
+    title: str
+    description: str
+    params: dict
+    quick: dict
+    limits: dict
+    outputs: dict  # stem -> kind
+    source_hash: str
+
+    def summary(self) -> dict:
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "outputs": self.outputs,
+            "params": self.params,
+            "path": str(self.path),
+        }
+
+    def resolve(self, overrides: dict | None = None, *, quick: bool = False, data=None):
+        """Return the parameters as a frozen dataclass: defaults, then QUICK, then checked overrides."""
+        values = dict(self.params)
+        if quick:
+            values.update(self.quick)
+        for key, raw in (overrides or {}).items():
+            if key not in values:
+                raise FiggenError(f"recipe {self.name!r} has no parameter {key!r}{_suggest(key, values)}")
+            values[key] = coerce(f"{self.name}.{key}", raw, self.params[key])
+        for key, value in values.items():
+            self.check(key, value, data)
+        cls = dataclasses.make_dataclass(
+            f"{self.name}_params", [(k, type(v)) for k, v in values.items()], frozen=True
+        )
+        return cls(**values)
+
+    def check(self, key: str, value, data=None) -> None:
+        """Raise FiggenError if ``value`` is outside the range of parameter ``key``."""
+        rule = KNOWN.get(key)
+        if rule is None and key in self.limits:
+            low, high = self.limits[key]
+            rule = Rule(type(self.params[key]), low, high)
+        if rule is None:
+            return
+        where = f"{self.name}.{key}"
+        if isinstance(value, float) and not math.isfinite(value):
+            raise FiggenError(f"{where} must be a finite number, got {value}")
+        if rule.low is not None and (value <= rule.low if rule.low_open else value < rule.low):
+            relation = "above" if rule.low_open else "at least"
+            raise FiggenError(f"{where} must be {relation} {rule.low}, got {value}")
+        if rule.high is not None and value > rule.high:
+            raise FiggenError(f"{where} must be at most {rule.high}, got {value}")
+        if rule.data_split and data is not None:
+            available = data.n_train if rule.data_split == "train" else data.n_test
+            if value > available:
+                raise FiggenError(
+                    f"{where} = {value} is more than the {available} {rule.data_split}ing "
+                    f"examples of the data set ({data.source}: {data.path})"
+                )
+
+
+def coerce(where: str, raw, default):
+    """Turn a command-line or TOML value into the type of ``default``; never evaluates code."""
+    kind = type(default)
+    if isinstance(raw, str) and kind is not str:
+        text = raw.strip()
+        try:
+            if kind is bool:
+                lowered = text.lower()
+                if lowered not in ("true", "false", "yes", "no", "1", "0", "on", "off"):
+                    raise ValueError
+                return lowered in ("true", "yes", "1", "on")
+            if kind is int:
+                return int(text.replace("_", ""))
+            if kind is float:
+                return float(text)
+            if kind in (list, tuple):
+                value = ast.literal_eval(text if text.startswith(("[", "(")) else f"[{text}]")
+                return coerce(where, list(value), default)
+        except (ValueError, SyntaxError):
+            raise FiggenError(f"{where} must be {_type_name(default)}, got {raw!r}") from None
+    if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    if kind in (list, tuple) and isinstance(raw, (list, tuple)):
+        items = default and type(default[0])
+        if items and not all(isinstance(v, items) or (items is float and isinstance(v, int)) for v in raw):
+            raise FiggenError(f"{where} must be {_type_name(default)}, got {raw!r}")
+        return kind(raw)
+    if not isinstance(raw, kind) or (kind is int and isinstance(raw, bool)):
+        raise FiggenError(f"{where} must be {_type_name(default)}, got {raw!r}")
+    return raw
+
+
+def _type_name(default) -> str:
+    if isinstance(default, bool):
+        return "true or false"
+    if isinstance(default, int):
+        return "a whole number"
+    if isinstance(default, float):
+        return "a number"
+    if isinstance(default, (list, tuple)):
+        return "a list like 1,2,3"
+    return "text"
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+def default_recipe_dir() -> Path:
+    """``recipes/`` in the current folder, else the one beside the figgen package (a source checkout)."""
+    here = Path("recipes")
+    if here.is_dir():
+        return here
+    return Path(__file__).resolve().parent.parent / "recipes"
+
+
+def read_recipe(path: Path) -> Recipe:
+    """Read a recipe file's docstring and literal settings without importing it."""
+    path = Path(path)
+    name = path.stem
+    if not NAME.match(name):
+        raise FiggenError(f"{path}: recipe names are lower-case letters, digits and '_'")
+    try:
+        source = path.read_bytes()
+        tree = ast.parse(source, filename=str(path))
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise FiggenError(f"{path}: cannot read recipe ({exc})") from None
+    doc = ast.get_docstring(tree)
+    if not doc:
+        raise FiggenError(f"{path}: a recipe needs a module docstring (its first line is the title)")
+    title, _, description = doc.partition("\n")
+    settings = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            key = node.targets[0].id
+            if key in ("PARAMS", "QUICK", "LIMITS", "OUTPUTS"):
+                try:
+                    settings[key] = ast.literal_eval(node.value)
+                except ValueError:
+                    raise FiggenError(f"{path}:{node.lineno}: {key} must be a literal dict") from None
+    params, quick = settings.get("PARAMS", {}), settings.get("QUICK", {})
+    outputs, limits = settings.get("OUTPUTS"), settings.get("LIMITS", {})
+    if not isinstance(outputs, dict) or not outputs:
+        raise FiggenError(f"{path}: a recipe needs OUTPUTS = {{'stem': 'animation' or 'still'}}")
+    for stem, kind in outputs.items():
+        if not isinstance(stem, str) or not NAME.match(stem):
+            raise FiggenError(f"{path}: output name {stem!r} must be lower-case letters, digits and '_'")
+        if kind not in KINDS:
+            raise FiggenError(f"{path}: output {stem!r} has kind {kind!r}; use 'animation' or 'still'")
+    unknown = set(quick) - set(params)
+    if unknown:
+        raise FiggenError(f"{path}: QUICK sets {sorted(unknown)[0]!r}, which is not in PARAMS")
+    return Recipe(
+        name=name,
+        path=path,
+        title=title.strip(),
+        description=" ".join(description.split()),
+        params=params,
+        quick=quick,
+        limits=limits,
+        outputs=outputs,
+        source_hash=hashlib.sha256(source).hexdigest(),
+    )
+
+
+def discover_recipes(folder: str | Path | None = None) -> list[Recipe]:
+    """Return the recipes of ``folder`` (default :func:`default_recipe_dir`) in the catalogue's order."""
+    folder = Path(folder) if folder else default_recipe_dir()
+    if not folder.is_dir():
+        raise FiggenError(f"recipe folder {folder} does not exist")
+    recipes = [read_recipe(p) for p in sorted(folder.glob("*.py")) if not p.name.startswith("_")]
+    rank = {name: i for i, name in enumerate(CATALOGUE)}
+    return sorted(recipes, key=lambda r: (rank.get(r.name, len(rank)), r.name))
+
+
+def select_recipes(recipes: list[Recipe], names: list[str]) -> list[Recipe]:
+    """Return the recipes named (all when none), or raise with a close-match suggestion."""
+    if not names:
+        return recipes
+    by_name = {r.name: r for r in recipes}
+    for name in names:
+        if name not in by_name:
+            raise FiggenError(f"unknown recipe {name!r}{_suggest(name, by_name)}")
+    return [r for r in recipes if r.name in names]
+
+
+def load_make(recipe: Recipe):
+    """Import a recipe file and return its ``make`` function."""
+    spec = importlib.util.spec_from_file_location(f"figgen_recipe_{recipe.name}", recipe.path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    make = getattr(module, "make", None)
+    if not callable(make):
+        raise FiggenError(f"{recipe.path}: a recipe needs a function make(ctx, p)")
+    return make
+
+
+def run_recipe_file(path: str) -> None:
+    """Build one recipe from its own file: ``python recipes/NAME.py [build options]``."""
+    from figgen.cli import main
+
+    recipe = Path(path).resolve()
+    args = sys.argv[1:]
+    sys.exit(main(["build", recipe.stem, "--recipes", str(recipe.parent), *args]))

@@ -1,0 +1,56 @@
+"""The cheat sheets as the training size grows.
+
+The ten weight panels after training the text's model on 1, 2, ... 10 and then ever more examples, up to
+TRAIN_SIZE: with a handful of examples each sheet is a blurred copy of the few digits it saw; with thousands
+it becomes a template of its digit. Every frame gives the training size and that model's test accuracy.
+"""
+
+from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
+from figgen.recipe import run_recipe_file
+from figgen.train import default_sweep_sizes
+
+PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "FRAMES": 36}
+QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60, "FRAMES": 14}
+LIMITS = {"FRAMES": (2, 400)}
+OUTPUTS = {"weights_evolution": "animation"}
+
+
+def make(ctx, p):
+    sizes = default_sweep_sizes(p.TRAIN_SIZE, p.FRAMES)
+    sweep = ctx.sweep(sizes)
+    limit = symmetric_limit(sweep.weights[-1])  # one colour scale for all frames: the final sheet's
+
+    def frames():
+        for size, weights, accuracy in zip(sweep.sizes, sweep.weights, sweep.accuracy, strict=True):
+            noun = "example" if size == 1 else "examples"
+            yield weights_frame(
+                weights,
+                ctx.theme,
+                ctx.preset,
+                limit=limit,
+                levels=ANIMATION_LEVELS,
+                title=f"Weights after training on {size:,} {noun}",
+                caption=f"TRAIN_SIZE = {size:,} · test accuracy {accuracy:.1%}",
+            )
+
+    durations = [600 if size <= 10 else 250 for size in sweep.sizes]
+    middle = next(i for i, s in enumerate(sweep.sizes) if s >= min(100, p.TRAIN_SIZE))
+    ctx.animation(
+        "weights_evolution",
+        frames,
+        durations_ms=durations,
+        hold_last_ms=2500,
+        keyframes=[0, 9, middle, -1],
+        keyframe_labels=[
+            f"{sweep.sizes[0]} example",
+            f"{sweep.sizes[9]} examples",
+            f"{sweep.sizes[middle]} examples",
+            f"{sweep.sizes[-1]:,} examples",
+        ],
+        alt=f"The ten weight sheets as the training size grows from 1 to {p.TRAIN_SIZE:,} examples; "
+        f"test accuracy rises to {sweep.accuracy[-1]:.1%}.",
+    )
+
+
+if __name__ == "__main__":
+    run_recipe_file(__file__)
