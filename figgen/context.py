@@ -198,6 +198,20 @@ class RecipeContext:
         steps = steps if steps is not None else getattr(p, "TRAIN_STEPS", 2500)
         return int(train_size), int(test_size), float(learning_rate), int(steps)
 
+    # --- drawing --------------------------------------------------------------------------------------
+
+    def style(self):
+        """A ``with`` block in which matplotlib follows this build's theme and preset (restored after)."""
+        from figgen.draw import matplotlib_style
+
+        return matplotlib_style(self.theme, self.preset)
+
+    def new_figure(self, **kwargs):
+        """A matplotlib Figure as wide as the preset, in the theme (see figgen.draw.new_figure)."""
+        from figgen.draw import new_figure
+
+        return new_figure(self.theme, self.preset, **kwargs)
+
     # --- outputs --------------------------------------------------------------------------------------
 
     def figure(self, stem: str, fig, *, alt: str) -> None:
@@ -253,16 +267,18 @@ class RecipeContext:
             from figgen.draw import filmstrip
 
             picked = [kept[i] for i in keyframes if i in kept]
-            strip = filmstrip(picked, list(keyframe_labels)[: len(picked)], self.theme, self.preset)
+            strip = filmstrip(picked, list(keyframe_labels)[: len(picked)], self.theme, self.preset,
+                              cols=min(4, len(picked)))
             self._still(f"{stem}_filmstrip", strip, f"Key frames of the animation: {alt}", "filmstrip")
 
     def _still(self, stem: str, content, alt: str, kind: str) -> None:
         from figgen.writers import write_still
 
         self._check_output(stem, "still" if kind == "still" else "animation", alt, declared=kind == "still")
-        for fmt in formats_for(kind, self.formats):
-            info = write_still(self._path(stem, fmt), content, fmt)
-            self._record(stem, fmt, kind, alt, info)
+        with self.style():  # savefig reads some rcParams (facecolor, transparency) when it writes
+            for fmt in formats_for(kind, self.formats):
+                info = write_still(self._path(stem, fmt), content, fmt)
+                self._record(stem, fmt, kind, alt, info)
 
     def _check_output(self, stem: str, kind: str, alt: str, declared: bool = True) -> None:
         if declared and self.recipe.outputs.get(stem) != kind:
