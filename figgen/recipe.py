@@ -113,23 +113,25 @@ class Recipe:
 
     def check(self, key: str, value, data=None) -> None:
         """Raise FiggenError if ``value`` is outside the range of parameter ``key``."""
+        where = f"{self.name}.{key}"
+        numbers = value if isinstance(value, (list, tuple)) else [value]
+        if any(isinstance(v, float) and not math.isfinite(v) for v in numbers):
+            raise FiggenError(f"{where} must be a finite number, got {value}")
         rule = KNOWN.get(key)
         if rule is None and key in self.limits:
             low, high = self.limits[key]
             rule = Rule(type(self.params[key]), low, high)
         if rule is None:
             return
-        where = f"{self.name}.{key}"
-        if isinstance(value, float) and not math.isfinite(value):
-            raise FiggenError(f"{where} must be a finite number, got {value}")
-        if rule.low is not None and (value <= rule.low if rule.low_open else value < rule.low):
-            relation = "above" if rule.low_open else "at least"
-            raise FiggenError(f"{where} must be {relation} {rule.low}, got {value}")
-        if rule.high is not None and value > rule.high:
-            raise FiggenError(f"{where} must be at most {rule.high}, got {value}")
+        for v in numbers:  # a list parameter's range applies to each of its items
+            if rule.low is not None and (v <= rule.low if rule.low_open else v < rule.low):
+                relation = "above" if rule.low_open else "at least"
+                raise FiggenError(f"{where} must be {relation} {rule.low}, got {v}")
+            if rule.high is not None and v > rule.high:
+                raise FiggenError(f"{where} must be at most {rule.high}, got {v}")
         if rule.data_split and data is not None:
             available = data.n_train if rule.data_split == "train" else data.n_test
-            if value > available:
+            if max(numbers) > available:
                 raise FiggenError(
                     f"{where} = {value} is more than the {available} {rule.data_split}ing "
                     f"examples of the data set ({data.source}: {data.path})"

@@ -1,0 +1,73 @@
+"""Shared fixtures: a throw-away project with tiny recipes (drawing only, no training)."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+
+SQUARE = '''
+"""A square.
+
+A filled square whose side is SIDE pixels.
+"""
+import numpy as np
+from figgen.recipe import run_recipe_file
+
+PARAMS = {"SIDE": 40, "LEVEL": 0.5}
+QUICK = {"SIDE": 20}
+LIMITS = {"SIDE": (2, 400)}
+OUTPUTS = {"square": "still"}
+
+
+def make(ctx, p):
+    frame = np.full((p.SIDE, p.SIDE, 3), int(255 * p.LEVEL), np.uint8)
+    ctx.image("square", frame, alt=f"A gray square of {p.SIDE} pixels.")
+
+
+if __name__ == "__main__":
+    run_recipe_file(__file__)
+'''
+
+BLINK = '''
+"""Blinking digit.
+
+The first training digit, blinking.
+"""
+import numpy as np
+
+PARAMS = {"FRAMES": 4}
+QUICK = {}
+OUTPUTS = {"blink": "animation"}
+
+
+def make(ctx, p):
+    x, _ = ctx.data.train(1)
+    digit = (255 - 255 * x[0].reshape(28, 28)).astype(np.uint8)
+    on = np.repeat(digit[:, :, None], 3, axis=2)
+
+    def frames():
+        for i in range(p.FRAMES):
+            yield on if i % 2 == 0 else np.full_like(on, 255)
+
+    ctx.animation("blink", frames, durations_ms=100, keyframes=[0, 1], keyframe_labels=["on", "off"],
+                  alt="The first training digit blinking.")
+'''
+
+
+def write_recipe(folder: Path, name: str, source: str) -> Path:
+    path = folder / f"{name}.py"
+    path.write_text(textwrap.dedent(source).lstrip())
+    return path
+
+
+@pytest.fixture
+def project(tmp_path, monkeypatch):
+    """A project folder with a recipes/ folder of tiny recipes, as the current directory."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("FIGGEN_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "recipes").mkdir()
+    write_recipe(tmp_path / "recipes", "square", SQUARE)
+    write_recipe(tmp_path / "recipes", "blink", BLINK)
+    return tmp_path

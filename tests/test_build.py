@@ -1,0 +1,265 @@
+"""The build: staleness per cause, manifest, reproducible bytes, faults, locks, jobs and path safety.
+
+Most tests use tiny recipes written into a temporary folder (drawing only, no training), so they run in
+well under a second each; one test trains through the cache.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from figgen.build import LOCK, read_manifest
+from figgen.cli import main
+from tests.conftest import BLINK, SQUARE, write_recipe
+
+
+def build(*args: str) -> int:
+    return main(["build", "--out", "out", *args])
+
+
+def statuses(capsys) -> dict[str, str]:
+    """Map each output path printed by a build to its status (built / up to date)."""
+    found = {}
+    for line in capsys.readouterr().out.splitlines():
+        parts = line.split()
+        if parts[:1] == ["built"]:
+            found[parts[1]] = "built"
+        elif parts[:3] == ["up", "to", "date"] and len(parts) > 3 and "." in parts[3]:
+            found[parts[3]] = "up to date"
+    return found
+
+
+def test_manifest_lists_every_output_with_its_facts(project, capsys):
+    assert build() == 0
+    manifest = json.loads((project / "out" / "manifest.json").read_text())
+    paths = {o["path"] for o in manifest["outputs"]}
+    assert paths == {
+        "square.png",
+        "square.svg",
+        "blink.gif",
+        "blink.mp4",
+        "blink_filmstrip.png",
+        "blink_filmstrip.pdf",
+    }
+    for record in manifest["outputs"]:
+        data = (project / "out" / record["path"]).read_bytes()
+        assert record["sha256"] == hashlib.sha256(data).hexdigest()
+        assert record["bytes"] == len(data)
+        assert record["data"]["fingerprint"] and record["alt"]
+    square = next(o for o in manifest["outputs"] if o["path"] == "square.png")
+    assert (square["width"], square["height"]) == (40, 40) == Image.open(project / "out/square.png").size
+    assert square["params"] == {"SIDE": 40, "LEVEL": 0.5}
+    gif = next(o for o in manifest["outputs"] if o["path"] == "blink.gif")
+    assert gif["frames"] == 4 and gif["kind"] == "animation"
+    assert list(manifest["recipes"]) == ["blink", "square"]  # not in the catalogue: name order
+    assert (project / "out" / "index.html").is_file()
+
+
+def test_warm_rebuild_is_a_no_op_and_each_cause_restales_only_its_recipe(project, capsys):
+    assert build() == 0
+    capsys.readouterr()
+    assert build() == 0
+    assert set(statuses(capsys).values()) == {"up to date"}
+
+    assert build("--set", "SIDE=30") == 0  # a parameter
+    changed = statuses(capsys)
+    assert changed["square.png"] == "built" and changed["blink.gif"] == "up to date"
+
+    source = project / "recipes" / "blink.py"
+    source.write_text(source.read_text().replace("durations_ms=100", "durations_ms=120"))  # its source
+    assert build("--set", "SIDE=30") == 0
+    changed = statuses(capsys)
+    assert changed["blink.gif"] == "built" and changed["square.png"] == "up to date"
+
+    assert build("--set", "SIDE=30", "--theme", "dark") == 0  # the theme restyles everything
+    assert set(statuses(capsys).values()) == {"built"}
+    assert build("--set", "SIDE=30", "--theme", "dark", "--preset", "slides") == 0
+    assert set(statuses(capsys).values()) == {"built"}
+    assert build("--set", "SIDE=30", "--theme", "dark", "--preset", "slides", "--formats", "png,gif") == 0
+    assert set(statuses(capsys).values()) == {"built"}
+    out = project / "out"
+    assert not (out / "square.svg").exists() and not (out / "blink.mp4").exists()  # outdated files go
+    assert (
+        build("--set", "SIDE=30", "--theme", "dark", "--preset", "slides", "--formats", "png,gif", "--force")
+        == 0
+    )
+    assert set(statuses(capsys).values()) == {"built"}
+
+
+def test_a_changed_data_set_restales_recipes(project, capsys):
+    rng = np.random.default_rng(0)
+    arrays = {
+        "x_train": rng.integers(0, 256, (5, 28, 28), dtype=np.uint8),
+        "y_train": np.arange(5),
+        "x_test": rng.integers(0, 256, (3, 28, 28), dtype=np.uint8),
+        "y_test": np.arange(3),
+    }
+    np.savez(project / "tiny.npz", **arrays)
+    assert build("square", "--data", "tiny.npz") == 0
+    capsys.readouterr()
+    assert build("square", "--data", "tiny.npz") == 0
+    assert statuses(capsys) == {"square.png": "up to date", "square.svg": "up to date"}
+    arrays["y_test"] = np.array([2, 1, 0])
+    np.savez(project / "tiny.npz", **arrays)
+    assert build("square", "--data", "tiny.npz") == 0
+    assert statuses(capsys) == {"square.png": "built", "square.svg": "built"}
+
+
+def test_two_builds_in_fresh_folders_give_identical_bytes(project):
+    assert main(["build", "--out", "a"]) == 0
+    assert main(["build", "--out", "b", "--force"]) == 0
+    a = {o["path"]: o["sha256"] for o in read_manifest(project / "a")["outputs"]}
+    b = {o["path"]: o["sha256"] for o in read_manifest(project / "b")["outputs"]}
+    assert a == b and len(a) == 6
+    assert (project / "a/index.html").read_bytes() == (project / "b/index.html").read_bytes()
+
+
+def test_parallel_build_matches_serial(project):
+    assert main(["build", "--out", "serial"]) == 0
+    assert main(["build", "--out", "parallel", "--jobs", "2"]) == 0
+    serial = {o["path"]: o["sha256"] for o in read_manifest(project / "serial")["outputs"]}
+    parallel = {o["path"]: o["sha256"] for o in read_manifest(project / "parallel")["outputs"]}
+    assert serial == parallel
+
+
+def test_a_failing_recipe_does_not_stop_the_others(project, capsys):
+    write_recipe(project / "recipes", "broken", SQUARE.replace("np.full(", "np.fulll("))
+    assert build() == 1  # an internal failure of a recipe
+    captured = capsys.readouterr()
+    assert "recipe broken failed: AttributeError" in captured.out
+    manifest = read_manifest(project / "out")
+    assert set(manifest["recipes"]) == {"blink", "square"}
+    assert build("--strict", "broken", "square") == 1
+    assert "1 failed" in capsys.readouterr().out
+
+
+def test_interrupted_build_leaves_no_partial_file_and_the_next_build_finishes(project, capsys):
+    write_recipe(
+        project / "recipes",
+        "zinterrupt",
+        BLINK.replace(
+            "yield on if i % 2 == 0 else np.full_like(on, 255)",
+            "yield on\n            if i == 2:\n                raise KeyboardInterrupt",
+        ).replace('"blink"', '"zi"'),
+    )
+    assert build() == 130
+    out = project / "out"
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != LOCK]
+    assert leftovers == []
+    assert not (out / "zi.gif").exists()
+    assert set(read_manifest(out)["recipes"]) == {"blink", "square"}  # finished recipes are recorded
+    (project / "recipes" / "zinterrupt.py").unlink()
+    capsys.readouterr()
+    assert build() == 0
+    assert set(statuses(capsys).values()) == {"up to date"}
+
+
+def test_a_second_build_waits_or_fails_with_no_wait(project, capsys):
+    out = project / "out"
+    out.mkdir()
+    with open(out / LOCK, "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        assert build("--no-wait") == 2
+        assert "another figgen build is writing to out" in capsys.readouterr().err
+        waiting = subprocess.Popen(
+            [sys.executable, "-m", "figgen", "build", "--out", "out", "square"],
+            cwd=project,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=3)  # blocked by our lock
+        fcntl.flock(handle, fcntl.LOCK_UN)
+    stdout, stderr = waiting.communicate(timeout=60)
+    assert waiting.returncode == 0, stderr
+    assert "waiting for it to finish" in stderr
+    assert (out / "square.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["build", "sqare"], "unknown recipe 'sqare' (did you mean 'square'?)"),
+        (["build", "--set", "SIDES=3"], "no selected recipe has a parameter 'SIDES' (did you mean 'SIDE'?)"),
+        (["build", "--set", "SIDE=big"], "square.SIDE must be a whole number, got 'big'"),
+        (["build", "--set", "SIDE=1"], "square.SIDE must be at least 2, got 1"),
+        (["build", "--set", "LEVEL=nan"], "square.LEVEL"),
+        (["build", "--set", "square.SIDE=500"], "square.SIDE must be at most 400, got 500"),
+        (["build", "--set", "SIDE"], "--set 'SIDE': expected KEY=VALUE"),
+        (["build", "--theme", "drak"], "unknown theme 'drak' (did you mean 'dark'?)"),
+        (["build", "--preset", "slide"], "unknown preset 'slide' (did you mean 'slides'?)"),
+        (["build", "--formats", "gif,jpg"], "unknown format 'jpg'"),
+        (["build", "--data", "missing.npz"], "missing.npz"),
+        (["build", "--jobs", "0"], "--jobs must be at least 1"),
+    ],
+)
+def test_bad_build_input_exits_2_with_one_line(project, capsys, argv, message):
+    assert main([*argv, "--out", "out"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("figgen: error:") and message in err[0], err
+    assert not (project / "out" / "manifest.json").exists()
+
+
+def test_nan_values_are_refused(project, capsys):
+    write_recipe(
+        project / "recipes",
+        "rate",
+        SQUARE.replace('"LEVEL": 0.5', '"LEARNING_RATE": 0.5').replace("p.LEVEL", "p.LEARNING_RATE"),
+    )
+    assert main(["build", "rate", "--set", "LEARNING_RATE=nan", "--out", "out"]) == 2
+    assert "must be a finite number" in capsys.readouterr().err
+    assert main(["build", "rate", "--set", "LEARNING_RATE=-1", "--out", "out"]) == 2
+    assert "rate.LEARNING_RATE must be above 0" in capsys.readouterr().err
+
+
+def test_outputs_stay_inside_the_output_folder(project, capsys):
+    write_recipe(project / "recipes", "escape", SQUARE.replace('{"square": "still"}', '{"../x": "still"}'))
+    assert build("escape") == 2
+    assert "output name '../x'" in capsys.readouterr().err
+    write_recipe(project / "recipes", "escape", SQUARE.replace('ctx.image("square"', 'ctx.image("../square"'))
+    assert build("escape") == 1 or build("escape") == 2
+    assert not (project / "square.png").exists()
+    (project / "recipes" / "Bad-Name.py").write_text('"""x."""\nOUTPUTS = {"a": "still"}\n')
+    assert build() == 2
+    assert "recipe names are lower-case" in capsys.readouterr().err
+
+
+def test_recipe_without_docstring_is_an_error(project, capsys):
+    (project / "recipes" / "nodoc.py").write_text('OUTPUTS = {"a": "still"}\ndef make(ctx, p):\n    pass\n')
+    assert main(["list"]) == 2
+    assert "needs a module docstring" in capsys.readouterr().err
+
+
+def test_a_recipe_file_runs_on_its_own(project):
+    done = subprocess.run(
+        [sys.executable, "recipes/square.py", "--out", "solo", "--set", "SIDE=12"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert Image.open(project / "solo" / "square.png").size == (12, 12)
+
+
+def test_clean_removes_outputs_but_keeps_readme(project, capsys):
+    assert build() == 0
+    (project / "out" / "README.md").write_text("keep me")
+    assert main(["clean", "--out", "out"]) == 0
+    assert sorted(p.name for p in (project / "out").iterdir() if p.name != LOCK) == ["README.md"]
+
+
+def test_list_json_reads_recipes_without_running_them(project, capsys):
+    assert main(["list", "--json"]) == 0
+    listed = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed["square"]["title"] == "A square."
+    assert listed["square"]["outputs"] == {"square": "still"}
+    assert listed["blink"]["params"] == {"FRAMES": 4}

@@ -1,0 +1,135 @@
+"""The gallery page: its HTML, and every image and video decoding in a real (headless) browser."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from figgen.cli import main
+from figgen.gallery import render_gallery
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+# Appended to a copy of the page: once every video has its metadata (or 8 s passed), list what failed.
+CHECK = """<script>
+window.addEventListener("load", function () {
+  var media = Array.from(document.querySelectorAll("img, video"));
+  var videos = media.filter(function (m) { return m.tagName === "VIDEO"; });
+  var waited = 0;
+  (function poll() {
+    var pending = videos.filter(function (v) { return v.readyState < 1 && !v.error; });
+    if (pending.length && waited < 8000) { waited += 100; setTimeout(poll, 100); return; }
+    var bad = media.filter(function (m) {
+      return m.tagName === "IMG" ? !(m.complete && m.naturalWidth > 0) : m.readyState < 1;
+    }).map(function (m) { return m.getAttribute("src"); });
+    var out = document.createElement("pre");
+    out.id = "figgen-check";
+    out.textContent = JSON.stringify({images: media.length - videos.length, videos: videos.length, bad: bad,
+                                      theme: document.documentElement.getAttribute("data-theme")});
+    document.body.appendChild(out);
+  })();
+});
+</script>"""
+
+
+def chromium(*args: str) -> subprocess.CompletedProcess:
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_page_lists_recipes_in_order_with_escaped_text():
+    manifest = {
+        "figgen": "0",
+        "recipes": {
+            "weights": {
+                "title": "Cheat <sheets>",
+                "description": "A & B",
+                "params": {"TRAIN_SIZE": 5500},
+                "theme": "light",
+                "preset": "docs",
+                "data": {"source": "sample", "fingerprint": "ab"},
+                "outputs": [
+                    {
+                        "path": "weights.png",
+                        "format": "png",
+                        "width": 800,
+                        "height": 360,
+                        "bytes": 1234,
+                        "alt": 'Ten "sheets"',
+                        "frames": None,
+                    }
+                ],
+            },
+            "digit": {
+                "title": "Digit",
+                "description": "",
+                "params": {},
+                "theme": "light",
+                "preset": "docs",
+                "data": {"source": "sample", "fingerprint": "ab"},
+                "outputs": [
+                    {
+                        "path": "digit.mp4",
+                        "format": "mp4",
+                        "width": 10,
+                        "height": 10,
+                        "bytes": 9,
+                        "alt": "a",
+                        "frames": 3,
+                    }
+                ],
+            },
+        },
+    }
+    page = render_gallery(manifest)
+    assert page.index('id="weights"') < page.index('id="digit"')  # manifest (catalogue) order is kept
+    assert "Cheat &lt;sheets&gt;" in page and "A &amp; B" in page and 'alt="Ten &quot;sheets&quot;"' in page
+    assert '<video src="digit.mp4"' in page and "3 frames" in page and "1,234 bytes" in page
+    assert "<code>TRAIN_SIZE=5500</code>" in page
+    assert 'id="theme-toggle"' in page
+    assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched from the network
+
+
+@pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium installed (Debian package 'chromium'); .ci/run installs it"
+)
+def test_every_image_and_video_decodes_in_a_real_browser(project, tmp_path):
+    assert main(["build", "--out", "out"]) == 0
+    out = project / "out"
+    manifest = json.loads((out / "manifest.json").read_text())
+    page = (out / "index.html").read_text()
+    (out / "check.html").write_text(page.replace("</body>", CHECK + "</body>"))
+    done = chromium(
+        f"--user-data-dir={tmp_path / 'profile'}",
+        "--virtual-time-budget=20000",
+        "--dump-dom",
+        (out / "check.html").as_uri(),
+    )
+    found = re.search(r'<pre id="figgen-check">(.*?)</pre>', done.stdout)
+    assert found, f"the check did not run: {done.stderr[-2000:]}"
+    result = json.loads(found.group(1))
+    shown = [o for o in manifest["outputs"] if o["format"] in ("gif", "webp", "png", "svg", "mp4")]
+    assert result["bad"] == []
+    assert result["images"] + result["videos"] == len(shown) and result["videos"] == 1
+    assert result["theme"] in ("light", "dark")
+    shot = tmp_path / "gallery.png"
+    chromium(
+        f"--user-data-dir={tmp_path / 'profile2'}",
+        f"--screenshot={shot}",
+        "--window-size=1200,900",
+        (out / "index.html").as_uri(),
+    )
+    assert shot.stat().st_size > 10_000
