@@ -1,0 +1,88 @@
+"""Configuration: figgen.toml / [tool.figgen], precedence of the command line, and clear errors."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from figgen.cli import main
+from figgen.errors import FiggenError
+from figgen.recipe import coerce
+
+
+def test_config_file_sets_options_and_params_and_the_command_line_wins(project, capsys):
+    (project / "figgen.toml").write_text(
+        'out = "site"\ntheme = "dark"\nformats = ["png"]\n\n'
+        "[params]\nSIDE = 24\n\n[recipes.square]\nLEVEL = 0.25\n"
+    )
+    assert main(["build", "square"]) == 0
+    manifest = json.loads((project / "site" / "manifest.json").read_text())
+    entry = manifest["recipes"]["square"]
+    assert entry["params"] == {"SIDE": 24, "LEVEL": 0.25} and entry["theme"] == "dark"
+    assert [o["path"] for o in entry["outputs"]] == ["square.png"]
+    assert main(["build", "square", "--set", "SIDE=30", "--theme", "light", "--out", "other"]) == 0
+    entry = json.loads((project / "other" / "manifest.json").read_text())["recipes"]["square"]
+    assert entry["params"]["SIDE"] == 30 and entry["theme"] == "light"
+
+
+def test_pyproject_tool_table_is_read(project):
+    (project / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.figgen]\nout = "from-pyproject"\n'
+    )
+    assert main(["build", "square"]) == 0
+    assert (project / "from-pyproject" / "square.png").is_file()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('thme = "dark"\n', "unknown key 'thme', line 1 (did you mean 'theme'?)"),
+        ('out = "x"\ntheme = "drk"\n', "theme, line 2: unknown theme 'drk' (did you mean 'dark'?)"),
+        ("jobs = 0\n", "jobs, line 1: jobs must be at least 1"),
+        ('jobs = "two"\n', "jobs, line 1: expected int"),
+        ('formats = ["gif", "bmp"]\n', "unknown format 'bmp'"),
+        ("theme = \n", "invalid TOML"),
+        ('[params]\nSIDE = "big"\n', "square.SIDE must be a whole number, got 'big'"),
+        ("[recipes.sqare]\nSIDE = 3\n", "unknown recipe 'sqare' (did you mean 'square'?)"),
+    ],
+)
+def test_invalid_config_gets_one_clear_line(project, capsys, text, message):
+    (project / "figgen.toml").write_text(text)
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and message in err[0], err
+    assert "figgen.toml" in err[0] or "square" in err[0] or "recipe" in err[0]
+
+
+def test_missing_config_file_named_on_the_command_line(project, capsys):
+    assert main(["build", "--config", "nope.toml"]) == 2
+    assert "configuration file nope.toml does not exist" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"),
+    [
+        ("12", 5, 12),
+        ("1_000", 5, 1000),
+        ("0.5", 0.1, 0.5),
+        ("2", 0.1, 2.0),
+        ("yes", False, True),
+        ("off", True, False),
+        ("1,2,3", [4], [1, 2, 3]),
+        ("[0.1, 2]", [0.5], [0.1, 2.0]),
+        (3, 0.5, 3.0),
+        ("text", "a", "text"),
+    ],
+)
+def test_values_are_coerced_to_the_default_type(raw, default, expected):
+    value = coerce("r.K", raw, default)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "default"), [("1.5", 5), ("maybe", True), ("__import__('os')", [1]), (True, 5), ("a,b", [1])]
+)
+def test_bad_values_are_refused_without_evaluating_them(raw, default):
+    with pytest.raises(FiggenError, match="r.K must be"):
+        coerce("r.K", raw, default)
