@@ -1,0 +1,324 @@
+"""figgen.train against an independent numpy implementation and against the text's own TF1 loop."""
+
+from __future__ import annotations
+
+import math
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from figgen.data import load_dataset, one_hot
+from figgen.train import (
+    TrainConfig,
+    TrainingError,
+    default_sweep_sizes,
+    predict,
+    sweep_training_sizes,
+    train,
+)
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+
+
+@pytest.fixture(scope="module")
+def small():
+    """300 training and 200 test images of the bundled sample."""
+    data = load_dataset("sample")
+    return (*data.train(300), *data.test(200))
+
+
+def reference_updates(x, labels, learning_rate, updates):
+    """Full-batch gradient descent on mean cross-entropy from W = 0, b = 0, in float64 numpy.
+
+    Returns the list of (W, b) after update 1, 2, ... ``updates``.
+    """
+    x = np.asarray(x, np.float64)
+    y = one_hot(labels).astype(np.float64)
+    w, b = np.zeros((x.shape[1], 10)), np.zeros(10)
+    states = []
+    for _ in range(updates):
+        p = softmax(x @ w + b)
+        g = (p - y) / len(x)
+        w = w - learning_rate * (x.T @ g)
+        b = b - learning_rate * g.sum(axis=0)
+        states.append((w, b))
+    return states
+
+
+def softmax(z):
+    z = z - z.max(axis=1, keepdims=True)
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def reference_log_row(w, b, x, labels, x_test, labels_test):
+    accuracy = float(((np.asarray(x_test, np.float64) @ w + b).argmax(axis=1) == labels_test).mean())
+    p = softmax(np.asarray(x, np.float64) @ w + b)
+    loss = float(-np.log(p[np.arange(len(labels)), labels]).mean())
+    return accuracy, loss
+
+
+# --- the update against numpy ----------------------------------------------------------------------------
+
+
+def test_train_matches_numpy_reference(small):
+    x, y, xt, yt = small
+    result = train(x, y, xt, yt, learning_rate=0.1, steps=30, log_every=10)
+    ref = reference_updates(x, y, 0.1, 31)  # TRAIN_STEPS + 1 updates
+    w, b = ref[-1]
+    assert result.weights.shape == (784, 10) and result.bias.shape == (10,)
+    np.testing.assert_allclose(result.weights, w, atol=1e-4)
+    np.testing.assert_allclose(result.bias, b, atol=1e-4)
+    assert np.abs(w).max() > 1e-2  # the comparison is not between two near-zero arrays
+    assert [row[0] for row in result.log] == [0, 10, 20, 30]
+    for step, accuracy, loss in result.log:
+        ref_accuracy, ref_loss = reference_log_row(*ref[step], x, y, xt, yt)
+        assert accuracy == pytest.approx(ref_accuracy, abs=1e-6), step
+        assert loss == pytest.approx(ref_loss, rel=1e-5), step
+    assert (result.final_accuracy, result.final_loss) == result.log[-1][1:]
+    assert result.diverged_at is None
+    assert result.seconds > 0
+    # predict() is the same model: its argmax gives the logged accuracy
+    assert (predict(result.weights, result.bias, xt).argmax(axis=1) == yt).mean() == pytest.approx(
+        result.final_accuracy, abs=1e-6
+    )
+
+
+@pytest.mark.parametrize("steps", [0, 1, 7])
+def test_steps_means_steps_plus_one_updates(small, steps):
+    x, y, xt, yt = small
+    result = train(x, y, xt, yt, learning_rate=0.1, steps=steps, log_every=100)
+    ref = reference_updates(x, y, 0.1, steps + 2)
+    np.testing.assert_allclose(result.weights, ref[steps][0], atol=1e-5)  # after steps + 1 updates
+    assert np.abs(result.weights - ref[steps + 1][0]).max() > 1e-3  # and not one more
+    if steps > 0:
+        assert np.abs(result.weights - ref[steps - 1][0]).max() > 1e-3  # nor one fewer
+    assert result.log[0][0] == 0
+    assert [row[0] for row in result.log] == ([0] if steps == 0 else [0, steps])
+
+
+def test_steps_zero_logs_one_row(small):
+    x, y, xt, yt = small
+    result = train(x, y, xt, yt, steps=0, log_every=100)
+    assert len(result.log) == 1 and result.log[0][0] == 0
+    w, b = reference_updates(x, y, 0.1, 1)[0]
+    accuracy, loss = reference_log_row(w, b, x, y, xt, yt)
+    assert result.log[0][1] == pytest.approx(accuracy, abs=1e-6)
+    assert result.log[0][2] == pytest.approx(loss, rel=1e-5)
+
+
+def test_final_step_is_logged_even_off_the_interval(small):
+    x, y, xt, yt = small
+    result = train(x[:50], y[:50], xt, yt, steps=25, log_every=10)
+    assert [row[0] for row in result.log] == [0, 10, 20, 25]
+
+
+def test_snapshots_are_weights_after_those_updates(small):
+    x, y, xt, yt = small
+    result = train(x, y, xt, yt, learning_rate=0.1, steps=10, log_every=100, snapshot_steps=[0, 5, 10])
+    ref = reference_updates(x, y, 0.1, 11)
+    assert sorted(result.snapshots) == [0, 5, 10]
+    for step, w in result.snapshots.items():
+        np.testing.assert_allclose(w, ref[step][0], atol=1e-5)
+    assert not np.allclose(result.snapshots[0], result.snapshots[5], atol=1e-3)
+    np.testing.assert_array_equal(result.snapshots[10], result.weights)
+    # snapshots at non-logged steps do not add log rows
+    assert [row[0] for row in result.log] == [0, 10]
+    with pytest.raises(TrainingError, match="snapshot step 11 is outside 0..10"):
+        train(x, y, xt, yt, steps=10, snapshot_steps=[11])
+
+
+def test_progress_reports_updates_done(small):
+    x, y, xt, yt = small
+    calls = []
+    train(
+        x[:20],
+        y[:20],
+        xt,
+        yt,
+        steps=30,
+        log_every=10,
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(1, 31), (11, 31), (21, 31), (31, 31)]
+
+
+def test_same_inputs_give_identical_weights(small):
+    x, y, xt, yt = small
+    first = train(x, y, xt, yt, steps=20, log_every=10)
+    second = train(x, y, xt, yt, steps=20, log_every=10)
+    np.testing.assert_array_equal(first.weights, second.weights)
+    np.testing.assert_array_equal(first.bias, second.bias)
+    assert first.log == second.log
+
+
+# --- against the text's own TF1 loop -----------------------------------------------------------------------
+
+
+def test_train_matches_the_texts_tf1_loop(small):
+    from tutorial_tf1 import tutorial_loop
+
+    x, y, xt, yt = small
+    result = train(x, y, xt, yt, learning_rate=0.1, steps=60, log_every=10)
+    log, w, b, _seconds = tutorial_loop(
+        x, one_hot(y), xt, one_hot(yt), learning_rate=0.1, train_steps=60, log_every=10
+    )
+    assert [row[0] for row in result.log] == [row[0] for row in log] == list(range(0, 61, 10))
+    for ours, text in zip(result.log, log, strict=True):
+        assert abs(ours[1] - text[1]) <= 0.002, (ours, text)
+        assert abs(ours[2] - text[2]) <= 0.002, (ours, text)
+    np.testing.assert_allclose(result.weights, w, atol=1e-4)
+    np.testing.assert_allclose(result.bias, b, atol=1e-4)
+
+
+# --- sweeps ------------------------------------------------------------------------------------------------
+
+
+def test_sweep_equals_separate_runs(small):
+    x, y, xt, yt = small
+    sizes = [3, 1, 120, 40, 3, 300]  # unsorted, with a duplicate; 120 and 300 end separate row blocks
+    sweep = sweep_training_sizes(x, y, xt, yt, sizes, learning_rate=0.1, steps=30)
+    assert sweep.sizes.tolist() == sizes
+    assert sweep.weights.shape == (6, 784, 10) and sweep.biases.shape == (6, 10)
+    assert sweep.diverged_at == [None] * 6
+    for i, size in enumerate(sizes):
+        if i == 4:
+            continue  # the duplicate of size 3
+        single = train(x[:size], y[:size], xt, yt, learning_rate=0.1, steps=30, log_every=30)
+        np.testing.assert_allclose(sweep.weights[i], single.weights, atol=1e-5, err_msg=f"size {size}")
+        np.testing.assert_allclose(sweep.biases[i], single.bias, atol=1e-5, err_msg=f"size {size}")
+        assert sweep.accuracy[i] == pytest.approx(single.final_accuracy, abs=1e-6)
+        assert sweep.loss[i] == pytest.approx(single.final_loss, rel=1e-4)
+    np.testing.assert_array_equal(sweep.weights[0], sweep.weights[4])
+    # models trained on different prefixes really differ
+    assert np.abs(sweep.weights[2] - sweep.weights[3]).max() > 1e-3
+    # the accuracy rises from one example to the whole slice
+    assert sweep.accuracy[1] < 0.35 and sweep.accuracy[5] > 0.6
+
+
+def test_sweep_refuses_bad_sizes(small):
+    x, y, xt, yt = small
+    with pytest.raises(TrainingError, match="at least one training size"):
+        sweep_training_sizes(x, y, xt, yt, [], steps=1)
+    with pytest.raises(TrainingError, match="train size must be a whole number of at least 1, got 0"):
+        sweep_training_sizes(x, y, xt, yt, [5, 0], steps=1)
+    with pytest.raises(TrainingError, match="train size 301 is more than the 300 examples"):
+        sweep_training_sizes(x, y, xt, yt, [5, 301], steps=1)
+
+
+def test_default_sweep_sizes():
+    sizes = default_sweep_sizes(5500)
+    assert sizes[:10] == list(range(1, 11))
+    assert sizes[-1] == 5500
+    assert all(np.diff(sizes) > 0)
+    assert 30 <= len(sizes) <= 36
+    assert all(isinstance(s, int) for s in sizes)
+    assert default_sweep_sizes(1) == [1]
+    assert default_sweep_sizes(5) == [1, 2, 3, 4, 5]
+    assert default_sweep_sizes(36) == list(range(1, 37))
+    for n in (37, 50, 100):
+        sizes = default_sweep_sizes(n)
+        assert sizes[:10] == list(range(1, 11)) and sizes[-1] == n and len(sizes) <= 36
+        assert all(np.diff(sizes) > 0)
+
+
+# --- divergence --------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def five_hundred():
+    data = load_dataset("sample")
+    return (*data.train(500), *data.test(200))
+
+
+def test_huge_learning_rate_diverges_without_nan(five_hundred):
+    x, y, xt, yt = five_hundred
+    result = train(x, y, xt, yt, learning_rate=1000, steps=50, log_every=10)
+    assert result.diverged_at == 0
+    assert result.final_accuracy is None and result.final_loss is None
+    assert all(math.isfinite(v) for row in result.log for v in row)
+
+
+def test_divergence_between_logged_steps_is_dated_exactly(five_hundred):
+    # with learning rate 4 the numpy reference's loss is 1.23 after update 0 and 5.9 (> ln 10) after update 1
+    x, y, xt, yt = five_hundred
+    ref = reference_updates(x, y, 4.0, 2)
+    assert (
+        reference_log_row(*ref[0], x, y, xt, yt)[1]
+        < math.log(10)
+        < reference_log_row(*ref[1], x, y, xt, yt)[1]
+    )
+    result = train(x, y, xt, yt, learning_rate=4.0, steps=20, log_every=5)
+    assert result.diverged_at == 1
+    assert [row[0] for row in result.log] == [0]
+    assert result.final_accuracy is None
+    sweep = sweep_training_sizes(x, y, xt, yt, [500, 1], learning_rate=4.0, steps=5)
+    assert sweep.diverged_at[0] == 1 and math.isnan(sweep.accuracy[0])
+
+
+def test_normal_run_does_not_diverge(five_hundred):
+    x, y, xt, yt = five_hundred
+    result = train(x, y, xt, yt, learning_rate=0.5, steps=20, log_every=10)
+    assert result.diverged_at is None and result.final_accuracy > 0.7
+
+
+# --- bad values --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"train_size": 0}, "train size must be a whole number of at least 1, got 0"),
+        ({"train_size": 10001}, "train size 10001 is more than the 10000 examples"),
+        ({"train_size": 2.5}, "train size must be a whole number"),
+        ({"test_size": 10001}, "test size 10001 is more than the 10000 examples"),
+        ({"test_size": 0}, "test size must be a whole number of at least 1"),
+        ({"learning_rate": 0}, "learning rate must be a positive number, got 0"),
+        ({"learning_rate": -1}, "learning rate must be a positive number, got -1"),
+        ({"learning_rate": float("nan")}, "learning rate must be a positive number, got nan"),
+        ({"learning_rate": float("inf")}, "learning rate must be a positive number, got inf"),
+        ({"learning_rate": "0.1"}, "learning rate must be a positive number"),
+        ({"steps": -1}, "steps must be a whole number of at least 0, got -1"),
+        ({"log_every": 0}, "log interval must be a whole number of at least 1, got 0"),
+    ],
+)
+def test_config_check_refuses(changes, message):
+    with pytest.raises(TrainingError, match=message):
+        TrainConfig(**changes).check(10000, 10000)
+
+
+def test_config_check_accepts_the_texts_defaults():
+    config = TrainConfig()
+    assert config.check(10000, 10000) is config
+    assert (config.train_size, config.test_size, config.learning_rate, config.steps) == (
+        5500,
+        10000,
+        0.1,
+        2500,
+    )
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"learning_rate": 0}, "learning rate"),
+        ({"learning_rate": -1}, "learning rate"),
+        ({"learning_rate": float("nan")}, "learning rate"),
+        ({"steps": -1}, "steps"),
+        ({"log_every": 0}, "log interval"),
+    ],
+)
+def test_train_refuses(small, kwargs, message):
+    x, y, xt, yt = small
+    with pytest.raises(TrainingError, match=message):
+        train(x, y, xt, yt, **kwargs)
+
+
+def test_train_refuses_empty_sets(small):
+    x, y, xt, yt = small
+    with pytest.raises(TrainingError, match="train size"):
+        train(x[:0], y[:0], xt, yt)
+    with pytest.raises(TrainingError, match="test size"):
+        train(x, y, xt[:0], yt[:0])
