@@ -140,7 +140,7 @@ def build(options, report: Report = lambda event, **info: None) -> Summary:
             if not options.force and _is_current(entry, stamps[recipe.name], out):
                 summary.rows.append((recipe.name, "up to date", 0.0))
                 for record in entry["outputs"]:
-                    report("output", status="up to date", **record)
+                    report("output", status="up to date", location=str(out / record["path"]), **record)
                     summary.outputs += 1
                 continue
             jobs.append(job)
@@ -169,7 +169,7 @@ def build(options, report: Report = lambda event, **info: None) -> Summary:
             write_manifest(out, manifest, [r.name for r in discover_recipes(options.recipes)])
             summary.rows.append((job.name, "built", result["seconds"]))
             for record in result["records"]:
-                report("output", status="built", **record)
+                report("output", status="built", location=str(out / record["path"]), **record)
                 summary.outputs += 1
             report("recipe_done", recipe=job.name)
 
@@ -208,7 +208,7 @@ def _run_jobs(jobs: list[RecipeJob], workers: int, strict: bool, finished) -> No
 def run_job(job: RecipeJob) -> dict:
     """Run one recipe; return its output records and time, or its error (never raises, except Ctrl-C)."""
     from figgen.cache import Cache
-    from figgen.context import RecipeContext
+    from figgen.context import RecipeContext, formats_for
     from figgen.data import load_dataset
     from figgen.recipe import load_make, read_recipe
 
@@ -230,9 +230,14 @@ def run_job(job: RecipeJob) -> dict:
         )
         with _matplotlib_defaults():
             load_make(recipe)(ctx, params)
-        missing = set(recipe.outputs) - {r["output"] for r in ctx.records}
-        if missing and ctx.records is not None and _writes_kind(job, recipe, missing):
-            raise FiggenError(f"declared output(s) {', '.join(sorted(missing))} were not written")
+        written = {r["output"] for r in ctx.records}
+        missing = [
+            stem
+            for stem, kind in recipe.outputs.items()
+            if stem not in written and formats_for(kind, job.formats)
+        ]  # none asked: none written
+        if missing:
+            raise FiggenError(f"declared output(s) {', '.join(missing)} were not written")
         return {"records": ctx.records, "seconds": time.perf_counter() - started}
     except KeyboardInterrupt:
         raise
@@ -242,12 +247,6 @@ def run_job(job: RecipeJob) -> dict:
         where = traceback.extract_tb(exc.__traceback__)[-1]
         message = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
         return {"error": message, "user_error": False, "seconds": time.perf_counter() - started}
-
-
-def _writes_kind(job: RecipeJob, recipe, missing: set[str]) -> bool:
-    from figgen.context import formats_for
-
-    return any(formats_for(recipe.outputs[stem], job.formats) for stem in missing)
 
 
 @contextlib.contextmanager

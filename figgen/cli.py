@@ -239,7 +239,7 @@ class _BuildReporter:
             print(info["message"], file=sys.stderr)
         elif event == "output":
             line = (
-                f"{info['status']:<10} {info['path']}  {info['width']}x{info['height']}  "
+                f"{info['status']:<10} {info['location']}  {info['width']}x{info['height']}  "
                 f"{info['bytes']:,} bytes"
             )
             (self.bar.write if self.bar else print)(line)

@@ -31,9 +31,9 @@ def statuses(capsys) -> dict[str, str]:
     for line in capsys.readouterr().out.splitlines():
         parts = line.split()
         if parts[:1] == ["built"]:
-            found[parts[1]] = "built"
+            found[Path(parts[1]).name] = "built"
         elif parts[:3] == ["up", "to", "date"] and len(parts) > 3 and "." in parts[3]:
-            found[parts[3]] = "up to date"
+            found[Path(parts[3]).name] = "up to date"
     return found
 
 
