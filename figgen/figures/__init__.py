@@ -1,0 +1,1 @@
+"""Figure logic shared by recipes: the computations and drawings behind the text's figures."""

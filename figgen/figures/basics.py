@@ -1,0 +1,211 @@
+"""The text's first figures: a digit, the flattened data, one-hot labels, softmax and cross-entropy.
+
+The maths (:func:`softmax`, :func:`cross_entropy`) is plain numpy, so every number a figure shows is
+computed, never typed. Stills are matplotlib Figures built inside the recipe's ``ctx.style()`` block.
+Gradient descent on y = x² lives in :mod:`figgen.figures.descent`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from figgen.draw import new_figure
+from figgen.draw.theme import Preset, Theme
+from figgen.errors import FiggenError
+
+# --- the maths ------------------------------------------------------------------------------------
+
+
+def softmax(logits: Sequence[float]) -> np.ndarray:
+    """Probabilities exp(z) / sum(exp(z)), computed stably (the largest logit is subtracted first)."""
+    z = np.asarray(logits, dtype=np.float64)
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def cross_entropy(prediction: Sequence[float], label: int) -> float:
+    """The text's loss for one example: −sum(one_hot(label) · log(prediction)) = −log(prediction[label])."""
+    p = np.asarray(prediction, dtype=np.float64)
+    k = np.zeros_like(p)
+    k[label] = 1.0
+    with np.errstate(divide="ignore"):  # a zero probability elsewhere only multiplies a zero label
+        return float(np.sum(-np.multiply(np.log(p), k, where=k > 0, out=np.zeros_like(p))))
+
+
+def truncate(value: float, decimals: int = 4) -> str:
+    """``value`` cut (not rounded) to ``decimals`` places, as the text quotes numpy's output (0.1053…)."""
+    scale = 10**decimals
+    return f"{math.trunc(value * scale) / scale:.{decimals}f}"
+
+
+def training_example(data, index: int, what: str) -> tuple[np.ndarray, int]:
+    """Training image ``index`` (784 floats in [0, 1]) and its label; a clear error past the data's end."""
+    if not 0 <= index < data.n_train:
+        raise FiggenError(f"{what} = {index}, but the data set has training examples 0 to {data.n_train - 1}")
+    x, y = data.train(index + 1)
+    return x[index], int(y[index])
+
+
+def training_rows(data, start: int, stop: int, what: str) -> np.ndarray:
+    """Training images ``start`` to ``stop - 1`` as rows of 784 floats, like ``x_train[start:stop]``."""
+    if not 0 <= start < stop <= data.n_train:
+        raise FiggenError(f"{what}: need 0 <= START < STOP <= {data.n_train}, got START={start}, STOP={stop}")
+    return data.train(stop)[0][start:]
+
+
+def first_with_label(data, label: int) -> int:
+    """Index of the first training example whose label is ``label``."""
+    hits = np.flatnonzero(data.train_labels == label)
+    if not hits.size:
+        raise FiggenError(f"the data set has no training example with label {label}")
+    return int(hits[0])
+
+
+# --- stills (call inside ctx.style()) ------------------------------------------------------------
+
+
+def _mpl_colour(rgb) -> tuple[float, float, float]:
+    """A theme colour (0-255 channels) as matplotlib's 0-1 RGB."""
+    return tuple(c / 255 for c in rgb[:3])
+
+
+def _aspect(preset: Preset, aspect: float) -> float | None:
+    """Slides fill their fixed 16:9 canvas; docs take the given aspect."""
+    return None if preset.height else aspect
+
+
+def digit_figure(image: np.ndarray, title: str, theme: Theme, preset: Preset):
+    """One 28×28 digit in gray_r with the text's title, as ``display_digit`` shows it."""
+    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.6), nrows=1, ncols=1)
+    ax = fig.axes[0]
+    ax.imshow(np.reshape(image, (28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
+    ax.set_title(title)
+    return fig
+
+
+def flat_digits_figure(rows: np.ndarray, start: int, theme: Theme, preset: Preset):
+    """Digits flattened to rows of 784 pixels and stacked, as ``display_mult_flat`` shows them."""
+    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.55), nrows=1, ncols=1)
+    ax = fig.axes[0]
+    n = len(rows)
+    extent = (-0.5, rows.shape[1] - 0.5, start + n - 0.5, start - 0.5)
+    # Several pixels share one screen pixel: average them rather than drop rows (no moiré).
+    im = ax.imshow(rows, cmap="gray_r", vmin=0.0, vmax=1.0, extent=extent, interpolation="auto")
+    ax.set_xlabel(f"pixel (0–{rows.shape[1] - 1})")
+    ax.set_ylabel("example")
+    ax.set_title(f"{n} training digits, one row of {rows.shape[1]} pixel intensities each")
+    fig.colorbar(im, ax=ax, label="intensity", shrink=0.8)
+    return fig
+
+
+def one_hot_figure(image: np.ndarray, index: int, vector: np.ndarray, theme: Theme, preset: Preset):
+    """A digit beside its label as a one-hot vector: ten labelled cells holding 0 or 1."""
+    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.34), nrows=1, ncols=2, width_ratios=[1, 2.8])
+    left, right = fig.axes
+    label = int(np.argmax(vector))
+    left.imshow(np.reshape(image, (28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
+    left.set_title(f"Example: {index} Label: {label}")
+    left.set_xticks([])
+    left.set_yticks([])
+    on, fg, edge = _mpl_colour(theme.accent), _mpl_colour(theme.foreground), _mpl_colour(theme.muted)
+    for k, value in enumerate(vector):
+        hot = value == 1
+        right.add_patch(Rectangle((k, 0), 1, 1, facecolor=on if hot else "none", edgecolor=edge, lw=1))
+        text_colour = _mpl_colour(theme.background) if hot else fg
+        right.text(
+            k + 0.5,
+            0.5,
+            f"{value:g}",
+            ha="center",
+            va="center",
+            color=text_colour,
+            fontweight="bold" if hot else "normal",
+            fontsize="large",
+        )
+    right.set_xlim(-0.05, len(vector) + 0.05)
+    right.set_ylim(-0.05, 1.05)
+    right.set_aspect("equal")
+    right.set_xticks(np.arange(len(vector)) + 0.5, [str(k) for k in range(len(vector))])
+    right.tick_params(length=0)
+    right.set_yticks([])
+    right.set_xlabel("class")
+    for spine in right.spines.values():
+        spine.set_visible(False)
+    right.set_title(f"label {label} as a one-hot vector: [{','.join(f'{v:g}' for v in vector)}]")
+    return fig
+
+
+def probability_text(value: float) -> str:
+    """A probability to three places, trailing zeros dropped (0.25, 0.116)."""
+    return f"{value:.3f}".rstrip("0").rstrip(".")
+
+
+def softmax_figure(examples: Sequence[tuple[str, np.ndarray, np.ndarray]], theme: Theme, preset: Preset):
+    """One panel per (title, logits, probabilities): bars of the probabilities, labelled, over the logits."""
+    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.45), nrows=1, ncols=len(examples), sharey=True)
+    for ax, (title, logits, probs) in zip(fig.axes, examples, strict=True):
+        bars = ax.bar(np.arange(len(probs)), probs, color=_mpl_colour(theme.accent), width=0.6)
+        ax.bar_label(bars, [probability_text(p) for p in probs], padding=3)
+        ax.set_xticks(np.arange(len(logits)), [f"{v:g}" for v in logits])
+        ax.set_xlabel("logit")
+        ax.set_title(title)
+        ax.text(
+            0.03,
+            0.96,
+            f"sum = {probs.sum():.3f}",
+            transform=ax.transAxes,
+            va="top",
+            color=_mpl_colour(theme.muted),
+        )
+        ax.set_ylim(0, 1.1)
+        ax.grid(axis="y")
+    fig.axes[0].set_ylabel("probability")
+    return fig
+
+
+def cross_entropy_figure(
+    prediction: np.ndarray, cases: Sequence[tuple[int, float]], theme: Theme, preset: Preset
+):
+    """−log(p) with each (label, loss) case marked at p = prediction[label], beside the prediction's bars."""
+    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.45), nrows=1, ncols=2)
+    curve, bars = fig.axes
+    colours = [_mpl_colour(theme.good), _mpl_colour(theme.mistake)]
+    p = np.linspace(0.004, 1.0, 500)
+    curve.plot(p, -np.log(p), color=_mpl_colour(theme.foreground))
+    for (label, loss), colour in zip(cases, colours, strict=False):
+        x = prediction[label]
+        curve.plot([x], [loss], "o", color=colour, markersize=8 * preset.scale * 100 / preset.dpi)
+        # Right of a point near p = 0, above and left of one near p = 1: both clear of the curve.
+        near_one = x > 0.5
+        curve.annotate(
+            f"label {label}: −log({x:g}) = {truncate(loss)}…",
+            (x, loss),
+            xytext=(x, loss + 1.6) if near_one else (x + 0.05, loss),
+            ha="right" if near_one else "left",
+            va="center",
+            color=colour,
+            arrowprops={"arrowstyle": "-", "color": colour, "shrinkB": 6} if near_one else None,
+        )
+    curve.set_xlim(0, 1.02)
+    curve.set_ylim(0, 5.8)
+    curve.set_xlabel("probability given to the true class, p")
+    curve.set_ylabel("loss −log(p)")
+    curve.set_title("cross-entropy of one example")
+    curve.grid(True)
+    bar_colours = [_mpl_colour(theme.muted)] * len(prediction)
+    for (label, _), colour in zip(cases, colours, strict=False):
+        bar_colours[label] = colour
+    drawn = bars.bar(np.arange(len(prediction)), prediction, color=bar_colours, width=0.7)
+    bars.bar_label(drawn, [f"{v:g}" if v >= 0.01 else "" for v in prediction], padding=2, fontsize="small")
+    bars.set_xticks(np.arange(len(prediction)))
+    for (label, _), colour in zip(cases, colours, strict=False):
+        bars.get_xticklabels()[label].set(color=colour, fontweight="bold")
+    bars.set_xlabel("class")
+    bars.set_ylabel("predicted probability")
+    bars.set_ylim(0, 1.05)
+    bars.set_title(f"prediction j: sure it is a {int(np.argmax(prediction))}")
+    return fig

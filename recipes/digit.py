@@ -1,0 +1,29 @@
+"""One training digit.
+
+A single 28×28 training image in gray_r, titled as the text's ``display_digit`` titles it: the example's
+index and its label. The text picks a random example; EXAMPLE fixes one so the figure is reproducible.
+"""
+
+from figgen.figures.basics import digit_figure, training_example
+from figgen.recipe import run_recipe_file
+
+PARAMS = {"EXAMPLE": 0}
+QUICK = {}
+LIMITS = {"EXAMPLE": (0, 10_000_000)}
+OUTPUTS = {"digit": "still"}
+
+
+def make(ctx, p):
+    image, label = training_example(ctx.data, p.EXAMPLE, "digit.EXAMPLE")
+    with ctx.style():
+        fig = digit_figure(image, f"Example: {p.EXAMPLE} Label: {label}", ctx.theme, ctx.preset)
+    ctx.figure(
+        "digit",
+        fig,
+        alt=f"Training example {p.EXAMPLE}, a handwritten {label} shown as a 28 by 28 grayscale image, "
+        f"titled 'Example: {p.EXAMPLE} Label: {label}'.",
+    )
+
+
+if __name__ == "__main__":
+    run_recipe_file(__file__)

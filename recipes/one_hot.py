@@ -1,0 +1,33 @@
+"""A label as a one-hot vector.
+
+The first training digit labelled LABEL (7, as in the text) beside its label in ``y_train``'s one-hot form:
+ten cells, one per class, all 0 except a 1 in the cell of the digit.
+"""
+
+from figgen.data import one_hot
+from figgen.figures.basics import first_with_label, one_hot_figure, training_example
+from figgen.recipe import run_recipe_file
+
+PARAMS = {"LABEL": 7}
+QUICK = {}
+LIMITS = {"LABEL": (0, 9)}
+OUTPUTS = {"one_hot": "still"}
+
+
+def make(ctx, p):
+    index = first_with_label(ctx.data, p.LABEL)
+    image, label = training_example(ctx.data, index, "one_hot.LABEL")
+    vector = one_hot([label])[0]
+    with ctx.style():
+        fig = one_hot_figure(image, index, vector, ctx.theme, ctx.preset)
+    cells = ",".join(f"{v:g}" for v in vector)
+    ctx.figure(
+        "one_hot",
+        fig,
+        alt=f"Training example {index}, a handwritten {label}, beside its label as a one-hot vector of ten "
+        f"cells for the classes 0 to 9: [{cells}], a 1 only in cell {label}.",
+    )
+
+
+if __name__ == "__main__":
+    run_recipe_file(__file__)
