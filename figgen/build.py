@@ -73,8 +73,10 @@ class Summary:
             f"{len(self.rows)} recipes ({built} built, {len(self.rows) - built - len(self.failures)} "
             f"up to date, {len(self.failures)} failed), {self.outputs} outputs in {self.seconds:.1f} s"
         )
-        out += [f"figgen: error: recipe {name} failed: {message}" for name, message, _ in self.failures]
         return out
+
+    def error_lines(self) -> list[str]:
+        return [f"figgen: error: recipe {name} failed: {message}" for name, message, _ in self.failures]
 
 
 def code_fingerprint() -> str:

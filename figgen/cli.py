@@ -215,6 +215,8 @@ def _cmd_build(args) -> int:
     reporter.close()
     for line in summary.lines():
         print(line)
+    for line in summary.error_lines():
+        print(line, file=sys.stderr)
     return 0 if summary.ok else 2 if summary.user_error else 1
 
 

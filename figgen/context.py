@@ -267,8 +267,13 @@ class RecipeContext:
             from figgen.draw import filmstrip
 
             picked = [kept[i] for i in keyframes if i in kept]
-            strip = filmstrip(picked, list(keyframe_labels)[: len(picked)], self.theme, self.preset,
-                              cols=min(4, len(picked)))
+            strip = filmstrip(
+                picked,
+                list(keyframe_labels)[: len(picked)],
+                self.theme,
+                self.preset,
+                cols=min(len(picked), 4 if self.preset.width >= 1200 else 2),
+            )
             self._still(f"{stem}_filmstrip", strip, f"Key frames of the animation: {alt}", "filmstrip")
 
     def _still(self, stem: str, content, alt: str, kind: str) -> None:

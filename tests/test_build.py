@@ -135,7 +135,7 @@ def test_a_failing_recipe_does_not_stop_the_others(project, capsys):
     write_recipe(project / "recipes", "broken", SQUARE.replace("np.full(", "np.fulll("))
     assert build() == 1  # an internal failure of a recipe
     captured = capsys.readouterr()
-    assert "recipe broken failed: AttributeError" in captured.out
+    assert "recipe broken failed: AttributeError" in captured.err
     manifest = read_manifest(project / "out")
     assert set(manifest["recipes"]) == {"blink", "square"}
     assert build("--strict", "broken", "square") == 1
