@@ -130,6 +130,9 @@ class RecipeContext:
                 "snapshots": np.stack([r.snapshots[s] for s in steps_kept])
                 if steps_kept
                 else np.zeros((0, 784, 10), np.float32),
+                "snapshot_biases": np.stack([r.snapshot_biases[s] for s in steps_kept])
+                if steps_kept
+                else np.zeros((0, 10), np.float32),
             }
             return arrays, {"diverged_at": r.diverged_at, "seconds": r.seconds}
 
@@ -145,6 +148,9 @@ class RecipeContext:
             diverged_at=diverged,
             seconds=meta["seconds"],
             snapshots={int(s): w for s, w in zip(arrays["snapshot_steps"], arrays["snapshots"], strict=True)},
+            snapshot_biases={
+                int(s): b for s, b in zip(arrays["snapshot_steps"], arrays["snapshot_biases"], strict=True)
+            },
         )
 
     def sweep(

@@ -28,10 +28,11 @@ import numpy as np
 
 from figgen.errors import FiggenError
 
-TRAINER_VERSION = "1"  # bump when a change alters what training returns; it is part of cache keys
+TRAINER_VERSION = "2"  # bump when a change alters what training returns; it is part of cache keys
 SPARSE_DENSITY = 0.02  # pixels non-zero in at most this share of the rows use the sparse product
 BLOCK_RATIO = 1.5  # a sweep's row blocks grow at least this much; fewer blocks, fewer ops per step
 MIN_BLOCK = 64  # rows below this size share the first block
+NOT_OVER = -(2**30)  # "the loss never went above ln 10" in the step loop's bookkeeping
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0; a loss above it means diverging
 
 Progress = Callable[[int, int], None]
@@ -87,6 +88,7 @@ class TrainResult:
     diverged_at: int | None  # first update after which the loss rose above ln 10 (or was not finite)
     seconds: float
     snapshots: dict[int, np.ndarray] = field(default_factory=dict)  # step -> W after that update
+    snapshot_biases: dict[int, np.ndarray] = field(default_factory=dict)  # step -> b after that update
 
 
 @dataclass
@@ -138,11 +140,12 @@ def train(
     engine = _PrefixEngine(x_train, labels_train, x_test, labels_test, [len(x_train)])
     log_steps = set(range(0, steps + 1, log_every)) | {steps}
     stops = sorted(log_steps | set(snapshot_steps))
-    log, snapshots, diverged = [], {}, None
+    log, snapshots, snapshot_biases, diverged = [], {}, {}, None
     start = time.perf_counter()
     for step, state in engine.run(learning_rate, steps, stops, progress):
         if step in snapshot_steps:
             snapshots[step] = state.weights()[0]
+            snapshot_biases[step] = state.biases()[0]
         if step in log_steps:
             acc, loss = state.evaluate(training_loss=True)
             if _diverged(loss[0]):
@@ -159,6 +162,7 @@ def train(
         diverged_at=diverged,
         seconds=seconds,
         snapshots=snapshots,
+        snapshot_biases=snapshot_biases,
     )
 
 
@@ -267,18 +271,19 @@ class _PrefixEngine:
                     state.wd, state.ws, state.b, lr, tf.constant(count)
                 )
                 for k, first in enumerate(over.numpy()):
-                    if first >= 0 and state.first_over[k] is None:
-                        state.first_over[k] = done + int(first)
+                    if first != NOT_OVER and state.first_over[k] is None:
+                        state.first_over[k] = max(0, done + int(first))
                 done = stop + 1
                 if progress is not None:
                     progress(done, total)
             yield stop, state
 
     def _steps(self, wd, ws, b, lr, count):
-        """Make ``count`` updates; also return, per model, the first of them (0-based) after which the
-        training loss was above ln 10 or not finite (-1 if none)."""
+        """Make ``count`` updates; also return, per model, the first update (counted from this call's
+        first, -1 for the update before it) after which the training loss was above ln 10 or not finite,
+        or NOT_OVER."""
         tf = self.tf
-        first_over = tf.fill([self.k], tf.constant(-1, tf.int32))
+        first_over = tf.fill([self.k], tf.constant(NOT_OVER, tf.int32))
         scale = lr * self.inv_size_cols  # learning rate / training size, per weight column
         for i in tf.range(count):
             parts = [block.gradients(wd, ws, b) for block in self.blocks]
@@ -288,7 +293,7 @@ class _PrefixEngine:
             # the loss of this pass belongs to the weights before this update, i.e. after update i - 1
             loss = tf.add_n([p[3] for p in parts]) * self.inv_size
             over = tf.logical_not(loss <= LOSS_AT_START + 1e-3)  # also true for NaN
-            first_over = tf.where(over & (first_over < 0) & (i > 0), i - 1, first_over)
+            first_over = tf.where(over & (first_over == NOT_OVER), i - 1, first_over)
         return wd, ws, b, first_over
 
 

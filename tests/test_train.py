@@ -122,6 +122,7 @@ def test_snapshots_are_weights_after_those_updates(small):
     assert sorted(result.snapshots) == [0, 5, 10]
     for step, w in result.snapshots.items():
         np.testing.assert_allclose(w, ref[step][0], atol=1e-5)
+        np.testing.assert_allclose(result.snapshot_biases[step], ref[step][1], atol=1e-5)
     assert not np.allclose(result.snapshots[0], result.snapshots[5], atol=1e-3)
     np.testing.assert_array_equal(result.snapshots[10], result.weights)
     # snapshots at non-logged steps do not add log rows
@@ -256,6 +257,9 @@ def test_divergence_between_logged_steps_is_dated_exactly(five_hundred):
     assert result.final_accuracy is None
     sweep = sweep_training_sizes(x, y, xt, yt, [500, 1], learning_rate=4.0, steps=5)
     assert sweep.diverged_at[0] == 1 and math.isnan(sweep.accuracy[0])
+    # stops after every update (dense snapshots) date it the same: each call checks its first update too
+    dense = train(x, y, xt, yt, learning_rate=4.0, steps=20, log_every=5, snapshot_steps=range(21))
+    assert dense.diverged_at == 1
 
 
 def test_normal_run_does_not_diverge(five_hundred):

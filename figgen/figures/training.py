@@ -1,0 +1,148 @@
+"""What the training figures compute from a trained model: accuracy dips, block accuracies, shifted digits.
+
+Everything here is numpy on arrays a recipe already has (a run's log, its weights, the test set), so the
+recipes stay wiring and these numbers can be tested on tiny inputs. Predictions use
+:func:`figgen.train.predict`, the text's ``y = softmax(xW + b)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from figgen.errors import FiggenError
+from figgen.train import predict
+
+SIDE = 28  # MNIST images are 28 x 28
+
+
+def rgb(colour: Sequence[int]) -> tuple[float, float, float]:
+    """A theme colour (0-255 channels) as matplotlib's 0-1 floats."""
+    return tuple(c / 255 for c in colour[:3])
+
+
+def correct(weights: np.ndarray, bias: np.ndarray, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """Return one boolean per row: is the most probable digit the label? (the text's correct_prediction)."""
+    return predict(weights, bias, x).argmax(axis=1) == np.asarray(labels)
+
+
+# --- the training curve ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dip:
+    """A logged local maximum of test accuracy after which accuracy fell while the training loss fell."""
+
+    step: int
+    accuracy: float
+    next_step: int
+    next_accuracy: float
+    loss: float
+    next_loss: float
+
+
+def accuracy_dips(log: Sequence[tuple[int, float, float]]) -> list[Dip]:
+    """Return the text's overfitting moments in a log of ``(step, test accuracy, training loss)``.
+
+    A dip is a logged step whose accuracy is at least the one before it and strictly above the next
+    one, while the loss at the next step is strictly lower: the loss still improves but the unseen test
+    data is classified slightly worse.
+    """
+    dips = []
+    for i in range(len(log) - 1):
+        step, acc, loss = log[i]
+        next_step, next_acc, next_loss = log[i + 1]
+        rising = i == 0 or acc >= log[i - 1][1]
+        if rising and acc > next_acc and next_loss < loss:
+            dips.append(
+                Dip(int(step), float(acc), int(next_step), float(next_acc), float(loss), float(next_loss))
+            )
+    return dips
+
+
+def snapshot_accuracy(run, x_test: np.ndarray, labels_test: np.ndarray) -> dict[int, float]:
+    """Return the test accuracy of the model at each snapshot step of a run (its W and b then)."""
+    return {
+        step: float(correct(run.snapshots[step], run.snapshot_biases[step], x_test, labels_test).mean())
+        for step in sorted(run.snapshots)
+    }
+
+
+# --- test set size ---------------------------------------------------------------------------------
+
+
+def block_accuracies(hits: np.ndarray, block: int) -> np.ndarray:
+    """Accuracy on each disjoint block of ``block`` consecutive test examples (a remainder is dropped).
+
+    Block 0 is the text's ``TEST_SIZE(block)``: the first examples of the test set.
+    """
+    hits = np.asarray(hits, bool)
+    if block < 1 or block > len(hits):
+        raise FiggenError(f"block size must be between 1 and {len(hits)}, got {block}")
+    count = len(hits) // block
+    return hits[: count * block].reshape(count, block).mean(axis=1)
+
+
+# --- training size ---------------------------------------------------------------------------------
+
+
+def accuracy_gains(sizes: Sequence[int], accuracy: Sequence[float]) -> list[tuple[int, int, float]]:
+    """Accuracy gained over each tenfold of training size: ``(from, to, gain)``, from 1 to the largest size.
+
+    Sizes between measured ones are interpolated on a log scale; the last span ends at the largest size,
+    so a plateau shows as gains that shrink while the data grows tenfold.
+    """
+    sizes, accuracy = np.asarray(sizes, float), np.asarray(accuracy, float)
+    bounds = [10**k for k in range(int(np.log10(sizes[-1])) + 1) if sizes[0] <= 10**k < sizes[-1]]
+    bounds.append(int(sizes[-1]))
+    at = np.interp(np.log(bounds), np.log(sizes), accuracy)
+    return [(bounds[i], bounds[i + 1], float(at[i + 1] - at[i])) for i in range(len(bounds) - 1)]
+
+
+# --- shifted digits --------------------------------------------------------------------------------
+
+
+def shift_left(images: np.ndarray, pixels: int) -> np.ndarray:
+    """Move digits ``pixels`` columns to the left; columns entering on the right are zero (no wrap-around).
+
+    Takes rows of 784 pixels or 28 x 28 images and returns the same shape.
+    """
+    images = np.asarray(images)
+    if not 0 <= pixels <= SIDE:
+        raise FiggenError(f"a shift must be between 0 and {SIDE} pixels, got {pixels}")
+    square = images.reshape(-1, SIDE, SIDE)
+    out = np.zeros_like(square)
+    out[:, :, : SIDE - pixels] = square[:, :, pixels:]
+    return out.reshape(images.shape)
+
+
+def leftmost_column(image: np.ndarray) -> int:
+    """The first column of a 28 x 28 digit (or row of 784) holding ink: how far it can move left."""
+    columns = np.flatnonzero(np.asarray(image).reshape(SIDE, SIDE).any(axis=0))
+    return int(columns[0]) if len(columns) else 0
+
+
+def accuracy_against_shift(weights, bias, x, labels, shifts: Sequence[int]) -> np.ndarray:
+    """Test accuracy of the model on ``x`` moved left by each shift."""
+    return np.array([correct(weights, bias, shift_left(x, s), labels).mean() for s in shifts])
+
+
+def nth_of_digit(labels: np.ndarray, digit: int, n: int) -> int:
+    """Index of the ``n``-th (from 0) example labelled ``digit``."""
+    where = np.flatnonzero(np.asarray(labels) == digit)
+    if n >= len(where):
+        raise FiggenError(f"the test set has only {len(where)} examples of {digit}, not {n + 1}")
+    return int(where[n])
+
+
+def plain_log_ticks(axis, low: float, high: float) -> None:
+    """Label a log-scaled matplotlib axis (``ax.yaxis``) with plain 1-2-3-5 numbers in [low, high]."""
+    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+
+    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
+    ticks = [m * 10.0**e for e in decades for m in (1, 2, 3, 5) if low <= m * 10.0**e <= high]
+    axis.set_major_locator(FixedLocator(ticks))
+    axis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+    axis.set_minor_locator(NullLocator())

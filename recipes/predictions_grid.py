@@ -1,0 +1,58 @@
+"""Test digits with the model's prediction, mistakes marked.
+
+The text's ``display_compare``: each digit titled ``Prediction: p Label: l``. The grid shows the first
+COUNT digits of the test set, then the next MISTAKES test digits the model gets wrong, so that a few of
+its errors are always in view. Mistakes are framed and titled in the theme's mistake colour.
+"""
+
+import numpy as np
+
+from figgen.draw import digit_grid
+from figgen.figures.training import correct
+from figgen.recipe import run_recipe_file
+from figgen.train import predict
+
+PARAMS = {
+    "TRAIN_SIZE": 5500,
+    "TEST_SIZE": 10000,
+    "LEARNING_RATE": 0.1,
+    "TRAIN_STEPS": 2500,
+    "COUNT": 24,
+    "MISTAKES": 8,
+    "COLUMNS": 8,
+}
+QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
+LIMITS = {"COUNT": (1, 200), "MISTAKES": (0, 100), "COLUMNS": (1, 20)}
+OUTPUTS = {"predictions_grid": "still"}
+
+
+def make(ctx, p):
+    run = ctx.run()
+    x, labels = ctx.data.test(p.TEST_SIZE)
+    guesses = predict(run.weights, run.bias, x).argmax(axis=1)
+    hits = correct(run.weights, run.bias, x, labels)
+    count = min(p.COUNT, len(x))
+    later = np.flatnonzero(~hits[count:])[: p.MISTAKES] + count
+    shown = np.concatenate([np.arange(count), later]).astype(int)
+    frame = digit_grid(
+        x[shown],
+        [f"#{i}\nPrediction: {guesses[i]}\nLabel: {labels[i]}" for i in shown],
+        ctx.theme,
+        ctx.preset,
+        cols=p.COLUMNS,
+        marks=[not hits[i] for i in shown],
+    )
+    first_wrong = [int(i) for i in shown[:count] if not hits[i]]
+    ctx.image(
+        "predictions_grid",
+        frame,
+        alt=f"The first {count} test digits titled with prediction and label, of which "
+        f"{len(first_wrong)} {'is' if len(first_wrong) == 1 else 'are'} wrong"
+        f"{' (#' + ', #'.join(map(str, first_wrong)) + ')' if first_wrong else ''}, followed by the next "
+        f"{len(later)} mistakes (#{', #'.join(map(str, later))}); the model gets {hits.mean():.2%} of the "
+        f"{len(x):,} test digits right.",
+    )
+
+
+if __name__ == "__main__":
+    run_recipe_file(__file__)
