@@ -23,8 +23,12 @@ def timed_build(out: Path, cache: Path, extra: list[str]) -> tuple[float, float,
     env = dict(os.environ, FIGGEN_CACHE=str(cache))
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "figgen", "build", "--out", str(out), *extra],
-                          env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "figgen", "build", "--out", str(out), *extra],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - start
     if done.returncode != 0:
         sys.exit(f"build failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
