@@ -8,6 +8,7 @@ The page is a pure function of the manifest, so it is byte-identical across iden
 
 from __future__ import annotations
 
+import re
 from html import escape
 from pathlib import Path
 
@@ -41,10 +42,11 @@ section h2 code {{ font-size: .85rem; color: var(--muted); font-weight: normal; 
 .description {{ margin: .25rem 0 .5rem; max-width: 70ch; }}
 .params {{ font-size: .85rem; color: var(--muted); margin: 0 0 1rem; }}
 .params code {{ background: var(--card); padding: 0 .3rem; border-radius: .2rem; }}
-.outputs {{ display: grid; grid-template-columns: repeat(auto-fill, minmax(380px, 1fr)); gap: 1rem; }}
+.outputs {{ display: grid; gap: 1rem;
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); }}
 figure {{ margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: .5rem;
   padding: .75rem; display: flex; flex-direction: column; gap: .5rem; }}
-figure img, figure video {{ max-width: 100%; height: auto; align-self: center;
+figure img, figure video {{ max-width: 100%; height: auto; align-self: center; display: block;
   background: repeating-conic-gradient(#0000 0 25%, #8881 0 50%) 0 0 / 16px 16px; }}
 figcaption {{ font-size: .85rem; }}
 figcaption .meta {{ color: var(--muted); display: block; }}
@@ -80,27 +82,46 @@ function toggleTheme() {{
 """
 
 
-def _output_html(record: dict) -> str:
-    path = escape(record["path"])
-    alt = escape(record.get("alt", ""))
-    fmt = record["format"]
-    width, height = record.get("width"), record.get("height")
-    size = f' width="{width}" height="{height}"' if width and height else ""
-    if fmt in ("gif", "webp", "png", "svg"):
-        media = f'<img src="{path}" alt="{alt}"{size} loading="lazy">'
-    elif fmt == "mp4":
-        media = (
+PREVIEW_ORDER = ("gif", "webp", "png", "svg")  # the first one present is shown as an image
+
+
+def _media(record: dict) -> str:
+    path, alt = escape(record["path"]), escape(record.get("alt", ""))
+    size = f' width="{record["width"]}" height="{record["height"]}"' if record.get("width") else ""
+    if record["format"] == "mp4":
+        return (
             f'<video src="{path}"{size} controls loop muted playsinline preload="metadata" '
             f'aria-label="{alt}"></video>'
         )
-    else:
-        media = f'<a href="{path}">{path}</a>'
-    frames = f" · {record['frames']} frames" if record.get("frames") else ""
-    meta = f"{path} · {fmt.upper()} · {width}×{height} px{frames} · {record['bytes']:,} bytes"
-    return (
-        f'<figure data-format="{fmt}">{media}<figcaption>{alt}'
-        f'<span class="meta">{meta}</span></figcaption></figure>'
+    return f'<img src="{path}" alt="{alt}"{size} loading="lazy">'
+
+
+def _output_html(records: list[dict]) -> str:
+    """One card per output: a preview image (and the MP4 player for animations), links to every format."""
+    by_format = {r["format"]: r for r in records}
+    shown = [by_format[f] for f in PREVIEW_ORDER if f in by_format][:1]
+    if "mp4" in by_format:
+        shown.append(by_format["mp4"])
+    first = records[0]
+    frames = f" · {first['frames']} frames" if first.get("frames") else ""
+    links = " · ".join(
+        f'<a href="{escape(r["path"])}">{r["format"].upper()}</a> {_size(r["bytes"])}' for r in records
     )
+    return (
+        f'<figure data-output="{escape(first["output"])}">{"".join(_media(r) for r in shown)}'
+        f"<figcaption>{escape(first.get('alt', ''))}"
+        f'<span class="meta">{escape(first["output"])} · {first["width"]}×{first["height"]} px{frames}'
+        f'</span><span class="meta">{links}</span></figcaption></figure>'
+    )
+
+
+def _size(count: int) -> str:
+    return f"{count / 1024:,.0f} KB" if count >= 10240 else f"{count:,} bytes"
+
+
+def _rich(text: str) -> str:
+    """Escape a docstring for HTML, turning ``literal`` into <code>literal</code>."""
+    return re.sub(r"``(.+?)``", r"<code>\1</code>", escape(text))
 
 
 def render_gallery(manifest: dict) -> str:
@@ -109,11 +130,14 @@ def render_gallery(manifest: dict) -> str:
     total = 0
     for name, entry in manifest["recipes"].items():
         params = " ".join(f"<code>{escape(k)}={escape(str(v))}</code>" for k, v in entry["params"].items())
-        outputs = "\n".join(_output_html(r) for r in entry["outputs"])
+        groups: dict[str, list[dict]] = {}
+        for record in entry["outputs"]:
+            groups.setdefault(record.get("output", record["path"]), []).append(record)
+        outputs = "\n".join(_output_html(records) for records in groups.values())
         total += len(entry["outputs"])
         sections.append(
             f'<section id="{escape(name)}"><h2>{escape(entry["title"])} <code>{escape(name)}</code></h2>'
-            f'<p class="description">{escape(entry["description"])}</p>'
+            f'<p class="description">{_rich(entry["description"])}</p>'
             f'<p class="params">{params or "no parameters"} · theme {escape(entry["theme"])}, '
             f"preset {escape(entry['preset'])} · data {escape(entry['data']['source'])} "
             f"({escape(entry['data']['fingerprint'])})</p>"
@@ -121,7 +145,7 @@ def render_gallery(manifest: dict) -> str:
             f"</section>"
         )
         nav.append(f'<a href="#{escape(name)}">{escape(name)}</a>')
-    summary = f"{len(sections)} recipes, {total} outputs · figgen {escape(str(manifest.get('figgen', '')))}"
+    summary = f"{len(sections)} recipes, {total} files · figgen {escape(str(manifest.get('figgen', '')))}"
     return PAGE.format(summary=summary, nav=" ".join(nav), sections="\n".join(sections))
 
 

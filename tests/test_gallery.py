@@ -50,55 +50,53 @@ def chromium(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([CHROMIUM, *flags, *args], capture_output=True, text=True, timeout=120)
 
 
+def record(path: str, output: str, fmt: str, size: int, alt: str, frames=None) -> dict:
+    return {
+        "path": path,
+        "output": output,
+        "format": fmt,
+        "width": 800,
+        "height": 360,
+        "bytes": size,
+        "alt": alt,
+        "frames": frames,
+    }
+
+
 def test_page_lists_recipes_in_order_with_escaped_text():
+    common = {"theme": "light", "preset": "docs", "data": {"source": "sample", "fingerprint": "ab"}}
     manifest = {
         "figgen": "0",
         "recipes": {
             "weights": {
                 "title": "Cheat <sheets>",
-                "description": "A & B",
+                "description": "A & B, see ``W``",
                 "params": {"TRAIN_SIZE": 5500},
-                "theme": "light",
-                "preset": "docs",
-                "data": {"source": "sample", "fingerprint": "ab"},
                 "outputs": [
-                    {
-                        "path": "weights.png",
-                        "format": "png",
-                        "width": 800,
-                        "height": 360,
-                        "bytes": 1234,
-                        "alt": 'Ten "sheets"',
-                        "frames": None,
-                    }
+                    record("weights.png", "weights", "png", 1234, 'Ten "sheets"'),
+                    record("weights.svg", "weights", "svg", 99999, 'Ten "sheets"'),
                 ],
+                **common,
             },
             "digit": {
                 "title": "Digit",
                 "description": "",
                 "params": {},
-                "theme": "light",
-                "preset": "docs",
-                "data": {"source": "sample", "fingerprint": "ab"},
                 "outputs": [
-                    {
-                        "path": "digit.mp4",
-                        "format": "mp4",
-                        "width": 10,
-                        "height": 10,
-                        "bytes": 9,
-                        "alt": "a",
-                        "frames": 3,
-                    }
+                    record("digit.gif", "digit", "gif", 9, "a", 3),
+                    record("digit.mp4", "digit", "mp4", 9, "a", 3),
                 ],
+                **common,
             },
         },
     }
     page = render_gallery(manifest)
     assert page.index('id="weights"') < page.index('id="digit"')  # manifest (catalogue) order is kept
-    assert "Cheat &lt;sheets&gt;" in page and "A &amp; B" in page and 'alt="Ten &quot;sheets&quot;"' in page
-    assert '<video src="digit.mp4"' in page and "3 frames" in page and "1,234 bytes" in page
-    assert "<code>TRAIN_SIZE=5500</code>" in page
+    assert "Cheat &lt;sheets&gt;" in page and "A &amp; B, see <code>W</code>" in page
+    assert 'alt="Ten &quot;sheets&quot;"' in page and "<code>TRAIN_SIZE=5500</code>" in page
+    assert '<img src="weights.png"' in page and '<img src="weights.svg"' not in page  # one preview
+    assert '<a href="weights.svg">SVG</a> 98 KB' in page and "1,234 bytes" in page
+    assert '<img src="digit.gif"' in page and '<video src="digit.mp4"' in page and "3 frames" in page
     assert 'id="theme-toggle"' in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched from the network
 
@@ -121,9 +119,11 @@ def test_every_image_and_video_decodes_in_a_real_browser(project, tmp_path):
     found = re.search(r'<pre id="figgen-check">(.*?)</pre>', done.stdout)
     assert found, f"the check did not run: {done.stderr[-2000:]}"
     result = json.loads(found.group(1))
-    shown = [o for o in manifest["outputs"] if o["format"] in ("gif", "webp", "png", "svg", "mp4")]
     assert result["bad"] == []
-    assert result["images"] + result["videos"] == len(shown) and result["videos"] == 1
+    stems = {o["output"] for o in manifest["outputs"]}  # one preview image per output, plus the MP4 player
+    assert result["images"] == len(stems) == 3 and result["videos"] == 1
+    for record in manifest["outputs"]:
+        assert f'href="{record["path"]}"' in page
     assert result["theme"] in ("light", "dark")
     shot = tmp_path / "gallery.png"
     chromium(
