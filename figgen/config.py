@@ -21,13 +21,12 @@ Errors name the file, the key and its line. Values are data (TOML); nothing is e
 
 from __future__ import annotations
 
-import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figgen.errors import FiggenError
+from figgen.errors import FiggenError, suggest, unknown
 
 THEMES = ("light", "dark", "transparent")
 PRESETS = ("docs", "slides")
@@ -55,9 +54,7 @@ def _line_of(text: str, key: str) -> str:
 
 def _choice(where: str, value: str, choices) -> str:
     if value not in choices:
-        close = difflib.get_close_matches(str(value), choices, n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else f" (choose from {', '.join(choices)})"
-        raise FiggenError(f"unknown {where} {value!r}{hint}")
+        raise unknown(where, value, choices)
     return value
 
 
@@ -88,9 +85,7 @@ def _check_config(path: Path, text: str, document: dict) -> None:
     for key, value in document.items():
         where = f"{path}: {key}{_line_of(text, key)}"
         if key not in TOP_KEYS:
-            close = difflib.get_close_matches(key, TOP_KEYS, n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise FiggenError(f"{path}: unknown key {key!r}{_line_of(text, key)}{hint}")
+            raise FiggenError(f"{path}: unknown key {key!r}{_line_of(text, key)}{suggest(key, TOP_KEYS)}")
         kind = TOP_KEYS[key]
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise FiggenError(f"{where}: expected {kind.__name__}, got {value!r}")
@@ -193,18 +188,16 @@ class BuildOptions:
 
     def overrides_for(self, recipes) -> dict[str, dict]:
         """Return each recipe's overrides; raise for keys or recipes that nothing selected has."""
-        from figgen.recipe import _suggest
-
         names = {r.name for r in recipes}
         all_keys = {k for r in recipes for k in r.params}
         for key in self.params:
             if key not in all_keys:
-                raise FiggenError(f"no selected recipe has a parameter {key!r}{_suggest(key, all_keys)}")
+                raise FiggenError(f"no selected recipe has a parameter {key!r}{suggest(key, all_keys)}")
         for name in self.recipe_params:
             if name not in names:
                 if self.selected:
                     continue  # a configured recipe that this build did not select
-                raise FiggenError(f"--set/config names unknown recipe {name!r}{_suggest(name, names)}")
+                raise FiggenError(f"--set/config names unknown recipe {name!r}{suggest(name, names)}")
         result = {}
         for recipe in recipes:
             values = {k: v for k, v in self.params.items() if k in recipe.params}

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import difflib
 import hashlib
 import importlib.util
 import math
@@ -27,7 +26,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from figgen.errors import FiggenError
+from figgen.errors import FiggenError, suggest
 
 # The catalogue's order (DESIGN.md, "The figures"); recipes not listed follow in name order.
 CATALOGUE = (
@@ -102,7 +101,7 @@ class Recipe:
             values.update(self.quick)
         for key, raw in (overrides or {}).items():
             if key not in values:
-                raise FiggenError(f"recipe {self.name!r} has no parameter {key!r}{_suggest(key, values)}")
+                raise FiggenError(f"recipe {self.name!r} has no parameter {key!r}{suggest(key, values)}")
             values[key] = coerce(f"{self.name}.{key}", raw, self.params[key])
         for key, value in values.items():
             self.check(key, value, data)
@@ -182,11 +181,6 @@ def _type_name(default) -> str:
     return "text"
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
-    return f" (did you mean {close[0]!r}?)" if close else ""
-
-
 def default_recipe_dir() -> Path:
     """``recipes/`` in the current folder, else the one beside the figgen package (a source checkout)."""
     here = Path("recipes")
@@ -261,7 +255,7 @@ def select_recipes(recipes: list[Recipe], names: list[str]) -> list[Recipe]:
     by_name = {r.name: r for r in recipes}
     for name in names:
         if name not in by_name:
-            raise FiggenError(f"unknown recipe {name!r}{_suggest(name, by_name)}")
+            raise FiggenError(f"unknown recipe {name!r}{suggest(name, by_name)}")
     return [r for r in recipes if r.name in names]
 
 

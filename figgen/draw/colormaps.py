@@ -14,6 +14,8 @@ import functools
 import matplotlib
 import numpy as np
 
+from figgen.errors import FiggenError, suggest
+
 #: Default table size: odd, so that a symmetric scale has a centre entry.
 LUT_SIZE = 255
 
@@ -24,11 +26,7 @@ def _cached_lut(name: str, n: int) -> np.ndarray:
     try:
         cmap = matplotlib.colormaps[name]
     except KeyError:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(matplotlib.colormaps), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
-        raise ValueError(f"unknown colormap '{name}'{hint}") from None
+        raise FiggenError(f"unknown colormap '{name}'{suggest(name, matplotlib.colormaps)}") from None
     # resampled(n) evaluates the colormap's own definition at n evenly spaced points (0 and 1
     # included), rather than picking from its default 256-entry table.
     rgba = cmap.resampled(n)(np.arange(n))

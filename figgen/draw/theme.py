@@ -7,7 +7,6 @@ A theme is colours, a preset is sizes; both are plain frozen data. The array ren
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,6 +15,8 @@ import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+
+from figgen.errors import unknown
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
@@ -120,13 +121,11 @@ PRESETS: dict[str, Preset] = {
 
 
 def _lookup(kind: str, name: str, table: dict):
-    """Return ``table[name]`` or raise ValueError with a close-match suggestion."""
+    """Return ``table[name]`` or raise a FiggenError (a ValueError) with a close-match suggestion."""
     try:
         return table[name]
     except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), list(table), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (choose from {', '.join(sorted(table))})"
-        raise ValueError(f"unknown {kind} '{name}'{hint}") from None
+        raise unknown(kind, name, table) from None
 
 
 def get_theme(name: str | Theme) -> Theme:

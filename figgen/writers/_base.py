@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import itertools
 import os
 import shutil
@@ -12,6 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from figgen.errors import unknown
 
 Progress = Callable[[int, int | None], None]
 
@@ -35,9 +36,7 @@ def get_writer(name: str) -> type[Writer]:
     try:
         return WRITERS[name]
     except (KeyError, TypeError):
-        close = difflib.get_close_matches(str(name), list(WRITERS), n=1)
-        hint = f" (did you mean '{close[0]}'?)" if close else f" (choose from {', '.join(sorted(WRITERS))})"
-        raise ValueError(f"unknown format '{name}'{hint}") from None
+        raise unknown("format", name, WRITERS) from None
 
 
 def _remove(path: Path) -> None:
