@@ -286,6 +286,10 @@ class RecipeContext:
         from figgen.writers import write_still
 
         self._check_output(stem, "still" if kind == "still" else "animation", alt, declared=kind == "still")
+        if not isinstance(content, np.ndarray):
+            from figgen.draw import outline_text
+
+            outline_text(content, self.theme, self.preset)
         with self.style():  # savefig reads some rcParams (facecolor, transparency) when it writes
             for fmt in formats_for(kind, self.formats):
                 info = write_still(self._path(stem, fmt), content, fmt)

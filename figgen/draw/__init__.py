@@ -22,6 +22,7 @@ from figgen.draw.theme import (
     get_theme,
     matplotlib_style,
     new_figure,
+    outline_text,
     rc_params,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "lut_indices",
     "matplotlib_style",
     "new_figure",
+    "outline_text",
     "rc_params",
     "sheet_size",
     "symmetric_limit",

@@ -242,6 +242,26 @@ def new_figure(
     return fig
 
 
+def outline_text(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
+    """Give every text of a figure the theme's halo (if it has one), as array-drawn text has.
+
+    matplotlib's ``path.effects`` setting would outline lines and bars too, so only Text artists get it.
+    """
+    theme, preset = get_theme(theme), get_preset(preset)
+    if theme.outline is None:
+        return
+    from matplotlib import patheffects
+    from matplotlib.text import Text
+
+    halo = [
+        patheffects.withStroke(
+            linewidth=2.5 * preset.scale * 100 / preset.dpi, foreground=_mpl_colour(theme.outline)
+        )
+    ]
+    for text in fig.findobj(Text):
+        text.set_path_effects(halo)
+
+
 def figure_to_array(fig: Figure) -> np.ndarray:
     """Render a figure with Agg to a uint8 frame: RGB, or RGBA when its background is not opaque."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
