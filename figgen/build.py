@@ -165,7 +165,6 @@ def build(options, report: Report = lambda event, **info: None) -> Summary:
                 "data": {"source": data.source, "fingerprint": data.fingerprint},
                 "theme": options.theme,
                 "preset": options.preset,
-                "seconds": round(result["seconds"], 2),
                 "outputs": result["records"],
             }
             write_manifest(out, manifest, [r.name for r in discover_recipes(options.recipes)])
