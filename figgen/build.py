@@ -294,8 +294,8 @@ def read_manifest(out: Path) -> dict:
 
 def write_manifest(out: Path, manifest: dict, order: list[str]) -> None:
     """Write ``manifest.json`` (recipes in catalogue order, plus a flat list of outputs) and the gallery."""
+    from figgen.atomic import write_text_if_changed
     from figgen.gallery import write_gallery
-    from figgen.writers import atomic_path
 
     recipes = {name: manifest["recipes"][name] for name in order if name in manifest["recipes"]}
     outputs = []
@@ -303,8 +303,7 @@ def write_manifest(out: Path, manifest: dict, order: list[str]) -> None:
         for record in entry["outputs"]:
             outputs.append({**record, "params": entry["params"], "data": entry["data"]})
     document = {"figgen": __version__, "recipes": recipes, "outputs": outputs}
-    with atomic_path(out / MANIFEST) as tmp:
-        tmp.write_text(json.dumps(document, indent=2, sort_keys=False) + "\n")
+    write_text_if_changed(out / MANIFEST, json.dumps(document, indent=2, sort_keys=False) + "\n")
     manifest["recipes"] = recipes
     write_gallery(out, document)
 

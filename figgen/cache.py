@@ -20,6 +20,8 @@ from pathlib import Path
 
 import numpy as np
 
+from figgen.atomic import atomic_path
+
 META = "__meta__"
 CHECKSUM = "__checksum__"
 
@@ -96,15 +98,8 @@ class Cache:
         arrays = {name: np.ascontiguousarray(value) for name, value in arrays.items()}
         arrays[META] = np.array(json.dumps(meta, sort_keys=True))
         arrays[CHECKSUM] = np.array(_checksum(arrays))
-        tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-        try:
-            with open(tmp, "wb") as handle:
-                np.savez(handle, **arrays)
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                tmp.unlink()
-            raise
+        with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+            np.savez(handle, **arrays)
 
     def clear(self) -> int:
         """Delete every entry; return how many there were."""

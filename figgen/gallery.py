@@ -150,10 +150,9 @@ def render_gallery(manifest: dict) -> str:
 
 
 def write_gallery(out: Path, manifest: dict) -> Path:
-    """Write ``index.html`` into ``out`` atomically and return its path."""
-    from figgen.writers import atomic_path
+    """Write ``index.html`` into ``out`` (atomically, and only if it changed); return its path."""
+    from figgen.atomic import write_text_if_changed
 
     path = Path(out) / "index.html"
-    with atomic_path(path) as tmp:
-        tmp.write_text(render_gallery(manifest))
+    write_text_if_changed(path, render_gallery(manifest))
     return path

@@ -265,3 +265,16 @@ def test_list_json_reads_recipes_without_running_them(project, capsys):
     assert listed["square"]["title"] == "A square."
     assert listed["square"]["outputs"] == {"square": "still"}
     assert listed["blink"]["params"] == {"FRAMES": 4}
+
+
+def test_warm_rebuild_imports_no_heavy_module_and_touches_no_file(project):
+    assert build() == 0
+    out = project / "out"
+    before = {p.name: p.stat().st_mtime_ns for p in out.iterdir()}
+    probe = (
+        "import sys; from figgen.cli import main; code = main(['build', '--out', 'out']); "
+        "print(code, 'tensorflow' in sys.modules, 'matplotlib' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True)
+    assert done.stdout.strip().splitlines()[-1] == "0 False False", done.stderr
+    assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before

@@ -1,10 +1,9 @@
-"""Atomic file placement, the writer registry, and the stream-driving ``write_animation``/``write_still``."""
+"""The writer registry and the stream-driving ``write_animation``/``write_still``."""
 
 from __future__ import annotations
 
 import itertools
 import os
-import shutil
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,12 +11,12 @@ from typing import Any
 
 import numpy as np
 
+from figgen.atomic import atomic_path
 from figgen.errors import unknown
 
 Progress = Callable[[int, int | None], None]
 
 WRITERS: dict[str, type[Writer]] = {}
-_temp_counter = itertools.count()
 
 
 def register(name: str) -> Callable[[type[Writer]], type[Writer]]:
@@ -37,42 +36,6 @@ def get_writer(name: str) -> type[Writer]:
         return WRITERS[name]
     except (KeyError, TypeError):
         raise unknown("format", name, WRITERS) from None
-
-
-def _remove(path: Path) -> None:
-    """Delete a file or folder if it exists."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
-
-
-@contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a hidden temporary path beside ``path``; rename it into place when the block succeeds.
-
-    The temporary name is ``.<stem>.tmp-<pid>-<n><suffix>`` in the same folder (same file system,
-    so the rename is atomic, and the suffix stays for tools that look at it). On any exception,
-    KeyboardInterrupt included, the temporary file or folder is removed and the target is left as
-    it was. A folder written at the temporary path replaces a folder at ``path``: the old one is
-    moved aside first, then deleted, so readers never see a half-written folder.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}-{next(_temp_counter)}{path.suffix}")
-    try:
-        yield tmp
-        if tmp.is_dir():
-            old = path.with_name(f".{path.stem}.old-{os.getpid()}-{next(_temp_counter)}")
-            if path.exists():
-                os.replace(path, old)
-            os.replace(tmp, path)
-            _remove(old)
-        else:
-            os.replace(tmp, path)
-    except BaseException:
-        _remove(tmp)
-        raise
 
 
 class Writer:
