@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -50,6 +51,38 @@ def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     except BaseException:
         _remove(tmp)
         raise
+
+
+_LEFTOVER = re.compile(r"^\..+\.(tmp|old)-(\d+)-\d+")
+
+
+def remove_leftovers(folder: str | os.PathLike) -> list[str]:
+    """Delete temporaries that a killed process left in ``folder`` (its pid no longer runs); return names.
+
+    A process stopped by SIGKILL or a power cut cannot clean up; the next build does it here.
+    """
+    removed = []
+    folder = Path(folder)
+    if not folder.is_dir():
+        return removed
+    for path in folder.iterdir():
+        match = _LEFTOVER.match(path.name)
+        if match and not _alive(int(match.group(2))):
+            _remove(path)
+            removed.append(path.name)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def write_text_if_changed(path: str | os.PathLike, text: str) -> bool:

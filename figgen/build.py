@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from figgen import __version__
+from figgen.atomic import remove_leftovers
 from figgen.errors import FiggenError
 
 MANIFEST = "manifest.json"
@@ -122,6 +123,8 @@ def build(options, report: Report = lambda event, **info: None) -> Summary:
     summary = Summary()
     code = code_fingerprint()
     with _build_lock(out, options.wait, report):
+        remove_leftovers(out)  # what a killed build left behind
+        remove_leftovers(options.cache)
         manifest = read_manifest(out)
         jobs, stamps = [], {}
         for recipe in recipes:

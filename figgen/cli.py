@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from figgen import __version__
@@ -25,6 +27,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (also used by ``python -m figgen``)."""
     parser = _parser()
     args = parser.parse_args(argv)
+    _terminate_like_ctrl_c()
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:
@@ -41,6 +44,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return code
+
+
+def _terminate_like_ctrl_c() -> None:
+    """Make SIGTERM (a CI timeout, ``kill``) unwind like Ctrl-C, so half-written files are removed."""
+    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (
+        signal.SIG_DFL,
+        None,
+    ):
+        signal.signal(signal.SIGTERM, _raise_interrupt)
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
 
 
 def _is_user_error(exc: Exception) -> bool:

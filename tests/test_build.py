@@ -278,3 +278,42 @@ def test_warm_rebuild_imports_no_heavy_module_and_touches_no_file(project):
     done = subprocess.run([sys.executable, "-c", probe], cwd=project, capture_output=True, text=True)
     assert done.stdout.strip().splitlines()[-1] == "0 False False", done.stderr
     assert {p.name: p.stat().st_mtime_ns for p in out.iterdir()} == before
+
+
+SLOW = (
+    BLINK.replace('"blink"', '"slow"')
+    .replace(
+        "yield on if i % 2 == 0 else np.full_like(on, 255)",
+        "if i == 2:\n                print('writing', flush=True)\n                time.sleep(60)\n"
+        "            yield on if i % 2 == 0 else np.full_like(on, 255)",
+    )
+    .replace("import numpy as np", "import time\nimport numpy as np")
+)
+
+
+@pytest.mark.parametrize("how", ["SIGTERM", "SIGKILL"])
+def test_a_killed_build_leaves_no_partial_file_and_the_next_one_cleans_up(project, how):
+    import signal
+
+    write_recipe(project / "recipes", "slow", SLOW)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "figgen", "build", "slow", "--out", "out"],
+        cwd=project,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert child.stdout.readline().strip() == "writing"  # in the middle of writing slow.gif
+    out = project / "out"
+    assert [p.name for p in out.iterdir() if ".tmp-" in p.name]  # the GIF is being written under a temp name
+    child.send_signal(getattr(signal, how))
+    child.communicate(timeout=60)
+    visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
+    assert "slow.gif" not in visible and "slow.mp4" not in visible
+    if how == "SIGTERM":  # unwinds like Ctrl-C: its own temporaries are gone at once
+        assert child.returncode == 130
+        assert not [p.name for p in out.iterdir() if ".tmp-" in p.name]
+    (project / "recipes" / "slow.py").write_text(BLINK.replace('"blink"', '"slow"'))
+    assert main(["build", "slow", "--out", "out"]) == 0
+    assert (out / "slow.gif").is_file()
+    assert not [p.name for p in out.iterdir() if ".tmp-" in p.name]  # leftovers of the killed build removed
