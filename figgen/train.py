@@ -30,8 +30,8 @@ from figgen.errors import FiggenError
 
 TRAINER_VERSION = "2"  # bump when a change alters what training returns; it is part of cache keys
 SPARSE_DENSITY = 0.02  # pixels non-zero in at most this share of the rows use the sparse product
-BLOCK_RATIO = 1.5  # a sweep's row blocks grow at least this much; fewer blocks, fewer ops per step
-MIN_BLOCK = 64  # rows below this size share the first block
+BLOCK_RATIO = 2.0  # a sweep's row blocks grow at least this much; fewer blocks, fewer ops per step
+MIN_BLOCK = 256  # rows below this size share the first block
 NOT_OVER = -(2**30)  # "the loss never went above ln 10" in the step loop's bookkeeping
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0; a loss above it means diverging
 

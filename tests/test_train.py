@@ -177,9 +177,15 @@ def test_train_matches_the_texts_tf1_loop(small):
 # --- sweeps ------------------------------------------------------------------------------------------------
 
 
-def test_sweep_equals_separate_runs(small):
+@pytest.mark.parametrize("min_block", [16, 256])  # several row blocks (with masks inside), or one
+def test_sweep_equals_separate_runs(small, monkeypatch, min_block):
+    import figgen.train
+
+    monkeypatch.setattr(figgen.train, "MIN_BLOCK", min_block)
     x, y, xt, yt = small
-    sizes = [3, 1, 120, 40, 3, 300]  # unsorted, with a duplicate; 120 and 300 end separate row blocks
+    sizes = [3, 1, 120, 40, 3, 300]  # unsorted, with a duplicate
+    blocks = figgen.train._block_bounds(sorted(set(sizes)))
+    assert len(blocks) == (3 if min_block == 16 else 1), blocks
     sweep = sweep_training_sizes(x, y, xt, yt, sizes, learning_rate=0.1, steps=30)
     assert sweep.sizes.tolist() == sizes
     assert sweep.weights.shape == (6, 784, 10) and sweep.biases.shape == (6, 10)
