@@ -28,7 +28,7 @@ import numpy as np
 
 from figgen.errors import FiggenError
 
-TRAINER_VERSION = "2"  # bump when a change alters what training returns; it is part of cache keys
+TRAINER_VERSION = "3"  # bump when a change alters what training returns; it is part of cache keys
 SPARSE_DENSITY = 0.02  # pixels non-zero in at most this share of the rows use the sparse product
 BLOCK_RATIO = 2.0  # a sweep's row blocks grow at least this much; fewer blocks, fewer ops per step
 MIN_BLOCK = 256  # rows below this size share the first block
