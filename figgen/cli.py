@@ -66,17 +66,23 @@ def _is_user_error(exc: Exception) -> bool:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="figgen", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="figgen",
+        description="Rebuild the figures and animations of the MNIST softmax-regression tutorial "
+        "from real TensorFlow training runs.",
+    )
     parser.add_argument("--version", action="version", version=f"figgen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
+    common = argparse.ArgumentParser(add_help=False)  # --debug after the command works too
+    common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    p = sub.add_parser("list", help="list the recipes, their titles and outputs")
+    p = sub.add_parser("list", parents=[common], help="list the recipes, their titles and outputs")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
     p.set_defaults(func=_cmd_list)
 
-    p = sub.add_parser("build", help="build figures into the output folder")
+    p = sub.add_parser("build", parents=[common], help="build figures into the output folder")
     p.add_argument("recipes_selected", nargs="*", metavar="RECIPE", help="recipes to build (default: all)")
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
     p.add_argument(
@@ -100,7 +106,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
     p.set_defaults(func=_cmd_build)
 
-    p = sub.add_parser("train", help="train the text's model once and print its log")
+    p = sub.add_parser("train", parents=[common], help="train the text's model once and print its log")
     p.add_argument("--data", default="sample", help="data source (default: sample)")
     p.add_argument("--train-size", type=int, default=5500, metavar="N")
     p.add_argument("--test-size", type=int, default=10000, metavar="N")
@@ -110,13 +116,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_train)
 
-    p = sub.add_parser("data", help="show the data set a build would use; `data fetch` downloads MNIST")
+    p = sub.add_parser(
+        "data", parents=[common], help="show the data set a build would use; `data fetch` downloads MNIST"
+    )
     p.add_argument("action", nargs="?", choices=["show", "fetch"], default="show")
     p.add_argument("--data", default="sample", help="data source (default: sample)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_data)
 
-    p = sub.add_parser("clean", help="remove built outputs (and with --cache, the training cache)")
+    p = sub.add_parser(
+        "clean", parents=[common], help="remove built outputs (and with --cache, the training cache)"
+    )
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--cache", action="store_true", help="also empty the training cache")
     p.set_defaults(func=_cmd_clean)
