@@ -350,6 +350,3 @@ def clean(out: str | None, cache: bool = False) -> list[str]:
             f"removed {store.clear() if store.folder.is_dir() else 0} cache entries from {store.folder}"
         )
     return lines
-
-
-from figgen.config import BuildOptions  # noqa: F401,E402  (re-exported for the CLI)

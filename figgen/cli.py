@@ -15,6 +15,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 
 from figgen import __version__
 
@@ -233,7 +234,8 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from figgen.build import BuildOptions, build
+    from figgen.build import build
+    from figgen.config import BuildOptions
 
     options = BuildOptions.from_args(args)
     reporter = _BuildReporter()
@@ -296,6 +298,12 @@ def _progress_bar(total: int, desc: str, unit: str, enabled: bool = True):
             self.update(done - self.n)
 
     return Bar(total=total, desc=desc, unit=unit, leave=False)
+
+
+def run_recipe_file(path: str) -> None:
+    """Build one recipe from its own file: ``python recipes/NAME.py [build options]``."""
+    recipe = Path(path).resolve()
+    sys.exit(main(["build", recipe.stem, "--recipes", str(recipe.parent), *sys.argv[1:]]))
 
 
 if __name__ == "__main__":

@@ -7,10 +7,13 @@ never import or run it):
 - ``PARAMS``: parameters and their defaults, the text's ALL-CAPS knobs keeping their names;
 - ``QUICK``: smaller values used by ``--quick`` (tests, previews);
 - ``LIMITS`` (optional): ``{"KEY": (low, high)}`` inclusive ranges for parameters beyond the text's knobs;
+  ``high`` may be ``"train"`` or ``"test"`` (the data set's count), or ``"train-1"``/``"test-1"`` for an
+  index; a list parameter's range applies to each item;
 - ``OUTPUTS``: ``{"stem": "animation" | "still"}``, the files it writes (each in the formats of its kind);
 
 and a function ``make(ctx, p)`` that gets a :class:`figgen.context.RecipeContext` and the parameters as a
-frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
+frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` (from
+:mod:`figgen.cli`) lets
 ``python recipes/NAME.py [--set KEY=VALUE ...]`` build it alone.
 """
 
@@ -67,6 +70,7 @@ KNOWN = {
     "TEST_SIZE": Rule(int, 1, data_split="test"),
     "LEARNING_RATE": Rule(float, 0, low_open=True),
     "TRAIN_STEPS": Rule(int, 0),
+    "LEARNING_RATES": Rule(float, 0, low_open=True),
 }
 
 
@@ -114,11 +118,19 @@ class Recipe:
         """Raise FiggenError if ``value`` is outside the range of parameter ``key``."""
         where = f"{self.name}.{key}"
         numbers = value if isinstance(value, (list, tuple)) else [value]
+        if isinstance(value, (list, tuple)) and not value:
+            raise FiggenError(f"{where} needs at least one value")
         if any(isinstance(v, float) and not math.isfinite(v) for v in numbers):
             raise FiggenError(f"{where} must be a finite number, got {value}")
         rule = KNOWN.get(key)
         if rule is None and key in self.limits:
             low, high = self.limits[key]
+            if isinstance(high, str):  # relative to the data set: "train", "test", "train-1", "test-1"
+                if data is None:
+                    high = None
+                else:
+                    split, _, minus = high.partition("-")
+                    high = (data.n_train if split == "train" else data.n_test) - int(minus or 0)
             rule = Rule(type(self.params[key]), low, high)
         if rule is None:
             return
@@ -269,12 +281,3 @@ def load_make(recipe: Recipe):
     if not callable(make):
         raise FiggenError(f"{recipe.path}: a recipe needs a function make(ctx, p)")
     return make
-
-
-def run_recipe_file(path: str) -> None:
-    """Build one recipe from its own file: ``python recipes/NAME.py [build options]``."""
-    from figgen.cli import main
-
-    recipe = Path(path).resolve()
-    args = sys.argv[1:]
-    sys.exit(main(["build", recipe.stem, "--recipes", str(recipe.parent), *args]))

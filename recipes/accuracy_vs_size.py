@@ -9,8 +9,8 @@ accuracy drastically", the limit of a linear classifier.
 import numpy as np
 from matplotlib.ticker import FuncFormatter
 
+from figgen.cli import run_recipe_file
 from figgen.figures.training import accuracy_gains, rgb
-from figgen.recipe import run_recipe_file
 from figgen.train import default_sweep_sizes
 
 PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "FRAMES": 36}

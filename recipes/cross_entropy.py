@@ -5,8 +5,8 @@ example: a prediction j that is 90% sure of a 3 costs 0.1053… when the digit i
 a 2, where j gave only 1%. Both values are computed from j, as ``-np.multiply(np.log(j), k)`` does.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.figures.basics import cross_entropy, cross_entropy_figure, truncate
-from figgen.recipe import run_recipe_file
 
 PARAMS = {
     "PREDICTION": [0.03, 0.03, 0.01, 0.9, 0.01, 0.01, 0.0025, 0.0025, 0.0025, 0.0025],

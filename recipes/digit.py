@@ -4,8 +4,8 @@ A single 28×28 training image in gray_r, titled as the text's ``display_digit``
 index and its label. The text picks a random example; EXAMPLE fixes one so the figure is reproducible.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.figures.basics import digit_figure, training_example
-from figgen.recipe import run_recipe_file
 
 PARAMS = {"EXAMPLE": 0}
 QUICK = {}

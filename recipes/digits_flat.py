@@ -4,8 +4,8 @@ The training digits START to STOP, each flattened from 28×28 to one row of 784 
 zero and one and stacked, as the text's ``display_mult_flat(0, 400)`` shows them: a 400 × 784 image.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.figures.basics import flat_digits_figure, training_rows
-from figgen.recipe import run_recipe_file
 
 PARAMS = {"START": 0, "STOP": 400}
 QUICK = {}

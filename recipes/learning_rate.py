@@ -10,8 +10,8 @@ and the five runs, logged ten times as often as the text's loop, take seconds in
 
 import math
 
+from figgen.cli import run_recipe_file
 from figgen.figures.training import plain_log_ticks, rgb
-from figgen.recipe import run_recipe_file
 
 PARAMS = {
     "TRAIN_SIZE": 5500,

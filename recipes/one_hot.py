@@ -4,9 +4,9 @@ The first training digit labelled LABEL (7, as in the text) beside its label in 
 ten cells, one per class, all 0 except a 1 in the cell of the digit.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.data import one_hot
 from figgen.figures.basics import first_with_label, one_hot_figure, training_example
-from figgen.recipe import run_recipe_file
 
 PARAMS = {"LABEL": 7}
 QUICK = {}

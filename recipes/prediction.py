@@ -5,9 +5,9 @@ prediction with ``answer.argmax()``. Here is that example beside the ten probabi
 the most probable digit, the prediction, highlighted.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.errors import FiggenError
 from figgen.figures.training import rgb
-from figgen.recipe import run_recipe_file
 from figgen.train import predict
 
 PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "EXAMPLE": 0}

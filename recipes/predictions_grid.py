@@ -7,9 +7,9 @@ its errors are always in view. Mistakes are framed and titled in the theme's mis
 
 import numpy as np
 
+from figgen.cli import run_recipe_file
 from figgen.draw import digit_grid
 from figgen.figures.training import correct
-from figgen.recipe import run_recipe_file
 from figgen.train import predict
 
 PARAMS = {

@@ -9,8 +9,8 @@ training digits were, centred, so a few pixels' move is enough to lose them.
 
 import numpy as np
 
+from figgen.cli import run_recipe_file
 from figgen.figures.training import accuracy_against_shift, leftmost_column, nth_of_digit, rgb, shift_left
-from figgen.recipe import run_recipe_file
 from figgen.train import predict
 
 PARAMS = {

@@ -5,8 +5,8 @@ the softmax of LOGITS = [0.1, 0.005, 2] puts most of the probability on the larg
 probabilities are between zero and one and sum to one.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.figures.basics import probability_text, softmax, softmax_figure
-from figgen.recipe import run_recipe_file
 
 PARAMS = {"ZEROS": 4, "LOGITS": [0.1, 0.005, 2.0]}
 QUICK = {}

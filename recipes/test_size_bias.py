@@ -9,8 +9,8 @@ can flatter or blame the same model.
 
 import numpy as np
 
+from figgen.cli import run_recipe_file
 from figgen.figures.training import block_accuracies, correct, rgb
-from figgen.recipe import run_recipe_file
 
 PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "BLOCK": 100}
 QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}

@@ -6,8 +6,8 @@ then slips down a little: the text's remark on overfitting. The right panel zoom
 marks every logged peak of accuracy after which accuracy fell while the loss still fell.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.figures.training import accuracy_dips, plain_log_ticks, rgb
-from figgen.recipe import run_recipe_file
 
 PARAMS = {
     "TRAIN_SIZE": 5500,

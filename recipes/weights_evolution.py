@@ -5,8 +5,8 @@ TRAIN_SIZE: with a handful of examples each sheet is a blurred copy of the few d
 it becomes a template of its digit. Every frame gives the training size and that model's test accuracy.
 """
 
+from figgen.cli import run_recipe_file
 from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
-from figgen.recipe import run_recipe_file
 from figgen.train import default_sweep_sizes
 
 PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "FRAMES": 36}
