@@ -80,18 +80,24 @@ class Summary:
         return [f"figgen: error: recipe {name} failed: {message}" for name, message, _ in self.failures]
 
 
-def code_fingerprint() -> str:
-    """Hash of figgen's version and its Python sources: a change to the library restales every output."""
+def code_fingerprint(recipe_folder: Path) -> str:
+    """Hash of figgen's version, its Python sources and the recipes' ``_*.py`` helpers: a change to any of
+    them restales every output."""
     digest = hashlib.sha256(__version__.encode())
     root = Path(__file__).resolve().parent
-    for path in sorted(root.rglob("*.py")):
-        digest.update(str(path.relative_to(root)).encode())
+    sources = [(root, p) for p in sorted(root.rglob("*.py"))]
+    sources += [(recipe_folder, p) for p in sorted(recipe_folder.glob("_*.py"))]
+    for base, path in sources:
+        digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
 def stamp(recipe, params, job: RecipeJob, data_fingerprint: str, code: str) -> str:
-    """Return the hash that says whether a recipe's outputs are current."""
+    """Return the hash that says whether a recipe's outputs are current.
+
+    ``code`` covers figgen's sources and the recipe folder's shared ``_*.py`` helpers.
+    """
     parts = {
         "source": recipe.source_hash,
         "params": params,
@@ -112,16 +118,18 @@ def build(options, report: Report = lambda event, **info: None) -> Summary:
     from figgen.recipe import discover_recipes, select_recipes
 
     started = time.perf_counter()
-    recipes = select_recipes(discover_recipes(options.recipes), options.selected)
+    discovered = discover_recipes(options.recipes)
+    recipes = select_recipes(discovered, options.selected)
+    catalogue = [r.name for r in discovered]
     data = load_dataset(options.data)
-    per_recipe = options.overrides_for(recipes)
+    per_recipe = options.overrides_for(recipes, discovered)
     resolved = {
         r.name: asdict(r.resolve(per_recipe[r.name], quick=options.quick, data=data)) for r in recipes
     }
     out = Path(options.out)
     out.mkdir(parents=True, exist_ok=True)
     summary = Summary()
-    code = code_fingerprint()
+    code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
     with _build_lock(out, options.wait, report):
         remove_leftovers(out)  # what a killed build left behind
         remove_leftovers(options.cache)
@@ -170,7 +178,7 @@ def build(options, report: Report = lambda event, **info: None) -> Summary:
                 "preset": options.preset,
                 "outputs": result["records"],
             }
-            write_manifest(out, manifest, [r.name for r in discover_recipes(options.recipes)])
+            write_manifest(out, manifest, catalogue)
             summary.rows.append((job.name, "built", result["seconds"]))
             for record in result["records"]:
                 report("output", status="built", location=str(out / record["path"]), **record)
@@ -178,7 +186,7 @@ def build(options, report: Report = lambda event, **info: None) -> Summary:
             report("recipe_done", recipe=job.name)
 
         _run_jobs(jobs, options.jobs, options.strict, finished)
-        write_manifest(out, manifest, [r.name for r in discover_recipes(options.recipes)])
+        write_manifest(out, manifest, catalogue)
     order = {r.name: i for i, r in enumerate(recipes)}
     summary.rows.sort(key=lambda row: order[row[0]])
     summary.seconds = time.perf_counter() - started
@@ -201,12 +209,13 @@ def _run_jobs(jobs: list[RecipeJob], workers: int, strict: bool, finished) -> No
     with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
         futures = {pool.submit(run_job, job): job for job in jobs}
         for future in as_completed(futures):
+            if future.cancelled():
+                continue
             result = future.result()
             finished(futures[future], result)
             if strict and "error" in result:
-                for other in futures:
+                for other in futures:  # recipes not started stop here; running ones finish and are recorded
                     other.cancel()
-                return
 
 
 def run_job(job: RecipeJob) -> dict:
@@ -263,12 +272,12 @@ def _matplotlib_defaults():
 
 
 def _is_current(entry: dict | None, stamp_now: str, out: Path) -> bool:
+    """Whether a recipe's manifest entry has today's stamp and its files are exactly the ones recorded."""
     if not entry or entry.get("stamp") != stamp_now:
         return False
     for record in entry["outputs"]:
-        path = out / record["path"]
         try:
-            if path.stat().st_size != record["bytes"]:
+            if hashlib.sha256((out / record["path"]).read_bytes()).hexdigest() != record["sha256"]:
                 return False
         except OSError:
             return False
@@ -329,24 +338,39 @@ def _build_lock(out: Path, wait: bool, report: Report):
 
 
 def clean(out: str | None, cache: bool = False) -> list[str]:
-    """Remove what builds wrote into ``out`` (keeping its README and .gitignore) and optionally the cache."""
+    """Remove what builds wrote into ``out`` (the files its manifest lists, the manifest and the gallery).
+
+    Nothing else in the folder is touched, and a folder without a figgen manifest is refused, so
+    ``figgen clean --out slides/`` never deletes a slide deck. ``cache`` also empties the training cache.
+    """
     from figgen.cache import Cache
     from figgen.config import load_config
 
     config = load_config(None)
     folder = Path(out or config.get("out") or "output")
-    lines, removed = [], 0
+    lines = []
+    if folder.exists() and not folder.is_dir():
+        raise FiggenError(f"{folder} is not a folder")
     if folder.is_dir():
         with _build_lock(folder, True, lambda event, **info: None):
-            for path in folder.iterdir():
-                if path.name in ("README.md", ".gitignore", LOCK) or path.is_dir():
-                    continue
-                path.unlink()
-                removed += 1
-    lines.append(f"removed {removed} files from {folder}")
+            foreign = [p for p in folder.iterdir() if p.name not in (LOCK, "README.md", ".gitignore")]
+            if not (folder / MANIFEST).is_file() and foreign:
+                raise FiggenError(f"{folder} has no {MANIFEST}: not a figgen output folder, nothing removed")
+            recipes = read_manifest(folder)["recipes"].values()
+            names = [r["path"] for entry in recipes for r in entry.get("outputs", [])]
+            names += [MANIFEST, "index.html", *remove_leftovers(folder)]
+            removed = 0
+            for name in names:
+                path = folder / name
+                if "/" not in name and path.is_file():  # manifest paths are plain names in the folder
+                    path.unlink()
+                    removed += 1
+        (folder / LOCK).unlink(missing_ok=True)
+        lines.append(f"removed {removed} files from {folder}")
+    else:
+        lines.append(f"nothing to clean: {folder} does not exist")
     if cache:
-        store = Cache(config.get("cache"))
-        lines.append(
-            f"removed {store.clear() if store.folder.is_dir() else 0} cache entries from {store.folder}"
-        )
+        store = Cache(os.environ.get("FIGGEN_CACHE") or config.get("cache"))
+        count = store.clear() if store.folder.is_dir() else 0
+        lines.append(f"removed {count} cache entries from {store.folder}")
     return lines

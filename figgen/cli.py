@@ -66,17 +66,24 @@ def _is_user_error(exc: Exception) -> bool:
     return isinstance(exc, (UsageError, FiggenError))
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the contract's one-line errors: ``figgen: error: ...`` and exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"figgen: error: {message} (see '{self.prog} --help')\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="figgen",
         description="Rebuild the figures and animations of the MNIST softmax-regression tutorial "
         "from real TensorFlow training runs.",
     )
     parser.add_argument("--version", action="version", version=f"figgen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    common = argparse.ArgumentParser(add_help=False)  # --debug after the command works too
+    common = _Parser(add_help=False)  # --debug after the command works too
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
     p = sub.add_parser("list", parents=[common], help="list the recipes, their titles and outputs")
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -108,7 +115,8 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("train", parents=[common], help="train the text's model once and print its log")
-    p.add_argument("--data", default="sample", help="data source (default: sample)")
+    p.add_argument("--data", help="data source (default: the configuration's, else sample)")
+    p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument("--train-size", type=int, default=5500, metavar="N")
     p.add_argument("--test-size", type=int, default=10000, metavar="N")
     p.add_argument("--learning-rate", type=float, default=0.1, metavar="X")
@@ -121,7 +129,8 @@ def _parser() -> argparse.ArgumentParser:
         "data", parents=[common], help="show the data set a build would use; `data fetch` downloads MNIST"
     )
     p.add_argument("action", nargs="?", choices=["show", "fetch"], default="show")
-    p.add_argument("--data", default="sample", help="data source (default: sample)")
+    p.add_argument("--data", help="data source (default: the configuration's, else sample)")
+    p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_data)
 
@@ -138,7 +147,7 @@ def _cmd_train(args) -> int:
     from figgen.data import load_dataset
     from figgen.train import TrainConfig, TrainingError
 
-    data = load_dataset(args.data)
+    data = load_dataset(_data_source(args))
     config = TrainConfig(args.train_size, args.test_size, args.learning_rate, args.steps, args.log_every)
     try:
         config.check(data.n_train, data.n_test)
@@ -184,9 +193,9 @@ def _cmd_train(args) -> int:
             print(f"Training Step:{step} Accuracy = {accuracy:.4f} Loss = {loss:.6f}")
     if result.diverged_at is not None:
         print(
-            f"figgen: error: training diverged at step {result.diverged_at}: the loss rose above "
-            f"ln 10 = 2.303 (the untrained model's) with learning rate {config.learning_rate:g}; "
-            "use a smaller learning rate",
+            f"figgen: error: training diverged at step {result.diverged_at}: with learning rate "
+            f"{config.learning_rate:g} the loss stayed above ln 10 = 2.303 (the untrained model's) "
+            f"from there to the last step {config.steps}; use a smaller learning rate",
             file=sys.stderr,
         )
         return 2
@@ -203,7 +212,7 @@ def _cmd_data(args) -> int:
         data = load_dataset(str(folder))
         print(f"full MNIST ready in {folder}: {data.n_train} training, {data.n_test} test images")
         return 0
-    data = load_dataset(args.data)
+    data = load_dataset(_data_source(args))
     info = data.describe()
     if args.json:
         print(json.dumps(info))
@@ -216,6 +225,13 @@ def _cmd_data(args) -> int:
         if info["note"]:
             print(f"note         {info['note']}")
     return 0
+
+
+def _data_source(args) -> str:
+    """The data source a build would use: ``--data``, else the configuration's ``data``, else the sample."""
+    from figgen.config import load_config
+
+    return args.data or load_config(args.config).get("data") or "sample"
 
 
 def _cmd_list(args) -> int:

@@ -140,8 +140,10 @@ class BuildOptions:
     quick: bool = False
     strict: bool = False
     wait: bool = True
-    params: dict = field(default_factory=dict)  # KEY -> value, for every recipe that has KEY
-    recipe_params: dict = field(default_factory=dict)  # recipe -> {KEY -> value}
+    params: dict = field(default_factory=dict)  # --set KEY=value, for every recipe that has KEY
+    recipe_params: dict = field(default_factory=dict)  # --set RECIPE.KEY=value: recipe -> {KEY -> value}
+    config_params: dict = field(default_factory=dict)  # the same two from the configuration file
+    config_recipe_params: dict = field(default_factory=dict)
 
     @classmethod
     def from_args(cls, args) -> BuildOptions:
@@ -156,18 +158,16 @@ class BuildOptions:
         if "formats" in config:
             options.formats = tuple(config["formats"])
         options.recipes = config.get("recipes_dir")
-        options.params = dict(config.get("params", {}))
-        options.recipe_params = {k: dict(v) for k, v in config.get("recipes", {}).items()}
+        options.config_params = dict(config.get("params", {}))
+        options.config_recipe_params = {k: dict(v) for k, v in config.get("recipes", {}).items()}
         for key in ("out", "theme", "preset", "data", "jobs", "recipes"):
             value = getattr(args, key, None)
             if value is not None:
                 setattr(options, key, value)
-        if getattr(args, "formats", None):
+        if getattr(args, "formats", None) is not None:
             options.formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
         everywhere, per_recipe = parse_sets(getattr(args, "set", []) or [])
-        options.params.update(everywhere)
-        for name, values in per_recipe.items():
-            options.recipe_params.setdefault(name, {}).update(values)
+        options.params, options.recipe_params = everywhere, per_recipe
         options.selected = list(getattr(args, "recipes_selected", []) or [])
         options.force = bool(getattr(args, "force", False))
         options.quick = bool(getattr(args, "quick", False))
@@ -185,22 +185,34 @@ class BuildOptions:
             raise FiggenError("--formats names no format")
         if not isinstance(self.jobs, int) or self.jobs < 1:
             raise FiggenError(f"--jobs must be at least 1, got {self.jobs}")
+        if Path(self.out).exists() and not Path(self.out).is_dir():
+            raise FiggenError(f"output folder {self.out} is a file")
 
-    def overrides_for(self, recipes) -> dict[str, dict]:
-        """Return each recipe's overrides; raise for keys or recipes that nothing selected has."""
-        names = {r.name for r in recipes}
-        all_keys = {k for r in recipes for k in r.params}
+    def overrides_for(self, selected, discovered) -> dict[str, dict]:
+        """Return each selected recipe's overrides: configuration first, then ``--set``.
+
+        A ``--set KEY`` must belong to a selected recipe; a configuration's ``[params]`` key to any recipe
+        (a file serves every build, whichever recipes it selects). A recipe named in either must exist.
+        """
+        known = {r.name for r in discovered}
+        for name in {**self.config_recipe_params, **self.recipe_params}:
+            if name not in known:
+                raise FiggenError(f"unknown recipe {name!r} in --set or configuration{suggest(name, known)}")
+        selected_keys = {k for r in selected for k in r.params}
         for key in self.params:
+            if key not in selected_keys:
+                raise FiggenError(f"no selected recipe has a parameter {key!r}{suggest(key, selected_keys)}")
+        all_keys = {k for r in discovered for k in r.params}
+        for key in self.config_params:
             if key not in all_keys:
-                raise FiggenError(f"no selected recipe has a parameter {key!r}{suggest(key, all_keys)}")
-        for name in self.recipe_params:
-            if name not in names:
-                if self.selected:
-                    continue  # a configured recipe that this build did not select
-                raise FiggenError(f"--set/config names unknown recipe {name!r}{suggest(name, names)}")
+                raise FiggenError(
+                    f"configuration [params]: no recipe has a parameter {key!r}{suggest(key, all_keys)}"
+                )
         result = {}
-        for recipe in recipes:
-            values = {k: v for k, v in self.params.items() if k in recipe.params}
+        for recipe in selected:
+            values = {k: v for k, v in self.config_params.items() if k in recipe.params}
+            values.update(self.config_recipe_params.get(recipe.name, {}))
+            values.update({k: v for k, v in self.params.items() if k in recipe.params})
             values.update(self.recipe_params.get(recipe.name, {}))
             result[recipe.name] = values
         return result

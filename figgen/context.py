@@ -38,6 +38,15 @@ def snapshot_schedule(steps: int, count: int = 48) -> list[int]:
     return sorted(set(points.tolist()) | {0, steps})
 
 
+def _diverged_error(learning_rate: float, step: int, steps: int, where: str = ""):
+    from figgen.train import TrainingError
+
+    return TrainingError(
+        f"LEARNING_RATE={learning_rate:g} diverged{where}: the training loss stayed above ln 10 (the "
+        f"untrained model's) from step {step} to the last step {steps}; use a smaller learning rate"
+    )
+
+
 @dataclass
 class RecipeContext:
     """The services a recipe uses. Built by :mod:`figgen.build` for each recipe run."""
@@ -82,11 +91,13 @@ class RecipeContext:
         learning_rate: float | None = None,
         steps: int | None = None,
         log_every: int = 100,
+        allow_diverged: bool = False,
     ):
         """Train the text's model (defaults: the recipe's TRAIN_SIZE etc.) and return its TrainResult.
 
         Weight snapshots are kept along a fixed geometric schedule of steps (``result.snapshots``), so every
-        recipe asking for the same run shares one cache entry.
+        recipe asking for the same run shares one cache entry. A run that diverged raises a TrainingError
+        naming the learning rate and step, unless ``allow_diverged`` (a figure about divergence itself).
         """
         from figgen.train import TRAINER_VERSION, TrainResult
 
@@ -139,6 +150,8 @@ class RecipeContext:
         arrays, meta = self.cache.get_or_compute("run", key, compute)
         log = [(int(s), float(a), float(lo)) for s, a, lo in arrays["log"]]
         diverged = meta["diverged_at"]
+        if diverged is not None and not allow_diverged:
+            raise _diverged_error(learning_rate, diverged, steps)
         return TrainResult(
             weights=arrays["weights"],
             bias=arrays["bias"],
@@ -160,8 +173,12 @@ class RecipeContext:
         test_size: int | None = None,
         learning_rate: float | None = None,
         steps: int | None = None,
+        allow_diverged: bool = False,
     ):
-        """Train one model per training size in one batched run (cached); return the SweepResult."""
+        """Train one model per training size in one batched run (cached); return the SweepResult.
+
+        A diverged model raises a TrainingError unless ``allow_diverged`` (then its accuracy is NaN).
+        """
         from figgen.train import TRAINER_VERSION, SweepResult
 
         _, test_size, learning_rate, steps = self._settings(None, test_size, learning_rate, steps)
@@ -186,6 +203,10 @@ class RecipeContext:
             return arrays, {"diverged_at": r.diverged_at, "seconds": r.seconds}
 
         arrays, meta = self.cache.get_or_compute("sweep", key, compute)
+        failed = [(size, at) for size, at in zip(sizes, meta["diverged_at"], strict=True) if at is not None]
+        if failed and not allow_diverged:
+            size, at = failed[0]
+            raise _diverged_error(learning_rate, at, steps, f" (training size {size:,})")
         return SweepResult(
             sizes=np.array(sizes),
             weights=arrays["weights"],

@@ -6,6 +6,7 @@ well under a second each; one test trains through the cache.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import hashlib
 import json
@@ -202,10 +203,18 @@ def test_a_second_build_waits_or_fails_with_no_wait(project, capsys):
         (["build", "--formats", "gif,jpg"], "unknown format 'jpg'"),
         (["build", "--data", "missing.npz"], "missing.npz"),
         (["build", "--jobs", "0"], "--jobs must be at least 1"),
+        (["build", "--jobs", "x"], "argument --jobs/-j: invalid int value: 'x'"),
+        (["build", "--formats", ""], "--formats names no format"),
+        (["build", "--out", "recipes/square.py"], "output folder recipes/square.py is a file"),
     ],
 )
 def test_bad_build_input_exits_2_with_one_line(project, capsys, argv, message):
-    assert main([*argv, "--out", "out"]) == 2
+    if "--out" not in argv:
+        argv = [*argv, "--out", "out"]
+    with pytest.raises(SystemExit) if "x" in argv else contextlib.nullcontext() as stopped:
+        assert main(argv) == 2
+    if stopped is not None:
+        assert stopped.value.code == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("figgen: error:") and message in err[0], err
     assert not (project / "out" / "manifest.json").exists()
@@ -252,11 +261,18 @@ def test_a_recipe_file_runs_on_its_own(project):
     assert Image.open(project / "solo" / "square.png").size == (12, 12)
 
 
-def test_clean_removes_outputs_but_keeps_readme(project, capsys):
+def test_clean_removes_what_builds_wrote_and_nothing_else(project, capsys):
     assert build() == 0
     (project / "out" / "README.md").write_text("keep me")
+    (project / "out" / "talk.pptx").write_text("a slide deck")
     assert main(["clean", "--out", "out"]) == 0
-    assert sorted(p.name for p in (project / "out").iterdir() if p.name != LOCK) == ["README.md"]
+    assert sorted(p.name for p in (project / "out").iterdir()) == ["README.md", "talk.pptx"]
+    assert "removed 8 files from out" in capsys.readouterr().out  # 6 outputs, manifest, gallery
+    (project / "slides").mkdir()
+    (project / "slides" / "deck.key").write_text("not figgen's")
+    assert main(["clean", "--out", "slides"]) == 2
+    assert "has no manifest.json: not a figgen output folder" in capsys.readouterr().err
+    assert (project / "slides" / "deck.key").is_file()
 
 
 def test_list_json_reads_recipes_without_running_them(project, capsys):

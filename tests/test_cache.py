@@ -88,3 +88,11 @@ def test_restyle_reuses_training_and_damaged_entry_retrains(project, capsys):
     assert len(entries[0].read_bytes()) > 1000  # recomputed and stored again
     assert main(["build", "tiny", "--out", "out", "--set", "TRAIN_SIZE=60"]) == 0
     assert len(list((project / "cache").glob("run-*.npz"))) == 2
+
+
+def test_a_diverged_run_stops_the_recipe_with_a_clear_error(project, capsys):
+    write_recipe(project / "recipes", "tiny", TRAINING)
+    assert main(["build", "tiny", "--out", "out", "--set", "LEARNING_RATE=1000"]) == 2
+    err = capsys.readouterr().err
+    assert "recipe tiny failed: LEARNING_RATE=1000 diverged: the training loss stayed above ln 10" in err
+    assert not (project / "out" / "tiny.png").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from figgen.cli import main
@@ -44,7 +45,14 @@ def test_pyproject_tool_table_is_read(project):
         ('formats = ["gif", "bmp"]\n', "unknown format 'bmp'"),
         ("theme = \n", "invalid TOML"),
         ('[params]\nSIDE = "big"\n', "square.SIDE must be a whole number, got 'big'"),
-        ("[recipes.sqare]\nSIDE = 3\n", "unknown recipe 'sqare' (did you mean 'square'?)"),
+        (
+            "[recipes.sqare]\nSIDE = 3\n",
+            "unknown recipe 'sqare' in --set or configuration (did you mean 'square'?)",
+        ),
+        (
+            "[params]\nSIDES = 3\n",
+            "configuration [params]: no recipe has a parameter 'SIDES' (did you mean 'SIDE'?)",
+        ),
     ],
 )
 def test_invalid_config_gets_one_clear_line(project, capsys, text, message):
@@ -86,3 +94,36 @@ def test_values_are_coerced_to_the_default_type(raw, default, expected):
 def test_bad_values_are_refused_without_evaluating_them(raw, default):
     with pytest.raises(FiggenError, match="r.K must be"):
         coerce("r.K", raw, default)
+
+
+def test_config_params_need_only_exist_in_some_recipe(project, capsys):
+    (project / "figgen.toml").write_text("[params]\nSIDE = 24\n\n[recipes.square]\nLEVEL = 0.25\n")
+    assert main(["build", "blink", "--out", "out"]) == 0  # blink has no SIDE: fine for a config file
+    assert main(["build", "blink", "--set", "SIDE=3", "--out", "out"]) == 2  # but not on the command line
+    assert "no selected recipe has a parameter 'SIDE'" in capsys.readouterr().err
+
+
+def test_a_misspelt_recipe_in_set_is_refused_even_with_a_selection(project, capsys):
+    assert main(["build", "square", "--set", "sqare.SIDE=3", "--out", "out"]) == 2
+    assert (
+        "unknown recipe 'sqare' in --set or configuration (did you mean 'square'?)" in capsys.readouterr().err
+    )
+    assert main(["build", "square", "--set", ".SIDE=3", "--out", "out"]) == 2
+    assert main(["build", "square", "--set", "blink.FRAMES=2", "--out", "out"]) == 0  # known, not selected
+
+
+def test_figgen_data_shows_the_configured_data_set(project, capsys):
+    rng = np.random.default_rng(1)
+    np.savez(
+        project / "tiny.npz",
+        x_train=rng.integers(0, 256, (4, 28, 28), dtype=np.uint8),
+        y_train=np.arange(4),
+        x_test=rng.integers(0, 256, (2, 28, 28), dtype=np.uint8),
+        y_test=np.arange(2),
+    )
+    (project / "figgen.toml").write_text('data = "tiny.npz"\n')
+    assert main(["data", "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["source"] == "npz" and shown["train"] == 4 and shown["test"] == 2
+    assert main(["data", "--json", "--data", "sample"]) == 0
+    assert json.loads(capsys.readouterr().out)["source"] == "sample"

@@ -134,13 +134,20 @@ class WebpWriter(Writer):
         method: int = 4,
         **_: object,
     ) -> None:
-        from PIL import _webp
+        import PIL
 
         self._path = path
         self._settings = (bool(lossless), int(quality), 100, int(method))
         count = 0 if loop == 0 else (1 if loop is None else loop + 1)
         kmin, kmax = (9, 17) if lossless else (3, 5)
-        self._enc = _webp.WebPAnimEncoder((width, height), 0, count, False, kmin, kmax, False, False)
+        try:  # Pillow's streaming encoder is not public API; its signature is the one of Pillow 11.3+
+            from PIL import _webp
+
+            self._enc = _webp.WebPAnimEncoder((width, height), 0, count, False, kmin, kmax, False, False)
+        except (ImportError, AttributeError, TypeError) as exc:
+            raise RuntimeError(
+                f"animated WebP needs Pillow 11.3 or newer with WebP support (found {PIL.__version__}: {exc})"
+            ) from None
         self._pending: list | None = None
         self._timestamp = 0.0
         self._frames = 0

@@ -1,0 +1,206 @@
+"""The text's softmax regression, trained with TensorFlow 2, for one training size or many at once.
+
+The model is exactly the tutorial's: ``y = softmax(xW + b)`` with ``W`` and ``b`` starting at zero, full-batch
+gradient descent on the mean cross-entropy, ``TRAIN_STEPS + 1`` updates (the text loops over
+``range(TRAIN_STEPS+1)``), and after every update whose index is a multiple of ``log_every`` the test accuracy
+and the training loss are logged, measured with the weights just updated.
+
+A run has *diverged* when its training loss ends above ln 10, the loss of the untrained model (W = 0,
+b = 0), or stops being finite: gradient descent made it worse than knowing nothing. A loss that overshoots
+above ln 10 for a while and comes back down is not divergence (large learning rates do that), so training
+goes on to the end; ``diverged_at`` is the first update after which the loss stayed above ln 10.
+
+One engine (:mod:`figgen.train._engine`) serves a single run and a *sweep* over training sizes alike.
+TensorFlow is imported lazily there, and nowhere else in figgen: commands that train nothing never pay for it.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from figgen.errors import FiggenError
+from figgen.train._engine import LOSS_AT_START, PrefixEngine, Progress
+
+TRAINER_VERSION = "4"  # bump when a change alters what training returns; it is part of cache keys
+
+
+class TrainingError(FiggenError):
+    """Training parameters that cannot work, with a message naming the parameter."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """The text's knobs TRAIN_SIZE, TEST_SIZE, LEARNING_RATE and TRAIN_STEPS, and the log interval."""
+
+    train_size: int = 5500
+    test_size: int = 10000
+    learning_rate: float = 0.1
+    steps: int = 2500
+    log_every: int = 100
+
+    def check(self, n_train: int | None = None, n_test: int | None = None) -> TrainConfig:
+        """Return self if every value is usable with a data set of that size, else raise TrainingError."""
+        for name, value, limit in (
+            ("train size", self.train_size, n_train),
+            ("test size", self.test_size, n_test),
+        ):
+            if not _is_int(value) or value < 1:
+                raise TrainingError(f"{name} must be a whole number of at least 1, got {value!r}")
+            if limit is not None and value > limit:
+                raise TrainingError(f"{name} {value} is more than the {limit} examples the data set holds")
+        lr = self.learning_rate
+        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
+            raise TrainingError(f"learning rate must be a positive number, got {lr!r}")
+        if not _is_int(self.steps) or self.steps < 0:
+            raise TrainingError(f"steps must be a whole number of at least 0, got {self.steps!r}")
+        if not _is_int(self.log_every) or self.log_every < 1:
+            raise TrainingError(f"log interval must be a whole number of at least 1, got {self.log_every!r}")
+        return self
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+@dataclass
+class TrainResult:
+    """What one run returns: final weights, the text's log, and optional snapshots of W along the steps."""
+
+    weights: np.ndarray  # (784, 10)
+    bias: np.ndarray  # (10,)
+    log: list[tuple[int, float, float]]  # (step, test accuracy, training loss)
+    final_accuracy: float | None
+    final_loss: float | None
+    diverged_at: int | None  # first update after which the loss stayed above ln 10 (None: it did not)
+    seconds: float
+    snapshots: dict[int, np.ndarray] = field(default_factory=dict)  # step -> W after that update
+    snapshot_biases: dict[int, np.ndarray] = field(default_factory=dict)  # step -> b after that update
+
+
+@dataclass
+class SweepResult:
+    """One model per training size, all trained with the same settings."""
+
+    sizes: np.ndarray  # (K,)
+    weights: np.ndarray  # (K, 784, 10)
+    biases: np.ndarray  # (K, 10)
+    accuracy: np.ndarray  # (K,) test accuracy, NaN where the model diverged
+    loss: np.ndarray  # (K,) final training loss
+    diverged_at: list[int | None]
+    seconds: float
+
+
+def default_sweep_sizes(train_size: int, frames: int = 36) -> list[int]:
+    """Return 1, 2, ... 10, then roughly geometric sizes up to ``train_size``: ``frames`` sizes in all."""
+    if train_size <= frames:
+        return list(range(1, train_size + 1))
+    small = list(range(1, 11))
+    rest = np.geomspace(10, train_size, frames - len(small) + 1)[1:]
+    sizes = sorted(set(small) | {int(round(s)) for s in rest} | {train_size})
+    return sizes
+
+
+def train(
+    x_train,
+    labels_train,
+    x_test,
+    labels_test,
+    *,
+    learning_rate: float = 0.1,
+    steps: int = 2500,
+    log_every: int = 100,
+    snapshot_steps: Sequence[int] = (),
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Train the text's model on all the given training rows; log and snapshot as asked.
+
+    ``x_*`` are float32 rows of 784 pixels in [0, 1], ``labels_*`` integer digits. ``snapshot_steps`` are
+    update indices (0..steps) after which a copy of W and b is kept. A loss that stops being finite ends the
+    run at the next logged step (it cannot recover); the log never holds NaN.
+    """
+    TrainConfig(len(x_train), len(x_test), learning_rate, steps, log_every).check()
+    bad = [s for s in snapshot_steps if not _is_int(s) or not 0 <= s <= steps]
+    if bad:
+        raise TrainingError(f"snapshot step {bad[0]!r} is outside 0..{steps}")
+    engine = PrefixEngine(x_train, labels_train, x_test, labels_test, [len(x_train)])
+    log_steps = set(range(0, steps + 1, log_every)) | {steps}
+    stops = sorted(log_steps | set(snapshot_steps))
+    log, snapshots, snapshot_biases, loss = [], {}, {}, [LOSS_AT_START]
+    start = time.perf_counter()
+    for step, state in engine.run(learning_rate, steps, stops, progress):
+        if step in snapshot_steps:
+            snapshots[step] = state.weights()[0]
+            snapshot_biases[step] = state.biases()[0]
+        if step in log_steps:
+            accuracy, loss = state.evaluate()
+            if not math.isfinite(loss[0]):
+                break
+            log.append((step, float(accuracy[0]), float(loss[0])))
+    seconds = time.perf_counter() - start
+    diverged = state.diverged_at(0, loss[0])
+    return TrainResult(
+        weights=state.weights()[0],
+        bias=state.biases()[0],
+        log=log,
+        final_accuracy=None if diverged is not None else log[-1][1],
+        final_loss=None if diverged is not None else log[-1][2],
+        diverged_at=diverged,
+        seconds=seconds,
+        snapshots=snapshots,
+        snapshot_biases=snapshot_biases,
+    )
+
+
+def sweep_training_sizes(
+    x_train,
+    labels_train,
+    x_test,
+    labels_test,
+    sizes: Sequence[int],
+    *,
+    learning_rate: float = 0.1,
+    steps: int = 2500,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Train one model per training size (each on the first ``size`` rows), all in one batched loop.
+
+    Returns the models in the order of ``sizes``, with their final test accuracy and training loss; a model
+    that diverged has NaN accuracy and its ``diverged_at`` set. The result equals separate :func:`train`
+    runs at each size, to float32 rounding.
+    """
+    sizes = [int(s) if _is_int(s) else s for s in sizes]
+    if not sizes:
+        raise TrainingError("a sweep needs at least one training size")
+    for s in sizes:
+        TrainConfig(s, len(x_test), learning_rate, steps).check(len(x_train), len(x_test))
+    order = sorted(set(sizes))
+    engine = PrefixEngine(x_train[: order[-1]], labels_train[: order[-1]], x_test, labels_test, order)
+    start = time.perf_counter()
+    *_, (_step, state) = engine.run(learning_rate, steps, [steps], progress)
+    accuracy, loss = state.evaluate()
+    seconds = time.perf_counter() - start
+    where = [order.index(s) for s in sizes]
+    diverged = [state.diverged_at(i, loss[i]) for i in where]
+    accuracy = np.where([d is None for d in diverged], accuracy[where], np.nan)
+    return SweepResult(
+        sizes=np.array(sizes),
+        weights=state.weights()[where],
+        biases=state.biases()[where],
+        accuracy=accuracy,
+        loss=loss[where],
+        diverged_at=diverged,
+        seconds=seconds,
+    )
+
+
+def predict(weights: np.ndarray, bias: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Return softmax(xW + b) for float32 rows ``x``: the text's ``y``, computed with numpy."""
+    logits = np.asarray(x, np.float64) @ weights + bias
+    logits -= logits.max(axis=1, keepdims=True)
+    p = np.exp(logits)
+    return p / p.sum(axis=1, keepdims=True)
