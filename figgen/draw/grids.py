@@ -12,8 +12,8 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
+from figgen.draw._pixels import SIDE, as_images, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices
-from figgen.draw.panels import SIDE, _as_images, _border, _put, _text_kwargs, blank, upscale
 from figgen.draw.text import draw_text, fit_font_size, text_size
 from figgen.draw.theme import Preset, Theme, get_preset, get_theme
 
@@ -39,7 +39,7 @@ def digit_grid(
     and its fixed height when it has one; otherwise as tall as the digits need.
     """
     theme, preset = get_theme(theme), get_preset(preset)
-    digits = _as_images(images)
+    digits = as_images(images)
     n = len(digits)
     titles = list(titles) if titles is not None else [""] * n
     marks = list(marks) if marks is not None else [False] * n
@@ -77,18 +77,18 @@ def digit_grid(
         cx = x0 + (i % cols) * (cell_w + gx)
         cy = y0 + (i // cols) * (cell_h + gy)
         x, y = cx + (cell_w - p) // 2, cy + title_h + mark_w
-        _put(canvas, x, y, upscale(colours[i], factor))
+        put(canvas, x, y, upscale(colours[i], factor))
         if marks[i]:
-            _border(canvas, x, y, p, p, theme.mistake, mark_w)
+            border(canvas, x, y, p, p, theme.mistake, mark_w)
         else:
-            _border(canvas, x, y, p, p, theme.muted, max(1, preset.px(1) // 2))
+            border(canvas, x, y, p, p, theme.muted, max(1, preset.px(1) // 2))
         boxes.append((cx + cell_w / 2, cy))
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)
     for (x, y), text, marked in zip(boxes, titles, marks, strict=True):
         if text:
             colour = theme.mistake if marked else theme.foreground
-            draw_text(draw, (x, y), text, font, colour, anchor="ma", **_text_kwargs(theme))
+            draw_text(draw, (x, y), text, font, colour, anchor="ma", **text_kwargs(theme))
     return np.array(image)
 
 
@@ -133,10 +133,10 @@ def filmstrip(
         x, y = x0 + (i % cols) * (tw + gap), margin + (i // cols) * (cell_h + gap)
         thumb = np.asarray(Image.fromarray(frame).convert(mode).resize((tw, th), Image.Resampling.LANCZOS))
         canvas[y : y + th, x : x + tw] = thumb
-        _border(canvas, x, y, tw, th, theme.muted, 1)
+        border(canvas, x, y, tw, th, theme.muted, 1)
         spots.append((x + tw / 2, y + th + preset.px(4)))
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)
     for xy, text in zip(spots, labels, strict=True):
-        draw_text(draw, xy, text, font, theme.foreground, anchor="ma", **_text_kwargs(theme))
+        draw_text(draw, xy, text, font, theme.foreground, anchor="ma", **text_kwargs(theme))
     return np.array(image)

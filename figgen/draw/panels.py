@@ -13,62 +13,15 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
+from figgen.draw._pixels import SIDE, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices, symmetric_limit
 from figgen.draw.text import draw_text, fit_font_size, text_size
 from figgen.draw.theme import Preset, Theme, get_preset, get_theme
 
-SIDE = 28  # MNIST images are 28 x 28
 SHEET_LEVELS = 201  # colours of a weight sheet's table; see weights_frame
 #: Table size for animated sheets: 41 steps (about 5% of the scale each) keep the look of 201 while
 #: GIFs shrink to half, as weights under 1/40 of the limit show as exact white.
 ANIMATION_LEVELS = 41
-
-
-def upscale(image28: np.ndarray, factor: int) -> np.ndarray:
-    """Enlarge an image (H, W[, C]) by repeating each pixel into a factor x factor block."""
-    if factor < 1 or int(factor) != factor:
-        raise ValueError(f"upscale factor must be a positive integer, got {factor}")
-    factor = int(factor)
-    return np.repeat(np.repeat(image28, factor, axis=0), factor, axis=1)
-
-
-def blank(theme: Theme, width: int, height: int) -> np.ndarray:
-    """A frame of the theme's background colour."""
-    canvas = np.empty((height, width, theme.channels), np.uint8)
-    canvas[...] = theme.background_pixel
-    return canvas
-
-
-def _put(canvas: np.ndarray, x: int, y: int, rgb: np.ndarray) -> None:
-    """Paste an opaque RGB block with its top-left corner at (x, y)."""
-    h, w = rgb.shape[:2]
-    canvas[y : y + h, x : x + w, :3] = rgb
-    if canvas.shape[2] == 4:
-        canvas[y : y + h, x : x + w, 3] = 255
-
-
-def _border(canvas: np.ndarray, x: int, y: int, w: int, h: int, colour, width: int) -> None:
-    """Draw a rectangle outline of ``width`` pixels just outside the box (x, y, w, h)."""
-    value = (*colour, 255) if canvas.shape[2] == 4 else tuple(colour)
-    x0, y0 = max(x - width, 0), max(y - width, 0)
-    canvas[y0:y, x0 : x + w + width] = value
-    canvas[y + h : y + h + width, x0 : x + w + width] = value
-    canvas[y0 : y + h + width, x0:x] = value
-    canvas[y0 : y + h + width, x + w : x + w + width] = value
-
-
-def _text_kwargs(theme: Theme) -> dict:
-    return {"outline": theme.outline}
-
-
-def _as_images(images: np.ndarray) -> np.ndarray:
-    """(n, 784) or (n, 28, 28) pixels as (n, 28, 28)."""
-    images = np.asarray(images)
-    if images.ndim == 2 and images.shape[1] == SIDE * SIDE:
-        return images.reshape(-1, SIDE, SIDE)
-    if images.ndim == 3 and images.shape[1:] == (SIDE, SIDE):
-        return images
-    raise ValueError(f"expected images of shape (n, 784) or (n, 28, 28), got {images.shape}")
 
 
 # --- colour bar -----------------------------------------------------------------------------
@@ -125,7 +78,7 @@ def colorbar(
     values = vmax - (np.arange(rows) / max(rows - 1, 1)) * (vmax - vmin)
     bar = lut[lut_indices(values, len(lut), vmin, vmax)][:, None, :]
     canvas = blank(theme, bar_width + gap + label_width, height)
-    _put(canvas, 0, stroke, np.broadcast_to(bar, (rows, bar_width, 3)))
+    put(canvas, 0, stroke, np.broadcast_to(bar, (rows, bar_width, 3)))
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)
     ticks = [(vmax, stroke), ((vmin + vmax) / 2, stroke + (rows - 1) / 2), (vmin, stroke + rows - 1)]
@@ -134,7 +87,7 @@ def colorbar(
     for (_, y), text in zip(ticks, labels, strict=True):
         anchor = "la" if y == stroke else ("ld" if y == stroke + rows - 1 else "lm")
         draw_text(
-            draw, (bar_width + gap, y), text, size, theme.foreground, anchor=anchor, **_text_kwargs(theme)
+            draw, (bar_width + gap, y), text, size, theme.foreground, anchor=anchor, **text_kwargs(theme)
         )
     return np.array(image)
 
@@ -205,9 +158,9 @@ def _sheet_base(
     """Everything on a weight sheet that does not change from frame to frame, cached read-only."""
     layout = _sheet_layout(theme, preset, size, has_title, has_caption, colorbar_limit is not None)
     canvas = blank(theme, *size)
-    p, border = layout["panel"], layout["border"]
+    p, line = layout["panel"], layout["border"]
     for x, y in layout["panels"]:
-        _border(canvas, x, y, p, p, theme.muted, border)
+        border(canvas, x, y, p, p, theme.muted, line)
     if colorbar_limit is not None:
         bar = colorbar(
             colormap_lut(cmap, levels),
@@ -229,7 +182,7 @@ def _sheet_base(
             layout["label_fs"],
             theme.foreground,
             anchor="md",
-            **_text_kwargs(theme),
+            **text_kwargs(theme),
         )
     base = np.array(image)
     base.setflags(write=False)
@@ -283,7 +236,7 @@ def weights_frame(
     lut = colormap_lut(cmap, levels)
     colours = lut[lut_indices(W.T.reshape(10, SIDE, SIDE), len(lut), -limit, limit)]
     for k, (x, y) in enumerate(layout["panels"]):
-        _put(canvas, x, y, upscale(colours[k], layout["factor"]))
+        put(canvas, x, y, upscale(colours[k], layout["factor"]))
     if not (title or caption):
         return canvas
     image = Image.fromarray(canvas)
@@ -296,7 +249,7 @@ def weights_frame(
             layout["title_fs"],
             theme.foreground,
             anchor="ma",
-            **_text_kwargs(theme),
+            **text_kwargs(theme),
         )
     if caption:
         draw_text(
@@ -306,6 +259,6 @@ def weights_frame(
             preset.font_size,
             theme.foreground,
             anchor="ma",
-            **_text_kwargs(theme),
+            **text_kwargs(theme),
         )
     return np.array(image)
