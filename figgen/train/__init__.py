@@ -2,8 +2,8 @@
 
 The model is exactly the tutorial's: ``y = softmax(xW + b)`` with ``W`` and ``b`` starting at zero, full-batch
 gradient descent on the mean cross-entropy, ``TRAIN_STEPS + 1`` updates (the text loops over
-``range(TRAIN_STEPS+1)``), and after every update whose index is a multiple of ``log_every`` the test accuracy
-and the training loss are logged, measured with the weights just updated.
+``range(TRAIN_STEPS+1)``), and after every update whose index is a multiple of ``log_every`` (and after the
+last one) the test accuracy and the training loss are logged, measured with the weights just updated.
 
 A run has *diverged* when its training loss ends above ln 10, the loss of the untrained model (W = 0,
 b = 0), or stops being finite: gradient descent made it worse than knowing nothing. A loss that overshoots
