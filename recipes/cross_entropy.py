@@ -6,7 +6,7 @@ a 2, where j gave only 1%. Both values are computed from j, as ``-np.multiply(np
 """
 
 from figgen.cli import run_recipe_file
-from figgen.figures.basics import cross_entropy, cross_entropy_figure, truncate
+from figgen.figures.basics import check_prediction, cross_entropy, cross_entropy_figure, truncate
 
 PARAMS = {
     "PREDICTION": [0.03, 0.03, 0.01, 0.9, 0.01, 0.01, 0.0025, 0.0025, 0.0025, 0.0025],
@@ -14,11 +14,12 @@ PARAMS = {
     "WRONG_LABEL": 2,
 }
 QUICK = {}
-LIMITS = {"RIGHT_LABEL": (0, 9), "WRONG_LABEL": (0, 9)}
+LIMITS = {"PREDICTION": (0.0, 1.0), "RIGHT_LABEL": (0, 9), "WRONG_LABEL": (0, 9)}
 OUTPUTS = {"cross_entropy": "still"}
 
 
 def make(ctx, p):
+    check_prediction(p.PREDICTION, "cross_entropy.PREDICTION")
     j = list(p.PREDICTION)
     cases = [(label, cross_entropy(j, label)) for label in (p.RIGHT_LABEL, p.WRONG_LABEL)]
     with ctx.style():

@@ -9,7 +9,7 @@ from figgen.figures.basics import digit_figure, training_example
 
 PARAMS = {"EXAMPLE": 0}
 QUICK = {}
-LIMITS = {"EXAMPLE": (0, 10_000_000)}
+LIMITS = {"EXAMPLE": (0, "train-1")}
 OUTPUTS = {"digit": "still"}
 
 

@@ -9,7 +9,7 @@ from figgen.figures.basics import flat_digits_figure, training_rows
 
 PARAMS = {"START": 0, "STOP": 400}
 QUICK = {}
-LIMITS = {"START": (0, 10_000_000), "STOP": (1, 10_000_000)}
+LIMITS = {"START": (0, "train-1"), "STOP": (1, "train")}
 OUTPUTS = {"digits_flat": "still"}
 
 

@@ -6,7 +6,7 @@ probabilities are between zero and one and sum to one.
 """
 
 from figgen.cli import run_recipe_file
-from figgen.figures.basics import probability_text, softmax, softmax_figure
+from figgen.figures.basics import check_logits, probability_text, softmax, softmax_figure
 
 PARAMS = {"ZEROS": 4, "LOGITS": [0.1, 0.005, 2.0]}
 QUICK = {}
@@ -15,6 +15,7 @@ OUTPUTS = {"softmax": "still"}
 
 
 def make(ctx, p):
+    check_logits(p.LOGITS, "softmax.LOGITS")
     zeros = [0.0] * p.ZEROS
     uniform, probs = softmax(zeros), softmax(p.LOGITS)
     shown = ", ".join(f"{v:g}" for v in p.LOGITS)

@@ -15,11 +15,14 @@ from figgen.data import load_dataset
 from figgen.draw import get_preset, get_theme
 from figgen.errors import FiggenError
 from figgen.figures.basics import (
+    check_logits,
+    check_prediction,
     cross_entropy,
     first_with_label,
     probability_text,
     softmax,
     training_example,
+    training_rows,
     truncate,
 )
 from figgen.figures.descent import descent_frames, gradient_descent_path, half_range, learning_rate_verdict
@@ -207,17 +210,62 @@ def test_gradient_descent_alt_reports_divergence(tmp_path, monkeypatch):
     assert re.search(r"1\.05 \(too large: diverges, x = 7\.09\)", alt), alt  # 4 · (−1.1)^6 = 7.086
 
 
+@pytest.mark.filterwarnings("error::RuntimeWarning")  # no overflow or log(0) on the way to the error
 @pytest.mark.parametrize(
-    "name, setting",
+    "name, settings, param",
     [
-        ("gradient_descent", "X0=0"),
-        ("gradient_descent", "LEARNING_RATES=0.1,-1"),
-        ("digit", "EXAMPLE=999999"),
+        ("gradient_descent", ["X0=0"], "X0"),
+        ("gradient_descent", ["LEARNING_RATES=0.1,-1"], "LEARNING_RATES"),  # KNOWN rule, before any work
+        ("gradient_descent", ["LEARNING_RATES=0.1,0.2,0.3,0.4,0.5"], "LEARNING_RATES"),  # at most 4 panels
+        ("digit", ["EXAMPLE=999999"], "EXAMPLE"),
+        ("digit", ["EXAMPLE=10000"], "EXAMPLE"),  # the sample has training examples 0 to 9999
+        ("digits_flat", ["START=10000"], "START"),
+        ("digits_flat", ["STOP=10001"], "STOP"),
+        ("digits_flat", ["START=5", "STOP=5"], "START"),
+        ("digits_flat", ["START=300", "STOP=200"], "START"),
+        ("one_hot", ["LABEL=10"], "LABEL"),
+        ("softmax", ["LOGITS="], "LOGITS"),
+        ("softmax", ["LOGITS=" + ",".join(["1"] * 13)], "LOGITS"),
+        ("cross_entropy", ["PREDICTION=0.5,0.5"], "PREDICTION"),  # IndexError before
+        ("cross_entropy", ["PREDICTION=2,-1,0,0,0,0,0,0,0,0"], "PREDICTION"),  # OverflowError before
+        ("cross_entropy", ["PREDICTION=0,0,0,1,0,0,0,0,0,0"], "PREDICTION"),  # −log(0) is infinite
+        ("cross_entropy", ["PREDICTION=0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5,0.5"], "PREDICTION"),
+        ("cross_entropy", ["WRONG_LABEL=10"], "WRONG_LABEL"),
     ],
 )
-def test_bad_parameters_are_usage_errors(name, setting, tmp_path, monkeypatch, capsys):
+def test_bad_parameters_are_usage_errors(name, settings, param, tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("FIGGEN_CACHE", str(tmp_path / "cache"))
-    args = ["build", name, "--set", setting, "--strict", "--out", str(tmp_path), "--recipes", str(RECIPES)]
+    args = ["build", name, "--strict", "--out", str(tmp_path / "out"), "--recipes", str(RECIPES)]
+    for setting in settings:
+        args += ["--set", setting]
     assert main(args) == 2
     captured = capsys.readouterr()
-    assert f"figgen: error: recipe {name} failed: {name}." in captured.out + captured.err
+    text = captured.out + captured.err
+    errors = [line for line in text.splitlines() if line.startswith("figgen: error:")]
+    assert len(errors) == 1 and f"{name}.{param}" in errors[0], text
+    assert "Traceback" not in text and "Error:" not in errors[0], text  # no exception class names
+    assert not list((tmp_path / "out").glob(f"{name}.*"))
+
+
+def test_prediction_checks():
+    check_prediction(J, "cross_entropy.PREDICTION")
+    check_prediction([0.33, 0.33, 0.34] + [1e-9] * 7, "p")  # hand-typed values: a sum within 0.01 of 1
+    for bad, words in [
+        ([0.5, 0.5], "have 10 probabilities, one per digit 0 to 9, got 2"),
+        ([0.0] * 9 + [1.0], "above 0 and at most 1, got 0"),
+        ([0.2] * 10, "sum to 1"),
+        ([1.5, -0.5] + [0.0] * 8, "above 0 and at most 1, got 1.5"),
+    ]:
+        with pytest.raises(FiggenError, match=rf"^x\.PREDICTION must .*{words}"):
+            check_prediction(bad, "x.PREDICTION")
+
+
+def test_logits_and_rows_checks():
+    check_logits([0.0] * 12, "softmax.LOGITS")
+    with pytest.raises(FiggenError, match=r"^softmax.LOGITS must have at most 12 values, got 13$"):
+        check_logits([0.0] * 13, "softmax.LOGITS")
+    data = load_dataset("sample")
+    assert training_rows(data, 3, 5, "digits_flat").shape == (2, 784)
+    np.testing.assert_array_equal(training_rows(data, 3, 5, "digits_flat"), data.train(5)[0][3:])
+    with pytest.raises(FiggenError, match=r"^digits_flat.START must be below digits_flat.STOP, got START=5"):
+        training_rows(data, 5, 5, "digits_flat")

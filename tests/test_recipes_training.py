@@ -13,13 +13,16 @@ from PIL import Image
 
 from figgen.cli import main
 from figgen.data import load_dataset
+from figgen.errors import FiggenError
 from figgen.figures.training import (
     accuracy_dips,
     accuracy_gains,
     block_accuracies,
+    check_block,
     leftmost_column,
     nth_of_digit,
     shift_left,
+    shift_study,
 )
 from figgen.recipe import default_recipe_dir, read_recipe
 from figgen.train import default_sweep_sizes, sweep_training_sizes
@@ -163,8 +166,65 @@ def test_accuracy_gains_per_tenfold():
 def test_nth_of_digit():
     labels = np.array([7, 1, 3, 1, 1])
     assert nth_of_digit(labels, 1, 0) == 1 and nth_of_digit(labels, 1, 2) == 4
-    with pytest.raises(Exception, match="only 3 examples of 1"):
-        nth_of_digit(labels, 1, 3)
+    with pytest.raises(FiggenError, match=r"^shifted_digit.WHICH = 3, but the 5 test digits hold only 3 "):
+        nth_of_digit(labels, 1, 3, "shifted_digit.WHICH")
+    with pytest.raises(FiggenError, match="only 0 examples of 9, not 1$"):
+        nth_of_digit(labels, 9, 0)
+
+
+def test_check_block_refuses_a_block_larger_than_the_test_set():
+    check_block(1000, 1000, "test_size_bias.BLOCK")
+    with pytest.raises(FiggenError, match=r"^test_size_bias.BLOCK = 1001 is more than TEST_SIZE = 1000"):
+        check_block(1001, 1000, "test_size_bias.BLOCK")
+
+
+def test_shift_study_on_a_tiny_model():
+    # A "model" that votes for 1 with the ink of column 10 and for 0 everywhere else: shifting loses it.
+    weights = np.zeros((784, 10))
+    weights[:, 0] = 1.0
+    weights.reshape(28, 28, 10)[:, 10, 1] = 50.0
+    bias = np.zeros(10)
+    x = np.zeros((4, 784), np.float32)
+    for row, column in zip(x, (10, 11, 12, 10), strict=True):
+        row.reshape(28, 28)[5:20, column] = 1
+    labels = np.array([1, 1, 1, 0])
+    study = shift_study(weights, bias, x, labels, index=1, shifts=[0, 1, 5, 40], max_shift=3)
+    assert study.digit == 1 and study.edge == 11
+    assert study.shown == [0, 1, 5, 11]  # shifts past the edge dropped, the edge added
+    assert study.moved.shape == (4, 784) and leftmost_column(study.moved[-1]) == 0
+    assert study.probs.argmax(axis=1).tolist() == [0, 1, 0, 0]  # only a 1-pixel move puts ink on column 10
+    assert study.shifts == [0, 1, 2, 3]
+    np.testing.assert_allclose(study.on_digit, [1 / 3, 1 / 3, 1 / 3, 0])
+    np.testing.assert_allclose(study.on_all, [1 / 4, 2 / 4, 2 / 4, 1 / 4])  # the 0 counts once moved off 10
+    assert study.collapse == 0 and study.digit_count == 3 and study.test_count == 4
+
+
+@pytest.mark.parametrize(
+    "name, setting, param",
+    [
+        ("shifted_digit", "WHICH=5000", "WHICH"),  # quick: only 126 ones among 1,000 test digits
+        ("shifted_digit", "WHICH=10000", "WHICH"),
+        ("shifted_digit", "SHIFTS=0,40", "SHIFTS"),
+        ("shifted_digit", "SHIFTS=-3", "SHIFTS"),
+        ("shifted_digit", "SHIFTS=", "SHIFTS"),
+        ("test_size_bias", "BLOCK=5000", "BLOCK"),  # quick: TEST_SIZE = 1000
+        ("test_size_bias", "BLOCK=20000", "BLOCK"),
+        ("prediction", "EXAMPLE=10000", "EXAMPLE"),  # the sample has 10,000 training examples
+        ("learning_rate", "LEARNING_RATES=0.1,-1", "LEARNING_RATES"),
+        ("learning_rate", "LEARNING_RATES=", "LEARNING_RATES"),
+    ],
+)
+def test_bad_parameters_fail_before_training(name, setting, param, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("FIGGEN_CACHE", str(tmp_path / "cache"))
+    args = ["build", name, "--quick", "--set", setting, "--out", str(tmp_path / "out")]
+    assert main(args) == 2
+    captured = capsys.readouterr()
+    errors = [
+        line for line in (captured.out + captured.err).splitlines() if line.startswith("figgen: error:")
+    ]
+    assert len(errors) == 1 and f"{name}.{param}" in errors[0], captured
+    assert "Traceback" not in captured.out + captured.err
+    assert not (tmp_path / "cache").exists()  # nothing was trained
 
 
 def test_accuracy_rises_with_training_size_on_the_quick_setting():

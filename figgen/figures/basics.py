@@ -36,6 +36,34 @@ def cross_entropy(prediction: Sequence[float], label: int) -> float:
         return float(np.sum(-np.multiply(np.log(p), k, where=k > 0, out=np.zeros_like(p))))
 
 
+CLASSES = 10  # the digits 0 to 9
+MAX_LOGITS = 12  # more bars than this no longer fit one panel legibly
+
+
+def check_logits(logits: Sequence[float], what: str) -> None:
+    """Refuse more logits than a softmax panel can show (an empty list is refused before any work)."""
+    if len(logits) > MAX_LOGITS:
+        raise FiggenError(f"{what} must have at most {MAX_LOGITS} values, got {len(logits)}")
+
+
+def check_prediction(prediction: Sequence[float], what: str) -> None:
+    """Refuse a prediction that is not a probability for each of the ten digits.
+
+    It needs ten values, each in (0, 1] (a zero would make its loss −log(0) infinite), summing to 1 within
+    0.01, so hand-typed values like 0.33, 0.33, 0.34 pass.
+    """
+    if len(prediction) != CLASSES:
+        raise FiggenError(
+            f"{what} must have {CLASSES} probabilities, one per digit 0 to 9, got {len(prediction)}"
+        )
+    bad = [v for v in prediction if not 0 < v <= 1]
+    if bad:
+        raise FiggenError(f"{what} must hold probabilities above 0 and at most 1, got {bad[0]:g}")
+    total = math.fsum(prediction)
+    if abs(total - 1) > 0.01:
+        raise FiggenError(f"{what} must sum to 1 (a probability for each digit), got a sum of {total:g}")
+
+
 def truncate(value: float, decimals: int = 4) -> str:
     """``value`` cut (not rounded) to ``decimals`` places, as the text quotes numpy's output (0.1053…)."""
     scale = 10**decimals
@@ -51,7 +79,12 @@ def training_example(data, index: int, what: str) -> tuple[np.ndarray, int]:
 
 
 def training_rows(data, start: int, stop: int, what: str) -> np.ndarray:
-    """Training images ``start`` to ``stop - 1`` as rows of 784 floats, like ``x_train[start:stop]``."""
+    """Training images ``start`` to ``stop - 1`` as rows of 784 floats, like ``x_train[start:stop]``.
+
+    ``what`` is the recipe whose START and STOP these are, for the error message.
+    """
+    if start >= stop:
+        raise FiggenError(f"{what}.START must be below {what}.STOP, got START={start}, STOP={stop}")
     if not 0 <= start < stop <= data.n_train:
         raise FiggenError(f"{what}: need 0 <= START < STOP <= {data.n_train}, got START={start}, STOP={stop}")
     return data.train(stop)[0][start:]

@@ -18,11 +18,6 @@ from figgen.train import predict
 SIDE = 28  # MNIST images are 28 x 28
 
 
-def rgb(colour: Sequence[int]) -> tuple[float, float, float]:
-    """A theme colour (0-255 channels) as matplotlib's 0-1 floats."""
-    return tuple(c / 255 for c in colour[:3])
-
-
 def correct(weights: np.ndarray, bias: np.ndarray, x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     """Return one boolean per row: is the most probable digit the label? (the text's correct_prediction)."""
     return predict(weights, bias, x).argmax(axis=1) == np.asarray(labels)
@@ -71,6 +66,14 @@ def snapshot_accuracy(run, x_test: np.ndarray, labels_test: np.ndarray) -> dict[
 
 
 # --- test set size ---------------------------------------------------------------------------------
+
+
+def check_block(block: int, test_size: int, what: str) -> None:
+    """Refuse a block larger than the TEST_SIZE digits scored: not even one block would fit."""
+    if block > test_size:
+        raise FiggenError(
+            f"{what} = {block} is more than TEST_SIZE = {test_size}: a block is part of the test set"
+        )
 
 
 def block_accuracies(hits: np.ndarray, block: int) -> np.ndarray:
@@ -129,20 +132,63 @@ def accuracy_against_shift(weights, bias, x, labels, shifts: Sequence[int]) -> n
     return np.array([correct(weights, bias, shift_left(x, s), labels).mean() for s in shifts])
 
 
-def nth_of_digit(labels: np.ndarray, digit: int, n: int) -> int:
-    """Index of the ``n``-th (from 0) example labelled ``digit``."""
+def nth_of_digit(labels: np.ndarray, digit: int, n: int, what: str = "n") -> int:
+    """Index of the ``n``-th (from 0) example labelled ``digit``; ``what`` names ``n`` in the error."""
     where = np.flatnonzero(np.asarray(labels) == digit)
     if n >= len(where):
-        raise FiggenError(f"the test set has only {len(where)} examples of {digit}, not {n + 1}")
+        raise FiggenError(
+            f"{what} = {n}, but the {len(labels):,} test digits hold only {len(where)} examples of {digit}, "
+            f"not {n + 1}" + (f" (use 0 to {len(where) - 1})" if len(where) else "")
+        )
     return int(where[n])
 
 
-def plain_log_ticks(axis, low: float, high: float) -> None:
-    """Label a log-scaled matplotlib axis (``ax.yaxis``) with plain 1-2-3-5 numbers in [low, high]."""
-    from matplotlib.ticker import FixedLocator, FuncFormatter, NullLocator
+@dataclass(frozen=True)
+class ShiftStudy:
+    """One test digit moved left step by step, and the model's accuracy against the shift."""
 
-    decades = range(int(np.floor(np.log10(low))), int(np.ceil(np.log10(high))) + 1)
-    ticks = [m * 10.0**e for e in decades for m in (1, 2, 3, 5) if low <= m * 10.0**e <= high]
-    axis.set_major_locator(FixedLocator(ticks))
-    axis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
-    axis.set_minor_locator(NullLocator())
+    index: int  # the test example moved
+    digit: int  # its label
+    edge: int  # the shift that brings its ink to the left edge
+    shown: list[int]  # the shifts of ``moved``, the last one ``edge``
+    moved: np.ndarray  # (len(shown), 784) the digit at each shown shift
+    probs: np.ndarray  # (len(shown), 10) the model's probabilities for each
+    shifts: list[int]  # 0 .. the largest shift measured
+    on_digit: np.ndarray  # accuracy on every test example labelled ``digit``, per shift
+    on_all: np.ndarray  # accuracy on the whole test set, per shift
+    digit_count: int  # test examples labelled ``digit``
+    test_count: int  # test examples in all
+
+    @property
+    def collapse(self) -> int | None:
+        """The smallest shift at which fewer than half of the ``digit`` test examples are recognised."""
+        return next((s for s, a in zip(self.shifts, self.on_digit, strict=True) if a < 0.5), None)
+
+
+def shift_study(
+    weights, bias, x: np.ndarray, labels: np.ndarray, index: int, shifts: Sequence[int], max_shift: int
+) -> ShiftStudy:
+    """Move test example ``index`` left by each of ``shifts`` below its edge and to the edge; predict each.
+
+    Accuracy is measured for every shift from 0 to ``max_shift`` on the test examples with the same label
+    and on all of ``x``.
+    """
+    digit = int(labels[index])
+    edge = leftmost_column(x[index])
+    shown = sorted({s for s in shifts if 0 <= s < edge} | {edge})
+    moved = np.stack([shift_left(x[index], s) for s in shown])
+    measured = list(range(max_shift + 1))
+    same = labels == digit
+    return ShiftStudy(
+        index=index,
+        digit=digit,
+        edge=edge,
+        shown=shown,
+        moved=moved,
+        probs=predict(weights, bias, moved),
+        shifts=measured,
+        on_digit=accuracy_against_shift(weights, bias, x[same], labels[same], measured),
+        on_all=accuracy_against_shift(weights, bias, x, labels, measured),
+        digit_count=int(same.sum()),
+        test_count=len(x),
+    )

@@ -1,0 +1,221 @@
+"""Figures of how training goes: accuracy and loss along the steps, by learning rate, by training size.
+
+Each builder takes the numbers a recipe already has (a run's log, several runs, a sweep's accuracies) with
+the theme and preset, and returns a matplotlib Figure; call it inside the recipe's ``ctx.style()`` block.
+The ``describe_*`` functions give the sentences of the figures' alt texts.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from figgen.draw import new_figure
+from figgen.draw.theme import Preset, Theme
+from figgen.figures._axes import aspect, log_floor, plain_log_ticks, points, rgb
+from figgen.figures.training import Dip
+
+LOSS_AT_START = math.log(10)  # the loss of the untrained model (W = 0, b = 0): every digit at 10%
+
+
+# --- the training curve ----------------------------------------------------------------------------
+
+
+def training_curve_figure(
+    log: Sequence[tuple[int, float, float]],
+    dips: Sequence[Dip],
+    zoom_from: int,
+    test_size: int,
+    theme: Theme,
+    preset: Preset,
+) -> Figure:
+    """Test accuracy and training loss against the step (left), and the accuracy from ``zoom_from`` (right).
+
+    The zoom starts at the last-but-one logged step when ``zoom_from`` is later, so it always shows a
+    segment. Each dip in the zoom is drawn in the mistake colour and labelled with the test digits it lost
+    (its fall in accuracy times ``test_size``).
+    """
+    steps, acc, loss = (list(v) for v in zip(*log, strict=True))
+    zoom_from = min(zoom_from, steps[-2]) if len(steps) > 1 else steps[0]
+    accent, mistake, good = rgb(theme.accent), rgb(theme.mistake), rgb(theme.good)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.55))
+    axes = fig.subplot_mosaic([["acc", "zoom"], ["loss", "zoom"]], width_ratios=[1, 1])
+    axes["acc"].plot(steps, [100 * a for a in acc], color=accent, marker="o", markersize=2.5)
+    axes["acc"].set_ylabel("test accuracy (%)")
+    axes["acc"].set_title("Test accuracy")
+    axes["loss"].plot(steps, loss, color=good, marker="o", markersize=2.5)
+    axes["loss"].set_yscale("log")
+    low = log_floor(loss, LOSS_AT_START)
+    plain_log_ticks(axes["loss"].yaxis, low, max(max(loss), low))
+    axes["loss"].set_ylabel("training loss")
+    axes["loss"].set_xlabel("training step")
+    axes["loss"].set_title("Training loss (cross-entropy)")
+    axes["acc"].sharex(axes["loss"])
+    axes["acc"].tick_params(labelbottom=False)
+    kept = [i for i, s in enumerate(steps) if s >= zoom_from]
+    zoom = axes["zoom"]
+    zoom.plot([steps[i] for i in kept], [100 * acc[i] for i in kept], color=accent, marker="o", markersize=3)
+    zoom.set_title(f"Test accuracy from step {zoom_from:,}")
+    zoom.set_xlabel("training step")
+    zoom.set_ylabel("test accuracy (%)")
+    width = points(preset, 2.5)
+    shown = [d for d in dips if d.step >= zoom_from]
+    for n, dip in enumerate(shown):
+        fell = round((dip.accuracy - dip.next_accuracy) * test_size)
+        zoom.plot(
+            [dip.step, dip.next_step],
+            [100 * dip.accuracy, 100 * dip.next_accuracy],
+            color=mistake,
+            linewidth=width,
+            label="accuracy falls, loss still falls" if n == 0 else None,
+        )
+        zoom.annotate(
+            f"−{fell} correct",
+            (dip.step, 100 * dip.accuracy),
+            xytext=(0, 8),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            color=mistake,
+            fontsize="small",
+        )
+    if shown:
+        zoom.legend(loc="lower right")
+    zoom.margins(y=0.12)
+    for ax in axes.values():
+        ax.grid(True)
+    return fig
+
+
+def describe_dips(dips: Sequence[Dip]) -> str:
+    """Where accuracy dips while the loss falls, in words, for an alt text."""
+    if not dips:
+        return "no logged step shows accuracy falling while the loss falls"
+    where = "; ".join(
+        f"step {d.step:,} to {d.next_step:,} ({d.accuracy:.2%} to {d.next_accuracy:.2%})" for d in dips
+    )
+    return f"accuracy dips while the loss still falls at {where}"
+
+
+# --- learning rates --------------------------------------------------------------------------------
+
+
+def learning_rate_figure(
+    rates: Sequence[float], runs: Sequence, train_size: int, steps: int, theme: Theme, preset: Preset
+) -> Figure:
+    """The training loss of one run (a TrainResult) per learning rate, on a log scale, over ``steps`` steps.
+
+    A diverged run is drawn up to the step where it diverged, then to the untrained model's loss (ln 10)
+    with a cross, never as NaN. The legend gives each run's final loss and test accuracy.
+    """
+    start = LOSS_AT_START
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.55), nrows=1, ncols=1)
+    ax = fig.axes[0]
+    ax.axhline(start, color=rgb(theme.muted), linestyle="--", linewidth=1)
+    ax.annotate(
+        "untrained model: ln 10",
+        (steps, start),
+        xytext=(0, 4),
+        textcoords="offset points",
+        ha="right",
+        va="bottom",
+        color=rgb(theme.muted),
+        fontsize="small",
+    )
+    lows = []
+    for lr, run in zip(rates, runs, strict=True):
+        logged = [s for s, _, _ in run.log]
+        loss = [lo for _, _, lo in run.log]
+        lows += loss
+        if run.diverged_at is None:
+            ax.plot(logged, loss, label=f"{lr:g}: {run.final_loss:.3f} ({run.final_accuracy:.1%})")
+            continue
+        line = ax.plot(logged + [run.diverged_at], loss + [start], label=f"{lr:g}: diverged")[0]
+        ax.plot([run.diverged_at], [start], marker="X", markersize=9, color=line.get_color(), linestyle="")
+        ax.annotate(
+            f"diverged at step {run.diverged_at:,}",
+            (run.diverged_at, start),
+            xytext=(6, 8),
+            textcoords="offset points",
+            color=line.get_color(),
+            fontsize="small",
+            ha="left",
+        )
+    ax.set_yscale("log")
+    low = log_floor(lows, start)
+    plain_log_ticks(ax.yaxis, low, start * 1.2)
+    ax.set_ylim(low / 1.15, start * 1.35)
+    ax.set_xlabel("training step")
+    ax.set_ylabel("training loss (cross-entropy)")
+    ax.set_title(f"Training loss for {len(rates)} learning rates ({train_size:,} examples)")
+    fig.legend(title="LEARNING_RATE: final\nloss (test accuracy)", loc="outside right center")
+    ax.grid(True)
+    return fig
+
+
+def describe_rates(rates: Sequence[float], runs: Sequence) -> str:
+    """What each learning rate's run reached, or where it diverged, for an alt text."""
+    return "; ".join(
+        f"{lr:g} diverges at step {run.diverged_at}"
+        if run.diverged_at is not None
+        else f"{lr:g} reaches loss {run.final_loss:.3f} ({run.final_accuracy:.1%} test accuracy)"
+        for lr, run in zip(rates, runs, strict=True)
+    )
+
+
+# --- training size ---------------------------------------------------------------------------------
+
+
+def accuracy_vs_size_figure(
+    sizes: np.ndarray,
+    accuracy: np.ndarray,
+    gains: Sequence[tuple[int, int, float]],
+    steps: int,
+    theme: Theme,
+    preset: Preset,
+) -> Figure:
+    """Test accuracy against training size on a log axis, the final accuracy marked, gains per tenfold listed.
+
+    ``gains`` are :func:`figgen.figures.training.accuracy_gains` of the same sizes and accuracies.
+    """
+    final = accuracy[-1]
+    spans = "\n".join(f"{a:,} → {b:,} examples: +{100 * g:.1f} points" for a, b, g in gains)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.5), nrows=1, ncols=1)
+    ax = fig.axes[0]
+    ax.plot(sizes, 100 * accuracy, marker="o", markersize=3, color=rgb(theme.accent))
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    ax.annotate(
+        f"{final:.1%}",
+        (sizes[-1], 100 * final),
+        xytext=(0, 6),
+        textcoords="offset points",
+        ha="center",
+        va="bottom",
+        fontsize="small",
+    )
+    ax.text(
+        0.98,
+        0.04,
+        "Gain per tenfold data:\n" + spans,
+        transform=ax.transAxes,
+        ha="right",
+        va="bottom",
+        fontsize="small",
+        linespacing=1.4,
+    )
+    ax.set_ylim(0, 100)
+    ax.set_xlabel("training examples (TRAIN_SIZE, log scale)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_title(f"Test accuracy after {steps:,} steps, by training size")
+    ax.grid(True, which="major")
+    return fig
+
+
+def describe_gains(gains: Sequence[tuple[int, int, float]]) -> str:
+    """Accuracy gained over each tenfold of training size, for an alt text."""
+    return ", ".join(f"{a:,} to {b:,} +{100 * g:.1f} points" for a, b, g in gains)

@@ -1,0 +1,164 @@
+"""Figures of how the trained model does: one prediction, small test sets, digits moved to the edge.
+
+Each builder takes arrays and values a recipe already has (probabilities, block accuracies, a
+:class:`figgen.figures.training.ShiftStudy`) with the theme and preset, and returns a matplotlib Figure;
+call it inside the recipe's ``ctx.style()`` block.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from figgen.draw import new_figure
+from figgen.draw.theme import Preset, Theme
+from figgen.figures._axes import aspect, points, rgb
+from figgen.figures.training import ShiftStudy
+
+
+def prediction_figure(
+    image: np.ndarray, index: int, label: int, probs: np.ndarray, theme: Theme, preset: Preset
+) -> Figure:
+    """A digit titled ``Example: N Label: L`` beside the model's ten probabilities, the argmax highlighted.
+
+    The argmax's bar is in the theme's good colour when it is the label and in its mistake colour when not.
+    """
+    guess = int(probs.argmax())
+    muted, chosen = rgb(theme.muted), rgb(theme.good if guess == label else theme.mistake)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.42), nrows=1, ncols=2, width_ratios=[1, 2.2])
+    left, right = fig.axes
+    left.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+    left.set_xticks([])
+    left.set_yticks([])
+    left.set_title(f"Example: {index} Label: {label}")
+    bars = right.bar(range(10), probs, color=[chosen if k == guess else muted for k in range(10)])
+    for k, (bar, value) in enumerate(zip(bars, probs, strict=True)):
+        right.annotate(
+            f"{value:.2f}" if value >= 0.005 else f"{value:.0e}",
+            (bar.get_x() + 0.4, value),
+            xytext=(0, 3),
+            textcoords="offset points",
+            ha="center",
+            va="bottom",
+            fontsize="small",
+            fontweight="bold" if k == guess else "normal",
+        )
+    right.set_xticks(range(10))
+    right.set_ylim(0, 1.12)
+    right.set_xlabel("digit")
+    right.set_ylabel("probability (softmax)")
+    right.set_title(f"Prediction: {guess} Label: {label}")
+    right.grid(True, axis="y")
+    return fig
+
+
+def _stack_heights(values: np.ndarray) -> np.ndarray:
+    """For a dot plot: how many earlier values equal each value (so equal dots stack upwards)."""
+    return np.array([np.sum(values[:i] == v) for i, v in enumerate(values)])
+
+
+def block_accuracy_figure(
+    blocks: np.ndarray, full: float, test_size: int, block: int, theme: Theme, preset: Preset
+) -> Figure:
+    """A dot plot of the accuracy on each block of ``block`` test digits, the first block (the text's) marked.
+
+    ``blocks`` are :func:`figgen.figures.training.block_accuracies`; a line marks ``full``, the accuracy on
+    all ``test_size`` digits. Blocks with the same accuracy stack upwards.
+    """
+    values = np.round(100 * blocks, 6)
+    height = _stack_heights(values)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=1)
+    ax = fig.axes[0]
+    size = points(preset, 4.5) ** 2
+    ax.scatter(
+        values[1:],
+        height[1:] + 1,
+        s=size,
+        color=rgb(theme.accent),
+        label=f"the other {len(blocks) - 1} blocks of {block}",
+    )
+    ax.scatter(
+        values[:1],
+        height[:1] + 1,
+        s=size * 2.2,
+        color=rgb(theme.mistake),
+        marker="D",
+        label=f"first {block} (TEST_SIZE = {block}): {blocks[0]:.0%}",
+        zorder=3,
+    )
+    ax.axvline(100 * full, color=rgb(theme.foreground), linewidth=1.5)
+    ax.annotate(
+        f"all {test_size:,}: {full:.2%}",
+        (100 * full, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(4, -4),
+        textcoords="offset points",
+        ha="left",
+        va="top",
+        fontsize="small",
+    )
+    ax.set_ylim(0, height.max() + 2)
+    ax.set_xlabel(f"test accuracy on a block of {block} test digits (%)")
+    ax.set_ylabel("blocks")
+    ax.set_title(
+        f"One model, {len(blocks)} test sets of {block}: accuracy {blocks.min():.0%} to {blocks.max():.0%}"
+    )
+    ax.legend(loc="upper left")
+    ax.grid(True, axis="x")
+    return fig
+
+
+def shifted_digit_figure(study: ShiftStudy, theme: Theme, preset: Preset) -> Figure:
+    """Top: the digit at each shown shift with its prediction; bottom: accuracy against the shift.
+
+    A panel's title is in the good colour while the prediction is still the digit, else the mistake colour.
+    """
+    good, bad = theme.good, theme.mistake
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.72))
+    top = [f"d{i}" for i in range(len(study.shown))]
+    axes = fig.subplot_mosaic([top, ["curve"] * len(study.shown)], height_ratios=[1, 1.25])
+    for key, s, image, prob in zip(top, study.shown, study.moved, study.probs, strict=True):
+        ax, guess = axes[key], int(prob.argmax())
+        ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.set_title(
+            f"shift {s} px{' (edge)' if s == study.edge else ''}\nPrediction: {guess} ({prob[guess]:.0%})\n"
+            f"P({study.digit}) = {prob[study.digit]:.2f}",
+            color=rgb(good if guess == study.digit else bad),
+            fontsize="small",
+        )
+    ax = axes["curve"]
+    shifts = study.shifts
+    ax.plot(
+        shifts,
+        100 * study.on_digit,
+        marker="o",
+        markersize=3,
+        label=f"all {study.digit_count:,} test {study.digit}s",
+    )
+    ax.plot(
+        shifts, 100 * study.on_all, marker="o", markersize=3, label=f"all {study.test_count:,} test digits"
+    )
+    ax.set_xlabel("shift to the left (pixels)")
+    ax.set_ylabel("test accuracy (%)")
+    ax.set_ylim(-3, 103)
+    ax.set_xticks(shifts)
+    ax.legend(loc="upper right")
+    ax.grid(True)
+    return fig
+
+
+def describe_shift(study: ShiftStudy) -> str:
+    """What the shifted digit figure shows, in words, for an alt text."""
+    shown = ", ".join(map(str, study.shown))
+    guesses = ", ".join(str(int(q.argmax())) for q in study.probs)
+    collapse = study.collapse
+    return (
+        f"Test digit #{study.index}, a {study.digit}, shifted left by {shown} pixels is predicted {guesses}; "
+        f"accuracy on the {study.digit_count:,} test {study.digit}s falls from {study.on_digit[0]:.1%} "
+        f"unshifted to {study.on_digit[1]:.1%} at 1 pixel"
+        + (f" and below half from {collapse} pixels" if collapse is not None else "")
+        + f", and on all test digits from {study.on_all[0]:.1%} to {study.on_all[-1]:.1%} at "
+        f"{study.shifts[-1]} pixels."
+    )

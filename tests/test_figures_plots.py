@@ -1,0 +1,151 @@
+"""The figure builders of figgen.figures.curves and figgen.figures.evaluation, on tiny made-up inputs."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+
+from figgen.draw import get_preset, get_theme, matplotlib_style
+from figgen.figures._axes import log_floor, rgb
+from figgen.figures.curves import (
+    accuracy_vs_size_figure,
+    describe_dips,
+    describe_gains,
+    describe_rates,
+    learning_rate_figure,
+    training_curve_figure,
+)
+from figgen.figures.evaluation import (
+    block_accuracy_figure,
+    describe_shift,
+    prediction_figure,
+    shifted_digit_figure,
+)
+from figgen.figures.training import ShiftStudy, accuracy_dips
+
+THEME, PRESET = get_theme("light"), get_preset("docs")
+LOG = [(0, 0.5, 2.0), (100, 0.8, 1.0), (200, 0.79, 0.9), (300, 0.85, 0.8), (400, 0.84, 0.85), (500, 0.9, 0.7)]
+
+
+def build(builder, *args):
+    with matplotlib_style(THEME, PRESET):
+        fig = builder(*args, THEME, PRESET)
+    assert isinstance(fig, Figure)
+    fig.canvas.draw()  # layout and text rendering must not fail either
+    return fig
+
+
+def texts(ax) -> list[str]:
+    return [t.get_text() for t in ax.texts]
+
+
+def test_training_curve_marks_the_dips_in_the_zoom():
+    fig = build(training_curve_figure, LOG, accuracy_dips(LOG), 50, 1000)
+    zoom = next(ax for ax in fig.axes if ax.get_title().startswith("Test accuracy from"))
+    assert zoom.get_title() == "Test accuracy from step 50"
+    assert texts(zoom) == ["−10 correct"]  # (0.80 − 0.79) × 1,000 test digits
+    red = [line for line in zoom.lines if to_rgb(line.get_color()) == rgb(THEME.mistake)]
+    assert len(red) == 1 and list(red[0].get_xdata()) == [100, 200]
+    assert zoom.get_legend() is not None
+
+
+def test_training_curve_zoom_keeps_a_segment_and_survives_a_zero_loss():
+    log = [(0, 0.5, 2.0), (100, 0.7, 0.01), (200, 0.75, 0.0)]  # a float32 loss can underflow to 0
+    fig = build(training_curve_figure, log, [], 10_000, 1000)
+    zoom = next(ax for ax in fig.axes if ax.get_title().startswith("Test accuracy from"))
+    assert zoom.get_title() == "Test accuracy from step 100" and zoom.get_legend() is None
+    assert describe_dips([]) == "no logged step shows accuracy falling while the loss falls"
+    assert describe_dips(accuracy_dips(LOG)) == (
+        "accuracy dips while the loss still falls at step 100 to 200 (80.00% to 79.00%)"
+    )
+
+
+def _run(log, diverged_at=None):
+    final = (None, None) if diverged_at is not None else (log[-1][1], log[-1][2])
+    return SimpleNamespace(log=log, diverged_at=diverged_at, final_accuracy=final[0], final_loss=final[1])
+
+
+def test_learning_rate_figure_draws_a_diverged_run_to_where_it_diverged():
+    runs = [_run(LOG), _run([(0, 0.3, 2.0), (100, 0.1, 3.0)], diverged_at=150)]
+    fig = build(learning_rate_figure, [0.1, 9.0], runs, 5500, 500)
+    ax = fig.axes[0]
+    assert "diverged at step 150" in texts(ax)
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["0.1: 0.700 (90.0%)", "9: diverged"]
+    crosses = [line for line in ax.lines if line.get_marker() == "X"]
+    assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [150]
+    assert (
+        describe_rates([0.1, 9.0], runs)
+        == "0.1 reaches loss 0.700 (90.0% test accuracy); 9 diverges at step 150"
+    )
+
+
+def test_accuracy_vs_size_lists_the_gains():
+    sizes, accuracy = np.array([1, 10, 100, 500]), np.array([0.1, 0.4, 0.8, 0.9])
+    gains = [(1, 10, 0.3), (10, 100, 0.4), (100, 500, 0.1)]
+    fig = build(accuracy_vs_size_figure, sizes, accuracy, gains, 2500)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and ax.get_title() == "Test accuracy after 2,500 steps, by training size"
+    assert "100 → 500 examples: +10.0 points" in texts(ax)[1] and texts(ax)[0] == "90.0%"
+    assert describe_gains(gains) == "1 to 10 +30.0 points, 10 to 100 +40.0 points, 100 to 500 +10.0 points"
+
+
+@pytest.mark.parametrize("label, colour", [(3, "good"), (5, "mistake")])
+def test_prediction_figure_colours_the_argmax(label, colour):
+    probs = np.full(10, 0.02)
+    probs[3] = 0.82
+    fig = build(prediction_figure, np.zeros(784, np.float32), 7, label, probs)
+    left, right = fig.axes
+    assert left.get_title() == f"Example: 7 Label: {label}"
+    assert right.get_title() == f"Prediction: 3 Label: {label}"
+    colours = [p.get_facecolor()[:3] for p in right.patches]
+    assert colours[3] == pytest.approx(rgb(getattr(THEME, colour)))
+    assert all(c == pytest.approx(rgb(THEME.muted)) for k, c in enumerate(colours) if k != 3)
+
+
+def test_block_accuracy_figure_stacks_equal_blocks():
+    blocks = np.array([0.9, 0.8, 0.9, 0.9, 0.7])
+    fig = build(block_accuracy_figure, blocks, 0.84, 500, 100)
+    ax = fig.axes[0]
+    others, first = (c.get_offsets() for c in ax.collections)
+    np.testing.assert_allclose(first, [[90, 1]])
+    np.testing.assert_allclose(others, [[80, 1], [90, 2], [90, 3], [70, 1]])  # the 90s stack on the first
+    assert ax.get_title() == "One model, 5 test sets of 100: accuracy 70% to 90%"
+    assert "all 500: 84.00%" in texts(ax)
+
+
+def test_shifted_digit_figure_one_panel_per_shift():
+    probs = np.full((3, 10), 0.01)
+    probs[[0, 1, 2], [1, 1, 7]] = 0.91
+    study = ShiftStudy(
+        index=2,
+        digit=1,
+        edge=6,
+        shown=[0, 2, 6],
+        moved=np.zeros((3, 784), np.float32),
+        probs=probs,
+        shifts=[0, 1, 2, 3],
+        on_digit=np.array([0.98, 0.8, 0.4, 0.1]),
+        on_all=np.array([0.9, 0.7, 0.5, 0.3]),
+        digit_count=126,
+        test_count=1000,
+    )
+    fig = build(shifted_digit_figure, study)
+    panels = [ax for ax in fig.axes if ax.images]
+    assert len(panels) == 3
+    assert panels[2].get_title().startswith("shift 6 px (edge)\nPrediction: 7 (91%)")
+    assert [to_rgb(ax.title.get_color()) for ax in panels] == [rgb(THEME.good)] * 2 + [rgb(THEME.mistake)]
+    assert study.collapse == 2
+    assert describe_shift(study).startswith(
+        "Test digit #2, a 1, shifted left by 0, 2, 6 pixels is predicted 1, 1, 7"
+    )
+    assert "below half from 2 pixels" in describe_shift(study)
+
+
+def test_log_floor_skips_zeros():
+    assert (
+        log_floor([0.0, 0.5, 0.2], 2.3) == 0.2 and log_floor([0.0], 2.3) == 2.3 and log_floor([], 1.0) == 1.0
+    )
