@@ -2,8 +2,9 @@
 
 The text's advice to try "too high or low of a learning rate", on MNIST itself: one run of the text's
 model per LEARNING_RATES value, its training loss logged every LOG_EVERY steps. A small rate creeps, a
-moderate one settles, a large one overshoots and climbs back, and too large a rate diverges: its loss
-goes above that of the untrained model (ln 10), and it is drawn up to that step, marked, not as NaN.
+moderate one settles, a large one overshoots above the untrained model's loss (ln 10) and comes back
+down, and too large a rate diverges: its loss is still above ln 10 at the end, marked from where it
+stayed there.
 TRAIN_STEPS defaults to 500 rather than the text's 2500: the rates have sorted themselves out by then,
 and the five runs, logged ten times as often as the text's loop, take seconds instead of a minute.
 """
@@ -14,7 +15,7 @@ from figgen.figures.curves import describe_rates, learning_rate_figure
 PARAMS = {
     "TRAIN_SIZE": 5500,
     "TEST_SIZE": 10000,
-    "LEARNING_RATES": [0.01, 0.1, 0.5, 2.0, 5.0],
+    "LEARNING_RATES": [0.01, 0.1, 0.5, 20.0, 1000.0],
     "TRAIN_STEPS": 500,
     "LOG_EVERY": 10,
 }

@@ -69,14 +69,18 @@ def _run(log, diverged_at=None):
     return SimpleNamespace(log=log, diverged_at=diverged_at, final_accuracy=final[0], final_loss=final[1])
 
 
-def test_learning_rate_figure_draws_a_diverged_run_to_where_it_diverged():
-    runs = [_run(LOG), _run([(0, 0.3, 2.0), (100, 0.1, 3.0)], diverged_at=150)]
+def test_learning_rate_figure_draws_a_diverged_run_whole_and_marks_where_it_stayed_above_ln_10():
+    runs = [_run(LOG), _run([(0, 0.3, 2.0), (100, 0.1, 3.0), (200, 0.1, 40.0)], diverged_at=150)]
     fig = build(learning_rate_figure, [0.1, 9.0], runs, 5500, 500)
     ax = fig.axes[0]
-    assert "diverged at step 150" in texts(ax)
+    assert "above ln 10 from step 150 on: diverged" in texts(ax)
     assert [t.get_text() for t in fig.legends[0].get_texts()] == ["0.1: 0.700 (90.0%)", "9: diverged"]
     crosses = [line for line in ax.lines if line.get_marker() == "X"]
     assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [150]
+    assert list(crosses[0].get_ydata()) == [21.5]  # on the curve, between 3.0 at 100 and 40.0 at 200
+    curve = next(line for line in ax.lines if list(line.get_xdata()) == [0, 100, 200])
+    assert list(curve.get_ydata()) == [2.0, 3.0, 40.0]  # the whole log is drawn
+    assert ax.get_ylim()[1] > 40  # and the axis shows it
     assert (
         describe_rates([0.1, 9.0], runs)
         == "0.1 reaches loss 0.700 (90.0% test accuracy); 9 diverges at step 150"

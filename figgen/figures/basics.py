@@ -16,6 +16,7 @@ from matplotlib.patches import Rectangle
 from figgen.draw import new_figure
 from figgen.draw.theme import Preset, Theme
 from figgen.errors import FiggenError
+from figgen.figures._axes import aspect, rgb
 
 # --- the maths ------------------------------------------------------------------------------------
 
@@ -101,19 +102,9 @@ def first_with_label(data, label: int) -> int:
 # --- stills (call inside ctx.style()) ------------------------------------------------------------
 
 
-def _mpl_colour(rgb) -> tuple[float, float, float]:
-    """A theme colour (0-255 channels) as matplotlib's 0-1 RGB."""
-    return tuple(c / 255 for c in rgb[:3])
-
-
-def _aspect(preset: Preset, aspect: float) -> float | None:
-    """Slides fill their fixed 16:9 canvas; docs take the given aspect."""
-    return None if preset.height else aspect
-
-
 def digit_figure(image: np.ndarray, title: str, theme: Theme, preset: Preset):
     """One 28×28 digit in gray_r with the text's title, as ``display_digit`` shows it."""
-    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.6), nrows=1, ncols=1)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.6), nrows=1, ncols=1)
     ax = fig.axes[0]
     ax.imshow(np.reshape(image, (28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
     ax.set_title(title)
@@ -122,7 +113,7 @@ def digit_figure(image: np.ndarray, title: str, theme: Theme, preset: Preset):
 
 def flat_digits_figure(rows: np.ndarray, start: int, theme: Theme, preset: Preset):
     """Digits flattened to rows of 784 pixels and stacked, as ``display_mult_flat`` shows them."""
-    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.55), nrows=1, ncols=1)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.55), nrows=1, ncols=1)
     ax = fig.axes[0]
     n = len(rows)
     extent = (-0.5, rows.shape[1] - 0.5, start + n - 0.5, start - 0.5)
@@ -137,18 +128,18 @@ def flat_digits_figure(rows: np.ndarray, start: int, theme: Theme, preset: Prese
 
 def one_hot_figure(image: np.ndarray, index: int, vector: np.ndarray, theme: Theme, preset: Preset):
     """A digit beside its label as a one-hot vector: ten labelled cells holding 0 or 1."""
-    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.34), nrows=1, ncols=2, width_ratios=[1, 2.8])
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.34), nrows=1, ncols=2, width_ratios=[1, 2.8])
     left, right = fig.axes
     label = int(np.argmax(vector))
     left.imshow(np.reshape(image, (28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
     left.set_title(f"Example: {index} Label: {label}")
     left.set_xticks([])
     left.set_yticks([])
-    on, fg, edge = _mpl_colour(theme.accent), _mpl_colour(theme.foreground), _mpl_colour(theme.muted)
+    on, fg, edge = rgb(theme.accent), rgb(theme.foreground), rgb(theme.muted)
     for k, value in enumerate(vector):
         hot = value == 1
         right.add_patch(Rectangle((k, 0), 1, 1, facecolor=on if hot else "none", edgecolor=edge, lw=1))
-        text_colour = _mpl_colour(theme.background) if hot else fg
+        text_colour = rgb(theme.background) if hot else fg
         right.text(
             k + 0.5,
             0.5,
@@ -179,9 +170,9 @@ def probability_text(value: float) -> str:
 
 def softmax_figure(examples: Sequence[tuple[str, np.ndarray, np.ndarray]], theme: Theme, preset: Preset):
     """One panel per (title, logits, probabilities): bars of the probabilities, labelled, over the logits."""
-    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.45), nrows=1, ncols=len(examples), sharey=True)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=len(examples), sharey=True)
     for ax, (title, logits, probs) in zip(fig.axes, examples, strict=True):
-        bars = ax.bar(np.arange(len(probs)), probs, color=_mpl_colour(theme.accent), width=0.6)
+        bars = ax.bar(np.arange(len(probs)), probs, color=rgb(theme.accent), width=0.6)
         ax.bar_label(bars, [probability_text(p) for p in probs], padding=3)
         ax.set_xticks(np.arange(len(logits)), [f"{v:g}" for v in logits])
         ax.set_xlabel("logit")
@@ -192,7 +183,7 @@ def softmax_figure(examples: Sequence[tuple[str, np.ndarray, np.ndarray]], theme
             f"sum = {probs.sum():.3f}",
             transform=ax.transAxes,
             va="top",
-            color=_mpl_colour(theme.muted),
+            color=rgb(theme.muted),
         )
         ax.set_ylim(0, 1.1)
         ax.grid(axis="y")
@@ -204,11 +195,11 @@ def cross_entropy_figure(
     prediction: np.ndarray, cases: Sequence[tuple[int, float]], theme: Theme, preset: Preset
 ):
     """−log(p) with each (label, loss) case marked at p = prediction[label], beside the prediction's bars."""
-    fig = new_figure(theme, preset, aspect=_aspect(preset, 0.45), nrows=1, ncols=2)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=2)
     curve, bars = fig.axes
-    colours = [_mpl_colour(theme.good), _mpl_colour(theme.mistake)]
+    colours = [rgb(theme.good), rgb(theme.mistake)]
     p = np.linspace(0.004, 1.0, 500)
-    curve.plot(p, -np.log(p), color=_mpl_colour(theme.foreground))
+    curve.plot(p, -np.log(p), color=rgb(theme.foreground))
     for (label, loss), colour in zip(cases, colours, strict=False):
         x = prediction[label]
         curve.plot([x], [loss], "o", color=colour, markersize=8 * preset.scale * 100 / preset.dpi)
@@ -229,7 +220,7 @@ def cross_entropy_figure(
     curve.set_ylabel("loss −log(p)")
     curve.set_title("cross-entropy of one example")
     curve.grid(True)
-    bar_colours = [_mpl_colour(theme.muted)] * len(prediction)
+    bar_colours = [rgb(theme.muted)] * len(prediction)
     for (label, _), colour in zip(cases, colours, strict=False):
         bar_colours[label] = colour
     drawn = bars.bar(np.arange(len(prediction)), prediction, color=bar_colours, width=0.7)

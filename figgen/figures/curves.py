@@ -109,8 +109,9 @@ def learning_rate_figure(
 ) -> Figure:
     """The training loss of one run (a TrainResult) per learning rate, on a log scale, over ``steps`` steps.
 
-    A diverged run is drawn up to the step where it diverged, then to the untrained model's loss (ln 10)
-    with a cross, never as NaN. The legend gives each run's final loss and test accuracy.
+    A diverged run (its loss still above the untrained model's ln 10 at the end) is drawn whole, with a
+    cross where it went above ln 10 for good; a run stopped by a non-finite loss ends at its last finite
+    value, never drawn as NaN. The legend gives each run's final loss and test accuracy.
     """
     start = LOSS_AT_START
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.55), nrows=1, ncols=1)
@@ -126,19 +127,21 @@ def learning_rate_figure(
         color=rgb(theme.muted),
         fontsize="small",
     )
-    lows = []
+    losses = []
     for lr, run in zip(rates, runs, strict=True):
         logged = [s for s, _, _ in run.log]
         loss = [lo for _, _, lo in run.log]
-        lows += loss
+        losses += loss
         if run.diverged_at is None:
             ax.plot(logged, loss, label=f"{lr:g}: {run.final_loss:.3f} ({run.final_accuracy:.1%})")
             continue
-        line = ax.plot(logged + [run.diverged_at], loss + [start], label=f"{lr:g}: diverged")[0]
-        ax.plot([run.diverged_at], [start], marker="X", markersize=9, color=line.get_color(), linestyle="")
+        line = ax.plot(logged, loss, label=f"{lr:g}: diverged")[0]
+        at = run.diverged_at
+        y = float(np.interp(at, logged, loss)) if logged else start
+        ax.plot([at], [max(y, start)], marker="X", markersize=9, color=line.get_color(), linestyle="")
         ax.annotate(
-            f"diverged at step {run.diverged_at:,}",
-            (run.diverged_at, start),
+            f"above ln 10 from step {at:,} on: diverged",
+            (at, max(y, start)),
             xytext=(6, 8),
             textcoords="offset points",
             color=line.get_color(),
@@ -146,9 +149,9 @@ def learning_rate_figure(
             ha="left",
         )
     ax.set_yscale("log")
-    low = log_floor(lows, start)
-    plain_log_ticks(ax.yaxis, low, start * 1.2)
-    ax.set_ylim(low / 1.15, start * 1.35)
+    low, high = log_floor(losses, start), max([start, *losses])
+    plain_log_ticks(ax.yaxis, low, high * 1.2)
+    ax.set_ylim(low / 1.15, high * 1.35)
     ax.set_xlabel("training step")
     ax.set_ylabel("training loss (cross-entropy)")
     ax.set_title(f"Training loss for {len(rates)} learning rates ({train_size:,} examples)")
