@@ -237,8 +237,29 @@ def test_outputs_stay_inside_the_output_folder(project, capsys):
     assert build("escape") == 2
     assert "output name '../x'" in capsys.readouterr().err
     write_recipe(project / "recipes", "escape", SQUARE.replace('ctx.image("square"', 'ctx.image("../square"'))
-    assert build("escape") == 1 or build("escape") == 2
+    assert build("escape") == 2
+    assert "writes still '../square', which its OUTPUTS do not declare" in capsys.readouterr().err
     assert not (project / "square.png").exists()
+    # and the last guard, where paths are made: nothing named can resolve outside the folder
+    from figgen.cache import Cache
+    from figgen.context import RecipeContext
+    from figgen.errors import FiggenError
+    from figgen.recipe import read_recipe
+
+    ctx = RecipeContext(
+        read_recipe(project / "recipes" / "square.py"),
+        None,
+        "sample",
+        "light",
+        "docs",
+        None,
+        project / "out",
+        Cache(project / "cache"),
+    )
+    assert ctx._path("square", "png") == (project / "out" / "square.png").resolve()
+    for stem in ("../square", "sub/square", "/tmp/square"):
+        with pytest.raises(FiggenError, match="would leave the output folder"):
+            ctx._path(stem, "png")
     (project / "recipes" / "Bad-Name.py").write_text('"""x."""\nOUTPUTS = {"a": "still"}\n')
     assert build() == 2
     assert "recipe names are lower-case" in capsys.readouterr().err
