@@ -30,48 +30,17 @@ def training_sizes(count: int) -> list[int]:
     return list(range(1, 11)) + [int(v) for v in tail]
 
 
-def numpy_sweep(x, y, xt, yt, sizes, learning_rate=0.1, steps=200):
-    """Softmax regression from zero weights, full-batch gradient descent, one run per size."""
-    from figgen.data import one_hot
-
-    weights, accuracy = [], []
-    for size in sizes:
-        xs, ys = x[:size].astype(np.float64), one_hot(y[:size]).astype(np.float64)
-        W, b = np.zeros((784, 10)), np.zeros(10)
-        for _ in range(steps + 1):
-            z = xs @ W + b
-            z -= z.max(axis=1, keepdims=True)
-            p = np.exp(z)
-            p /= p.sum(axis=1, keepdims=True)
-            g = (p - ys) / size
-            W -= learning_rate * xs.T @ g
-            b -= learning_rate * g.sum(axis=0)
-        weights.append(W)
-        accuracy.append(float(((xt @ W + b).argmax(axis=1) == yt).mean()))
-    return np.array(weights), np.array(accuracy)
-
-
 def load_weights(count: int):
-    """Weights per training size from figgen.train if it exists, else from the numpy fallback."""
+    """Weights of real training runs at ``count`` increasing sizes (1000 examples, 200 steps), batched."""
     from figgen.data import load_dataset
+    from figgen.train import sweep_training_sizes
 
     data = load_dataset("sample")
     x, y = data.train(1000)
     xt, yt = data.test(1000)
     sizes = training_sizes(count)
-    try:
-        from figgen.train import sweep_training_sizes
-
-        sweep = sweep_training_sizes(x, y, xt, yt, sizes, learning_rate=0.1, steps=200)
-        return (
-            sizes,
-            np.asarray(sweep.weights),
-            np.asarray(sweep.accuracy),
-            "figgen.train.sweep_training_sizes",
-        )
-    except (ImportError, AttributeError):
-        weights, accuracy = numpy_sweep(x, y, xt, yt, sizes)
-        return sizes, weights, accuracy, "numpy fallback (figgen.train not available)"
+    sweep = sweep_training_sizes(x, y, xt, yt, sizes, learning_rate=0.1, steps=200)
+    return sizes, np.asarray(sweep.weights), np.asarray(sweep.accuracy), "figgen.train.sweep_training_sizes"
 
 
 def caption(size: int, accuracy: float) -> str:

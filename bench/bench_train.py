@@ -29,7 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from tutorial_tf1 import tutorial_loop  # noqa: E402
 
 from figgen.data import load_dataset, one_hot  # noqa: E402
-from figgen.train import _tensorflow, default_sweep_sizes, sweep_training_sizes, train  # noqa: E402
+from figgen.train import default_sweep_sizes, sweep_training_sizes, train  # noqa: E402
+from figgen.train._engine import tensorflow  # noqa: E402
 
 TRAIN_SIZE, TEST_SIZE, LEARNING_RATE, TRAIN_STEPS, LOG_EVERY = 5500, 10000, 0.1, 2500, 100
 
@@ -50,7 +51,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     steps = 300 if args.quick else TRAIN_STEPS
 
-    tf = _tensorflow()  # the import is not part of either side's time
+    tf = tensorflow()  # the import is not part of either side's time
     data = load_dataset("sample")
     x, y = data.train(TRAIN_SIZE)
     xt, yt = data.test(TEST_SIZE)

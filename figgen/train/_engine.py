@@ -31,7 +31,7 @@ class PrefixEngine:
     """K models trained at once, model k on the first ``sizes[k]`` training rows (sizes ascending)."""
 
     def __init__(self, x_train, labels_train, x_test, labels_test, sizes: list[int]):
-        tf = _tensorflow()
+        tf = tensorflow()
 
         self.tf = tf
         x_train = np.asarray(x_train, np.float32)
@@ -155,7 +155,7 @@ class _Block:
         return gd, gs, gb, loss
 
 
-def _tensorflow():
+def tensorflow():
     """Import TensorFlow without its C++ start-up chatter (oneDNN, CUDA probing), which is not for users.
 
     TensorFlow's native logging ignores ``TF_CPP_MIN_LOG_LEVEL`` before absl is initialised, so the import and
