@@ -35,7 +35,7 @@ button {{ font: inherit; color: var(--fg); background: var(--card); border: 1px 
   border-radius: .4rem; padding: .35rem .8rem; cursor: pointer; }}
 nav {{ padding: .5rem 1.5rem; display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .9rem; }}
 nav a, a {{ color: var(--accent); }}
-main {{ padding: 0 1.5rem 3rem; max-width: 1400px; margin: 0 auto; }}
+main {{ padding: 0 1.5rem 3rem; max-width: 1760px; margin: 0 auto; }}
 section {{ border-top: 1px solid var(--line); padding: 1.25rem 0; }}
 section h2 {{ margin: 0 0 .25rem; font-size: 1.2rem; }}
 section h2 code {{ font-size: .85rem; color: var(--muted); font-weight: normal; }}
@@ -43,7 +43,7 @@ section h2 code {{ font-size: .85rem; color: var(--muted); font-weight: normal; 
 .params {{ font-size: .85rem; color: var(--muted); margin: 0 0 1rem; }}
 .params code {{ background: var(--card); padding: 0 .3rem; border-radius: .2rem; }}
 .outputs {{ display: grid; gap: 1rem;
-  grid-template-columns: repeat(auto-fill, minmax(min(100%, 560px), 1fr)); }}
+  grid-template-columns: repeat(auto-fill, minmax(min(100%, 840px), 1fr)); }}
 figure {{ margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: .5rem;
   padding: .75rem; display: flex; flex-direction: column; gap: .5rem; }}
 figure img, figure video {{ max-width: 100%; height: auto; align-self: center; display: block;
