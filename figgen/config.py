@@ -26,11 +26,12 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figgen.context import ANIMATION_FORMATS, STILL_FORMATS
 from figgen.errors import FiggenError, suggest, unknown
 
 THEMES = ("light", "dark", "transparent")
 PRESETS = ("docs", "slides")
-FORMATS = ("gif", "mp4", "webp", "png", "svg", "pdf")
+FORMATS = ANIMATION_FORMATS + STILL_FORMATS
 TOP_KEYS = {
     "out": str,
     "theme": str,
