@@ -33,14 +33,15 @@ def training_sizes(count: int) -> list[int]:
 def load_weights(count: int):
     """Weights of real training runs at ``count`` increasing sizes (1000 examples, 200 steps), batched."""
     from figgen.data import load_dataset
-    from figgen.train import sweep_training_sizes
+    from figgen.training import sweep_training_sizes
 
     data = load_dataset("sample")
     x, y = data.train(1000)
     xt, yt = data.test(1000)
     sizes = training_sizes(count)
     sweep = sweep_training_sizes(x, y, xt, yt, sizes, learning_rate=0.1, steps=200)
-    return sizes, np.asarray(sweep.weights), np.asarray(sweep.accuracy), "figgen.train.sweep_training_sizes"
+    source = "figgen.training.sweep_training_sizes"
+    return sizes, np.asarray(sweep.weights), np.asarray(sweep.accuracy), source
 
 
 def caption(size: int, accuracy: float) -> str:

@@ -1,9 +1,9 @@
 """Benchmark: figgen's trainer against the text's own TF1 loop, and a batched sweep against separate runs.
 
 1. One run at the text's settings (bundled sample, TRAIN_SIZE 5500, TEST_SIZE 10000, LEARNING_RATE 0.1,
-   TRAIN_STEPS 2500, logging every 100 steps): ``bench/tutorial_tf1.py`` (graph, session, feed_dict) and
-   ``figgen.train.train``, alternately (TF1, figgen, TF1, figgen), best of two each. Targets: figgen at least
-   4x faster, final test accuracies within 0.001.
+   TRAIN_STEPS 2500, logging every 100 steps): ``figgen.training.reference`` (graph, session, feed_dict)
+   and ``figgen.training.train``, alternately (TF1, figgen, TF1, figgen), best of two each. Targets: figgen
+   at least 4x faster, final test accuracies within 0.001.
 2. The weight-evolution sweep: ``sweep_training_sizes`` over ``default_sweep_sizes(5500)`` against a loop of
    separate ``train`` runs at the same sizes, and against one run at TRAIN_SIZE (same settings, logging only
    the last step). Targets: the sweep at least 2x faster than the loop, and at most 1.5x one run.
@@ -20,17 +20,13 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from tutorial_tf1 import tutorial_loop  # noqa: E402
-
-from figgen.data import load_dataset, one_hot  # noqa: E402
-from figgen.train import default_sweep_sizes, sweep_training_sizes, train  # noqa: E402
-from figgen.train._engine import tensorflow  # noqa: E402
+from figgen.data import load_dataset, one_hot
+from figgen.training import default_sweep_sizes, sweep_training_sizes, train
+from figgen.training._engine import tensorflow
+from figgen.training.reference import tutorial_loop
 
 TRAIN_SIZE, TEST_SIZE, LEARNING_RATE, TRAIN_STEPS, LOG_EVERY = 5500, 10000, 0.1, 2500, 100
 

@@ -1,3 +1,28 @@
-"""figgen: the figures and animations of the MNIST softmax-regression tutorial, rebuilt from real runs."""
+"""figgen: the figures and animations of the MNIST softmax-regression tutorial, rebuilt from real runs.
+
+The public Python API (see the README, "Python API"):
+
+- :func:`build` recipes into a folder and get back every output (path, format, size, frames, alt text);
+- :func:`run_recipe` builds one recipe and returns its outputs;
+- :func:`list_recipes` reads the recipes without running them;
+- :func:`load_dataset` loads a data set; :func:`train` trains the text's model (cached);
+- :func:`clean` removes what builds wrote.
+
+Everything else is private to figgen and may change. ``import figgen`` loads no heavy module.
+"""
 
 __version__ = "0.1.0"
+
+from figgen.api import build, clean, list_recipes, load_dataset, run_recipe, train  # noqa: E402
+from figgen.errors import FiggenError  # noqa: E402
+
+__all__ = [
+    "FiggenError",
+    "__version__",
+    "build",
+    "clean",
+    "list_recipes",
+    "load_dataset",
+    "run_recipe",
+    "train",
+]

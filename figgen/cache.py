@@ -10,7 +10,6 @@ the first one's result instead of training the same thing twice.
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import hashlib
 import io
 import json
@@ -21,14 +20,20 @@ from pathlib import Path
 import numpy as np
 
 from figgen.atomic import atomic_path
+from figgen.locks import file_lock
 
 META = "__meta__"
 CHECKSUM = "__checksum__"
 
 
-def default_cache_dir() -> Path:
-    """``$FIGGEN_CACHE``, else ``.figgen-cache`` in the current folder."""
-    return Path(os.environ.get("FIGGEN_CACHE") or ".figgen-cache")
+ENVIRONMENT = "FIGGEN_CACHE"
+DEFAULT_FOLDER = ".figgen-cache"
+
+
+def cache_dir(configured: str | os.PathLike | None = None) -> Path:
+    """The training cache's folder: ``$FIGGEN_CACHE``, else ``configured`` (figgen.toml's ``cache``),
+    else ``.figgen-cache`` in the current folder."""
+    return Path(os.environ.get(ENVIRONMENT) or configured or DEFAULT_FOLDER)
 
 
 def cache_key(**parts) -> str:
@@ -49,7 +54,7 @@ class Cache:
     """Entries of arrays plus JSON metadata, keyed by content hash."""
 
     def __init__(self, folder: str | Path | None = None):
-        self.folder = Path(folder) if folder else default_cache_dir()
+        self.folder = Path(folder) if folder else cache_dir()
         self.hits = 0
         self.misses = 0
 
@@ -57,24 +62,32 @@ class Cache:
         return self.folder / f"{kind}-{key[:32]}.npz"
 
     def get_or_compute(
-        self, kind: str, key: str, compute: Callable[[], tuple[dict[str, np.ndarray], dict]]
-    ) -> tuple[dict, dict]:
-        """Return ``(arrays, meta)`` from the cache, or compute, store and return them."""
+        self,
+        kind: str,
+        key: str,
+        compute: Callable[[], tuple[dict[str, np.ndarray], dict]],
+        *,
+        force: bool = False,
+    ) -> tuple[dict, dict, bool]:
+        """Return ``(arrays, meta, hit)``: from the cache, or computed, stored and returned (``hit`` False).
+
+        ``force`` computes even when an entry exists, and replaces it.
+        """
         path = self.path(kind, key)
-        found = self._load(path)
+        found = None if force else self._load(path)
         if found is not None:
             self.hits += 1
-            return found
+            return (*found, True)
         self.folder.mkdir(parents=True, exist_ok=True)
-        with _locked(path.with_suffix(".lock")):
-            found = self._load(path)  # another process may have computed it while we waited
+        with file_lock(path.with_suffix(".lock")):
+            found = None if force else self._load(path)  # another process may have computed it meanwhile
             if found is not None:
                 self.hits += 1
-                return found
+                return (*found, True)
             self.misses += 1
             arrays, meta = compute()
             self._store(path, arrays, meta)
-            return arrays, meta
+            return arrays, meta, False
 
     def _load(self, path: Path) -> tuple[dict, dict] | None:
         try:
@@ -121,13 +134,3 @@ def _checksum(arrays: dict[str, np.ndarray]) -> str:
         digest.update(f"{name}:{value.dtype.str}:{value.shape}".encode())
         digest.update(value.tobytes())
     return digest.hexdigest()
-
-
-@contextlib.contextmanager
-def _locked(lock_path: Path):
-    with open(lock_path, "a+") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -1,8 +1,9 @@
 """The ``figgen`` command: list, build, train, data and clean.
 
-Only this layer prints or shows progress bars; the library reports progress through callbacks. Heavy
-modules (TensorFlow, matplotlib) are imported inside the commands that need them, so ``figgen --help``,
-``figgen list`` and ``figgen data`` start in well under a second.
+It calls the public API (:mod:`figgen.api`) and nothing below it; only this layer prints or shows progress
+bars, the library reports progress through callbacks. Heavy modules (TensorFlow, matplotlib) are imported
+inside the commands that need them, so ``figgen --help``, ``figgen list`` and ``figgen data`` start in well
+under a second.
 
 Exit codes: 0 success, 2 bad input or usage (one line ``figgen: error: ...``), 1 an internal failure.
 """
@@ -15,13 +16,13 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
-from pathlib import Path
 
-from figgen import __version__
+from figgen import __version__, api
+from figgen.errors import FiggenError
+from figgen.knobs import Knobs
+from figgen.themes import PRESETS, THEMES
 
-
-class UsageError(Exception):
-    """Bad input from the user: printed as one line, exit code 2."""
+TEXT = Knobs()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -37,7 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
         if args.debug:
             raise
-        code = 2 if _is_user_error(exc) else 1
+        code = 2 if isinstance(exc, FiggenError) else 1
         kind = "error" if code == 2 else "internal error"
         message = str(exc) or type(exc).__name__
         print(
@@ -58,12 +59,6 @@ def _terminate_like_ctrl_c() -> None:
 
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
-
-
-def _is_user_error(exc: Exception) -> bool:
-    from figgen.errors import FiggenError
-
-    return isinstance(exc, (UsageError, FiggenError))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -101,9 +96,9 @@ def _parser() -> argparse.ArgumentParser:
         help="override a parameter, for all recipes that have it or as RECIPE.KEY=VALUE",
     )
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
-    p.add_argument("--theme", help="light, dark or transparent")
-    p.add_argument("--preset", help="docs or slides")
-    p.add_argument("--formats", help="comma-separated: gif,mp4,webp,png,svg,pdf")
+    p.add_argument("--theme", help=", ".join(THEMES))
+    p.add_argument("--preset", help=", ".join(PRESETS))
+    p.add_argument("--formats", help=f"comma-separated: {','.join(_formats())}")
     p.add_argument("--data", help="data source: sample, auto, an IDX folder or an .npz file")
     p.add_argument("--jobs", "-j", type=int, help="recipes to run in parallel processes")
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
@@ -117,11 +112,30 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("train", parents=[common], help="train the text's model once and print its log")
     p.add_argument("--data", help="data source (default: the configuration's, else sample)")
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
-    p.add_argument("--train-size", type=int, default=5500, metavar="N")
-    p.add_argument("--test-size", type=int, default=10000, metavar="N")
-    p.add_argument("--learning-rate", type=float, default=0.1, metavar="X")
-    p.add_argument("--steps", type=int, default=2500, metavar="N", help="TRAIN_STEPS (N+1 updates)")
-    p.add_argument("--log-every", type=int, default=100, metavar="N")
+    p.add_argument(
+        "--train-size", type=int, default=TEXT.TRAIN_SIZE, metavar="N", help="TRAIN_SIZE (%(default)s)"
+    )
+    p.add_argument(
+        "--test-size", type=int, default=TEXT.TEST_SIZE, metavar="N", help="TEST_SIZE (%(default)s)"
+    )
+    p.add_argument(
+        "--learning-rate",
+        type=float,
+        default=TEXT.LEARNING_RATE,
+        metavar="X",
+        help="LEARNING_RATE (%(default)s)",
+    )
+    p.add_argument(
+        "--steps",
+        type=int,
+        default=TEXT.TRAIN_STEPS,
+        metavar="N",
+        help="TRAIN_STEPS (%(default)s; N+1 updates)",
+    )
+    p.add_argument(
+        "--log-every", type=int, default=TEXT.LOG_EVERY, metavar="N", help="LOG_EVERY (%(default)s)"
+    )
+    p.add_argument("--force", action="store_true", help="train again even if the cache has this run")
     p.add_argument("--json", action="store_true", help="print one JSON object")
     p.set_defaults(func=_cmd_train)
 
@@ -144,32 +158,22 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_train(args) -> int:
-    from figgen.data import load_dataset
-    from figgen.train import TrainConfig, TrainingError
-
-    data = load_dataset(_data_source(args))
-    config = TrainConfig(args.train_size, args.test_size, args.learning_rate, args.steps, args.log_every)
-    try:
-        config.check(data.n_train, data.n_test)
-    except TrainingError as exc:
-        raise UsageError(str(exc)) from None
-    x_train, y_train = data.train(config.train_size)
-    x_test, y_test = data.test(config.test_size)
-    from figgen.train import train  # imports TensorFlow lazily, inside the engine
-
-    bar = _progress_bar(total=config.steps + 1, desc="training", unit="step", enabled=not args.json)
-    result = train(
-        x_train,
-        y_train,
-        x_test,
-        y_test,
-        learning_rate=config.learning_rate,
-        steps=config.steps,
-        log_every=config.log_every,
+    bar = _progress_bar(total=args.steps + 1, desc="training", unit="step", enabled=not args.json)
+    result = api.train(
+        data=args.data,
+        config=args.config,
+        force=args.force,
+        allow_diverged=True,
         progress=bar.update_to if bar else None,
+        TRAIN_SIZE=args.train_size,
+        TEST_SIZE=args.test_size,
+        LEARNING_RATE=args.learning_rate,
+        TRAIN_STEPS=args.steps,
+        LOG_EVERY=args.log_every,
     )
     if bar:
         bar.close()
+    data = api.load_dataset(args.data, config=args.config)
     if args.json:
         print(
             json.dumps(
@@ -178,13 +182,14 @@ def _cmd_train(args) -> int:
                     "final_accuracy": result.final_accuracy,
                     "final_loss": result.final_loss,
                     "diverged_at": result.diverged_at,
-                    "train_size": config.train_size,
-                    "test_size": config.test_size,
-                    "learning_rate": config.learning_rate,
-                    "steps": config.steps,
-                    "log_every": config.log_every,
+                    "train_size": args.train_size,
+                    "test_size": args.test_size,
+                    "learning_rate": args.learning_rate,
+                    "steps": args.steps,
+                    "log_every": args.log_every,
                     "data": {"source": data.source, "path": data.path, "fingerprint": data.fingerprint},
                     "seconds": round(result.seconds, 3),
+                    "cached": result.cached,
                 }
             )
         )
@@ -192,10 +197,10 @@ def _cmd_train(args) -> int:
         for step, accuracy, loss in result.log:
             print(f"Training Step:{step} Accuracy = {accuracy:.4f} Loss = {loss:.6f}")
     if result.diverged_at is not None:
+        from figgen.training import DivergedError
+
         print(
-            f"figgen: error: training diverged at step {result.diverged_at}: with learning rate "
-            f"{config.learning_rate:g} the loss stayed above ln 10 = 2.303 (the untrained model's) "
-            f"from there to the last step {config.steps}; use a smaller learning rate",
+            f"figgen: error: {DivergedError(args.learning_rate, result.diverged_at, args.steps)}",
             file=sys.stderr,
         )
         return 2
@@ -203,16 +208,14 @@ def _cmd_train(args) -> int:
 
 
 def _cmd_data(args) -> int:
-    from figgen.data import load_dataset
-
     if args.action == "fetch":
         from figgen.data.fetch import fetch_mnist
 
         folder = fetch_mnist(progress=lambda line: print(line, file=sys.stderr))
-        data = load_dataset(str(folder))
+        data = api.load_dataset(folder)
         print(f"full MNIST ready in {folder}: {data.n_train} training, {data.n_test} test images")
         return 0
-    data = load_dataset(_data_source(args))
+    data = api.load_dataset(args.data, config=args.config)
     info = data.describe()
     if args.json:
         print(json.dumps(info))
@@ -227,17 +230,8 @@ def _cmd_data(args) -> int:
     return 0
 
 
-def _data_source(args) -> str:
-    """The data source a build would use: ``--data``, else the configuration's ``data``, else the sample."""
-    from figgen.config import load_config
-
-    return args.data or load_config(args.config).get("data") or "sample"
-
-
 def _cmd_list(args) -> int:
-    from figgen.recipe import discover_recipes
-
-    recipes = discover_recipes(args.recipes)
+    recipes = api.list_recipes(args.recipes)
     if args.json:
         print(json.dumps([r.summary() for r in recipes], indent=2))
         return 0
@@ -250,24 +244,41 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_build(args) -> int:
-    from figgen.build import build
-    from figgen.config import BuildOptions
+    from figgen.config import parse_sets
 
-    options = BuildOptions.from_args(args)
     reporter = _BuildReporter()
-    summary = build(options, report=reporter.event)
+    result = api.build(
+        args.recipes_selected,
+        out=args.out,
+        theme=args.theme,
+        preset=args.preset,
+        formats=args.formats,
+        params=parse_sets(args.set),
+        data=args.data,
+        quick=args.quick,
+        force=args.force,
+        jobs=args.jobs,
+        strict=args.strict,
+        wait=not args.no_wait,
+        config=args.config,
+        recipes_dir=args.recipes,
+        progress=reporter.event,
+    )
     reporter.close()
-    for line in summary.lines():
-        print(line)
-    for line in summary.error_lines():
-        print(line, file=sys.stderr)
-    return 0 if summary.ok else 2 if summary.user_error else 1
+    for r in result.recipes:
+        print(f"{r.name:<20} {r.status if r.status != 'failed' else 'FAILED':<10} {r.seconds:6.2f} s")
+    built = sum(r.status == "built" for r in result.recipes)
+    print(
+        f"{len(result.recipes)} recipes ({built} built, {len(result.recipes) - built - len(result.failures)} "
+        f"up to date, {len(result.failures)} failed), {len(result.outputs)} outputs in {result.seconds:.1f} s"
+    )
+    for failure in result.failures:
+        print(f"figgen: error: recipe {failure.name} failed: {failure.error}", file=sys.stderr)
+    return 0 if result.ok else 2 if result.user_error else 1
 
 
 def _cmd_clean(args) -> int:
-    from figgen.build import clean
-
-    for line in clean(args.out, cache=args.cache):
+    for line in api.clean(args.out, cache=args.cache):
         print(line)
     return 0
 
@@ -284,18 +295,17 @@ class _BuildReporter:
         elif event == "waiting":
             print(info["message"], file=sys.stderr)
         elif event == "output":
-            line = (
-                f"{info['status']:<10} {info['location']}  {info['width']}x{info['height']}  "
-                f"{info['bytes']:,} bytes"
-            )
-            (self.bar.write if self.bar else print)(line)
+            o = info["output"]
+            self._line(f"{o.status:<10} {o.path}  {o.width}x{o.height}  {o.bytes:,} bytes")
         elif event == "recipe_done" and self.bar:
             self.bar.update(1)
         elif event == "recipe_failed":
-            line = f"FAILED     {info['recipe']}: {info['error']}"
-            (self.bar.write if self.bar else print)(line)
+            self._line(f"FAILED     {info['recipe']}: {info['error']}")
             if self.bar:
                 self.bar.update(1)
+
+    def _line(self, text: str) -> None:
+        (self.bar.write if self.bar else print)(text)
 
     def close(self) -> None:
         if self.bar:
@@ -316,10 +326,10 @@ def _progress_bar(total: int, desc: str, unit: str, enabled: bool = True):
     return Bar(total=total, desc=desc, unit=unit, leave=False)
 
 
-def run_recipe_file(path: str) -> None:
-    """Build one recipe from its own file: ``python recipes/NAME.py [build options]``."""
-    recipe = Path(path).resolve()
-    sys.exit(main(["build", recipe.stem, "--recipes", str(recipe.parent), *sys.argv[1:]]))
+def _formats() -> tuple[str, ...]:
+    from figgen.writers import formats
+
+    return formats()
 
 
 if __name__ == "__main__":

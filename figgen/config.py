@@ -1,4 +1,5 @@
-"""Build options: defaults, then ``figgen.toml`` (or ``[tool.figgen]`` in pyproject.toml), then the CLI.
+"""Build options: defaults, then ``figgen.toml`` (or ``[tool.figgen]`` in pyproject.toml), then what the
+caller gives (the command line, the Python API, a docs tool).
 
 A configuration file looks like this; every key is optional::
 
@@ -16,22 +17,22 @@ A configuration file looks like this; every key is optional::
     [recipes.weights_evolution]
     TRAIN_SIZE = 1000
 
-Errors name the file, the key and its line. Values are data (TOML); nothing is evaluated.
+Errors name the file, the key and its line. Values are data (TOML); nothing is evaluated. The names of
+themes, presets and formats are checked against their registries (:mod:`figgen.themes`,
+:mod:`figgen.writers`), never against a list of their own.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figgen.context import ANIMATION_FORMATS, STILL_FORMATS
 from figgen.errors import FiggenError, suggest, unknown
+from figgen.themes import PRESETS, THEMES
 
-THEMES = ("light", "dark", "transparent")
-PRESETS = ("docs", "slides")
-FORMATS = ANIMATION_FORMATS + STILL_FORMATS
 TOP_KEYS = {
     "out": str,
     "theme": str,
@@ -44,6 +45,12 @@ TOP_KEYS = {
     "params": dict,
     "recipes": dict,
 }
+
+
+def _formats() -> tuple[str, ...]:
+    from figgen.writers import formats
+
+    return formats()
 
 
 def _line_of(text: str, key: str) -> str:
@@ -97,7 +104,7 @@ def _check_config(path: Path, text: str, document: dict) -> None:
                 _choice("preset", value, PRESETS)
             elif key == "formats":
                 for fmt in value:
-                    _choice("format", fmt, FORMATS)
+                    _choice("format", fmt, _formats())
             elif key == "jobs" and value < 1:
                 raise FiggenError(f"jobs must be at least 1, got {value}")
             elif key == "recipes":
@@ -108,15 +115,23 @@ def _check_config(path: Path, text: str, document: dict) -> None:
             raise FiggenError(f"{where}: {exc}") from None
 
 
-def parse_sets(items: list[str]) -> tuple[dict, dict]:
-    """Split ``--set KEY=VALUE`` items into global and per-recipe (``RECIPE.KEY=VALUE``) overrides."""
-    everywhere, per_recipe = {}, {}
+def parse_sets(items: list[str]) -> dict[str, str]:
+    """``--set KEY=VALUE`` items as a mapping of ``KEY`` (or ``RECIPE.KEY``) to the value's text."""
+    params = {}
     for item in items:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
             raise FiggenError(f"--set {item!r}: expected KEY=VALUE")
-        recipe, dot, name = key.rpartition(".")
+        params[key] = value
+    return params
+
+
+def split_params(params: Mapping[str, object]) -> tuple[dict, dict]:
+    """Split parameters into those for every recipe (``KEY``) and per recipe (``RECIPE.KEY``)."""
+    everywhere, per_recipe = {}, {}
+    for key, value in params.items():
+        recipe, dot, name = str(key).rpartition(".")
         if dot:
             per_recipe.setdefault(recipe, {})[name] = value
         else:
@@ -141,39 +156,39 @@ class BuildOptions:
     quick: bool = False
     strict: bool = False
     wait: bool = True
-    params: dict = field(default_factory=dict)  # --set KEY=value, for every recipe that has KEY
-    recipe_params: dict = field(default_factory=dict)  # --set RECIPE.KEY=value: recipe -> {KEY -> value}
+    params: dict = field(default_factory=dict)  # given KEY=value, for every recipe that has KEY
+    recipe_params: dict = field(default_factory=dict)  # given RECIPE.KEY=value: recipe -> {KEY -> value}
     config_params: dict = field(default_factory=dict)  # the same two from the configuration file
     config_recipe_params: dict = field(default_factory=dict)
 
     @classmethod
-    def from_args(cls, args) -> BuildOptions:
-        """Merge defaults, the configuration file and the parsed command line; check them all."""
-        import os
+    def resolve(cls, *, config: str | None = None, params: Mapping | None = None, **given) -> BuildOptions:
+        """Merge defaults, the configuration file and the ``given`` options (None: not given); check them.
 
-        config = load_config(getattr(args, "config", None))
-        options = cls(cache=os.environ.get("FIGGEN_CACHE") or config.get("cache") or ".figgen-cache")
+        ``params`` maps ``KEY`` or ``RECIPE.KEY`` to a value (text from the command line, or a value).
+        ``formats`` may be a list or comma-separated text.
+        """
+        from figgen.cache import cache_dir
+
+        document = load_config(config)
+        options = cls(cache=str(cache_dir(document.get("cache"))))
         for key in ("out", "theme", "preset", "data", "jobs"):
-            if key in config:
-                setattr(options, key, config[key])
-        if "formats" in config:
-            options.formats = tuple(config["formats"])
-        options.recipes = config.get("recipes_dir")
-        options.config_params = dict(config.get("params", {}))
-        options.config_recipe_params = {k: dict(v) for k, v in config.get("recipes", {}).items()}
-        for key in ("out", "theme", "preset", "data", "jobs", "recipes"):
-            value = getattr(args, key, None)
+            if key in document:
+                setattr(options, key, document[key])
+        if "formats" in document:
+            options.formats = tuple(document["formats"])
+        options.recipes = document.get("recipes_dir")
+        options.config_params = dict(document.get("params", {}))
+        options.config_recipe_params = {k: dict(v) for k, v in document.get("recipes", {}).items()}
+        formats = given.pop("formats", None)
+        if isinstance(formats, str):
+            formats = [f.strip() for f in formats.split(",") if f.strip()]
+        if formats is not None:
+            options.formats = tuple(formats)
+        for key, value in given.items():
             if value is not None:
-                setattr(options, key, value)
-        if getattr(args, "formats", None) is not None:
-            options.formats = tuple(f.strip() for f in args.formats.split(",") if f.strip())
-        everywhere, per_recipe = parse_sets(getattr(args, "set", []) or [])
-        options.params, options.recipe_params = everywhere, per_recipe
-        options.selected = list(getattr(args, "recipes_selected", []) or [])
-        options.force = bool(getattr(args, "force", False))
-        options.quick = bool(getattr(args, "quick", False))
-        options.strict = bool(getattr(args, "strict", False))
-        options.wait = not getattr(args, "no_wait", False)
+                setattr(options, key, list(value) if key == "selected" else value)
+        options.params, options.recipe_params = split_params(params or {})
         options.check()
         return options
 
@@ -181,18 +196,18 @@ class BuildOptions:
         _choice("theme", self.theme, THEMES)
         _choice("preset", self.preset, PRESETS)
         for fmt in self.formats or ():
-            _choice("format", fmt, FORMATS)
+            _choice("format", fmt, _formats())
         if self.formats is not None and not self.formats:
             raise FiggenError("--formats names no format")
-        if not isinstance(self.jobs, int) or self.jobs < 1:
+        if isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1:
             raise FiggenError(f"--jobs must be at least 1, got {self.jobs}")
         if Path(self.out).exists() and not Path(self.out).is_dir():
             raise FiggenError(f"output folder {self.out} is a file")
 
     def overrides_for(self, selected, discovered) -> dict[str, dict]:
-        """Return each selected recipe's overrides: configuration first, then ``--set``.
+        """Return each selected recipe's overrides: configuration first, then the given ones.
 
-        A ``--set KEY`` must belong to a selected recipe; a configuration's ``[params]`` key to any recipe
+        A given ``KEY`` must belong to a selected recipe; a configuration's ``[params]`` key to any recipe
         (a file serves every build, whichever recipes it selects). A recipe named in either must exist.
         """
         known = {r.name for r in discovered}

@@ -82,13 +82,18 @@ function toggleTheme() {{
 """
 
 
-PREVIEW_ORDER = ("gif", "webp", "png", "svg")  # the first one present is shown as an image
+def _embed(fmt: str) -> str:
+    """How a browser shows a format ("img", "video" or "link"): each writer says so of its own."""
+    from figgen.writers import WRITERS
+
+    cls = WRITERS.get(fmt)
+    return cls.embed if cls is not None else "link"
 
 
 def _media(record: dict) -> str:
     path, alt = escape(record["path"]), escape(record.get("alt", ""))
     size = f' width="{record["width"]}" height="{record["height"]}"' if record.get("width") else ""
-    if record["format"] == "mp4":
+    if _embed(record["format"]) == "video":
         return (
             f'<video src="{path}"{size} controls loop muted playsinline preload="metadata" '
             f'aria-label="{alt}"></video>'
@@ -97,11 +102,17 @@ def _media(record: dict) -> str:
 
 
 def _output_html(records: list[dict]) -> str:
-    """One card per output: a preview image (and the MP4 player for animations), links to every format."""
+    """One card per output: a preview image (and a video player for animations), links to every format.
+
+    The preview is the first format a browser shows as an image, in the writers' registry order (GIF before
+    WebP, PNG before SVG); a video format adds its player.
+    """
+    from figgen.writers import formats
+
     by_format = {r["format"]: r for r in records}
-    shown = [by_format[f] for f in PREVIEW_ORDER if f in by_format][:1]
-    if "mp4" in by_format:
-        shown.append(by_format["mp4"])
+    present = [f for f in formats() if f in by_format]
+    shown = [by_format[f] for f in present if _embed(f) == "img"][:1]
+    shown += [by_format[f] for f in present if _embed(f) == "video"][:1]
     first = records[0]
     frames = f" · {first['frames']} frames" if first.get("frames") else ""
     links = " · ".join(

@@ -4,16 +4,17 @@ A recipe module holds, as literal values read with :func:`ast.literal_eval` (so 
 never import or run it):
 
 - a module docstring: its first line is the title, the rest the description (a missing one is an error);
-- ``PARAMS``: parameters and their defaults, the text's ALL-CAPS knobs keeping their names;
-- ``QUICK``: smaller values used by ``--quick`` (tests, previews);
-- ``LIMITS`` (optional): ``{"KEY": (low, high)}`` inclusive ranges for parameters beyond the text's knobs;
-  ``high`` may be ``"train"`` or ``"test"`` (the data set's count), or ``"train-1"``/``"test-1"`` for an
-  index; a list parameter's range applies to each item;
+- ``KNOBS`` (optional): the text's knobs it uses, by name (``"TRAIN_SIZE"``, ...); their defaults, ``--quick``
+  values and ranges come from :mod:`figgen.knobs`;
+- ``PARAMS``: its own parameters and their defaults (and a knob's default where the recipe's differs);
+- ``QUICK``: the ``--quick`` values that differ from the knobs' shared ones (tests, previews);
+- ``LIMITS`` (optional): ``{"KEY": (low, high)}`` inclusive ranges for its own parameters; ``high`` may be
+  ``"train"`` or ``"test"`` (the data set's count), or ``"train-1"``/``"test-1"`` for an index; a list
+  parameter's range applies to each item;
 - ``OUTPUTS``: ``{"stem": "animation" | "still"}``, the files it writes (each in the formats of its kind);
 
 and a function ``make(ctx, p)`` that gets a :class:`figgen.context.RecipeContext` and the parameters as a
-frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` (from
-:mod:`figgen.cli`) lets
+frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
 ``python recipes/NAME.py [--set KEY=VALUE ...]`` build it alone.
 """
 
@@ -24,11 +25,14 @@ import dataclasses
 import hashlib
 import importlib.util
 import math
+import os
 import re
+import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+from figgen import knobs
 from figgen.errors import FiggenError, suggest
 
 # The catalogue's order (DESIGN.md, "The figures"); recipes not listed follow in name order.
@@ -55,26 +59,6 @@ NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 @dataclass(frozen=True)
-class Rule:
-    """How a known parameter is checked: its type and inclusive range (None = open)."""
-
-    kind: type
-    low: float | None = None
-    high: float | None = None
-    low_open: bool = False  # True: the value must be strictly above ``low``
-    data_split: str | None = None  # "train" or "test": at most as many as the data set holds
-
-
-KNOWN = {
-    "TRAIN_SIZE": Rule(int, 1, data_split="train"),
-    "TEST_SIZE": Rule(int, 1, data_split="test"),
-    "LEARNING_RATE": Rule(float, 0, low_open=True),
-    "TRAIN_STEPS": Rule(int, 0),
-    "LEARNING_RATES": Rule(float, 0, low_open=True),
-}
-
-
-@dataclass(frozen=True)
 class Recipe:
     """A recipe file as read without running it."""
 
@@ -98,8 +82,11 @@ class Recipe:
             "path": str(self.path),
         }
 
-    def resolve(self, overrides: dict | None = None, *, quick: bool = False, data=None):
-        """Return the parameters as a frozen dataclass: defaults, then QUICK, then checked overrides."""
+    def resolve(self, overrides: dict | None = None, *, quick: bool = False, data=None) -> dict:
+        """Return the parameter values: defaults, then QUICK, then the overrides, coerced and checked.
+
+        ``data`` (a data set) also checks sizes and indices against its counts.
+        """
         values = dict(self.params)
         if quick:
             values.update(self.quick)
@@ -109,44 +96,31 @@ class Recipe:
             values[key] = coerce(f"{self.name}.{key}", raw, self.params[key])
         for key, value in values.items():
             self.check(key, value, data)
+        return values
+
+    def parameters(self, values: dict):
+        """The resolved ``values`` as the frozen dataclass a recipe's ``make(ctx, p)`` gets as ``p``."""
         cls = dataclasses.make_dataclass(
             f"{self.name}_params", [(k, type(v)) for k, v in values.items()], frozen=True
         )
         return cls(**values)
 
     def check(self, key: str, value, data=None) -> None:
-        """Raise FiggenError if ``value`` is outside the range of parameter ``key``."""
-        where = f"{self.name}.{key}"
-        numbers = value if isinstance(value, (list, tuple)) else [value]
-        if isinstance(value, (list, tuple)) and not value:
-            raise FiggenError(f"{where} needs at least one value")
-        if any(isinstance(v, float) and not math.isfinite(v) for v in numbers):
-            raise FiggenError(f"{where} must be a finite number, got {value}")
-        rule = KNOWN.get(key)
+        """Raise FiggenError if ``value`` is outside the range of parameter ``key`` (a knob's, or LIMITS)."""
+        rule = knobs.RULES.get(key)
         if rule is None and key in self.limits:
             low, high = self.limits[key]
-            if isinstance(high, str):  # relative to the data set: "train", "test", "train-1", "test-1"
-                if data is None:
-                    high = None
-                else:
-                    split, _, minus = high.partition("-")
-                    high = (data.n_train if split == "train" else data.n_test) - int(minus or 0)
-            rule = Rule(type(self.params[key]), low, high)
-        if rule is None:
+            default = self.params[key]
+            kind = type(default[0]) if isinstance(default, list) and default else type(default)
+            rule = knobs.Rule(kind, low, high)
+        if rule is not None:
+            knobs.check_value(f"{self.name}.{key}", value, rule, data)
             return
-        for v in numbers:  # a list parameter's range applies to each of its items
-            if rule.low is not None and (v <= rule.low if rule.low_open else v < rule.low):
-                relation = "above" if rule.low_open else "at least"
-                raise FiggenError(f"{where} must be {relation} {rule.low}, got {v}")
-            if rule.high is not None and v > rule.high:
-                raise FiggenError(f"{where} must be at most {rule.high}, got {v}")
-        if rule.data_split and data is not None:
-            available = data.n_train if rule.data_split == "train" else data.n_test
-            if max(numbers) > available:
-                raise FiggenError(
-                    f"{where} = {value} is more than the {available} {rule.data_split}ing "
-                    f"examples of the data set ({data.source}: {data.path})"
-                )
+        items = value if isinstance(value, (list, tuple)) else [value]
+        if isinstance(value, (list, tuple)) and not items:
+            raise FiggenError(f"{self.name}.{key} needs at least one value")
+        if any(isinstance(v, float) and not math.isfinite(v) for v in items):
+            raise FiggenError(f"{self.name}.{key} must be a finite number, got {value}")
 
 
 def coerce(where: str, raw, default):
@@ -220,12 +194,17 @@ def read_recipe(path: Path) -> Recipe:
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             key = node.targets[0].id
-            if key in ("PARAMS", "QUICK", "LIMITS", "OUTPUTS"):
+            if key in ("KNOBS", "PARAMS", "QUICK", "LIMITS", "OUTPUTS"):
                 try:
                     settings[key] = ast.literal_eval(node.value)
                 except ValueError:
-                    raise FiggenError(f"{path}:{node.lineno}: {key} must be a literal dict") from None
-    params, quick = settings.get("PARAMS", {}), settings.get("QUICK", {})
+                    raise FiggenError(f"{path}:{node.lineno}: {key} must be a literal value") from None
+    used = settings.get("KNOBS", ())
+    if not isinstance(used, (list, tuple)) or not all(k in knobs.NAMES for k in used):
+        raise FiggenError(f"{path}: KNOBS must list some of {', '.join(knobs.NAMES)}, got {used!r}")
+    text = knobs.Knobs()
+    params = {k: getattr(text, k) for k in used} | settings.get("PARAMS", {})
+    quick = {k: knobs.QUICK[k] for k in used if k in knobs.QUICK} | settings.get("QUICK", {})
     outputs, limits = settings.get("OUTPUTS"), settings.get("LIMITS", {})
     if not isinstance(outputs, dict) or not outputs:
         raise FiggenError(f"{path}: a recipe needs OUTPUTS = {{'stem': 'animation' or 'still'}}")
@@ -272,7 +251,7 @@ def select_recipes(recipes: list[Recipe], names: list[str]) -> list[Recipe]:
 
 
 def load_make(recipe: Recipe):
-    """Import a recipe file and return its ``make`` function."""
+    """Import a recipe file and return its ``make`` function (the only place a recipe file runs)."""
     spec = importlib.util.spec_from_file_location(f"figgen_recipe_{recipe.name}", recipe.path)
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
@@ -281,3 +260,27 @@ def load_make(recipe: Recipe):
     if not callable(make):
         raise FiggenError(f"{recipe.path}: a recipe needs a function make(ctx, p)")
     return make
+
+
+def run_recipe_file(path: str) -> None:
+    """Build one recipe from its own file: ``python recipes/NAME.py [build options]``.
+
+    It is the command ``figgen build NAME --recipes DIR [options]``, run in this process's place, so a recipe
+    run on its own behaves exactly like a build of it (options, output, exit code).
+    """
+    recipe = Path(path).resolve()
+    argv = [
+        sys.executable,
+        "-m",
+        "figgen",
+        "build",
+        recipe.stem,
+        "--recipes",
+        str(recipe.parent),
+        *sys.argv[1:],
+    ]
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "posix":
+        os.execv(sys.executable, argv)
+    sys.exit(subprocess.call(argv))

@@ -8,13 +8,14 @@ accuracy drastically", the limit of a linear classifier.
 
 import numpy as np
 
-from figgen.cli import run_recipe_file
+from figgen.analysis import accuracy_gains
 from figgen.figures.curves import accuracy_vs_size_figure, describe_gains
-from figgen.figures.training import accuracy_gains
-from figgen.train import default_sweep_sizes
+from figgen.recipe import run_recipe_file
+from figgen.training import default_sweep_sizes
 
-PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "FRAMES": 36}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60, "FRAMES": 14}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
+PARAMS = {"FRAMES": 36}
+QUICK = {"FRAMES": 14}
 LIMITS = {"FRAMES": (2, 400)}
 OUTPUTS = {"accuracy_vs_size": "still"}
 
@@ -23,8 +24,7 @@ def make(ctx, p):
     sweep = ctx.sweep(default_sweep_sizes(p.TRAIN_SIZE, p.FRAMES))
     sizes, accuracy = sweep.sizes, sweep.accuracy  # a diverged model stops the sweep with an error
     gains = accuracy_gains(sizes, accuracy)
-    with ctx.style():
-        fig = accuracy_vs_size_figure(sizes, accuracy, gains, p.TRAIN_STEPS, ctx.theme, ctx.preset)
+    fig = accuracy_vs_size_figure(sizes, accuracy, gains, p.TRAIN_STEPS, ctx.theme, ctx.preset)
     at_10 = np.interp(np.log(10), np.log(sizes), accuracy)
     ctx.figure(
         "accuracy_vs_size",

@@ -5,15 +5,15 @@ example: a prediction j that is 90% sure of a 3 costs 0.1053… when the digit i
 a 2, where j gave only 1%. Both values are computed from j, as ``-np.multiply(np.log(j), k)`` does.
 """
 
-from figgen.cli import run_recipe_file
-from figgen.figures.basics import check_prediction, cross_entropy, cross_entropy_figure, truncate
+from figgen.analysis import check_prediction, cross_entropy, truncate
+from figgen.figures.basics import cross_entropy_figure
+from figgen.recipe import run_recipe_file
 
 PARAMS = {
     "PREDICTION": [0.03, 0.03, 0.01, 0.9, 0.01, 0.01, 0.0025, 0.0025, 0.0025, 0.0025],
     "RIGHT_LABEL": 3,
     "WRONG_LABEL": 2,
 }
-QUICK = {}
 LIMITS = {"PREDICTION": (0.0, 1.0), "RIGHT_LABEL": (0, 9), "WRONG_LABEL": (0, 9)}
 OUTPUTS = {"cross_entropy": "still"}
 
@@ -22,8 +22,7 @@ def make(ctx, p):
     check_prediction(p.PREDICTION, "cross_entropy.PREDICTION")
     j = list(p.PREDICTION)
     cases = [(label, cross_entropy(j, label)) for label in (p.RIGHT_LABEL, p.WRONG_LABEL)]
-    with ctx.style():
-        fig = cross_entropy_figure(j, cases, ctx.theme, ctx.preset)
+    fig = cross_entropy_figure(j, cases, ctx.theme, ctx.preset)
     (right, right_loss), (wrong, wrong_loss) = cases
     ctx.figure(
         "cross_entropy",

@@ -4,19 +4,18 @@ A single 28×28 training image in gray_r, titled as the text's ``display_digit``
 index and its label. The text picks a random example; EXAMPLE fixes one so the figure is reproducible.
 """
 
-from figgen.cli import run_recipe_file
-from figgen.figures.basics import digit_figure, training_example
+from figgen.analysis import training_example
+from figgen.figures.basics import digit_figure
+from figgen.recipe import run_recipe_file
 
 PARAMS = {"EXAMPLE": 0}
-QUICK = {}
 LIMITS = {"EXAMPLE": (0, "train-1")}
 OUTPUTS = {"digit": "still"}
 
 
 def make(ctx, p):
     image, label = training_example(ctx.data, p.EXAMPLE, "digit.EXAMPLE")
-    with ctx.style():
-        fig = digit_figure(image, f"Example: {p.EXAMPLE} Label: {label}", ctx.theme, ctx.preset)
+    fig = digit_figure(image, f"Example: {p.EXAMPLE} Label: {label}", ctx.theme, ctx.preset)
     ctx.figure(
         "digit",
         fig,

@@ -4,19 +4,18 @@ The training digits START to STOP, each flattened from 28×28 to one row of 784 
 zero and one and stacked, as the text's ``display_mult_flat(0, 400)`` shows them: a 400 × 784 image.
 """
 
-from figgen.cli import run_recipe_file
-from figgen.figures.basics import flat_digits_figure, training_rows
+from figgen.analysis import training_rows
+from figgen.figures.basics import flat_digits_figure
+from figgen.recipe import run_recipe_file
 
 PARAMS = {"START": 0, "STOP": 400}
-QUICK = {}
 LIMITS = {"START": (0, "train-1"), "STOP": (1, "train")}
 OUTPUTS = {"digits_flat": "still"}
 
 
 def make(ctx, p):
     rows = training_rows(ctx.data, p.START, p.STOP, "digits_flat")
-    with ctx.style():
-        fig = flat_digits_figure(rows, p.START, ctx.theme, ctx.preset)
+    fig = flat_digits_figure(rows, p.START, ctx.theme, ctx.preset)
     ctx.figure(
         "digits_flat",
         fig,

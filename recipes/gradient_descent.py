@@ -5,8 +5,9 @@ x ← x − rate · 2x with one of LEARNING_RATES: the small rate crawls towards
 gets there in a few steps, and the large one overshoots further on every step and diverges.
 """
 
-from figgen.cli import run_recipe_file
-from figgen.figures.descent import check_descent, descent_frames, gradient_descent_path, learning_rate_verdict
+from figgen.analysis import check_descent, gradient_descent_path, learning_rate_verdict
+from figgen.draw import descent_frames
+from figgen.recipe import run_recipe_file
 
 PARAMS = {"LEARNING_RATES": [0.02, 0.3, 1.05], "X0": 4.0, "STEPS": 30}
 QUICK = {"STEPS": 8}

@@ -9,29 +9,21 @@ TRAIN_STEPS defaults to 500 rather than the text's 2500: the rates have sorted t
 and the five runs, logged ten times as often as the text's loop, take seconds instead of a minute.
 """
 
-from figgen.cli import run_recipe_file
 from figgen.figures.curves import describe_rates, learning_rate_figure
+from figgen.recipe import run_recipe_file
 
-PARAMS = {
-    "TRAIN_SIZE": 5500,
-    "TEST_SIZE": 10000,
-    "LEARNING_RATES": [0.01, 0.1, 0.5, 20.0, 1000.0],
-    "TRAIN_STEPS": 500,
-    "LOG_EVERY": 10,
-}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60, "LOG_EVERY": 5}
-LIMITS = {"LOG_EVERY": (1, 100_000)}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "TRAIN_STEPS", "LOG_EVERY")
+PARAMS = {"LEARNING_RATES": [0.01, 0.1, 0.5, 20.0, 1000.0], "TRAIN_STEPS": 500, "LOG_EVERY": 10}
+QUICK = {"LOG_EVERY": 5}
 OUTPUTS = {"learning_rate": "still"}
 
 
 def make(ctx, p):
     rates = sorted(p.LEARNING_RATES)
     runs = [  # a diverged run is drawn up to where it diverged: this figure is about that
-        ctx.run(learning_rate=lr, steps=p.TRAIN_STEPS, log_every=p.LOG_EVERY, allow_diverged=True)
-        for lr in rates
+        ctx.run(LEARNING_RATE=lr, allow_diverged=True) for lr in rates
     ]
-    with ctx.style():
-        fig = learning_rate_figure(rates, runs, p.TRAIN_SIZE, p.TRAIN_STEPS, ctx.theme, ctx.preset)
+    fig = learning_rate_figure(rates, runs, p.TRAIN_SIZE, p.TRAIN_STEPS, ctx.theme, ctx.preset)
     ctx.figure(
         "learning_rate",
         fig,

@@ -4,12 +4,12 @@ The first training digit labelled LABEL (7, as in the text) beside its label in 
 ten cells, one per class, all 0 except a 1 in the cell of the digit.
 """
 
-from figgen.cli import run_recipe_file
+from figgen.analysis import first_with_label, training_example
 from figgen.data import one_hot
-from figgen.figures.basics import first_with_label, one_hot_figure, training_example
+from figgen.figures.basics import one_hot_figure
+from figgen.recipe import run_recipe_file
 
 PARAMS = {"LABEL": 7}
-QUICK = {}
 LIMITS = {"LABEL": (0, 9)}
 OUTPUTS = {"one_hot": "still"}
 
@@ -18,8 +18,7 @@ def make(ctx, p):
     index = first_with_label(ctx.data, p.LABEL)
     image, label = training_example(ctx.data, index, "one_hot.LABEL")
     vector = one_hot([label])[0]
-    with ctx.style():
-        fig = one_hot_figure(image, index, vector, ctx.theme, ctx.preset)
+    fig = one_hot_figure(image, index, vector, ctx.theme, ctx.preset)
     cells = ",".join(f"{v:g}" for v in vector)
     ctx.figure(
         "one_hot",

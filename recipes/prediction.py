@@ -5,12 +5,12 @@ prediction with ``answer.argmax()``. Here is that example beside the ten probabi
 the most probable digit, the prediction, highlighted.
 """
 
-from figgen.cli import run_recipe_file
 from figgen.figures.evaluation import prediction_figure
-from figgen.train import predict
+from figgen.recipe import run_recipe_file
+from figgen.training import predict
 
-PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "EXAMPLE": 0}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
+PARAMS = {"EXAMPLE": 0}
 LIMITS = {"EXAMPLE": (0, "train-1")}
 OUTPUTS = {"prediction": "still"}
 
@@ -20,8 +20,7 @@ def make(ctx, p):
     image, label = images[p.EXAMPLE], int(labels[p.EXAMPLE])
     run = ctx.run()
     probs = predict(run.weights, run.bias, image[None])[0]
-    with ctx.style():
-        fig = prediction_figure(image, p.EXAMPLE, label, probs, ctx.theme, ctx.preset)
+    fig = prediction_figure(image, p.EXAMPLE, label, probs, ctx.theme, ctx.preset)
     guess, runner_up = int(probs.argmax()), int(probs.argsort()[-2])
     ctx.figure(
         "prediction",

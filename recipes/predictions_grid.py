@@ -7,21 +7,17 @@ its errors are always in view. Mistakes are framed and titled in the theme's mis
 
 import numpy as np
 
-from figgen.cli import run_recipe_file
+from figgen.analysis import correct
 from figgen.draw import digit_grid
-from figgen.figures.training import correct
-from figgen.train import predict
+from figgen.recipe import run_recipe_file
+from figgen.training import predict
 
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {
-    "TRAIN_SIZE": 5500,
-    "TEST_SIZE": 10000,
-    "LEARNING_RATE": 0.1,
-    "TRAIN_STEPS": 2500,
     "COUNT": 24,
     "MISTAKES": 8,
     "COLUMNS": 8,
 }
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
 LIMITS = {"COUNT": (1, 200), "MISTAKES": (0, 100), "COLUMNS": (1, 20)}
 OUTPUTS = {"predictions_grid": "still"}
 

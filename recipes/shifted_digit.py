@@ -7,21 +7,17 @@ every test 1, and on the whole test set, against the shift. The linear model's t
 training digits were, centred, so a few pixels' move is enough to lose them.
 """
 
-from figgen.cli import run_recipe_file
+from figgen.analysis import nth_of_digit, shift_study
 from figgen.figures.evaluation import describe_shift, shifted_digit_figure
-from figgen.figures.training import nth_of_digit, shift_study
+from figgen.recipe import run_recipe_file
 
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {
-    "TRAIN_SIZE": 5500,
-    "TEST_SIZE": 10000,
-    "LEARNING_RATE": 0.1,
-    "TRAIN_STEPS": 2500,
     "DIGIT": 1,
     "WHICH": 0,
     "SHIFTS": [0, 1, 2, 4],
     "MAX_SHIFT": 12,
 }
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
 LIMITS = {"DIGIT": (0, 9), "WHICH": (0, "test-1"), "SHIFTS": (0, 27), "MAX_SHIFT": (1, 27)}
 OUTPUTS = {"shifted_digit": "still"}
 
@@ -31,8 +27,7 @@ def make(ctx, p):
     index = nth_of_digit(labels, p.DIGIT, p.WHICH, "shifted_digit.WHICH")  # before training: fail fast
     run = ctx.run()
     study = shift_study(run.weights, run.bias, x, labels, index, p.SHIFTS, p.MAX_SHIFT)
-    with ctx.style():
-        fig = shifted_digit_figure(study, ctx.theme, ctx.preset)
+    fig = shifted_digit_figure(study, ctx.theme, ctx.preset)
     ctx.figure("shifted_digit", fig, alt=describe_shift(study))
 
 

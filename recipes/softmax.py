@@ -5,11 +5,11 @@ the softmax of LOGITS = [0.1, 0.005, 2] puts most of the probability on the larg
 probabilities are between zero and one and sum to one.
 """
 
-from figgen.cli import run_recipe_file
-from figgen.figures.basics import check_logits, probability_text, softmax, softmax_figure
+from figgen.analysis import check_logits, softmax
+from figgen.figures.basics import probability_text, softmax_figure
+from figgen.recipe import run_recipe_file
 
 PARAMS = {"ZEROS": 4, "LOGITS": [0.1, 0.005, 2.0]}
-QUICK = {}
 LIMITS = {"ZEROS": (1, 12)}
 OUTPUTS = {"softmax": "still"}
 
@@ -23,8 +23,7 @@ def make(ctx, p):
         (f"softmax(zeros([{p.ZEROS}]))", zeros, uniform),
         (f"softmax([{shown}])", list(p.LOGITS), probs),
     ]
-    with ctx.style():
-        fig = softmax_figure(examples, ctx.theme, ctx.preset)
+    fig = softmax_figure(examples, ctx.theme, ctx.preset)
     ctx.figure(
         "softmax",
         fig,

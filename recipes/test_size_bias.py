@@ -7,12 +7,12 @@ accuracy on all TEST_SIZE digits, the mean of the blocks; the spread shows how m
 can flatter or blame the same model.
 """
 
-from figgen.cli import run_recipe_file
+from figgen.analysis import block_accuracies, check_block, correct
 from figgen.figures.evaluation import block_accuracy_figure
-from figgen.figures.training import block_accuracies, check_block, correct
+from figgen.recipe import run_recipe_file
 
-PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "BLOCK": 100}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
+PARAMS = {"BLOCK": 100}
 LIMITS = {"BLOCK": (1, "test")}
 OUTPUTS = {"test_size_bias": "still"}
 
@@ -23,8 +23,7 @@ def make(ctx, p):
     x, labels = ctx.data.test(p.TEST_SIZE)
     hits = correct(run.weights, run.bias, x, labels)
     blocks, full = block_accuracies(hits, p.BLOCK), hits.mean()
-    with ctx.style():
-        fig = block_accuracy_figure(blocks, full, len(hits), p.BLOCK, ctx.theme, ctx.preset)
+    fig = block_accuracy_figure(blocks, full, len(hits), p.BLOCK, ctx.theme, ctx.preset)
     ctx.figure(
         "test_size_bias",
         fig,

@@ -6,18 +6,13 @@ then slips down a little: the text's remark on overfitting. The right panel zoom
 marks every logged peak of accuracy after which accuracy fell while the loss still fell.
 """
 
-from figgen.cli import run_recipe_file
+from figgen.analysis import accuracy_dips
 from figgen.figures.curves import describe_dips, training_curve_figure
-from figgen.figures.training import accuracy_dips
+from figgen.recipe import run_recipe_file
 
-PARAMS = {
-    "TRAIN_SIZE": 5500,
-    "TEST_SIZE": 10000,
-    "LEARNING_RATE": 0.1,
-    "TRAIN_STEPS": 2500,
-    "ZOOM_FROM": 1000,
-}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60, "ZOOM_FROM": 20}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
+PARAMS = {"ZOOM_FROM": 1000}
+QUICK = {"ZOOM_FROM": 20}
 LIMITS = {"ZOOM_FROM": (0, 100_000)}
 OUTPUTS = {"training_curve": "still"}
 
@@ -25,8 +20,7 @@ OUTPUTS = {"training_curve": "still"}
 def make(ctx, p):
     run = ctx.run()
     dips = accuracy_dips(run.log)
-    with ctx.style():
-        fig = training_curve_figure(run.log, dips, p.ZOOM_FROM, p.TEST_SIZE, ctx.theme, ctx.preset)
+    fig = training_curve_figure(run.log, dips, p.ZOOM_FROM, p.TEST_SIZE, ctx.theme, ctx.preset)
     (first, acc0, loss0), (last, acc, loss) = run.log[0], run.log[-1]
     ctx.figure(
         "training_curve",

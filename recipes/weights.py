@@ -5,11 +5,10 @@ the seismic colormap, one panel per digit. The colour scale is centred on zero f
 red pixels vote for the digit, blue ones against it, white is neutral.
 """
 
-from figgen.cli import run_recipe_file
 from figgen.draw import weights_frame
+from figgen.recipe import run_recipe_file
 
-PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 OUTPUTS = {"weights": "still"}
 
 

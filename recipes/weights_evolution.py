@@ -5,12 +5,13 @@ TRAIN_SIZE: with a handful of examples each sheet is a blurred copy of the few d
 it becomes a template of its digit. Every frame gives the training size and that model's test accuracy.
 """
 
-from figgen.cli import run_recipe_file
 from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
-from figgen.train import default_sweep_sizes
+from figgen.recipe import run_recipe_file
+from figgen.training import default_sweep_sizes
 
-PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500, "FRAMES": 36}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60, "FRAMES": 14}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
+PARAMS = {"FRAMES": 36}
+QUICK = {"FRAMES": 14}
 LIMITS = {"FRAMES": (2, 400)}
 OUTPUTS = {"weights_evolution": "animation"}
 

@@ -7,12 +7,11 @@ dense early and sparse late, where little changes. Every frame gives the step an
 the model at that step, and all frames share the final sheet's colour scale.
 """
 
-from figgen.cli import run_recipe_file
+from figgen.analysis import snapshot_accuracy
 from figgen.draw import ANIMATION_LEVELS, weights_frame
-from figgen.figures.training import snapshot_accuracy
+from figgen.recipe import run_recipe_file
 
-PARAMS = {"TRAIN_SIZE": 5500, "TEST_SIZE": 10000, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 2500}
-QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 OUTPUTS = {"weights_training": "animation"}
 
 

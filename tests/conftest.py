@@ -13,7 +13,7 @@ SQUARE = '''
 A filled square whose side is SIDE pixels.
 """
 import numpy as np
-from figgen.cli import run_recipe_file
+from figgen.recipe import run_recipe_file
 
 PARAMS = {"SIDE": 40, "LEVEL": 0.5}
 QUICK = {"SIDE": 20}
@@ -60,6 +60,12 @@ def write_recipe(folder: Path, name: str, source: str) -> Path:
     path = folder / f"{name}.py"
     path.write_text(textwrap.dedent(source).lstrip())
     return path
+
+
+@pytest.fixture(autouse=True)
+def own_cache(tmp_path, monkeypatch):
+    """Every test trains into a cache of its own (subprocesses inherit it), never the project's."""
+    monkeypatch.setenv("FIGGEN_CACHE", str(tmp_path / "cache"))
 
 
 @pytest.fixture

@@ -27,9 +27,9 @@ def test_entry_round_trip_and_hit(tmp_path):
         calls.append(1)
         return {"w": np.arange(6, dtype=np.float32).reshape(2, 3)}, {"seconds": 1.5, "diverged_at": None}
 
-    arrays, meta = cache.get_or_compute("run", "k" * 64, compute)
-    again, meta_again = cache.get_or_compute("run", "k" * 64, compute)
-    assert calls == [1] and cache.hits == 1 and cache.misses == 1
+    arrays, meta, hit = cache.get_or_compute("run", "k" * 64, compute)
+    again, meta_again, hit_again = cache.get_or_compute("run", "k" * 64, compute)
+    assert calls == [1] and cache.hits == 1 and cache.misses == 1 and (hit, hit_again) == (False, True)
     assert np.array_equal(again["w"], arrays["w"]) and again["w"].dtype == np.float32
     assert meta_again == {"seconds": 1.5, "diverged_at": None}
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
@@ -52,7 +52,9 @@ def test_damaged_entry_is_recomputed_not_trusted(tmp_path, damage):
         data = bytearray()
     path.write_bytes(bytes(data))
     recomputed = []
-    arrays, _ = Cache(tmp_path).get_or_compute("run", "d" * 64, lambda: (recomputed.append(1) or value, {}))
+    again = Cache(tmp_path)
+    arrays, _, hit = again.get_or_compute("run", "d" * 64, lambda: (recomputed.append(1) or value, {}))
+    assert not hit
     assert recomputed == [1]
     assert np.array_equal(arrays["w"], value["w"])
 
@@ -94,5 +96,5 @@ def test_a_diverged_run_stops_the_recipe_with_a_clear_error(project, capsys):
     write_recipe(project / "recipes", "tiny", TRAINING)
     assert main(["build", "tiny", "--out", "out", "--set", "LEARNING_RATE=1000"]) == 2
     err = capsys.readouterr().err
-    assert "recipe tiny failed: LEARNING_RATE=1000 diverged: the training loss stayed above ln 10" in err
+    assert "recipe tiny failed: training with LEARNING_RATE=1000 diverged at step 0: the training loss" in err
     assert not (project / "out" / "tiny.png").exists()

@@ -8,8 +8,6 @@ import numpy as np
 import pytest
 
 from figgen.cli import main
-from figgen.errors import FiggenError
-from figgen.recipe import coerce
 
 
 def test_config_file_sets_options_and_params_and_the_command_line_wins(project, capsys):
@@ -65,34 +63,6 @@ def test_invalid_config_gets_one_clear_line(project, capsys, text, message):
 def test_missing_config_file_named_on_the_command_line(project, capsys):
     assert main(["build", "--config", "nope.toml"]) == 2
     assert "configuration file nope.toml does not exist" in capsys.readouterr().err
-
-
-@pytest.mark.parametrize(
-    ("raw", "default", "expected"),
-    [
-        ("12", 5, 12),
-        ("1_000", 5, 1000),
-        ("0.5", 0.1, 0.5),
-        ("2", 0.1, 2.0),
-        ("yes", False, True),
-        ("off", True, False),
-        ("1,2,3", [4], [1, 2, 3]),
-        ("[0.1, 2]", [0.5], [0.1, 2.0]),
-        (3, 0.5, 3.0),
-        ("text", "a", "text"),
-    ],
-)
-def test_values_are_coerced_to_the_default_type(raw, default, expected):
-    value = coerce("r.K", raw, default)
-    assert value == expected and type(value) is type(expected)
-
-
-@pytest.mark.parametrize(
-    ("raw", "default"), [("1.5", 5), ("maybe", True), ("__import__('os')", [1]), (True, 5), ("a,b", [1])]
-)
-def test_bad_values_are_refused_without_evaluating_them(raw, default):
-    with pytest.raises(FiggenError, match="r.K must be"):
-        coerce("r.K", raw, default)
 
 
 def test_config_params_need_only_exist_in_some_recipe(project, capsys):

@@ -1,28 +1,21 @@
 """Tests of figgen.draw: lookup tables, the weight sheet, grids, themes and presets."""
 
-import matplotlib
 import numpy as np
 import pytest
 
 from figgen.draw import (
-    PRESETS,
-    THEMES,
     apply_lut,
     colormap_lut,
     digit_grid,
     draw_text,
-    figure_to_array,
     filmstrip,
-    get_preset,
-    get_theme,
-    matplotlib_style,
-    new_figure,
     symmetric_limit,
     text_size,
     upscale,
     weights_frame,
 )
 from figgen.draw.panels import SHEET_LEVELS, _sheet_layout
+from figgen.themes import PRESETS, THEMES, get_preset, get_theme
 
 
 def test_seismic_centre_is_exact_white_and_ends_are_the_extremes():
@@ -186,19 +179,3 @@ def test_text_uses_few_colours_and_scales():
     colours = np.unique(np.asarray(image).reshape(-1, 3), axis=0)
     assert 2 < len(colours) <= 8
     assert text_size("Label", 36)[0] > 1.9 * text_size("Label", 18)[0]
-
-
-def test_matplotlib_style_restores_global_state_and_sizes_figures():
-    before = dict(matplotlib.rcParams)
-    with matplotlib_style("dark", "docs"):
-        assert matplotlib.rcParams["text.color"] != before["text.color"]
-        fig = new_figure("dark", "docs", aspect=0.5, nrows=1, ncols=2)
-        fig.axes[0].plot([0, 1], [0, 1])
-        array = figure_to_array(fig)
-    assert dict(matplotlib.rcParams) == before
-    assert array.shape == (400, 800, 3)
-    assert tuple(array[0, 0]) == THEMES["dark"].background[:3]
-    with matplotlib_style("transparent", "slides"):
-        fig = new_figure("transparent", "slides", aspect=None)
-        array = figure_to_array(fig)
-    assert array.shape == (1080, 1920, 4) and array[0, 0, 3] == 0

@@ -1,14 +1,14 @@
 """Tests of figgen.writers: formats read back, durations, merging, reproducible bytes, atomic writes."""
 
 import hashlib
-import json
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from figgen.draw import ANIMATION_LEVELS, new_figure, symmetric_limit, weights_frame
-from figgen.writers import WRITERS, atomic_path, get_writer, write_animation, write_still
+from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
+from figgen.figures.style import new_figure
+from figgen.writers import AnimationWriter, check_available, formats, get_writer, write_animation, write_still
 
 
 def sha(path):
@@ -143,18 +143,7 @@ def test_webp_frames_durations_and_loop(tmp_path):
     assert colours == [(10, 10, 10), (200, 200, 200), (90, 90, 90)]  # lossless
 
 
-def test_png_frames_folder(tmp_path):
-    info = write_animation(tmp_path / "seq", [solid(1), solid(1), solid(2)], "png-frames", durations_ms=50)
-    files = sorted(p.name for p in (tmp_path / "seq").iterdir())
-    assert files == ["frame-00000.png", "frame-00001.png", "frame-00002.png", "frames.json"]
-    timing = json.loads((tmp_path / "seq" / "frames.json").read_text())
-    assert [f["duration_ms"] for f in timing["frames"]] == [50, 50, 1550] and info["frames"] == 3
-    assert b"tIME" not in (tmp_path / "seq" / "frame-00000.png").read_bytes()
-    write_animation(tmp_path / "seq", [solid(5)], "png-frames")  # replaces the folder whole
-    assert len(list((tmp_path / "seq").iterdir())) == 2
-
-
-@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp", "png-frames"])
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp"])
 def test_two_writes_give_identical_bytes(tmp_path, sheet_frames, fmt):
     paths = [tmp_path / f"one.{fmt}", tmp_path / "two" / f"one.{fmt}"]
     for path in paths:
@@ -194,7 +183,7 @@ def _boom(exc, after=2):
         yield solid(i * 20)
 
 
-@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp", "png-frames"])
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp"])
 @pytest.mark.parametrize("exc", [RuntimeError("data went away"), KeyboardInterrupt()])
 def test_interrupted_write_leaves_nothing(tmp_path, fmt, exc):
     target = tmp_path / f"anim.{fmt}"
@@ -212,16 +201,9 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
     assert sha(target) == before and [p.name for p in tmp_path.iterdir()] == ["anim.gif"]
 
 
-def test_atomic_path_uses_a_hidden_sibling(tmp_path):
-    with atomic_path(tmp_path / "out" / "fig.png") as tmp:
-        assert tmp.parent == tmp_path / "out" and tmp.name.startswith(".fig.tmp-") and tmp.suffix == ".png"
-        tmp.write_bytes(b"x")
-    assert (tmp_path / "out" / "fig.png").read_bytes() == b"x"
-    assert [p.name for p in (tmp_path / "out").iterdir()] == ["fig.png"]
-
-
 def test_bad_input_errors(tmp_path):
-    assert {"gif", "mp4", "webp", "png-frames", "png", "svg", "pdf"} <= set(WRITERS)
+    assert formats() == ("gif", "mp4", "webp", "png", "svg", "pdf")  # the registry, in its order
+    assert formats("animation") == ("gif", "mp4", "webp") and formats("still") == ("png", "svg", "pdf")
     with pytest.raises(ValueError, match=r"unknown format 'gfi' \(did you mean 'gif'\?\)"):
         get_writer("gfi")
     with pytest.raises(ValueError, match="durations"):
@@ -245,3 +227,19 @@ def test_progress_callback(tmp_path):
         tmp_path / "p.gif", [solid(1), solid(2), solid(3)], "gif", progress=lambda i, n: calls.append((i, n))
     )
     assert calls == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_every_format_here_is_available_and_an_unavailable_one_is_named(monkeypatch):
+    check_available(formats())  # this machine writes them all
+    monkeypatch.setattr(get_writer("webp"), "unavailable", classmethod(lambda cls: "no libwebp"))
+    with pytest.raises(ValueError, match=r"^format 'webp' cannot be written on this machine: no libwebp$"):
+        check_available(["gif", "webp"])
+
+
+def test_a_writer_must_implement_the_streaming_protocol():
+    class Half(AnimationWriter):
+        def setup(self, path, width, height, **options):
+            pass
+
+    with pytest.raises(TypeError, match="abstract"):
+        Half()

@@ -1,10 +1,14 @@
-"""Pixel-level helpers shared by the array renderers: enlarging, pasting, outlining, blank canvases."""
+"""Pixel-level helpers shared by the array renderers: enlarging, pasting, outlining, blank canvases, and
+painting a colour through a coverage mask (text and shapes alike)."""
 
 from __future__ import annotations
 
-import numpy as np
+import functools
 
-from figgen.draw.theme import Theme
+import numpy as np
+from PIL import Image
+
+from figgen.themes import Theme
 
 SIDE = 28  # MNIST images are 28 x 28
 
@@ -55,3 +59,25 @@ def as_images(images: np.ndarray) -> np.ndarray:
     if images.ndim == 3 and images.shape[1:] == (SIDE, SIDE):
         return images
     raise ValueError(f"expected images of shape (n, 784) or (n, 28, 28), got {images.shape}")
+
+
+@functools.lru_cache(maxsize=8)
+def _coverage_table(levels: int) -> tuple[int, ...]:
+    return tuple(round(round(v * (levels - 1) / 255) * 255 / (levels - 1)) for v in range(256))
+
+
+def paint(
+    image: Image.Image, colour: tuple[int, ...], corner: tuple[int, int], mask: Image.Image, levels: int
+) -> None:
+    """Paint ``colour`` (RGB or RGBA) onto a Pillow image through an "L" coverage mask placed at ``corner``.
+
+    Edge coverage is kept to ``levels`` steps (0 and full included), so anti-aliased text and shapes add
+    only a handful of colours to a frame and animations fit one 256-colour GIF palette exactly.
+    """
+    colour = tuple(int(c) for c in colour)
+    if image.mode == "RGBA" and len(colour) == 3:
+        colour = (*colour, 255)
+    elif image.mode == "RGB" and len(colour) == 4:
+        colour = colour[:3]
+    x, y = corner
+    image.paste(colour, (x, y, x + mask.width, y + mask.height), mask.point(_coverage_table(levels)))

@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 from figgen.draw._pixels import SIDE, as_images, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices
 from figgen.draw.text import draw_text, fit_font_size, text_size
-from figgen.draw.theme import Preset, Theme, get_preset, get_theme
+from figgen.themes import Preset, Theme, get_preset, get_theme
 
 
 def digit_grid(

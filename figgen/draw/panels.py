@@ -16,7 +16,7 @@ from PIL import Image, ImageDraw
 from figgen.draw._pixels import SIDE, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices, symmetric_limit
 from figgen.draw.text import draw_text, fit_font_size, text_size
-from figgen.draw.theme import Preset, Theme, get_preset, get_theme
+from figgen.themes import Preset, Theme, get_preset, get_theme
 
 SHEET_LEVELS = 201  # colours of a weight sheet's table; see weights_frame
 #: Table size for animated sheets: 41 steps (about 5% of the scale each) keep the look of 201 while

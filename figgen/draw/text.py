@@ -13,6 +13,8 @@ import matplotlib
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
+from figgen.draw._pixels import paint
+
 
 @functools.lru_cache(maxsize=4)
 def font_path(bold: bool = False) -> Path:
@@ -107,21 +109,8 @@ def draw_text(
         (draw.multiline_text if multiline else draw.text)(
             local, text, fill=255, stroke_width=stroke_width, stroke_fill=255, **opts
         )
-        image.paste(_for_mode(ink, image.mode), (x0, y0, x1, y1), mask.point(_COVERAGE_TABLE))
+        paint(image, ink, (x0, y0), mask, COVERAGE_LEVELS)
 
 
 #: Steps of text edge coverage (0 and full included).
 COVERAGE_LEVELS = 8
-_COVERAGE_TABLE = [
-    round(round(v * (COVERAGE_LEVELS - 1) / 255) * 255 / (COVERAGE_LEVELS - 1)) for v in range(256)
-]
-
-
-def _for_mode(colour: tuple[int, ...], mode: str) -> tuple[int, ...]:
-    """A colour tuple with as many channels as the image mode wants."""
-    colour = tuple(int(c) for c in colour)
-    if mode == "RGBA" and len(colour) == 3:
-        return (*colour, 255)
-    if mode == "RGB" and len(colour) == 4:
-        return colour[:3]
-    return colour

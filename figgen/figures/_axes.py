@@ -1,27 +1,10 @@
-"""Small matplotlib helpers shared by the figure builders: theme colours, figure shape, log-axis ticks."""
+"""Axis helpers shared by the figure builders: plain numbers on log axes, and where such an axis can start."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
 import numpy as np
-
-from figgen.draw.theme import Preset
-
-
-def rgb(colour: Sequence[int]) -> tuple[float, float, float]:
-    """A theme colour (0-255 channels) as matplotlib's 0-1 floats."""
-    return tuple(c / 255 for c in colour[:3])
-
-
-def aspect(preset: Preset, value: float) -> float | None:
-    """Slides fill their fixed 16:9 canvas; docs take the given height-to-width ratio."""
-    return None if preset.height else value
-
-
-def points(preset: Preset, size: float) -> float:
-    """A marker or line size in points that looks the same in every preset (scaled like its fonts)."""
-    return size * preset.scale * 100 / preset.dpi
 
 
 def plain_log_ticks(axis, low: float, high: float) -> None:

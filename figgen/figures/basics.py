@@ -1,107 +1,22 @@
 """The text's first figures: a digit, the flattened data, one-hot labels, softmax and cross-entropy.
 
-The maths (:func:`softmax`, :func:`cross_entropy`) is plain numpy, so every number a figure shows is
-computed, never typed. Stills are matplotlib Figures built inside the recipe's ``ctx.style()`` block.
-Gradient descent on y = x² lives in :mod:`figgen.figures.descent`.
+Each builder takes numbers a recipe computed (see :mod:`figgen.analysis`) with a theme and a preset and
+returns a matplotlib Figure in them. Gradient descent on y = x² is an animation: :mod:`figgen.draw.descent`.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from figgen.draw import new_figure
-from figgen.draw.theme import Preset, Theme
-from figgen.errors import FiggenError
-from figgen.figures._axes import aspect, rgb
-
-# --- the maths ------------------------------------------------------------------------------------
+from figgen.analysis import truncate
+from figgen.figures.style import aspect, mpl_colour, new_figure, themed
+from figgen.themes import Preset, Theme
 
 
-def softmax(logits: Sequence[float]) -> np.ndarray:
-    """Probabilities exp(z) / sum(exp(z)), computed stably (the largest logit is subtracted first)."""
-    z = np.asarray(logits, dtype=np.float64)
-    e = np.exp(z - z.max())
-    return e / e.sum()
-
-
-def cross_entropy(prediction: Sequence[float], label: int) -> float:
-    """The text's loss for one example: −sum(one_hot(label) · log(prediction)) = −log(prediction[label])."""
-    p = np.asarray(prediction, dtype=np.float64)
-    k = np.zeros_like(p)
-    k[label] = 1.0
-    with np.errstate(divide="ignore"):  # a zero probability elsewhere only multiplies a zero label
-        return float(np.sum(-np.multiply(np.log(p), k, where=k > 0, out=np.zeros_like(p))))
-
-
-CLASSES = 10  # the digits 0 to 9
-MAX_LOGITS = 12  # more bars than this no longer fit one panel legibly
-
-
-def check_logits(logits: Sequence[float], what: str) -> None:
-    """Refuse more logits than a softmax panel can show (an empty list is refused before any work)."""
-    if len(logits) > MAX_LOGITS:
-        raise FiggenError(f"{what} must have at most {MAX_LOGITS} values, got {len(logits)}")
-
-
-def check_prediction(prediction: Sequence[float], what: str) -> None:
-    """Refuse a prediction that is not a probability for each of the ten digits.
-
-    It needs ten values, each in (0, 1] (a zero would make its loss −log(0) infinite), summing to 1 within
-    0.01, so hand-typed values like 0.33, 0.33, 0.34 pass.
-    """
-    if len(prediction) != CLASSES:
-        raise FiggenError(
-            f"{what} must have {CLASSES} probabilities, one per digit 0 to 9, got {len(prediction)}"
-        )
-    bad = [v for v in prediction if not 0 < v <= 1]
-    if bad:
-        raise FiggenError(f"{what} must hold probabilities above 0 and at most 1, got {bad[0]:g}")
-    total = math.fsum(prediction)
-    if abs(total - 1) > 0.01:
-        raise FiggenError(f"{what} must sum to 1 (a probability for each digit), got a sum of {total:g}")
-
-
-def truncate(value: float, decimals: int = 4) -> str:
-    """``value`` cut (not rounded) to ``decimals`` places, as the text quotes numpy's output (0.1053…)."""
-    scale = 10**decimals
-    return f"{math.trunc(value * scale) / scale:.{decimals}f}"
-
-
-def training_example(data, index: int, what: str) -> tuple[np.ndarray, int]:
-    """Training image ``index`` (784 floats in [0, 1]) and its label; a clear error past the data's end."""
-    if not 0 <= index < data.n_train:
-        raise FiggenError(f"{what} = {index}, but the data set has training examples 0 to {data.n_train - 1}")
-    x, y = data.train(index + 1)
-    return x[index], int(y[index])
-
-
-def training_rows(data, start: int, stop: int, what: str) -> np.ndarray:
-    """Training images ``start`` to ``stop - 1`` as rows of 784 floats, like ``x_train[start:stop]``.
-
-    ``what`` is the recipe whose START and STOP these are, for the error message.
-    """
-    if start >= stop:
-        raise FiggenError(f"{what}.START must be below {what}.STOP, got START={start}, STOP={stop}")
-    if not 0 <= start < stop <= data.n_train:
-        raise FiggenError(f"{what}: need 0 <= START < STOP <= {data.n_train}, got START={start}, STOP={stop}")
-    return data.train(stop)[0][start:]
-
-
-def first_with_label(data, label: int) -> int:
-    """Index of the first training example whose label is ``label``."""
-    hits = np.flatnonzero(data.train_labels == label)
-    if not hits.size:
-        raise FiggenError(f"the data set has no training example with label {label}")
-    return int(hits[0])
-
-
-# --- stills (call inside ctx.style()) ------------------------------------------------------------
-
-
+@themed
 def digit_figure(image: np.ndarray, title: str, theme: Theme, preset: Preset):
     """One 28×28 digit in gray_r with the text's title, as ``display_digit`` shows it."""
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.6), nrows=1, ncols=1)
@@ -111,6 +26,7 @@ def digit_figure(image: np.ndarray, title: str, theme: Theme, preset: Preset):
     return fig
 
 
+@themed
 def flat_digits_figure(rows: np.ndarray, start: int, theme: Theme, preset: Preset):
     """Digits flattened to rows of 784 pixels and stacked, as ``display_mult_flat`` shows them."""
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.55), nrows=1, ncols=1)
@@ -126,6 +42,7 @@ def flat_digits_figure(rows: np.ndarray, start: int, theme: Theme, preset: Prese
     return fig
 
 
+@themed
 def one_hot_figure(image: np.ndarray, index: int, vector: np.ndarray, theme: Theme, preset: Preset):
     """A digit beside its label as a one-hot vector: ten labelled cells holding 0 or 1."""
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.34), nrows=1, ncols=2, width_ratios=[1, 2.8])
@@ -135,11 +52,11 @@ def one_hot_figure(image: np.ndarray, index: int, vector: np.ndarray, theme: The
     left.set_title(f"Example: {index} Label: {label}")
     left.set_xticks([])
     left.set_yticks([])
-    on, fg, edge = rgb(theme.accent), rgb(theme.foreground), rgb(theme.muted)
+    on, fg, edge = mpl_colour(theme.accent), mpl_colour(theme.foreground), mpl_colour(theme.muted)
     for k, value in enumerate(vector):
         hot = value == 1
         right.add_patch(Rectangle((k, 0), 1, 1, facecolor=on if hot else "none", edgecolor=edge, lw=1))
-        text_colour = rgb(theme.background) if hot else fg
+        text_colour = mpl_colour(theme.background[:3]) if hot else fg
         right.text(
             k + 0.5,
             0.5,
@@ -168,11 +85,12 @@ def probability_text(value: float) -> str:
     return f"{value:.3f}".rstrip("0").rstrip(".")
 
 
+@themed
 def softmax_figure(examples: Sequence[tuple[str, np.ndarray, np.ndarray]], theme: Theme, preset: Preset):
     """One panel per (title, logits, probabilities): bars of the probabilities, labelled, over the logits."""
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=len(examples), sharey=True)
     for ax, (title, logits, probs) in zip(fig.axes, examples, strict=True):
-        bars = ax.bar(np.arange(len(probs)), probs, color=rgb(theme.accent), width=0.6)
+        bars = ax.bar(np.arange(len(probs)), probs, color=mpl_colour(theme.accent), width=0.6)
         ax.bar_label(bars, [probability_text(p) for p in probs], padding=3)
         ax.set_xticks(np.arange(len(logits)), [f"{v:g}" for v in logits])
         ax.set_xlabel("logit")
@@ -183,7 +101,7 @@ def softmax_figure(examples: Sequence[tuple[str, np.ndarray, np.ndarray]], theme
             f"sum = {probs.sum():.3f}",
             transform=ax.transAxes,
             va="top",
-            color=rgb(theme.muted),
+            color=mpl_colour(theme.muted),
         )
         ax.set_ylim(0, 1.1)
         ax.grid(axis="y")
@@ -191,18 +109,19 @@ def softmax_figure(examples: Sequence[tuple[str, np.ndarray, np.ndarray]], theme
     return fig
 
 
+@themed
 def cross_entropy_figure(
     prediction: np.ndarray, cases: Sequence[tuple[int, float]], theme: Theme, preset: Preset
 ):
     """−log(p) with each (label, loss) case marked at p = prediction[label], beside the prediction's bars."""
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=2)
     curve, bars = fig.axes
-    colours = [rgb(theme.good), rgb(theme.mistake)]
+    colours = [mpl_colour(theme.good), mpl_colour(theme.mistake)]
     p = np.linspace(0.004, 1.0, 500)
-    curve.plot(p, -np.log(p), color=rgb(theme.foreground))
+    curve.plot(p, -np.log(p), color=mpl_colour(theme.foreground))
     for (label, loss), colour in zip(cases, colours, strict=False):
         x = prediction[label]
-        curve.plot([x], [loss], "o", color=colour, markersize=8 * preset.scale * 100 / preset.dpi)
+        curve.plot([x], [loss], "o", color=colour, markersize=preset.points(8))
         # Right of a point near p = 0, above and left of one near p = 1: both clear of the curve.
         near_one = x > 0.5
         curve.annotate(
@@ -220,7 +139,7 @@ def cross_entropy_figure(
     curve.set_ylabel("loss −log(p)")
     curve.set_title("cross-entropy of one example")
     curve.grid(True)
-    bar_colours = [rgb(theme.muted)] * len(prediction)
+    bar_colours = [mpl_colour(theme.muted)] * len(prediction)
     for (label, _), colour in zip(cases, colours, strict=False):
         bar_colours[label] = colour
     drawn = bars.bar(np.arange(len(prediction)), prediction, color=bar_colours, width=0.7)

@@ -1,7 +1,7 @@
 """Figures of how training goes: accuracy and loss along the steps, by learning rate, by training size.
 
 Each builder takes the numbers a recipe already has (a run's log, several runs, a sweep's accuracies) with
-the theme and preset, and returns a matplotlib Figure; call it inside the recipe's ``ctx.style()`` block.
+the theme and preset, and returns a matplotlib Figure; it applies them itself.
 The ``describe_*`` functions give the sentences of the figures' alt texts.
 """
 
@@ -14,10 +14,10 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from figgen.draw import new_figure
-from figgen.draw.theme import Preset, Theme
-from figgen.figures._axes import aspect, log_floor, plain_log_ticks, points, rgb
-from figgen.figures.training import Dip
+from figgen.analysis import Dip
+from figgen.figures._axes import log_floor, plain_log_ticks
+from figgen.figures.style import aspect, mpl_colour, new_figure, themed
+from figgen.themes import Preset, Theme
 
 LOSS_AT_START = math.log(10)  # the loss of the untrained model (W = 0, b = 0): every digit at 10%
 
@@ -25,6 +25,7 @@ LOSS_AT_START = math.log(10)  # the loss of the untrained model (W = 0, b = 0): 
 # --- the training curve ----------------------------------------------------------------------------
 
 
+@themed
 def training_curve_figure(
     log: Sequence[tuple[int, float, float]],
     dips: Sequence[Dip],
@@ -41,7 +42,7 @@ def training_curve_figure(
     """
     steps, acc, loss = (list(v) for v in zip(*log, strict=True))
     zoom_from = min(zoom_from, steps[-2]) if len(steps) > 1 else steps[0]
-    accent, mistake, good = rgb(theme.accent), rgb(theme.mistake), rgb(theme.good)
+    accent, mistake, good = mpl_colour(theme.accent), mpl_colour(theme.mistake), mpl_colour(theme.good)
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.55))
     axes = fig.subplot_mosaic([["acc", "zoom"], ["loss", "zoom"]], width_ratios=[1, 1])
     axes["acc"].plot(steps, [100 * a for a in acc], color=accent, marker="o", markersize=2.5)
@@ -62,7 +63,7 @@ def training_curve_figure(
     zoom.set_title(f"Test accuracy from step {zoom_from:,}")
     zoom.set_xlabel("training step")
     zoom.set_ylabel("test accuracy (%)")
-    width = points(preset, 2.5)
+    width = preset.points(2.5)
     shown = [d for d in dips if d.step >= zoom_from]
     for n, dip in enumerate(shown):
         fell = round((dip.accuracy - dip.next_accuracy) * test_size)
@@ -104,6 +105,7 @@ def describe_dips(dips: Sequence[Dip]) -> str:
 # --- learning rates --------------------------------------------------------------------------------
 
 
+@themed
 def learning_rate_figure(
     rates: Sequence[float], runs: Sequence, train_size: int, steps: int, theme: Theme, preset: Preset
 ) -> Figure:
@@ -116,7 +118,7 @@ def learning_rate_figure(
     start = LOSS_AT_START
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.55), nrows=1, ncols=1)
     ax = fig.axes[0]
-    ax.axhline(start, color=rgb(theme.muted), linestyle="--", linewidth=1)
+    ax.axhline(start, color=mpl_colour(theme.muted), linestyle="--", linewidth=1)
     ax.annotate(
         "untrained model: ln 10",
         (steps, start),
@@ -124,7 +126,7 @@ def learning_rate_figure(
         textcoords="offset points",
         ha="right",
         va="bottom",
-        color=rgb(theme.muted),
+        color=mpl_colour(theme.muted),
         fontsize="small",
     )
     losses = []
@@ -173,6 +175,7 @@ def describe_rates(rates: Sequence[float], runs: Sequence) -> str:
 # --- training size ---------------------------------------------------------------------------------
 
 
+@themed
 def accuracy_vs_size_figure(
     sizes: np.ndarray,
     accuracy: np.ndarray,
@@ -189,7 +192,7 @@ def accuracy_vs_size_figure(
     spans = "\n".join(f"{a:,} → {b:,} examples: +{100 * g:.1f} points" for a, b, g in gains)
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.5), nrows=1, ncols=1)
     ax = fig.axes[0]
-    ax.plot(sizes, 100 * accuracy, marker="o", markersize=3, color=rgb(theme.accent))
+    ax.plot(sizes, 100 * accuracy, marker="o", markersize=3, color=mpl_colour(theme.accent))
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}"))
     ax.annotate(

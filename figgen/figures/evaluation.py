@@ -2,7 +2,7 @@
 
 Each builder takes arrays and values a recipe already has (probabilities, block accuracies, a
 :class:`figgen.figures.training.ShiftStudy`) with the theme and preset, and returns a matplotlib Figure;
-call it inside the recipe's ``ctx.style()`` block.
+it applies them itself.
 """
 
 from __future__ import annotations
@@ -10,12 +10,12 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.figure import Figure
 
-from figgen.draw import new_figure
-from figgen.draw.theme import Preset, Theme
-from figgen.figures._axes import aspect, points, rgb
-from figgen.figures.training import ShiftStudy
+from figgen.analysis import ShiftStudy
+from figgen.figures.style import aspect, mpl_colour, new_figure, themed
+from figgen.themes import Preset, Theme
 
 
+@themed
 def prediction_figure(
     image: np.ndarray, index: int, label: int, probs: np.ndarray, theme: Theme, preset: Preset
 ) -> Figure:
@@ -24,7 +24,7 @@ def prediction_figure(
     The argmax's bar is in the theme's good colour when it is the label and in its mistake colour when not.
     """
     guess = int(probs.argmax())
-    muted, chosen = rgb(theme.muted), rgb(theme.good if guess == label else theme.mistake)
+    muted, chosen = mpl_colour(theme.muted), mpl_colour(theme.good if guess == label else theme.mistake)
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.42), nrows=1, ncols=2, width_ratios=[1, 2.2])
     left, right = fig.axes
     left.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
@@ -57,6 +57,7 @@ def _stack_heights(values: np.ndarray) -> np.ndarray:
     return np.array([np.sum(values[:i] == v) for i, v in enumerate(values)])
 
 
+@themed
 def block_accuracy_figure(
     blocks: np.ndarray, full: float, test_size: int, block: int, theme: Theme, preset: Preset
 ) -> Figure:
@@ -69,24 +70,24 @@ def block_accuracy_figure(
     height = _stack_heights(values)
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=1)
     ax = fig.axes[0]
-    size = points(preset, 4.5) ** 2
+    size = preset.points(4.5) ** 2
     ax.scatter(
         values[1:],
         height[1:] + 1,
         s=size,
-        color=rgb(theme.accent),
+        color=mpl_colour(theme.accent),
         label=f"the other {len(blocks) - 1} blocks of {block}",
     )
     ax.scatter(
         values[:1],
         height[:1] + 1,
         s=size * 2.2,
-        color=rgb(theme.mistake),
+        color=mpl_colour(theme.mistake),
         marker="D",
         label=f"first {block} (TEST_SIZE = {block}): {blocks[0]:.0%}",
         zorder=3,
     )
-    ax.axvline(100 * full, color=rgb(theme.foreground), linewidth=1.5)
+    ax.axvline(100 * full, color=mpl_colour(theme.foreground), linewidth=1.5)
     ax.annotate(
         f"all {test_size:,}: {full:.2%}",
         (100 * full, 1),
@@ -108,6 +109,7 @@ def block_accuracy_figure(
     return fig
 
 
+@themed
 def shifted_digit_figure(study: ShiftStudy, theme: Theme, preset: Preset) -> Figure:
     """Top: the digit at each shown shift with its prediction; bottom: accuracy against the shift.
 
@@ -125,7 +127,7 @@ def shifted_digit_figure(study: ShiftStudy, theme: Theme, preset: Preset) -> Fig
         ax.set_title(
             f"shift {s} px{' (edge)' if s == study.edge else ''}\nPrediction: {guess} ({prob[guess]:.0%})\n"
             f"P({study.digit}) = {prob[study.digit]:.2f}",
-            color=rgb(good if guess == study.digit else bad),
+            color=mpl_colour(good if guess == study.digit else bad),
             fontsize="small",
         )
     ax = axes["curve"]

@@ -1,17 +1,34 @@
-"""Writers: GIF, MP4, WebP, PNG frame sequences and PNG/SVG/PDF stills, atomic and reproducible.
+"""Writers: GIF, MP4 and WebP animations, PNG/SVG/PDF stills, atomic and reproducible.
 
-Importing the package registers every format; see :func:`write_animation` and :func:`write_still`.
+Importing the package registers every format (in this order: the animations, then the stills); see
+:func:`write_animation`, :func:`write_still`, :func:`formats` and :class:`OutputSet`.
 """
 
-from figgen.writers import gif, stills, video  # noqa: F401  (register the formats)
+from figgen.writers import gif, video, stills  # noqa: F401, I001  (register the formats, in this order)
 from figgen.writers._base import (
     WRITERS,
-    Writer,
-    atomic_path,
+    AnimationWriter,
+    StillWriter,
+    check_available,
+    formats,
     get_writer,
     register,
     write_animation,
     write_still,
 )
+from figgen.writers.outputs import DEFAULT_FORMATS, OutputSet, formats_for
 
-__all__ = ["WRITERS", "Writer", "atomic_path", "get_writer", "register", "write_animation", "write_still"]
+__all__ = [
+    "DEFAULT_FORMATS",
+    "WRITERS",
+    "AnimationWriter",
+    "OutputSet",
+    "StillWriter",
+    "check_available",
+    "formats",
+    "formats_for",
+    "get_writer",
+    "register",
+    "write_animation",
+    "write_still",
+]

@@ -1,28 +1,35 @@
-"""The writer registry and the stream-driving ``write_animation``/``write_still``."""
+"""The writer registry, the two writer protocols, and ``write_animation``/``write_still`` that drive them.
+
+An animation writer streams: ``setup`` → ``grab_frame`` … → ``finish`` (``cleanup`` always), driven through
+:meth:`AnimationWriter.saving`, so no format holds every frame in memory. A still writer writes one image in
+one call. Each writer says whether it can run here (:meth:`unavailable`), so a build refuses a format this
+machine cannot write before it starts rather than in the middle. A new format is one registered class.
+"""
 
 from __future__ import annotations
 
+import abc
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 
 from figgen.atomic import atomic_path
-from figgen.errors import unknown
+from figgen.errors import FiggenError, unknown
 
 Progress = Callable[[int, int | None], None]
 
-WRITERS: dict[str, type[Writer]] = {}
+WRITERS: dict[str, type[AnimationWriter] | type[StillWriter]] = {}
 
 
-def register(name: str) -> Callable[[type[Writer]], type[Writer]]:
-    """Class decorator: make a writer available to :func:`get_writer` under ``name``."""
+def register(name: str):
+    """Class decorator: make a writer available under ``name`` (its format and file suffix)."""
 
-    def decorate(cls: type[Writer]) -> type[Writer]:
+    def decorate(cls):
         cls.name = name
         WRITERS[name] = cls
         return cls
@@ -30,40 +37,59 @@ def register(name: str) -> Callable[[type[Writer]], type[Writer]]:
     return decorate
 
 
-def get_writer(name: str) -> type[Writer]:
-    """The writer class registered as ``name``; unknown names raise ValueError with a suggestion."""
+def get_writer(name: str) -> type[AnimationWriter] | type[StillWriter]:
+    """The writer class registered as ``name``; an unknown name raises FiggenError with a suggestion."""
     try:
         return WRITERS[name]
     except (KeyError, TypeError):
         raise unknown("format", name, WRITERS) from None
 
 
-class Writer:
-    """Base of the writers: ``setup`` → ``grab_frame`` … → ``finish``, driven through :meth:`saving`.
+def formats(kind: str | None = None) -> tuple[str, ...]:
+    """The registered formats (of one kind, "animation" or "still"), in registration order."""
+    return tuple(name for name, cls in WRITERS.items() if kind is None or cls.kind == kind)
 
-    ``setup`` gets the (temporary) path and the frame size in pixels; every frame must have that
-    size. ``grab_frame`` gets a uint8 RGB or RGBA frame and how long it shows. ``finish`` completes
-    the file and returns extra info (e.g. the number of frames actually stored); ``cleanup``
-    releases files and processes and runs whether or not ``finish`` did.
+
+def check_available(names: Iterable[str]) -> None:
+    """Raise a one-line FiggenError for the first format that is unknown or cannot be written here."""
+    for name in names:
+        reason = get_writer(name).unavailable()
+        if reason:
+            raise FiggenError(f"format '{name}' cannot be written on this machine: {reason}")
+
+
+class AnimationWriter(abc.ABC):
+    """A streaming animation writer: ``setup`` → ``grab_frame`` … → ``finish``, through :meth:`saving`.
+
+    ``setup`` gets the (temporary) path and the frame size in pixels; every frame has that size.
+    ``grab_frame`` gets a uint8 RGB or RGBA frame and how long it shows. ``finish`` completes the file and
+    returns extra info (e.g. the frames actually stored); ``cleanup`` releases files and processes and runs
+    whether or not ``finish`` did.
     """
 
-    name = "?"
-    animated = True
+    kind: ClassVar[str] = "animation"
+    name: ClassVar[str] = "?"
+    embed: ClassVar[str] = "img"  # how a web page shows the file: "img", "video" or "link"
 
-    def setup(self, path: Path, width: int, height: int, **options: Any) -> None:
-        raise NotImplementedError
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """Why this format cannot be written on this machine, or None when it can."""
+        return None
 
-    def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def setup(self, path: Path, width: int, height: int, **options: Any) -> None: ...
 
-    def finish(self) -> dict:
-        return {}
+    @abc.abstractmethod
+    def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None: ...
 
-    def cleanup(self) -> None:
+    @abc.abstractmethod
+    def finish(self) -> dict: ...
+
+    def cleanup(self) -> None:  # noqa: B027 - optional hook: most writers have nothing to release
         """Release resources; safe to call more than once."""
 
     @contextmanager
-    def saving(self, path: Path, width: int, height: int, **options: Any) -> Iterator[Writer]:
+    def saving(self, path: Path, width: int, height: int, **options: Any) -> Iterator[AnimationWriter]:
         """Set up, yield the writer for ``grab_frame`` calls, then finish; always clean up."""
         self.info: dict = {}
         self.setup(path, width, height, **options)
@@ -72,6 +98,23 @@ class Writer:
             self.info = self.finish()
         finally:
             self.cleanup()
+
+
+class StillWriter(abc.ABC):
+    """A still image written in one call: a matplotlib Figure or a uint8 frame."""
+
+    kind: ClassVar[str] = "still"
+    name: ClassVar[str] = "?"
+    embed: ClassVar[str] = "img"  # how a web page shows the file: "img", "video" or "link"
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """Why this format cannot be written on this machine, or None when it can."""
+        return None
+
+    @abc.abstractmethod
+    def write(self, path: Path, content: Any, **options: Any) -> tuple[int, int]:
+        """Write ``content`` to ``path``; return its (width, height) in pixels."""
 
 
 def _durations(durations_ms: float | Sequence[float]) -> Iterator[float]:
@@ -126,7 +169,7 @@ def write_animation(
     The file appears only when complete; any error leaves no file and no temporary behind.
     """
     writer_cls = get_writer(fmt)
-    if not writer_cls.animated:
+    if writer_cls.kind != "animation":
         raise ValueError(f"format '{fmt}' is a still image; use write_still")
     if hold_last_ms < 0:
         raise ValueError(f"hold_last_ms must be >= 0, got {hold_last_ms}")
@@ -158,28 +201,19 @@ def write_animation(
             if progress is not None:
                 progress(count, total)
         info = {"format": fmt, "width": width, "height": height, "frames": count, **writer.info}
-    info["bytes"] = _size(path)
+    info["bytes"] = path.stat().st_size
     return info
 
 
-def _size(path: Path) -> int:
-    if path.is_dir():
-        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-    return path.stat().st_size
+def write_still(path: str | os.PathLike, content: Any, fmt: str, **options: Any) -> dict:
+    """Write a matplotlib Figure or a uint8 frame as a still image in format ``fmt``, atomically.
 
-
-def write_still(path: str | os.PathLike, fig_or_array: Any, fmt: str, **options: Any) -> dict:
-    """Write a matplotlib Figure or a uint8 frame as a still image (png, svg or pdf), atomically.
-
-    Figures keep their own size and dpi; no date, software version or random id goes into the file,
-    so the bytes depend only on the content. An array becomes a PNG directly, or is embedded at
-    its pixel size in an SVG or PDF. Returns ``{"format", "width", "height", "bytes"}`` (pixels;
-    for a figure, its size at its dpi).
+    Returns ``{"format", "width", "height", "bytes"}`` (pixels; for a figure, its size at its dpi).
     """
     writer_cls = get_writer(fmt)
-    if writer_cls.animated:
+    if writer_cls.kind != "still":
         raise ValueError(f"format '{fmt}' is an animation; use write_animation")
     path = Path(path)
     with atomic_path(path) as tmp:
-        width, height = writer_cls().write(tmp, fig_or_array, **options)
-    return {"format": fmt, "width": width, "height": height, "bytes": _size(path)}
+        width, height = writer_cls().write(tmp, content, **options)
+    return {"format": fmt, "width": width, "height": height, "bytes": path.stat().st_size}

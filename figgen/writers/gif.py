@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import GifImagePlugin, Image, ImageFile
 
-from figgen.writers._base import Writer, register
+from figgen.writers._base import AnimationWriter, register
 
 TRANSPARENT = 255
 MIN_DELAY_CS = 2
@@ -57,7 +57,7 @@ def _lzw_block(indices: np.ndarray, bits: int) -> bytes:
 
 
 @register("gif")
-class GifWriter(Writer):
+class GifWriter(AnimationWriter):
     """Animated GIF; see the module docstring for palette, merging and frame optimisation."""
 
     def setup(self, path: Path, width: int, height: int, *, loop: int | None = 0, **_: object) -> None:

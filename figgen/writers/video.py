@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from figgen.writers._base import Writer, register
+from figgen.writers._base import AnimationWriter, register
 
 #: x264 threads: fixed, because x264 output depends on the thread count and a machine's core count
 #: must not change the bytes.
@@ -29,8 +29,20 @@ def composite_on_white(frame: np.ndarray) -> np.ndarray:
 
 
 @register("mp4")
-class Mp4Writer(Writer):
+class Mp4Writer(AnimationWriter):
     """H.264 MP4; ``crf`` (default 18, lower is better) and ``preset`` may be passed as options."""
+
+    embed = "video"
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        try:
+            import imageio_ffmpeg
+
+            imageio_ffmpeg.get_ffmpeg_exe()
+        except (ImportError, RuntimeError) as exc:
+            return f"no ffmpeg found for H.264 ({exc})"
+        return None
 
     def setup(
         self,
@@ -114,13 +126,28 @@ class Mp4Writer(Writer):
 
 
 @register("webp")
-class WebpWriter(Writer):
+class WebpWriter(AnimationWriter):
     """Animated WebP, lossless by default (``lossless``, ``quality``, ``method`` may be passed).
 
     Frames go to libwebp's animation encoder one by one (through Pillow's encoder object), which
     keeps only compressed frames, so memory stays near the output size. Unchanged frames merge.
     Loop: 0 forever, None once, N plays N + 1 times (WebP counts plays, GIF counts repeats).
     """
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        import PIL
+        from PIL import features
+
+        try:
+            from PIL import _webp
+
+            _webp.WebPAnimEncoder  # noqa: B018 - Pillow's streaming encoder, not public API
+        except (ImportError, AttributeError):
+            return f"Pillow {PIL.__version__} was built without animated WebP support"
+        if not features.check("webp"):
+            return f"Pillow {PIL.__version__} was built without WebP support"
+        return None
 
     def setup(
         self,

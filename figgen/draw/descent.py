@@ -1,7 +1,7 @@
-"""Gradient descent on y = x²: the path of the ball, a verdict on the rate, and the animation's frames.
+"""Frames of gradient descent on y = x²: one panel per learning rate, a ball stepping down the parabola.
 
-The path is plain numpy (:func:`gradient_descent_path`); the frames are drawn with Pillow and numpy, the
-static part of each panel once, so dozens of frames cost little more than one.
+The paths come from :func:`figgen.analysis.gradient_descent_path`; the frames are drawn with Pillow and
+numpy, the static part of each panel once, so dozens of frames cost little more than one.
 """
 
 from __future__ import annotations
@@ -13,41 +13,13 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 from PIL import Image, ImageDraw
 
-from figgen.draw import blank, draw_text, text_size
-from figgen.draw.theme import Preset, Theme
-from figgen.errors import FiggenError
-
-
-def gradient_descent_path(x0: float, learning_rate: float, steps: int) -> np.ndarray:
-    """Positions x_0 … x_steps of gradient descent on y = x²: x_{t+1} = x_t − learning_rate · 2 x_t."""
-    if steps < 0:
-        raise ValueError(f"steps must be >= 0, got {steps}")
-    return float(x0) * (1.0 - 2.0 * float(learning_rate)) ** np.arange(steps + 1, dtype=np.float64)
-
-
-def learning_rate_verdict(path: np.ndarray) -> str:
-    """A few words on a path: too small (crawls), good, overshoots, bounces or diverges."""
-    x0, last = abs(path[0]), abs(path[-1])
-    if last > x0 * 1.0001:
-        return "too large: diverges"
-    if len(path) > 1 and np.sign(path[1]) != np.sign(path[0]) and path[0] != 0:
-        return "too large: bounces" if last >= x0 * 0.9999 else "overshoots, converges"
-    return "too small: crawls" if last > 0.01 * x0 else "good: converges"
-
-
-def check_descent(learning_rates: Sequence[float], x0: float, what: str) -> None:
-    """Refuse settings the animation cannot show: no rates, too many, rates outside (0, 2], x0 = 0."""
-    if not 1 <= len(learning_rates) <= 4 or not all(0 < r <= 2 for r in learning_rates):
-        raise FiggenError(f"{what}.LEARNING_RATES must be 1 to 4 rates in (0, 2], got {list(learning_rates)}")
-    if x0 == 0:
-        raise FiggenError(f"{what}.X0 must not be 0: the ball would start at the minimum")
-
-
-# --- frames, drawn with Pillow --------------------------------------------------
+from figgen.analysis import learning_rate_verdict
+from figgen.draw._pixels import blank, paint
+from figgen.draw.text import draw_text, text_size
+from figgen.themes import Preset, Theme
 
 SUPERSAMPLE = 4  # shapes are drawn on a 4× mask and averaged down: anti-aliased edges
 COVERAGE_LEVELS = 5  # edge coverage in quarters: overlapping shapes keep frames in one 255-colour GIF palette
-_COVERAGE = [round(round(v * (COVERAGE_LEVELS - 1) / 255) * 255 / (COVERAGE_LEVELS - 1)) for v in range(256)]
 ZOOM_CAP = 20.0  # a diverging panel widens its x-range up to 20 |x0|; beyond that the ball is off the chart
 
 
@@ -80,8 +52,7 @@ def _paint(image: Image.Image, colour, clip, *, lines=(), discs=()) -> None:
         )
     for x, y, r in discs:
         draw.ellipse(((x - x0 - r) * s, (y - y0 - r) * s, (x - x0 + r) * s, (y - y0 + r) * s), fill=255)
-    ink = (*colour, 255) if image.mode == "RGBA" else tuple(colour)
-    image.paste(ink, (x0, y0, x1, y1), mask.reduce(s).point(_COVERAGE))
+    paint(image, colour, (x0, y0), mask.reduce(s), COVERAGE_LEVELS)
 
 
 def half_range(path: np.ndarray) -> float:

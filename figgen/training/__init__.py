@@ -10,8 +10,9 @@ b = 0), or stops being finite: gradient descent made it worse than knowing nothi
 above ln 10 for a while and comes back down is not divergence (large learning rates do that), so training
 goes on to the end; ``diverged_at`` is the first update after which the loss stayed above ln 10.
 
-One engine (:mod:`figgen.train._engine`) serves a single run and a *sweep* over training sizes alike.
+One engine (:mod:`figgen.training._engine`) serves a single run and a *sweep* over training sizes alike.
 TensorFlow is imported lazily there, and nowhere else in figgen: commands that train nothing never pay for it.
+:mod:`figgen.training.cached` puts both behind the training cache; every caller trains through it.
 """
 
 from __future__ import annotations
@@ -24,47 +25,27 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from figgen.errors import FiggenError
-from figgen.train._engine import LOSS_AT_START, PrefixEngine, Progress
+from figgen.knobs import Knobs
+from figgen.training._engine import LOSS_AT_START, PrefixEngine, Progress
 
 TRAINER_VERSION = "4"  # bump when a change alters what training returns; it is part of cache keys
+TEXT = Knobs()
 
 
 class TrainingError(FiggenError):
-    """Training parameters that cannot work, with a message naming the parameter."""
+    """Training settings that cannot work, with a message naming the setting."""
 
 
-@dataclass(frozen=True)
-class TrainConfig:
-    """The text's knobs TRAIN_SIZE, TEST_SIZE, LEARNING_RATE and TRAIN_STEPS, and the log interval."""
+class DivergedError(TrainingError):
+    """A run whose loss ended above ln 10 (or not finite): the one wording of divergence for every caller."""
 
-    train_size: int = 5500
-    test_size: int = 10000
-    learning_rate: float = 0.1
-    steps: int = 2500
-    log_every: int = 100
-
-    def check(self, n_train: int | None = None, n_test: int | None = None) -> TrainConfig:
-        """Return self if every value is usable with a data set of that size, else raise TrainingError."""
-        for name, value, limit in (
-            ("train size", self.train_size, n_train),
-            ("test size", self.test_size, n_test),
-        ):
-            if not _is_int(value) or value < 1:
-                raise TrainingError(f"{name} must be a whole number of at least 1, got {value!r}")
-            if limit is not None and value > limit:
-                raise TrainingError(f"{name} {value} is more than the {limit} examples the data set holds")
-        lr = self.learning_rate
-        if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
-            raise TrainingError(f"learning rate must be a positive number, got {lr!r}")
-        if not _is_int(self.steps) or self.steps < 0:
-            raise TrainingError(f"steps must be a whole number of at least 0, got {self.steps!r}")
-        if not _is_int(self.log_every) or self.log_every < 1:
-            raise TrainingError(f"log interval must be a whole number of at least 1, got {self.log_every!r}")
-        return self
-
-
-def _is_int(value) -> bool:
-    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+    def __init__(self, learning_rate: float, step: int, steps: int, where: str = ""):
+        self.learning_rate, self.step, self.steps = learning_rate, step, steps
+        super().__init__(
+            f"training with LEARNING_RATE={learning_rate:g}{where} diverged at step {step}: the training "
+            f"loss stayed above ln 10 = 2.303 (the untrained model's) from there to the last step {steps}; "
+            "use a smaller learning rate"
+        )
 
 
 @dataclass
@@ -80,6 +61,7 @@ class TrainResult:
     seconds: float
     snapshots: dict[int, np.ndarray] = field(default_factory=dict)  # step -> W after that update
     snapshot_biases: dict[int, np.ndarray] = field(default_factory=dict)  # step -> b after that update
+    cached: bool = False  # served from the training cache (``seconds`` is then the original run's)
 
 
 @dataclass
@@ -93,6 +75,7 @@ class SweepResult:
     loss: np.ndarray  # (K,) final training loss
     diverged_at: list[int | None]
     seconds: float
+    cached: bool = False
 
 
 def default_sweep_sizes(train_size: int, frames: int = 36) -> list[int]:
@@ -105,15 +88,29 @@ def default_sweep_sizes(train_size: int, frames: int = 36) -> list[int]:
     return sizes
 
 
+def snapshot_schedule(steps: int, count: int = 48) -> list[int]:
+    """Return about ``count`` update indices from 0 to ``steps``, dense early and sparse late (geometric)."""
+    points = np.unique(np.round(np.geomspace(1, steps + 1, count)).astype(int) - 1)
+    return sorted(set(points.tolist()) | {0, steps})
+
+
+def _is_int(value) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, bool)
+
+
+def _check(train_size, test_size, learning_rate, steps, log_every=TEXT.LOG_EVERY) -> None:
+    Knobs(train_size, test_size, learning_rate, steps, log_every).check()
+
+
 def train(
     x_train,
     labels_train,
     x_test,
     labels_test,
     *,
-    learning_rate: float = 0.1,
-    steps: int = 2500,
-    log_every: int = 100,
+    learning_rate: float = TEXT.LEARNING_RATE,
+    steps: int = TEXT.TRAIN_STEPS,
+    log_every: int = TEXT.LOG_EVERY,
     snapshot_steps: Sequence[int] = (),
     progress: Progress | None = None,
 ) -> TrainResult:
@@ -123,7 +120,7 @@ def train(
     update indices (0..steps) after which a copy of W and b is kept. A loss that stops being finite ends the
     run at the next logged step (it cannot recover); the log never holds NaN.
     """
-    TrainConfig(len(x_train), len(x_test), learning_rate, steps, log_every).check()
+    _check(len(x_train), len(x_test), learning_rate, steps, log_every)
     bad = [s for s in snapshot_steps if not _is_int(s) or not 0 <= s <= steps]
     if bad:
         raise TrainingError(f"snapshot step {bad[0]!r} is outside 0..{steps}")
@@ -163,8 +160,8 @@ def sweep_training_sizes(
     labels_test,
     sizes: Sequence[int],
     *,
-    learning_rate: float = 0.1,
-    steps: int = 2500,
+    learning_rate: float = TEXT.LEARNING_RATE,
+    steps: int = TEXT.TRAIN_STEPS,
     progress: Progress | None = None,
 ) -> SweepResult:
     """Train one model per training size (each on the first ``size`` rows), all in one batched loop.
@@ -177,7 +174,9 @@ def sweep_training_sizes(
     if not sizes:
         raise TrainingError("a sweep needs at least one training size")
     for s in sizes:
-        TrainConfig(s, len(x_test), learning_rate, steps).check(len(x_train), len(x_test))
+        _check(s, len(x_test), learning_rate, steps)
+        if s > len(x_train):
+            raise TrainingError(f"training size {s} is more than the {len(x_train)} training rows given")
     order = sorted(set(sizes))
     engine = PrefixEngine(x_train[: order[-1]], labels_train[: order[-1]], x_test, labels_test, order)
     start = time.perf_counter()

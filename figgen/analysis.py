@@ -1,19 +1,137 @@
-"""What the training figures compute from a trained model: accuracy dips, block accuracies, shifted digits.
+"""The numbers the figures show, computed from arrays: softmax and cross-entropy, gradient descent on
+y = x², and what a trained model does (accuracy dips, block accuracies, accuracy against training size,
+shifted digits).
 
-Everything here is numpy on arrays a recipe already has (a run's log, its weights, the test set), so the
-recipes stay wiring and these numbers can be tested on tiny inputs. Predictions use
-:func:`figgen.train.predict`, the text's ``y = softmax(xW + b)``.
+Everything here is plain numpy on values a recipe already has (a run's log, its weights, the test set), so
+recipes stay wiring, every number a figure shows is computed, never typed, and each can be tested on tiny
+inputs. Predictions use :func:`figgen.training.predict`, the text's ``y = softmax(xW + b)``. The ``check_*``
+functions refuse parameters a figure cannot show, before any training.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from figgen.errors import FiggenError
-from figgen.train import predict
+from figgen.training import predict
+
+# --- softmax and cross-entropy --------------------------------------------------------------------
+
+
+def softmax(logits: Sequence[float]) -> np.ndarray:
+    """Probabilities exp(z) / sum(exp(z)), computed stably (the largest logit is subtracted first)."""
+    z = np.asarray(logits, dtype=np.float64)
+    e = np.exp(z - z.max())
+    return e / e.sum()
+
+
+def cross_entropy(prediction: Sequence[float], label: int) -> float:
+    """The text's loss for one example: −sum(one_hot(label) · log(prediction)) = −log(prediction[label])."""
+    p = np.asarray(prediction, dtype=np.float64)
+    k = np.zeros_like(p)
+    k[label] = 1.0
+    with np.errstate(divide="ignore"):  # a zero probability elsewhere only multiplies a zero label
+        return float(np.sum(-np.multiply(np.log(p), k, where=k > 0, out=np.zeros_like(p))))
+
+
+CLASSES = 10  # the digits 0 to 9
+MAX_LOGITS = 12  # more bars than this no longer fit one panel legibly
+
+
+def check_logits(logits: Sequence[float], what: str) -> None:
+    """Refuse more logits than a softmax panel can show (an empty list is refused before any work)."""
+    if len(logits) > MAX_LOGITS:
+        raise FiggenError(f"{what} must have at most {MAX_LOGITS} values, got {len(logits)}")
+
+
+def check_prediction(prediction: Sequence[float], what: str) -> None:
+    """Refuse a prediction that is not a probability for each of the ten digits.
+
+    It needs ten values, each in (0, 1] (a zero would make its loss −log(0) infinite), summing to 1 within
+    0.01, so hand-typed values like 0.33, 0.33, 0.34 pass.
+    """
+    if len(prediction) != CLASSES:
+        raise FiggenError(
+            f"{what} must have {CLASSES} probabilities, one per digit 0 to 9, got {len(prediction)}"
+        )
+    bad = [v for v in prediction if not 0 < v <= 1]
+    if bad:
+        raise FiggenError(f"{what} must hold probabilities above 0 and at most 1, got {bad[0]:g}")
+    total = math.fsum(prediction)
+    if abs(total - 1) > 0.01:
+        raise FiggenError(f"{what} must sum to 1 (a probability for each digit), got a sum of {total:g}")
+
+
+def truncate(value: float, decimals: int = 4) -> str:
+    """``value`` cut (not rounded) to ``decimals`` places, as the text quotes numpy's output (0.1053…)."""
+    scale = 10**decimals
+    return f"{math.trunc(value * scale) / scale:.{decimals}f}"
+
+
+# --- gradient descent on y = x² ------------------------------------------------------------------
+
+
+def gradient_descent_path(x0: float, learning_rate: float, steps: int) -> np.ndarray:
+    """Positions x_0 … x_steps of gradient descent on y = x²: x_{t+1} = x_t − learning_rate · 2 x_t."""
+    if steps < 0:
+        raise ValueError(f"steps must be >= 0, got {steps}")
+    return float(x0) * (1.0 - 2.0 * float(learning_rate)) ** np.arange(steps + 1, dtype=np.float64)
+
+
+def learning_rate_verdict(path: np.ndarray) -> str:
+    """A few words on a path: too small (crawls), good, overshoots, bounces or diverges."""
+    x0, last = abs(path[0]), abs(path[-1])
+    if last > x0 * 1.0001:
+        return "too large: diverges"
+    if len(path) > 1 and np.sign(path[1]) != np.sign(path[0]) and path[0] != 0:
+        return "too large: bounces" if last >= x0 * 0.9999 else "overshoots, converges"
+    return "too small: crawls" if last > 0.01 * x0 else "good: converges"
+
+
+def check_descent(learning_rates: Sequence[float], x0: float, what: str) -> None:
+    """Refuse settings the animation cannot show: no rates, too many, rates outside (0, 2], x0 = 0."""
+    if not 1 <= len(learning_rates) <= 4 or not all(0 < r <= 2 for r in learning_rates):
+        raise FiggenError(f"{what}.LEARNING_RATES must be 1 to 4 rates in (0, 2], got {list(learning_rates)}")
+    if x0 == 0:
+        raise FiggenError(f"{what}.X0 must not be 0: the ball would start at the minimum")
+
+
+# --- examples from the data set -------------------------------------------------------------------
+
+
+def training_example(data, index: int, what: str) -> tuple[np.ndarray, int]:
+    """Training image ``index`` (784 floats in [0, 1]) and its label; a clear error past the data's end."""
+    if not 0 <= index < data.n_train:
+        raise FiggenError(f"{what} = {index}, but the data set has training examples 0 to {data.n_train - 1}")
+    x, y = data.train(index + 1)
+    return x[index], int(y[index])
+
+
+def training_rows(data, start: int, stop: int, what: str) -> np.ndarray:
+    """Training images ``start`` to ``stop - 1`` as rows of 784 floats, like ``x_train[start:stop]``.
+
+    ``what`` is the recipe whose START and STOP these are, for the error message.
+    """
+    if start >= stop:
+        raise FiggenError(f"{what}.START must be below {what}.STOP, got START={start}, STOP={stop}")
+    if not 0 <= start < stop <= data.n_train:
+        raise FiggenError(f"{what}: need 0 <= START < STOP <= {data.n_train}, got START={start}, STOP={stop}")
+    return data.train(stop)[0][start:]
+
+
+def first_with_label(data, label: int) -> int:
+    """Index of the first training example whose label is ``label``."""
+    hits = np.flatnonzero(data.train_labels == label)
+    if not hits.size:
+        raise FiggenError(f"the data set has no training example with label {label}")
+    return int(hits[0])
+
+
+# --- what a trained model gets right ---------------------------------------------------------------
 
 SIDE = 28  # MNIST images are 28 x 28
 

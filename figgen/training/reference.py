@@ -2,7 +2,7 @@
 
 This is the tutorial's code with only the imports modernised: a graph, a session, placeholders fed with
 ``feed_dict`` on every step, ``-reduce_sum(y_ * log(y))`` as the loss and ``GradientDescentOptimizer``.
-The tests compare figgen's log with this one; the benchmark times both.
+The tests compare figgen's log with this one and ``make bench`` times both; nothing else runs it.
 """
 
 from __future__ import annotations
@@ -11,10 +11,26 @@ import time
 
 import numpy as np
 
+from figgen.knobs import Knobs
+from figgen.training._engine import tensorflow
 
-def tutorial_loop(x_train, y_train, x_test, y_test, learning_rate=0.1, train_steps=2500, log_every=100):
-    """Run the text's loop; return ``(log, W, b, seconds)`` with log rows ``[step, accuracy, loss]``."""
-    import tensorflow as tf
+TEXT = Knobs()
+
+
+def tutorial_loop(
+    x_train,
+    y_train,
+    x_test,
+    y_test,
+    learning_rate: float = TEXT.LEARNING_RATE,
+    train_steps: int = TEXT.TRAIN_STEPS,
+    log_every: int = TEXT.LOG_EVERY,
+):
+    """Run the text's loop on one-hot labels; return ``(log, W, b, seconds)``, rows [step, accuracy, loss].
+
+    ``seconds`` times the loop alone, as figgen's ``TrainResult.seconds`` does.
+    """
+    tf = tensorflow()
 
     tf1 = tf.compat.v1
     graph = tf.Graph()

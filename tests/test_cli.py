@@ -68,7 +68,13 @@ def test_train_json(capsys):
     assert report["log"][-1][2] < report["log"][0][2]  # the loss falls
     assert report["data"]["source"] == "sample" and report["data"]["fingerprint"] == SAMPLE_FINGERPRINT
     assert report["diverged_at"] is None
-    assert report["seconds"] > 0
+    assert report["seconds"] > 0 and report["cached"] is False
+    # the same settings again: served from the training cache, same numbers, the first run's time
+    assert main(["train", "--json", *SMALL]) == 0
+    again = json.loads(capsys.readouterr().out)
+    assert again["cached"] is True and {**again, "cached": False} == report
+    assert main(["train", "--json", "--force", *SMALL]) == 0
+    assert json.loads(capsys.readouterr().out)["cached"] is False
 
 
 def test_train_text_prints_the_texts_log_lines(capsys):
@@ -95,8 +101,8 @@ def test_train_json_in_a_real_process(capsys):
         "path": report["data"]["path"],
         "fingerprint": SAMPLE_FINGERPRINT,
     }
-    # same inputs, same numbers as an in-process run
-    assert main(["train", "--json", *SMALL]) == 0
+    # same inputs, same numbers as an in-process run (trained again, not read from the cache)
+    assert main(["train", "--json", "--force", *SMALL]) == 0
     assert json.loads(capsys.readouterr().out)["log"] == report["log"]
 
 
@@ -118,14 +124,14 @@ def corrupt_idx_folder(folder: Path) -> Path:
 @pytest.mark.parametrize(
     "args, expected",
     [
-        (["--train-size", "0"], "train size must be a whole number of at least 1, got 0"),
-        (["--train-size", "10001"], "train size 10001 is more than the 10000 examples"),
-        (["--test-size", "10001"], "test size 10001 is more than the 10000 examples"),
-        (["--learning-rate", "0"], "learning rate must be a positive number, got 0.0"),
-        (["--learning-rate", "-1"], "learning rate must be a positive number, got -1.0"),
-        (["--learning-rate", "nan"], "learning rate must be a positive number, got nan"),
-        (["--steps", "-1"], "steps must be a whole number of at least 0, got -1"),
-        (["--log-every", "0"], "log interval must be a whole number of at least 1, got 0"),
+        (["--train-size", "0"], "TRAIN_SIZE must be at least 1, got 0"),
+        (["--train-size", "10001"], "TRAIN_SIZE = 10001 is more than the 10000 training examples"),
+        (["--test-size", "10001"], "TEST_SIZE = 10001 is more than the 10000 test examples"),
+        (["--learning-rate", "0"], "LEARNING_RATE must be above 0, got 0.0"),
+        (["--learning-rate", "-1"], "LEARNING_RATE must be above 0, got -1.0"),
+        (["--learning-rate", "nan"], "LEARNING_RATE must be a finite number, got nan"),
+        (["--steps", "-1"], "TRAIN_STEPS must be at least 0, got -1"),
+        (["--log-every", "0"], "LOG_EVERY must be at least 1, got 0"),
         (["--data", "nonesuch"], "unknown data source 'nonesuch'"),
     ],
 )
@@ -149,7 +155,7 @@ def test_train_corrupt_idx_folder(capsys, tmp_path):
 def test_train_bad_input_in_a_real_process(tmp_path):
     done = run_figgen("train", "--learning-rate", "-1")
     assert done.returncode == 2 and done.stdout == ""
-    assert "learning rate must be a positive number" in one_error_line(done.stderr)
+    assert "LEARNING_RATE must be above 0" in one_error_line(done.stderr)
 
 
 DIVERGE = [
@@ -174,14 +180,14 @@ def test_train_divergence_is_reported(capsys):
     assert [row[0] for row in report["log"]] == [0, 10, 20]  # the whole log, every value finite
     assert all(row[2] > 2.31 for row in report["log"])  # above ln 10 from the first update on
     line = one_error_line(err)
-    assert "training diverged at step 0" in line and "learning rate 1000" in line
+    assert "training with LEARNING_RATE=1000 diverged at step 0" in line
 
 
 def test_train_divergence_in_a_real_process():
     done = run_figgen("train", *DIVERGE)
     assert done.returncode == 2
     assert "nan" not in done.stdout.lower()
-    assert "training diverged at step 0" in one_error_line(done.stderr)
+    assert "diverged at step 0" in one_error_line(done.stderr)
 
 
 # --- figgen data -------------------------------------------------------------------------------------------

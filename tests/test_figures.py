@@ -1,16 +1,18 @@
-"""The figure builders of figgen.figures.curves and figgen.figures.evaluation, on tiny made-up inputs."""
+"""The matplotlib figure builders of figgen.figures (and the style they apply), on tiny made-up inputs."""
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
+import matplotlib
 import numpy as np
 import pytest
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
-from figgen.draw import get_preset, get_theme, matplotlib_style
-from figgen.figures._axes import log_floor, rgb
+from figgen.analysis import ShiftStudy, accuracy_dips
+from figgen.figures._axes import log_floor
+from figgen.figures.basics import digit_figure
 from figgen.figures.curves import (
     accuracy_vs_size_figure,
     describe_dips,
@@ -25,15 +27,19 @@ from figgen.figures.evaluation import (
     prediction_figure,
     shifted_digit_figure,
 )
-from figgen.figures.training import ShiftStudy, accuracy_dips
+from figgen.figures.style import figure_to_array, matplotlib_style, mpl_colour, new_figure
+from figgen.themes import THEMES, get_preset, get_theme
 
 THEME, PRESET = get_theme("light"), get_preset("docs")
 LOG = [(0, 0.5, 2.0), (100, 0.8, 1.0), (200, 0.79, 0.9), (300, 0.85, 0.8), (400, 0.84, 0.85), (500, 0.9, 0.7)]
 
 
+def rgb(colour):
+    return mpl_colour(colour[:3])
+
+
 def build(builder, *args):
-    with matplotlib_style(THEME, PRESET):
-        fig = builder(*args, THEME, PRESET)
+    fig = builder(*args, THEME, PRESET)  # the builder applies the theme and preset itself
     assert isinstance(fig, Figure)
     fig.canvas.draw()  # layout and text rendering must not fail either
     return fig
@@ -153,3 +159,35 @@ def test_log_floor_skips_zeros():
     assert (
         log_floor([0.0, 0.5, 0.2], 2.3) == 0.2 and log_floor([0.0], 2.3) == 2.3 and log_floor([], 1.0) == 1.0
     )
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "transparent"])
+def test_a_builder_applies_its_theme_and_preset_itself_and_leaves_matplotlib_as_it_was(theme):
+    import matplotlib
+
+    before = dict(matplotlib.rcParams)
+    fig = digit_figure(np.zeros(784, np.float32), "Example: 0 Label: 5", theme, "slides")
+    assert dict(matplotlib.rcParams) == before
+    t = get_theme(theme)
+    ax = fig.axes[0]
+    assert to_rgb(ax.title.get_color()) == rgb(t.foreground)
+    assert fig.get_size_inches() * fig.dpi == pytest.approx((1920, 1080))
+    assert fig.patch.get_facecolor()[3] == (0 if t.transparent else 1)
+    halos = [text.get_path_effects() for text in fig.findobj(matplotlib.text.Text) if text.get_text()]
+    assert halos and all(bool(h) == (t.outline is not None) for h in halos)  # the halo only where it has one
+
+
+def test_matplotlib_style_restores_global_state_and_sizes_figures():
+    before = dict(matplotlib.rcParams)
+    with matplotlib_style("dark", "docs"):
+        assert matplotlib.rcParams["text.color"] != before["text.color"]
+        fig = new_figure("dark", "docs", aspect=0.5, nrows=1, ncols=2)
+        fig.axes[0].plot([0, 1], [0, 1])
+        array = figure_to_array(fig)
+    assert dict(matplotlib.rcParams) == before
+    assert array.shape == (400, 800, 3)
+    assert tuple(array[0, 0]) == THEMES["dark"].background[:3]
+    with matplotlib_style("transparent", "slides"):
+        fig = new_figure("transparent", "slides", aspect=None)
+        array = figure_to_array(fig)
+    assert array.shape == (1080, 1920, 4) and array[0, 0, 3] == 0

@@ -1,0 +1,157 @@
+"""figgen's public Python API: build recipes, run one, list them, load a data set, train, clean.
+
+The command line, the Sphinx extension, the MkDocs plugin and the notebook display all call these and
+nothing lower, so staleness, caching and writing live in one place. Options that are not given (None) come
+from ``figgen.toml`` (or ``[tool.figgen]`` in pyproject.toml, or the file named by ``config``), then from
+figgen's defaults. Every function raises :class:`figgen.FiggenError` (a ValueError) for bad input, with a
+one-line message naming what is wrong.
+
+Heavy modules (TensorFlow, matplotlib) load only inside the calls that need them, so ``import figgen`` is
+cheap.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from figgen.errors import FiggenError
+
+if TYPE_CHECKING:
+    from figgen.builder import BuildResult
+    from figgen.data import Dataset
+    from figgen.manifest import Output
+    from figgen.recipe import Recipe
+    from figgen.training import TrainResult
+
+Progress = Callable[..., None]
+
+
+def build(
+    recipes: Iterable[str] = (),
+    *,
+    out: str | Path | None = None,
+    theme: str | None = None,
+    preset: str | None = None,
+    formats: Sequence[str] | str | None = None,
+    params: Mapping[str, object] | None = None,
+    data: str | None = None,
+    quick: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
+    strict: bool = False,
+    wait: bool = True,
+    config: str | Path | None = None,
+    cache: str | Path | None = None,
+    recipes_dir: str | Path | None = None,
+    progress: Progress | None = None,
+) -> BuildResult:
+    """Build the named recipes (all when none) into ``out`` and return what was built or up to date.
+
+    ``params`` maps ``KEY`` (every selected recipe that has it) or ``RECIPE.KEY`` to a value, as
+    ``--set`` does; ``formats`` picks among ``gif, mp4, webp, png, svg, pdf``. Only stale recipes run; the
+    others are reported up to date from the folder's manifest. A failing recipe does not raise: it is in
+    ``result.failures`` (``strict`` stops the others at the first). ``progress(event, **info)`` receives
+    the build's events (see :func:`figgen.builder.build`).
+    """
+    from figgen.builder import build as run_build
+    from figgen.config import BuildOptions
+
+    options = BuildOptions.resolve(
+        config=_text(config),
+        params=params,
+        selected=list(recipes),
+        out=_text(out),
+        theme=theme,
+        preset=preset,
+        formats=formats,
+        data=_text(data),
+        jobs=jobs,
+        cache=_text(cache),
+        recipes=_text(recipes_dir),
+        force=force,
+        quick=quick,
+        strict=strict,
+        wait=wait,
+    )
+    return run_build(options, report=progress or (lambda event, **info: None))
+
+
+def run_recipe(recipe: str, **options) -> list[Output]:
+    """Build one recipe (options as :func:`build`) and return its outputs; raise FiggenError if it fails."""
+    result = build([recipe], **options)
+    for failure in result.failures:
+        raise FiggenError(f"recipe {failure.name} failed: {failure.error}")
+    return result.find(recipe)
+
+
+def list_recipes(recipes_dir: str | Path | None = None) -> list[Recipe]:
+    """The recipes of a folder (default: ``recipes/`` here, else the project's), read without running them."""
+    from figgen.recipe import discover_recipes
+
+    return discover_recipes(recipes_dir)
+
+
+def load_dataset(source: str | Path | None = None, *, config: str | Path | None = None) -> Dataset:
+    """Load a data set: ``sample`` (bundled), ``auto``, an IDX folder or an ``.npz``; default: configured."""
+    from figgen.config import load_config
+    from figgen.data import load_dataset as load
+
+    return load(str(source or load_config(_text(config)).get("data") or "sample"))
+
+
+def train(
+    *,
+    data: str | Path | None = None,
+    force: bool = False,
+    allow_diverged: bool = False,
+    config: str | Path | None = None,
+    cache: str | Path | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    **knobs,
+) -> TrainResult:
+    """Train the text's model with its knobs (``TRAIN_SIZE=500, LEARNING_RATE=0.5``; the text's defaults
+    otherwise) through the training cache; ``force`` trains again.
+
+    A run that diverged raises :class:`figgen.training.DivergedError` unless ``allow_diverged``.
+    ``progress(updates_done, updates_total)`` is called as training goes (not for a cached run).
+    """
+    from figgen.cache import Cache, cache_dir
+    from figgen.config import load_config
+    from figgen.knobs import NAMES, Knobs
+    from figgen.training.cached import cached_run
+
+    unknown = sorted(set(knobs) - set(NAMES))
+    if unknown:
+        from figgen.errors import unknown as unknown_error
+
+        raise unknown_error("knob", unknown[0], NAMES)
+    document = load_config(_text(config))
+    dataset = load_dataset(data or document.get("data") or "sample")
+    store = Cache(cache or cache_dir(document.get("cache")))
+    return cached_run(
+        dataset, Knobs(**knobs), store, allow_diverged=allow_diverged, force=force, progress=progress
+    )
+
+
+def clean(
+    out: str | Path | None = None, *, cache: bool = False, config: str | Path | None = None
+) -> list[str]:
+    """Remove what builds wrote into ``out`` (and with ``cache``, the training cache); return what it did,
+    one line per folder."""
+    from figgen.cache import Cache, cache_dir
+    from figgen.config import load_config
+    from figgen.manifest import clean_folder
+
+    document = load_config(_text(config))
+    lines = [clean_folder(Path(out or document.get("out") or "output"))]
+    if cache:
+        store = Cache(cache_dir(document.get("cache")))
+        count = store.clear() if store.folder.is_dir() else 0
+        lines.append(f"removed {count} cache entries from {store.folder}")
+    return lines
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)

@@ -1,0 +1,204 @@
+"""A build: decide what is stale, run those recipes (serially or in processes), keep the manifest.
+
+The stages of a build:
+
+1. read and select the recipes, load the data set, check every parameter and format before any work;
+2. take the output folder's lock (a second build waits, or fails with ``wait=False``);
+3. plan once: stamp each recipe (source, parameters, theme, preset, formats, data, figgen's code); a recipe
+   whose stamp and files match the manifest is up to date, the others become jobs;
+4. run the jobs; as each ends, record it in ``manifest.json`` (and the gallery) and remove its outdated files.
+
+A failing recipe does not stop the others (unless ``strict``); it is reported in the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from figgen import __version__
+from figgen.jobs import Job, JobResult, Settings, run_jobs
+from figgen.manifest import LOCK, Output, is_current, read_manifest, remove_outdated, write_manifest
+
+Report = Callable[..., None]  # report(event, **info); see build()
+
+
+@dataclass
+class RecipeStatus:
+    """What a build did with one recipe."""
+
+    name: str
+    status: str  # "built", "up to date" or "failed"
+    seconds: float = 0.0
+    error: str | None = None
+    user_error: bool = False  # the failure is bad input (a FiggenError), not a bug
+
+
+@dataclass
+class BuildResult:
+    """What a build did: every selected recipe's status and every output, built or up to date."""
+
+    folder: Path
+    recipes: list[RecipeStatus] = field(default_factory=list)
+    outputs: list[Output] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def failures(self) -> list[RecipeStatus]:
+        return [r for r in self.recipes if r.status == "failed"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+    @property
+    def user_error(self) -> bool:
+        """True when every failure is bad input (exit code 2 rather than 1)."""
+        return bool(self.failures) and all(r.user_error for r in self.failures)
+
+    def find(self, recipe: str, name: str | None = None, format: str | None = None) -> list[Output]:
+        """The outputs of ``recipe`` (its output ``name``, in ``format``), in the order they were written."""
+        return [
+            o
+            for o in self.outputs
+            if o.recipe == recipe and name in (None, o.name) and format in (None, o.format)
+        ]
+
+
+def code_fingerprint(recipe_folder: Path) -> str:
+    """Hash of figgen's version, its Python sources and the recipes' ``_*.py`` helpers: a change to any of
+    them restales every output."""
+    digest = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent
+    sources = [(root, p) for p in sorted(root.rglob("*.py"))]
+    sources += [(recipe_folder, p) for p in sorted(recipe_folder.glob("_*.py"))]
+    for base, path in sources:
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def stamp(recipe, values: dict, settings: Settings, data_fingerprint: str, code: str) -> str:
+    """The hash that says whether a recipe's outputs are current."""
+    parts = {
+        "source": recipe.source_hash,
+        "params": values,
+        "theme": settings.theme,
+        "preset": settings.preset,
+        "formats": settings.formats,
+        "data": data_fingerprint,
+        "code": code,
+    }
+    return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
+
+
+def build(options, report: Report = lambda event, **info: None) -> BuildResult:
+    """Build the selected recipes of ``options`` (a :class:`figgen.config.BuildOptions`) into its folder.
+
+    ``report(event, **info)`` receives progress: ``start`` (total: recipes to run), ``waiting`` (message:
+    another build holds the folder), ``output`` (output: an :class:`Output`), ``recipe_done`` (recipe) and
+    ``recipe_failed`` (recipe, error).
+    """
+    from figgen.atomic import remove_leftovers
+    from figgen.data import load_dataset
+    from figgen.recipe import discover_recipes, select_recipes
+    from figgen.writers import check_available, formats_for
+
+    started = time.perf_counter()
+    # 1. recipes, data set, parameters and formats: all checked before any work
+    discovered = discover_recipes(options.recipes)
+    recipes = select_recipes(discovered, options.selected)
+    data = load_dataset(options.data)
+    overrides = options.overrides_for(recipes, discovered)
+    values = {r.name: r.resolve(overrides[r.name], quick=options.quick, data=data) for r in recipes}
+    check_available(
+        {f for kind in ("animation", "still", "filmstrip") for f in formats_for(kind, options.formats)}
+    )
+    out = Path(options.out)
+    out.mkdir(parents=True, exist_ok=True)
+    settings = Settings(
+        str(out),
+        str(options.cache),
+        options.data,
+        options.theme,
+        options.preset,
+        options.formats,
+        options.quick,
+    )
+    code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
+    result = BuildResult(out)
+    catalogue = [r.name for r in discovered]
+    # 2. one build at a time in a folder
+    with _build_lock(out, options.wait, report):
+        remove_leftovers(out)  # what a killed build left behind
+        remove_leftovers(options.cache)
+        manifest = read_manifest(out)
+        # 3. plan: the stale recipes become jobs
+        jobs = []
+        for recipe in recipes:
+            job = Job(
+                recipe,
+                values[recipe.name],
+                stamp(recipe, values[recipe.name], settings, data.fingerprint, code),
+            )
+            entry = manifest["recipes"].get(recipe.name)
+            if options.force or not is_current(entry, job.stamp, out):
+                jobs.append(job)
+                continue
+            result.recipes.append(RecipeStatus(recipe.name, "up to date"))
+            for record in entry["outputs"]:
+                result.outputs.append(Output.from_record(record, out, "up to date"))
+                report("output", output=result.outputs[-1])
+        report("start", total=len(jobs))
+
+        # 4. run them, recording each in the manifest as it ends
+        def finished(job: Job, outcome: JobResult) -> None:
+            name = job.recipe.name
+            if outcome.error is not None:
+                result.recipes.append(
+                    RecipeStatus(name, "failed", outcome.seconds, outcome.error, outcome.user_error)
+                )
+                report("recipe_failed", recipe=name, error=outcome.error)
+                return
+            old = manifest["recipes"].get(name, {}).get("outputs", [])
+            remove_outdated(out, old, outcome.records)
+            manifest["recipes"][name] = {
+                "title": job.recipe.title,
+                "description": job.recipe.description,
+                "stamp": job.stamp,
+                "params": job.values,
+                "data": {"source": data.source, "fingerprint": data.fingerprint},
+                "theme": options.theme,
+                "preset": options.preset,
+                "outputs": outcome.records,
+            }
+            write_manifest(out, manifest, catalogue)
+            result.recipes.append(RecipeStatus(name, "built", outcome.seconds))
+            for record in outcome.records:
+                result.outputs.append(Output.from_record(record, out, "built"))
+                report("output", output=result.outputs[-1])
+            report("recipe_done", recipe=name)
+
+        run_jobs(jobs, settings, options.jobs, options.strict, finished)
+        write_manifest(out, manifest, catalogue)
+    order = {r.name: i for i, r in enumerate(recipes)}
+    result.recipes.sort(key=lambda r: order[r.name])
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _build_lock(out: Path, wait: bool, report: Report):
+    from figgen.locks import file_lock
+
+    return file_lock(
+        out / LOCK,
+        wait=wait,
+        on_wait=lambda: report(
+            "waiting", message=f"figgen: another build is writing to {out}; waiting for it"
+        ),
+        busy=f"another figgen build is writing to {out} (try again, or drop --no-wait)",
+    )

@@ -1,0 +1,173 @@
+"""How matplotlib figures get a theme and a preset: rcParams, a styled Figure, the text halo.
+
+Figure builders are decorated with :func:`themed`: it builds the figure under the theme's and preset's
+rcParams (restored after) and gives its texts the theme's halo, so no caller wraps a builder in anything.
+Saving a figure reads a few rcParams again (facecolor, transparency, font embedding): the output layer saves
+inside :func:`matplotlib_style` for that.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+
+from figgen.themes import Preset, Theme, get_preset, get_theme
+
+
+def mpl_colour(rgb: tuple[int, ...], alpha: float | None = None) -> tuple[float, ...]:
+    """A theme colour (0-255 channels, RGB or RGBA) as matplotlib's 0-1 floats; ``alpha`` sets the alpha."""
+    rgba = [c / 255 for c in rgb[:3]]
+    if alpha is not None:
+        rgba.append(alpha)
+    elif len(rgb) == 4:
+        rgba.append(rgb[3] / 255)
+    return tuple(rgba)
+
+
+def rc_params(theme: Theme | str, preset: Preset | str) -> dict:
+    """The matplotlib rcParams that give a figure this theme and preset.
+
+    Font sizes convert the preset's pixel sizes to points at the preset's dpi, so a still and an
+    array-rendered frame of the same preset show text of the same pixel height.
+    """
+    theme, preset = get_theme(theme), get_preset(preset)
+    points = preset.font_size * 72 / preset.dpi
+    fg, muted = mpl_colour(theme.foreground), mpl_colour(theme.muted)
+    face = mpl_colour(theme.background)
+    cycle = [theme.accent, theme.mistake, theme.good, (255, 127, 14), (148, 103, 189), (140, 86, 75)]
+    return {
+        "font.family": "DejaVu Sans",
+        "font.size": points,
+        "axes.titlesize": points * 1.1,
+        "axes.labelsize": points,
+        "xtick.labelsize": points * 0.9,
+        "ytick.labelsize": points * 0.9,
+        "legend.fontsize": points * 0.9,
+        "figure.titlesize": points * 1.25,
+        "figure.dpi": preset.dpi,
+        "savefig.dpi": preset.dpi,
+        "figure.facecolor": face,
+        "savefig.facecolor": "auto",
+        "savefig.transparent": theme.transparent,
+        "axes.facecolor": face,
+        "axes.edgecolor": muted,
+        "axes.labelcolor": fg,
+        "axes.titlecolor": fg,
+        "axes.prop_cycle": matplotlib.cycler(color=[mpl_colour(c) for c in cycle]),
+        "text.color": fg,
+        "xtick.color": muted,
+        "ytick.color": muted,
+        "xtick.labelcolor": fg,
+        "ytick.labelcolor": fg,
+        "grid.color": muted,
+        "grid.alpha": 0.35,
+        "legend.facecolor": face,
+        "legend.edgecolor": muted,
+        "legend.labelcolor": fg,
+        "lines.linewidth": preset.points(1.5),
+        "axes.linewidth": preset.points(0.8),
+        "image.interpolation": "nearest",
+        "svg.fonttype": "path",
+        "pdf.fonttype": 42,
+    }
+
+
+@contextmanager
+def matplotlib_style(theme: Theme | str, preset: Preset | str) -> Iterator[dict]:
+    """Apply a theme and preset to matplotlib inside a ``with`` block, restoring rcParams after.
+
+    Build and draw the figure inside the block: matplotlib reads most styling when artists are
+    created. Yields the dict of rcParams applied.
+    """
+    params = rc_params(theme, preset)
+    with matplotlib.rc_context(params):
+        yield params
+
+
+def new_figure(
+    theme: Theme | str,
+    preset: Preset | str,
+    *,
+    aspect: float | None = 0.6,
+    nrows: int | None = None,
+    ncols: int | None = None,
+    layout: str | None = "constrained",
+    **subplot_kw,
+) -> Figure:
+    """A matplotlib Figure (Agg canvas, no pyplot) as wide as the preset, coloured by the theme.
+
+    The height is ``width * aspect``; ``aspect=None`` takes the preset's fixed height (slides) or
+    0.6. With ``nrows``/``ncols`` the figure also gets that grid of axes (``fig.axes``); extra
+    keywords go to ``Figure.subplots``. ``layout`` defaults to "constrained" so axis labels are never
+    clipped at the figure edge. Create it inside :func:`matplotlib_style` so fonts and tick
+    colours follow the theme too.
+    """
+    theme, preset = get_theme(theme), get_preset(preset)
+    if aspect is None:
+        height = preset.height if preset.height else round(preset.width * 0.6)
+    else:
+        height = round(preset.width * aspect)
+    fig = Figure(figsize=(preset.width / preset.dpi, height / preset.dpi), dpi=preset.dpi, layout=layout)
+    FigureCanvasAgg(fig)
+    fig.patch.set_facecolor(mpl_colour(theme.background))
+    if nrows is not None or ncols is not None:
+        fig.subplots(nrows or 1, ncols or 1, squeeze=False, **subplot_kw)
+        for ax in fig.axes:
+            ax.set_facecolor(mpl_colour(theme.background))
+    return fig
+
+
+def outline_text(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
+    """Give every text of a figure the theme's halo (if it has one), as array-drawn text has.
+
+    matplotlib's ``path.effects`` setting would outline lines and bars too, so only Text artists get it.
+    """
+    theme, preset = get_theme(theme), get_preset(preset)
+    if theme.outline is None:
+        return
+    from matplotlib import patheffects
+    from matplotlib.text import Text
+
+    halo = [patheffects.withStroke(linewidth=preset.points(2.5), foreground=mpl_colour(theme.outline))]
+    for text in fig.findobj(Text):
+        text.set_path_effects(halo)
+
+
+def figure_to_array(fig: Figure) -> np.ndarray:
+    """Render a figure with Agg to a uint8 frame: RGB, or RGBA when its background is not opaque."""
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    if rgba[..., 3].min() < 255:
+        return rgba.copy()
+    return np.ascontiguousarray(rgba[..., :3])
+
+
+def themed(builder: Callable[..., Figure]) -> Callable[..., Figure]:
+    """Decorate a figure builder taking ``theme`` and ``preset`` arguments: it runs inside
+    :func:`matplotlib_style` of them, and the figure it returns gets the theme's text halo."""
+    signature = inspect.signature(builder)
+
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> Figure:
+        bound = signature.bind(*args, **kwargs)
+        theme = bound.arguments["theme"] = get_theme(bound.arguments["theme"])  # names are fine too
+        preset = bound.arguments["preset"] = get_preset(bound.arguments["preset"])
+        with matplotlib_style(theme, preset):
+            fig = builder(*bound.args, **bound.kwargs)
+        outline_text(fig, theme, preset)
+        return fig
+
+    return build
+
+
+def aspect(preset: Preset, value: float) -> float | None:
+    """Slides fill their fixed 16:9 canvas; docs take the given height-to-width ratio."""
+    return None if preset.height else value

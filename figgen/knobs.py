@@ -1,0 +1,130 @@
+"""The text's knobs, TRAIN_SIZE, TEST_SIZE, LEARNING_RATE, TRAIN_STEPS (and LOG_EVERY), in one place.
+
+Their defaults are the text's (``TRAIN_SIZE(5500)``, ``TEST_SIZE(10000)``, ``LEARNING_RATE = 0.1``,
+``TRAIN_STEPS = 2500``, a log line every 100 steps); their ``--quick`` values are shared by every recipe;
+their ranges are checked here for the command line, the configuration, recipes and training alike. Every
+range check of figgen (a recipe's LIMITS too) goes through :func:`check_value`, so a value means the same and
+is refused with the same words wherever it is given.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Protocol
+
+from figgen.errors import FiggenError
+
+
+@dataclass(frozen=True)
+class Knobs:
+    """The text's ALL-CAPS knobs with the text's defaults; ``Knobs()`` is the text's run."""
+
+    TRAIN_SIZE: int = 5500
+    TEST_SIZE: int = 10000
+    LEARNING_RATE: float = 0.1
+    TRAIN_STEPS: int = 2500  # the text loops over range(TRAIN_STEPS + 1): 2,501 updates
+    LOG_EVERY: int = 100  # the text prints a log line when i % 100 == 0
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, object] | object) -> Knobs:
+        """The knobs found in ``values`` (a mapping or an object with attributes), the text's for the rest."""
+        get = values.get if isinstance(values, Mapping) else lambda name: getattr(values, name, None)
+        found = {name: get(name) for name in NAMES}
+        return cls(**{name: value for name, value in found.items() if value is not None})
+
+    def replace(self, **changes) -> Knobs:
+        """A copy with some knobs changed (None leaves a knob as it is)."""
+        return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    def check(self, data: DataCounts | None = None) -> Knobs:
+        """Return self if every knob is in range (and fits ``data``, when given); else raise FiggenError."""
+        for name in NAMES:
+            check_value(name, getattr(self, name), RULES[name], data)
+        return self
+
+
+NAMES = tuple(f.name for f in dataclasses.fields(Knobs))
+
+#: What ``--quick`` gives every recipe that has these knobs: small enough for tests and previews.
+QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
+
+
+class DataCounts(Protocol):
+    """What a range check needs of a data set (figgen.data.Dataset has it)."""
+
+    n_train: int
+    n_test: int
+    source: str
+    path: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A parameter's type and inclusive range; a bound of None is open.
+
+    ``high`` may name a count of the data set: ``"train"`` or ``"test"`` (the number of examples) or
+    ``"train-1"``/``"test-1"`` (the last index). ``low_open`` makes the low bound exclusive.
+    """
+
+    kind: type
+    low: float | None = None
+    high: float | str | None = None
+    low_open: bool = False
+
+
+RULES: dict[str, Rule] = {
+    "TRAIN_SIZE": Rule(int, 1, "train"),
+    "TEST_SIZE": Rule(int, 1, "test"),
+    "LEARNING_RATE": Rule(float, 0, low_open=True),
+    "TRAIN_STEPS": Rule(int, 0),
+    "LOG_EVERY": Rule(int, 1),
+    "LEARNING_RATES": Rule(float, 0, low_open=True),  # each of a list of learning rates
+}
+
+_SPLIT_WORDS = {"train": "training", "test": "test"}
+
+
+def check_value(where: str, value, rule: Rule, data: DataCounts | None = None) -> None:
+    """Raise a one-line FiggenError naming ``where`` unless every number in ``value`` keeps ``rule``.
+
+    A list's rule applies to each item. A bound relative to the data set is checked only when ``data`` is
+    given (before the data set is known, only the absolute bounds are).
+    """
+    items = list(value) if isinstance(value, (list, tuple)) else [value]
+    if isinstance(value, (list, tuple)) and not items:
+        raise FiggenError(f"{where} needs at least one value")
+    for v in items:
+        wanted = numbers.Integral if rule.kind is int else numbers.Real
+        if isinstance(v, bool) or not isinstance(v, wanted):
+            raise FiggenError(f"{where} must be {_kind_words(rule.kind)}, got {v!r}")
+        if not math.isfinite(v):
+            raise FiggenError(f"{where} must be a finite number, got {v}")
+        if rule.low is not None and (v <= rule.low if rule.low_open else v < rule.low):
+            raise FiggenError(
+                f"{where} must be {'above' if rule.low_open else 'at least'} {rule.low}, got {v}"
+            )
+        if isinstance(rule.high, (int, float)) and v > rule.high:
+            raise FiggenError(f"{where} must be at most {rule.high:,}, got {v}")
+    if isinstance(rule.high, str) and data is not None:
+        split, _, minus = rule.high.partition("-")
+        available = data.n_train if split == "train" else data.n_test
+        high = available - int(minus or 0)
+        if max(items) > high:
+            if minus:
+                raise FiggenError(
+                    f"{where} must be at most {high}, the last of the {available} "
+                    f"{_SPLIT_WORDS[split]} examples of the data set ({data.source}: {data.path}); "
+                    f"got {max(items)}"
+                )
+            raise FiggenError(
+                f"{where} = {max(items)} is more than the {available} {_SPLIT_WORDS[split]} "
+                f"examples of the data set ({data.source}: {data.path})"
+            )
+
+
+def _kind_words(kind: type) -> str:
+    return "a whole number" if kind is int else "a number"

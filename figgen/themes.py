@@ -1,0 +1,133 @@
+"""Themes (colours) and presets (sizes): plain frozen data, registered by name.
+
+The array renderer (:mod:`figgen.draw`) reads them directly and matplotlib figures through
+:mod:`figgen.figures.style`, so a dark slide deck and a light docs page come from the same recipe. This module
+imports nothing heavy: the command line and the configuration check names against :data:`THEMES` and
+:data:`PRESETS` without loading matplotlib. A new theme or preset is one entry here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from figgen.errors import unknown
+
+RGB = tuple[int, int, int]
+RGBA = tuple[int, int, int, int]
+
+
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one look; channels are 0-255 integers.
+
+    ``background`` is RGBA: the transparent theme has alpha 0 there and renders RGBA frames; the
+    others render RGB. ``outline`` (or None) is a halo drawn around text so it stays readable on
+    any slide colour.
+    """
+
+    name: str
+    background: RGBA
+    foreground: RGB
+    muted: RGB
+    mistake: RGB
+    good: RGB
+    accent: RGB
+    transparent: bool = False
+    outline: RGB | None = None
+
+    @property
+    def channels(self) -> int:
+        """Channels of the frames rendered in this theme: 4 when transparent, else 3."""
+        return 4 if self.transparent else 3
+
+    def fill(self, rgb: RGB) -> tuple[int, ...]:
+        """A colour as a pixel value of this theme's frames (opaque RGBA when transparent)."""
+        return (*rgb, 255) if self.transparent else tuple(rgb)
+
+    @property
+    def background_pixel(self) -> tuple[int, ...]:
+        """The background as a pixel value of this theme's frames."""
+        return self.background if self.transparent else self.background[:3]
+
+
+@dataclass(frozen=True)
+class Preset:
+    """Sizes for one medium.
+
+    ``width`` is the canvas width in pixels; ``height`` is a fixed canvas height (slides) or None
+    when the content decides. ``font_size`` is the base text size in pixels, ``scale`` multiplies
+    line widths and gaps, ``dpi`` converts pixels to inches for matplotlib stills.
+    """
+
+    name: str
+    width: int
+    height: int | None
+    font_size: int
+    scale: float
+    dpi: int
+
+    def px(self, value: float) -> int:
+        """A length given for the docs preset, scaled to this preset and rounded to whole pixels."""
+        return max(1, round(value * self.scale))
+
+    def points(self, size: float) -> float:
+        """A line width or marker size in points that looks the same in every preset (scaled like fonts)."""
+        return size * self.scale * 100 / self.dpi
+
+
+THEMES: dict[str, Theme] = {
+    "light": Theme(
+        name="light",
+        background=(255, 255, 255, 255),
+        foreground=(34, 34, 34),
+        muted=(112, 112, 112),
+        mistake=(214, 39, 40),
+        good=(44, 160, 44),
+        accent=(31, 119, 180),
+    ),
+    "dark": Theme(
+        name="dark",
+        background=(24, 26, 31, 255),
+        foreground=(236, 236, 236),
+        muted=(160, 164, 170),
+        mistake=(255, 99, 99),
+        good=(110, 220, 130),
+        accent=(102, 178, 255),
+    ),
+    # Mid-dark gray text with a white halo reads on white and on dark slides alike; pixels with
+    # alpha 0 keep a white colour so a viewer that ignores alpha shows a light page.
+    "transparent": Theme(
+        name="transparent",
+        background=(255, 255, 255, 0),
+        foreground=(72, 72, 72),
+        muted=(110, 110, 110),
+        mistake=(214, 39, 40),
+        good=(44, 160, 44),
+        accent=(31, 119, 180),
+        transparent=True,
+        outline=(255, 255, 255),
+    ),
+}
+
+PRESETS: dict[str, Preset] = {
+    "docs": Preset(name="docs", width=800, height=None, font_size=15, scale=1.0, dpi=100),
+    "slides": Preset(name="slides", width=1920, height=1080, font_size=36, scale=2.4, dpi=200),
+}
+
+
+def _lookup(kind: str, name: str, table: dict):
+    """Return ``table[name]`` or raise a FiggenError (a ValueError) with a close-match suggestion."""
+    try:
+        return table[name]
+    except (KeyError, TypeError):
+        raise unknown(kind, name, table) from None
+
+
+def get_theme(name: str | Theme) -> Theme:
+    """Return the theme called ``name`` (a Theme passes through); unknown names raise ValueError."""
+    return name if isinstance(name, Theme) else _lookup("theme", name, THEMES)
+
+
+def get_preset(name: str | Preset) -> Preset:
+    """Return the preset called ``name`` (a Preset passes through); unknown names raise ValueError."""
+    return name if isinstance(name, Preset) else _lookup("preset", name, PRESETS)

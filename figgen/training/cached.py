@@ -1,0 +1,169 @@
+"""Training through the on-disk cache: the one path by which recipes, ``figgen train`` and the API train.
+
+A run or a sweep is stored under the hash of what produced it (data fingerprint, knobs, snapshot schedule,
+trainer version), so a restyle or a second ``figgen train`` with the same settings loads it instead of
+training. A run keeps weight snapshots along one fixed geometric schedule of its steps, so every caller
+asking for the same run shares one entry. A run that diverged raises :class:`DivergedError` unless the
+caller asks for diverged runs (a figure about divergence itself).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from figgen.cache import Cache, cache_key
+from figgen.knobs import Knobs
+from figgen.training import (
+    TRAINER_VERSION,
+    DivergedError,
+    SweepResult,
+    TrainResult,
+    snapshot_schedule,
+)
+from figgen.training._engine import Progress
+
+
+def cached_run(
+    data,
+    knobs: Knobs,
+    cache: Cache | None = None,
+    *,
+    allow_diverged: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> TrainResult:
+    """Train the text's model on ``data`` (a figgen.data.Dataset) with ``knobs``, or load the same run.
+
+    ``force`` trains again and replaces the stored run. ``result.cached`` says which happened.
+    """
+    knobs.check(data)
+    schedule = snapshot_schedule(knobs.TRAIN_STEPS)
+    key = cache_key(
+        kind="run",
+        data=data.fingerprint,
+        train_size=knobs.TRAIN_SIZE,
+        test_size=knobs.TEST_SIZE,
+        learning_rate=float(knobs.LEARNING_RATE),
+        steps=knobs.TRAIN_STEPS,
+        log_every=knobs.LOG_EVERY,
+        snapshots=schedule,
+        trainer=TRAINER_VERSION,
+    )
+
+    def compute():
+        from figgen.training import train
+
+        result = train(
+            *data.train(knobs.TRAIN_SIZE),
+            *data.test(knobs.TEST_SIZE),
+            learning_rate=knobs.LEARNING_RATE,
+            steps=knobs.TRAIN_STEPS,
+            log_every=knobs.LOG_EVERY,
+            snapshot_steps=schedule,
+            progress=progress,
+        )
+        return _pack_run(result)
+
+    store = cache or Cache()
+    arrays, meta, hit = store.get_or_compute("run", key, compute, force=force)
+    result = _unpack_run(arrays, meta, cached=hit)
+    if result.diverged_at is not None and not allow_diverged:
+        raise DivergedError(knobs.LEARNING_RATE, result.diverged_at, knobs.TRAIN_STEPS)
+    return result
+
+
+def cached_sweep(
+    data,
+    sizes: Sequence[int],
+    knobs: Knobs,
+    cache: Cache | None = None,
+    *,
+    allow_diverged: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> SweepResult:
+    """Train one model per training size (``knobs.TRAIN_SIZE`` is not used) in one batched run, or load it.
+
+    A diverged model raises :class:`DivergedError` unless ``allow_diverged`` (then its accuracy is NaN).
+    """
+    sizes = [int(s) for s in sizes]
+    for size in sizes:
+        knobs.replace(TRAIN_SIZE=size).check(data)
+    key = cache_key(
+        kind="sweep",
+        data=data.fingerprint,
+        sizes=sizes,
+        test_size=knobs.TEST_SIZE,
+        learning_rate=float(knobs.LEARNING_RATE),
+        steps=knobs.TRAIN_STEPS,
+        trainer=TRAINER_VERSION,
+    )
+
+    def compute():
+        from figgen.training import sweep_training_sizes
+
+        r = sweep_training_sizes(
+            *data.train(max(sizes)),
+            *data.test(knobs.TEST_SIZE),
+            sizes,
+            learning_rate=knobs.LEARNING_RATE,
+            steps=knobs.TRAIN_STEPS,
+            progress=progress,
+        )
+        arrays = {"weights": r.weights, "biases": r.biases, "accuracy": r.accuracy, "loss": r.loss}
+        return arrays, {"diverged_at": r.diverged_at, "seconds": r.seconds}
+
+    store = cache or Cache()
+    arrays, meta, hit = store.get_or_compute("sweep", key, compute, force=force)
+    failed = [(size, at) for size, at in zip(sizes, meta["diverged_at"], strict=True) if at is not None]
+    if failed and not allow_diverged:
+        size, at = failed[0]
+        raise DivergedError(knobs.LEARNING_RATE, at, knobs.TRAIN_STEPS, f" (training size {size:,})")
+    return SweepResult(
+        sizes=np.array(sizes),
+        weights=arrays["weights"],
+        biases=arrays["biases"],
+        accuracy=arrays["accuracy"],
+        loss=arrays["loss"],
+        diverged_at=meta["diverged_at"],
+        seconds=meta["seconds"],
+        cached=hit,
+    )
+
+
+def _pack_run(r: TrainResult) -> tuple[dict[str, np.ndarray], dict]:
+    """A run as plain arrays and JSON metadata, for the cache."""
+    steps = sorted(r.snapshots)
+    arrays = {
+        "weights": r.weights,
+        "bias": r.bias,
+        "log": np.array(r.log, np.float64).reshape(-1, 3),
+        "snapshot_steps": np.array(steps, np.int64),
+        "snapshots": np.stack([r.snapshots[s] for s in steps])
+        if steps
+        else np.zeros((0, 784, 10), np.float32),
+        "snapshot_biases": np.stack([r.snapshot_biases[s] for s in steps])
+        if steps
+        else np.zeros((0, 10), np.float32),
+    }
+    return arrays, {"diverged_at": r.diverged_at, "seconds": r.seconds}
+
+
+def _unpack_run(arrays: dict[str, np.ndarray], meta: dict, cached: bool) -> TrainResult:
+    log = [(int(s), float(a), float(lo)) for s, a, lo in arrays["log"]]
+    diverged = meta["diverged_at"]
+    steps = [int(s) for s in arrays["snapshot_steps"]]
+    return TrainResult(
+        weights=arrays["weights"],
+        bias=arrays["bias"],
+        log=log,
+        final_accuracy=None if diverged is not None or not log else log[-1][1],
+        final_loss=None if diverged is not None or not log else log[-1][2],
+        diverged_at=diverged,
+        seconds=meta["seconds"],
+        snapshots=dict(zip(steps, arrays["snapshots"], strict=True)),
+        snapshot_biases=dict(zip(steps, arrays["snapshot_biases"], strict=True)),
+        cached=cached,
+    )

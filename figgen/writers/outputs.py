@@ -1,0 +1,154 @@
+"""The files one recipe writes: which formats, where (never outside the output folder), and their records.
+
+An output has a kind: an *animation* is written in the build's animation formats (default GIF and MP4) plus
+a *filmstrip* still of its key frames (PNG and PDF, for printed handouts); a *still* in the still formats
+(default PNG and SVG). ``--formats`` picks among the registered formats of each kind. Every file written
+gets a record for the manifest: its format, pixel size, frames, bytes, sha256 and alt text.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from figgen.errors import FiggenError
+from figgen.themes import Preset, Theme
+from figgen.writers._base import formats, write_animation, write_still
+
+DEFAULT_FORMATS = {"animation": ("gif", "mp4"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
+FILMSTRIP_FORMATS = ("png", "pdf")  # raster key frames for print: no point in an SVG wrapper
+
+
+def formats_for(kind: str, chosen: Sequence[str] | None) -> tuple[str, ...]:
+    """The formats an output of ``kind`` is written in, given the build's ``--formats`` (None: defaults)."""
+    if chosen is None:
+        return DEFAULT_FORMATS[kind]
+    allowed = FILMSTRIP_FORMATS if kind == "filmstrip" else formats(kind)
+    return tuple(f for f in chosen if f in allowed)
+
+
+@dataclass
+class OutputSet:
+    """The outputs of one recipe run: writes them into ``folder`` and keeps a record of each file."""
+
+    recipe: str
+    declared: dict[str, str]  # output stem -> "animation" | "still", from the recipe's OUTPUTS
+    folder: Path
+    theme: Theme
+    preset: Preset
+    formats: tuple[str, ...] | None = None  # the build's --formats; None: the defaults of each kind
+    records: list[dict] = field(default_factory=list)
+
+    def figure(self, stem: str, fig, *, alt: str) -> None:
+        """Write a matplotlib Figure as the still ``stem``, in the still formats of the build."""
+        from figgen.figures.style import matplotlib_style
+
+        self._check(stem, "still", alt)
+        with matplotlib_style(self.theme, self.preset):  # savefig reads facecolor, transparency, fonts
+            self._write_still(stem, fig, alt, "still")
+
+    def image(self, stem: str, frame: np.ndarray, *, alt: str) -> None:
+        """Write a uint8 RGB(A) frame as the still ``stem``."""
+        self._check(stem, "still", alt)
+        self._write_still(stem, frame, alt, "still")
+
+    def animation(
+        self,
+        stem: str,
+        frames: Callable[[], Iterable[np.ndarray]],
+        *,
+        alt: str,
+        durations_ms: float | Sequence[float] = 250,
+        hold_last_ms: float = 2000,
+        keyframes: Sequence[int] = (),
+        keyframe_labels: Sequence[str] = (),
+    ) -> None:
+        """Write an animation in the animation formats of the build, plus a filmstrip of its key frames.
+
+        ``frames`` is a function returning a fresh iterable of frames; it is called once per format, so the
+        frames stream through each writer and are never all held in memory. ``keyframes`` (indices; -1 is
+        the last frame) with their ``keyframe_labels`` make the filmstrip.
+        """
+        self._check(stem, "animation", alt)
+        kept: dict[int, np.ndarray] = {}
+        wanted = set(keyframes)
+
+        def stream():
+            last = None
+            for i, frame in enumerate(frames()):
+                if i in wanted and i not in kept:
+                    kept[i] = frame
+                last = (i, frame)
+                yield frame
+            if last is not None and -1 in wanted:
+                kept[-1] = last[1]
+
+        chosen = formats_for("animation", self.formats)
+        for fmt in chosen:
+            info = write_animation(
+                self._path(stem, fmt), stream(), fmt, durations_ms=durations_ms, hold_last_ms=hold_last_ms
+            )
+            self._record(stem, fmt, "animation", alt, info)
+        if not chosen and wanted:
+            for _ in stream():  # no animation asked, but its filmstrip is
+                pass
+        if wanted:
+            from figgen.draw import filmstrip
+
+            picked = [kept[i] for i in keyframes if i in kept]
+            strip = filmstrip(
+                picked,
+                list(keyframe_labels)[: len(picked)],
+                self.theme,
+                self.preset,
+                cols=min(len(picked), 4 if self.preset.width >= 1200 else 2),
+            )
+            self._write_still(f"{stem}_filmstrip", strip, f"Key frames of the animation: {alt}", "filmstrip")
+
+    def missing(self) -> list[str]:
+        """Declared outputs that were not written although the build asked for formats of their kind."""
+        written = {r["output"] for r in self.records}
+        return [
+            s for s, kind in self.declared.items() if s not in written and formats_for(kind, self.formats)
+        ]
+
+    def _write_still(self, stem: str, content, alt: str, kind: str) -> None:
+        for fmt in formats_for(kind, self.formats):
+            info = write_still(self._path(stem, fmt), content, fmt)
+            self._record(stem, fmt, kind, alt, info)
+
+    def _check(self, stem: str, kind: str, alt: str) -> None:
+        if self.declared.get(stem) != kind:
+            raise FiggenError(
+                f"recipe {self.recipe!r} writes {kind} {stem!r}, which its OUTPUTS do not declare as {kind!r}"
+            )
+        if not alt or not alt.strip():
+            raise FiggenError(f"recipe {self.recipe!r}: output {stem!r} needs an alt text")
+
+    def _path(self, stem: str, fmt: str) -> Path:
+        path = (self.folder / f"{stem}.{fmt}").resolve()
+        if path.parent != self.folder.resolve():
+            raise FiggenError(f"output {stem!r} would leave the output folder")
+        return path
+
+    def _record(self, stem: str, fmt: str, kind: str, alt: str, info: dict) -> None:
+        path = self._path(stem, fmt)
+        self.records.append(
+            {
+                "recipe": self.recipe,
+                "output": stem,
+                "path": path.name,
+                "format": fmt,
+                "kind": kind,
+                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "bytes": info["bytes"],
+                "width": info["width"],
+                "height": info["height"],
+                "frames": info.get("frames"),
+                "alt": alt,
+            }
+        )

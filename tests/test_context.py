@@ -1,0 +1,69 @@
+"""figgen.context: what a recipe sees, its knobs, cached training through them, and its outputs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from figgen.cache import Cache
+from figgen.context import RecipeContext
+from figgen.knobs import Knobs
+from figgen.recipe import read_recipe
+from figgen.themes import get_preset, get_theme
+from figgen.training import DivergedError
+from tests.conftest import write_recipe
+
+TINY = '''
+"""Tiny.
+
+Trains on a few examples.
+"""
+KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "TRAIN_STEPS")
+PARAMS = {"TRAIN_SIZE": 50, "TEST_SIZE": 100, "TRAIN_STEPS": 5}
+OUTPUTS = {"tiny": "still"}
+'''
+
+
+@pytest.fixture
+def ctx(tmp_path):
+    recipe = read_recipe(write_recipe(tmp_path, "tiny", TINY))
+    return RecipeContext.for_recipe(
+        recipe,
+        recipe.resolve(),
+        data_source="sample",
+        theme=get_theme("dark"),
+        preset=get_preset("docs"),
+        formats=("png",),
+        out_dir=tmp_path / "out",
+        cache=Cache(tmp_path / "cache"),
+    )
+
+
+def test_knobs_are_the_recipes_and_the_texts_for_the_rest(ctx):
+    assert ctx.params.TRAIN_SIZE == 50
+    assert ctx.knobs == Knobs(TRAIN_SIZE=50, TEST_SIZE=100, TRAIN_STEPS=5)  # LEARNING_RATE 0.1, the text's
+    assert ctx.data.n_train == 10000 and ctx.theme.name == "dark"
+
+
+def test_run_trains_once_then_serves_the_cache_and_changed_knobs_train_again(ctx):
+    first = ctx.run()
+    again = ctx.run()
+    assert not first.cached and again.cached
+    np.testing.assert_array_equal(first.weights, again.weights)
+    assert [row[0] for row in first.log] == [0, 5] and sorted(first.snapshots)[-1] == 5
+    other = ctx.run(LEARNING_RATE=0.5)
+    assert not other.cached and not np.array_equal(other.weights, first.weights)
+    with pytest.raises(DivergedError, match="LEARNING_RATE=1000 diverged at step 0"):
+        ctx.run(LEARNING_RATE=1000)
+    assert ctx.run(LEARNING_RATE=1000, allow_diverged=True).diverged_at == 0
+
+
+def test_sweep_is_cached_too(ctx):
+    first, again = ctx.sweep([1, 10, 50]), ctx.sweep([1, 10, 50])
+    assert not first.cached and again.cached and first.sizes.tolist() == [1, 10, 50]
+
+
+def test_outputs_go_through_the_recipes_output_set(ctx, tmp_path):
+    ctx.image("tiny", np.zeros((4, 4, 3), np.uint8), alt="Nothing much.")
+    assert [r["path"] for r in ctx.outputs.records] == ["tiny.png"]
+    assert (tmp_path / "out" / "tiny.png").is_file()

@@ -1,0 +1,61 @@
+"""figgen.writers.outputs: which formats each kind of output gets, the path guard, and the records."""
+
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+import pytest
+
+from figgen.errors import FiggenError
+from figgen.themes import get_preset, get_theme
+from figgen.writers import OutputSet, formats_for
+
+
+def outputs(tmp_path, formats=None) -> OutputSet:
+    declared = {"square": "still", "blink": "animation"}
+    return OutputSet("tiny", declared, tmp_path, get_theme("light"), get_preset("docs"), formats)
+
+
+def test_formats_of_each_kind_come_from_the_registry():
+    assert formats_for("animation", None) == ("gif", "mp4")
+    assert formats_for("still", None) == ("png", "svg")
+    assert formats_for("filmstrip", None) == ("png", "pdf")
+    chosen = ("webp", "pdf", "gif")
+    assert formats_for("animation", chosen) == ("webp", "gif")
+    assert formats_for("still", chosen) == ("pdf",)
+    assert formats_for("filmstrip", chosen) == ("pdf",)
+
+
+def test_records_describe_the_files_written(tmp_path):
+    out = outputs(tmp_path, ("png", "gif"))
+    out.image("square", np.full((6, 4, 3), 128, np.uint8), alt="A gray box.")
+    frames = [np.full((8, 8, 3), v, np.uint8) for v in (0, 255, 0)]
+    out.animation(
+        "blink", lambda: iter(frames), alt="Blinking.", keyframes=[0, -1], keyframe_labels=["a", "b"]
+    )
+    assert [(r["path"], r["kind"]) for r in out.records] == [
+        ("square.png", "still"),
+        ("blink.gif", "animation"),
+        ("blink_filmstrip.png", "filmstrip"),
+    ]
+    for record in out.records:
+        data = (tmp_path / record["path"]).read_bytes()
+        assert record["sha256"] == hashlib.sha256(data).hexdigest() and record["bytes"] == len(data)
+    assert (out.records[0]["width"], out.records[0]["height"]) == (4, 6)
+    assert out.records[1]["frames"] == 3 and out.records[2]["alt"] == "Key frames of the animation: Blinking."
+    assert out.missing() == []
+
+
+def test_undeclared_outputs_missing_alt_texts_and_escaping_paths_are_refused(tmp_path):
+    out = outputs(tmp_path)
+    frame = np.zeros((2, 2, 3), np.uint8)
+    with pytest.raises(FiggenError, match="writes still 'other', which its OUTPUTS do not declare"):
+        out.image("other", frame, alt="x")
+    with pytest.raises(FiggenError, match="output 'square' needs an alt text"):
+        out.image("square", frame, alt=" ")
+    assert out._path("square", "png") == (tmp_path / "square.png").resolve()
+    for stem in ("../square", "sub/square", "/tmp/square"):
+        with pytest.raises(FiggenError, match="would leave the output folder"):
+            out._path(stem, "png")
+    assert out.missing() == ["square", "blink"] and list(tmp_path.iterdir()) == []

@@ -1,0 +1,106 @@
+"""figgen.recipe: reading recipes without running them, their knobs and parameters, and running one file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from PIL import Image
+
+from figgen.cli import main
+from figgen.errors import FiggenError
+from figgen.recipe import coerce, read_recipe
+from tests.conftest import write_recipe
+
+
+def test_recipe_without_docstring_is_an_error(project, capsys):
+    (project / "recipes" / "nodoc.py").write_text('OUTPUTS = {"a": "still"}\ndef make(ctx, p):\n    pass\n')
+    assert main(["list"]) == 2
+    assert "needs a module docstring" in capsys.readouterr().err
+
+
+def test_a_recipe_file_runs_on_its_own(project):
+    done = subprocess.run(
+        [sys.executable, "recipes/square.py", "--out", "solo", "--set", "SIDE=12"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert Image.open(project / "solo" / "square.png").size == (12, 12)
+
+
+def test_list_json_reads_recipes_without_running_them(project, capsys):
+    assert main(["list", "--json"]) == 0
+    listed = {r["name"]: r for r in json.loads(capsys.readouterr().out)}
+    assert listed["square"]["title"] == "A square."
+    assert listed["square"]["outputs"] == {"square": "still"}
+    assert listed["blink"]["params"] == {"FRAMES": 4}
+
+
+@pytest.mark.parametrize(
+    ("raw", "default", "expected"),
+    [
+        ("12", 5, 12),
+        ("1_000", 5, 1000),
+        ("0.5", 0.1, 0.5),
+        ("2", 0.1, 2.0),
+        ("yes", False, True),
+        ("off", True, False),
+        ("1,2,3", [4], [1, 2, 3]),
+        ("[0.1, 2]", [0.5], [0.1, 2.0]),
+        (3, 0.5, 3.0),
+        ("text", "a", "text"),
+    ],
+)
+def test_values_are_coerced_to_the_default_type(raw, default, expected):
+    value = coerce("r.K", raw, default)
+    assert value == expected and type(value) is type(expected)
+
+
+@pytest.mark.parametrize(
+    ("raw", "default"), [("1.5", 5), ("maybe", True), ("__import__('os')", [1]), (True, 5), ("a,b", [1])]
+)
+def test_bad_values_are_refused_without_evaluating_them(raw, default):
+    with pytest.raises(FiggenError, match="r.K must be"):
+        coerce("r.K", raw, default)
+
+
+KNOBBED = '''
+"""Knobbed.
+
+Uses the text's knobs by name.
+"""
+KNOBS = ("TRAIN_SIZE", "LEARNING_RATE")
+PARAMS = {"FRAMES": 36, "LEARNING_RATE": 0.5}
+QUICK = {"FRAMES": 4}
+LIMITS = {"FRAMES": (2, 400)}
+OUTPUTS = {"k": "still"}
+'''
+
+
+def test_knobs_come_from_one_place_and_a_recipe_names_only_what_differs(tmp_path):
+    recipe = read_recipe(write_recipe(tmp_path, "knobbed", KNOBBED))
+    assert recipe.params == {"TRAIN_SIZE": 5500, "LEARNING_RATE": 0.5, "FRAMES": 36}
+    assert recipe.quick == {"TRAIN_SIZE": 300, "FRAMES": 4}  # the shared quick size, and its own
+    assert recipe.resolve({"TRAIN_SIZE": "20"}, quick=True) == {
+        "TRAIN_SIZE": 20,
+        "LEARNING_RATE": 0.5,
+        "FRAMES": 4,
+    }
+    p = recipe.parameters(recipe.resolve())
+    assert (p.TRAIN_SIZE, p.LEARNING_RATE, p.FRAMES) == (5500, 0.5, 36)
+    with pytest.raises(FiggenError, match="^knobbed.TRAIN_SIZE must be at least 1, got 0$"):
+        recipe.resolve({"TRAIN_SIZE": "0"})
+    with pytest.raises(FiggenError, match="^knobbed.FRAMES must be at most 400, got 401$"):
+        recipe.resolve({"FRAMES": 401})
+    with pytest.raises(FiggenError, match="has no parameter 'FRAME' \\(did you mean 'FRAMES'\\?\\)"):
+        recipe.resolve({"FRAME": 3})
+
+
+def test_unknown_knobs_are_refused(tmp_path):
+    path = write_recipe(tmp_path, "bad", KNOBBED.replace('"LEARNING_RATE")', '"LEARNING_RATES")'))
+    with pytest.raises(FiggenError, match="KNOBS must list some of TRAIN_SIZE, TEST_SIZE"):
+        read_recipe(path)
