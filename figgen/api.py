@@ -45,6 +45,7 @@ def build(
     config: str | Path | None = None,
     cache: str | Path | None = None,
     recipes_dir: str | Path | None = None,
+    gallery: bool | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the named recipes (all when none) into ``out`` and return what was built or up to date.
@@ -70,6 +71,7 @@ def build(
         jobs=jobs,
         cache=_text(cache),
         recipes=_text(recipes_dir),
+        gallery=gallery,
         force=force,
         quick=quick,
         strict=strict,
@@ -139,13 +141,21 @@ def clean(
     out: str | Path | None = None, *, cache: bool = False, config: str | Path | None = None
 ) -> list[str]:
     """Remove what builds wrote into ``out`` (and with ``cache``, the training cache); return what it did,
-    one line per folder."""
+    one line per folder. Only files figgen recorded, whose bytes are still what it wrote, are removed."""
     from figgen.cache import Cache, cache_dir
     from figgen.config import load_config
-    from figgen.manifest import clean_folder
+    from figgen.folder import OutputFolder
+    from figgen.locks import folder_lock
 
     document = load_config(_text(config))
-    lines = [clean_folder(Path(out or document.get("out") or "output"))]
+    folder = Path(out or document.get("out") or "output")
+    if folder.exists() and not folder.is_dir():
+        raise FiggenError(f"{folder} is not a folder")
+    if not folder.is_dir():
+        lines = [f"nothing to clean: {folder} does not exist"]
+    else:
+        with folder_lock(folder):
+            lines = [OutputFolder(folder).load().clean()]
     if cache:
         store = Cache(cache_dir(document.get("cache")))
         count = store.clear() if store.folder.is_dir() else 0
