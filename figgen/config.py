@@ -27,6 +27,7 @@ makes figgen write elsewhere; ``--out`` on the command line can.
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -104,7 +105,8 @@ def load_config(path: str | None) -> dict:
 
 
 def _resolve_paths(path: Path, text: str, document: dict) -> dict:
-    """Paths relative to the configuration file's folder; ``out`` and ``cache`` inside it."""
+    """Paths relative to the configuration file's folder. An ``out`` or ``cache`` outside it is kept as an
+    error to raise when that value is used (see :func:`configured`): the command line may override it."""
     folder = path.parent
     resolved = dict(document)
     for key in ("out", "cache", "data", "recipes_dir"):
@@ -112,14 +114,29 @@ def _resolve_paths(path: Path, text: str, document: dict) -> dict:
             continue
         value = Path(document[key]).expanduser()
         joined = value if value.is_absolute() else folder / value
+        resolved[key] = str(joined) if folder != Path(".") or value.is_absolute() else str(value)
         if key in ("out", "cache") and not joined.resolve().is_relative_to(folder.resolve()):
-            raise FiggenError(
+            resolved[key] = FiggenError(
                 f"{path}: {key} = {document[key]!r}{_line_of(text, key)} is outside the project folder "
                 f"{folder.resolve()}; a configuration file writes only inside its project "
                 f"(give {'--out' if key == 'out' else 'FIGGEN_CACHE'} to write elsewhere)"
             )
-        resolved[key] = str(joined) if folder != Path(".") or value.is_absolute() else str(value)
     return resolved
+
+
+def configured(document: dict, key: str, default=None):
+    """A configuration value, or ``default``; raises the error of a path the file may not use."""
+    value = document.get(key, default)
+    if isinstance(value, FiggenError):
+        raise value
+    return value
+
+
+def cache_folder(document: dict):
+    """The training cache's folder: ``$FIGGEN_CACHE``, else the configured ``cache``, else the default."""
+    from figgen.cache import ENVIRONMENT, cache_dir
+
+    return cache_dir(None if os.environ.get(ENVIRONMENT) else configured(document, "cache"))
 
 
 def _check_config(path: Path, text: str, document: dict) -> None:
@@ -202,13 +219,13 @@ class BuildOptions:
         ``params`` maps ``KEY`` or ``RECIPE.KEY`` to a value (text from the command line, or a value).
         ``formats`` may be a list or comma-separated text.
         """
-        from figgen.cache import cache_dir
-
         document = load_config(config)
-        options = cls(cache=str(cache_dir(document.get("cache"))))
+        options = cls()
         for key in ("out", "theme", "preset", "data", "jobs", "gallery"):
-            if key in document:
-                setattr(options, key, document[key])
+            if key in document and given.get(key) is None:
+                setattr(options, key, configured(document, key))
+        if given.get("cache") is None:
+            options.cache = str(cache_folder(document))
         if "formats" in document:
             options.formats = tuple(document["formats"])
         options.recipes = document.get("recipes_dir")

@@ -42,6 +42,7 @@ from figgen.manifest import (
     gallery_record,
     is_signed,
     make_document,
+    recover_entries,
 )
 from figgen.manifest import salvage as salvage_recipes
 
@@ -86,8 +87,13 @@ class OutputFolder:
         document = self._read_manifest(have_state=state is not None)
         if state is not None:
             self.recipes, self.gallery_sha = state["recipes"], (state["gallery"] or {}).get("sha256")
+            if document is not None and salvage_recipes(document)[0] != self.recipes:
+                self.warnings.append(
+                    f"{self.path / MANIFEST} is damaged; figgen rewrites it from its records"
+                )
         elif document is not None:
             self.recipes, dropped = salvage_recipes(document)
+            self.recipes.update(recover_entries(document, self.recipes))
             for part in dropped:
                 self.warnings.append(f"{self.path / MANIFEST} is damaged: {part} was dropped and is rebuilt")
             self.gallery_sha = (gallery_record(document) or {}).get("sha256")
@@ -168,7 +174,7 @@ class OutputFolder:
             return "it is a link, and figgen never writes through links"
         if not stat.S_ISREG(mode):
             return "it is a folder or a special file"
-        if name == STATE:
+        if name in (STATE, LEGACY_LOCK):
             return None
         if name == MANIFEST:
             return (

@@ -122,6 +122,30 @@ def salvage(document: dict) -> tuple[dict, list[str]]:
     return recipes, dropped
 
 
+def recover_entries(document: dict, kept: dict) -> dict[str, dict]:
+    """Entries for recipes whose entry was dropped, rebuilt from the flat ``outputs`` list, which repeats
+    every record: their files stay figgen's, and their empty stamp makes the next build redo them."""
+    outputs = document.get("outputs")
+    recovered: dict[str, dict] = {}
+    for record in outputs if isinstance(outputs, list) else []:
+        if valid_record(record) and record["recipe"] not in kept:
+            entry = recovered.setdefault(
+                record["recipe"],
+                {
+                    "title": record["recipe"],
+                    "description": "Recovered from a damaged manifest; the next build makes it again.",
+                    "stamp": "",
+                    "params": {},
+                    "data": {"source": "", "fingerprint": ""},
+                    "theme": "",
+                    "preset": "",
+                    "outputs": [],
+                },
+            )
+            entry["outputs"].append({k: record[k] for k in (*_RECORD, "frames") if k in record})
+    return recovered
+
+
 def gallery_record(document: object) -> dict | None:
     """The gallery the document records (``{"path", "sha256"}``), or None."""
     record = document.get("gallery") if isinstance(document, dict) else None

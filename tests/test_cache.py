@@ -108,10 +108,8 @@ def test_a_cache_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys, monkey
     monkeypatch.setenv("FIGGEN_CACHE", str(tmp_path / "cachefile"))
     assert main(["train", "--steps", "1", "--train-size", "5", "--test-size", "5"]) == 2
     err = capsys.readouterr().err
-    assert (
-        err
-        == f"figgen: error: the training cache {tmp_path / 'cachefile'} is a file, not a folder (see $FIGGEN_CACHE)\n"
-    )
+    where = tmp_path / "cachefile"
+    assert err == f"figgen: error: the training cache {where} is a file, not a folder (see $FIGGEN_CACHE)\n"
 
 
 TRAINING = '''
