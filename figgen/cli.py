@@ -41,12 +41,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         code = 2 if isinstance(exc, FiggenError) else 1
         kind = "error" if code == 2 else "internal error"
-        message = str(exc) or type(exc).__name__
+        message = _one_line(str(exc) or type(exc).__name__)
         print(
             f"figgen: {kind}: {message}" + ("" if code == 2 else " (run with --debug for details)"),
             file=sys.stderr,
         )
         return code
+
+
+def _one_line(message: str) -> str:
+    """A message on one line whatever it quotes: control characters (a newline in a value) are escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _terminate_like_ctrl_c() -> None:
@@ -72,7 +77,7 @@ def _warnings_as_lines() -> None:
 
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, FiggenWarning):
-            print(f"figgen: warning: {message}", file=sys.stderr)
+            print(f"figgen: warning: {_one_line(str(message))}", file=sys.stderr)
         else:
             default(message, category, filename, lineno, file, line)
 
@@ -294,7 +299,7 @@ def _cmd_build(args) -> int:
         f"{len(result.outputs)} outputs in {result.seconds:.1f} s"
     )
     for failure in result.failures:
-        print(f"figgen: error: recipe {failure.name} failed: {failure.error}", file=sys.stderr)
+        print(f"figgen: error: recipe {failure.name} failed: {_one_line(failure.error)}", file=sys.stderr)
     return 0 if result.ok else 2 if result.user_error else 1
 
 
@@ -316,7 +321,7 @@ class _BuildReporter:
         elif event == "waiting":
             print(info["message"], file=sys.stderr)
         elif event == "warning":
-            self._line(f"figgen: warning: {info['message']}", sys.stderr)
+            self._line(f"figgen: warning: {_one_line(info['message'])}", sys.stderr)
         elif event == "output":
             o = info["output"]
             self._line(f"{o.status:<10} {o.path}  {o.width}x{o.height}  {o.bytes:,} bytes")

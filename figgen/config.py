@@ -75,8 +75,10 @@ def load_config(path: str | None) -> dict:
     """Read a configuration file (default: ./figgen.toml, else ./pyproject.toml's [tool.figgen])."""
     if path:
         candidates = [Path(path)]
-        if not candidates[0].is_file():
+        if not candidates[0].exists():
             raise FiggenError(f"configuration file {path} does not exist")
+        if not candidates[0].is_file():
+            raise FiggenError(f"configuration file {path} is not a file")
     else:
         candidates = [p for p in (Path("figgen.toml"), Path("pyproject.toml")) if p.is_file()]
     for candidate in candidates:

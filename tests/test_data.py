@@ -506,3 +506,75 @@ def test_fetch_defaults_to_the_cache_that_auto_reads(clean_env, mirror):
     assert target == cache_dir() == clean_env / "figgen-data"
     data = load_dataset("auto")
     assert (data.source, data.n_train) == ("idx", 5)
+
+
+# --- property-based: any bytes, any arrays ------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from figgen.data._idx import read_idx_images, read_idx_labels  # noqa: E402
+
+FUZZ = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+def idx_bytes(magic: int, dims: list[int], body: bytes) -> bytes:
+    return b"".join(v.to_bytes(4, "big") for v in (magic, *dims)) + body
+
+
+@FUZZ
+@given(
+    magic=st.sampled_from([2049, 2051, 0, 2**32 - 1]),
+    dims=st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 40), min_size=0, max_size=3),
+    body=st.binary(max_size=3000),
+    gz=st.booleans(),
+    cut=st.integers(0, 40),
+)
+def test_any_idx_file_reads_or_is_one_clear_data_error(tmp_path_factory, magic, dims, body, gz, cut):
+    raw = idx_bytes(magic, dims, body)
+    raw = raw[: len(raw) - cut] if cut < len(raw) else raw
+    path = tmp_path_factory.mktemp("fuzz") / ("f.gz" if gz else "f")
+    path.write_bytes(gzip.compress(raw, mtime=0) if gz else raw)
+    for reader in (read_idx_images, read_idx_labels):
+        try:
+            array = reader(path)
+        except DataError as exc:
+            assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+        else:
+            assert array.dtype == np.uint8
+            assert array.shape[1:] == ((28, 28) if reader is read_idx_images else ())
+            assert reader is read_idx_images or array.max(initial=0) <= 9
+
+
+ARRAYS = st.sampled_from(
+    [
+        np.zeros((3, 28, 28), np.uint8),
+        np.full((3, 28, 28), 0.25),
+        np.full((3, 28, 28), 2.0),
+        np.full((3, 28, 28), np.nan, np.float32),
+        np.full((3, 28, 28), 7, np.int64),
+        np.full((3, 28, 28), -1, np.int16),
+        np.zeros((3, 28, 28), np.complex64),
+        np.zeros((3, 28), np.uint8),
+        np.zeros((0, 28, 28), np.uint8),
+        np.array([1, 2, 3]),
+        np.array([1, 2, 30]),
+        np.array([1.0, 2.0, 3.0]),
+        np.array(["a", "b", "c"]),
+        np.array([True, False, True]),
+        np.zeros((3, 1), np.int64),
+    ]
+)
+
+
+@FUZZ
+@given(x_train=ARRAYS, y_train=ARRAYS, x_test=ARRAYS, y_test=ARRAYS)
+def test_any_npz_loads_or_is_one_clear_data_error(tmp_path_factory, x_train, y_train, x_test, y_test):
+    path = tmp_path_factory.mktemp("npz") / "m.npz"
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    try:
+        data = load_dataset(str(path))
+    except DataError as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc)
+    else:
+        assert data.train_pixels.dtype == np.uint8 and data.n_train == 3 and data.n_test == 3
