@@ -578,3 +578,39 @@ def test_any_npz_loads_or_is_one_clear_data_error(tmp_path_factory, x_train, y_t
         assert str(path) in str(exc) and "\n" not in str(exc)
     else:
         assert data.train_pixels.dtype == np.uint8 and data.n_train == 3 and data.n_test == 3
+
+
+# --- bounded cost ------------------------------------------------------------------------------------------
+
+
+def test_a_gzip_bomb_costs_what_its_header_declares_not_what_it_inflates_to(tmp_path):
+    import subprocess
+    import sys
+
+    folder = write_idx_folder(tmp_path / "bomb", gz=True)
+    header = b"".join(v.to_bytes(4, "big") for v in (2051, 6, 28, 28))  # declares 6 images: 4,704 bytes
+    with gzip.open(folder / "train-images-idx3-ubyte.gz", "wb", compresslevel=1) as handle:
+        handle.write(header)
+        zeros = bytes(16 << 20)
+        for _ in range(24):  # but inflates to 384 MiB
+            handle.write(zeros)
+    assert (folder / "train-images-idx3-ubyte.gz").stat().st_size < 2 << 20
+    probe = (
+        "import resource, sys\n"
+        "from figgen.cli import main\n"
+        f"code = main(['data', '--data', {str(folder)!r}])\n"
+        "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    code, peak_mib = done.stdout.split()
+    assert code == "2" and "unexpected bytes after the 4704 bytes of IDX data" in done.stderr
+    assert int(peak_mib) < 150, f"{peak_mib} MiB"  # it read 4,705 bytes of the 384 MiB, not all of them
+
+
+def test_a_header_declaring_more_than_memory_holds_is_refused_before_allocating(tmp_path):
+    header = b"".join(v.to_bytes(4, "big") for v in (2051, 2**32 - 1, 28, 28))
+    folder = write_idx_folder(tmp_path / "huge", replace={TRAIN_IMAGES: header})
+    with pytest.raises(
+        DataError, match=r"its header declares 4,294,967,295 entries \(3136\.0 GiB\), more than"
+    ):
+        load_dataset(str(folder))
