@@ -124,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", help=", ".join(PRESETS))
     p.add_argument("--formats", help=f"comma-separated: {','.join(_formats())}")
     p.add_argument("--data", help="data source: sample, auto, an IDX folder or an .npz file")
+    _data_options(p)
     p.add_argument("--jobs", "-j", type=int, help="recipes to run in parallel processes")
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     p.add_argument("--quick", action="store_true", help="small sizes, for tests and previews")
@@ -135,6 +136,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", parents=[common], help="train the text's model once and print its log")
     p.add_argument("--data", help="data source (default: the configuration's, else sample)")
+    p.add_argument("--split", help="original (default) or text: the text's split, training images 5,000 on")
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument(
         "--train-size", type=int, default=TEXT.TRAIN_SIZE, metavar="N", help="TRAIN_SIZE (%(default)s)"
@@ -168,6 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", nargs="?", choices=["show", "fetch"], default="show")
     p.add_argument("--data", help="data source (default: the configuration's, else sample)")
+    _data_options(p)
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_data)
@@ -181,10 +184,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _data_options(p) -> None:
+    p.add_argument("--split", help="original (default) or text: the text's split, training images 5,000 on")
+    p.add_argument(
+        "--class-names", metavar="A,B,...", help="ten names for the labels 0-9 (default: the digits)"
+    )
+
+
 def _cmd_train(args) -> int:
     bar = _progress_bar(total=args.steps + 1, desc="training", unit="step", enabled=not args.json)
     result = api.train(
         data=args.data,
+        split=args.split,
         config=args.config,
         force=args.force,
         allow_diverged=True,
@@ -197,7 +208,7 @@ def _cmd_train(args) -> int:
     )
     if bar:
         bar.close()
-    data = api.load_dataset(args.data, config=args.config)
+    data = api.load_dataset(args.data, split=args.split, config=args.config)
     if args.json:
         print(
             json.dumps(
@@ -211,7 +222,12 @@ def _cmd_train(args) -> int:
                     "learning_rate": args.learning_rate,
                     "steps": args.steps,
                     "log_every": args.log_every,
-                    "data": {"source": data.source, "path": data.path, "fingerprint": data.fingerprint},
+                    "data": {
+                        "source": data.source,
+                        "path": data.path,
+                        "split": data.split,
+                        "fingerprint": data.fingerprint,
+                    },
                     "seconds": round(result.seconds, 3),
                     "cached": result.cached,
                 }
@@ -239,7 +255,7 @@ def _cmd_data(args) -> int:
         data = api.load_dataset(folder)
         print(f"full MNIST ready in {folder}: {data.n_train} training, {data.n_test} test images")
         return 0
-    data = api.load_dataset(args.data, config=args.config)
+    data = api.load_dataset(args.data, split=args.split, class_names=args.class_names, config=args.config)
     info = data.describe()
     if args.json:
         print(json.dumps(info))
@@ -248,6 +264,8 @@ def _cmd_data(args) -> int:
         print(f"path         {info['path']}")
         print(f"training     {info['train']:,} images")
         print(f"test         {info['test']:,} images")
+        print(f"split        {info['split']}")
+        print(f"classes      {', '.join(info['class_names'])}")
         print(f"fingerprint  {info['fingerprint']}")
         if info["note"]:
             print(f"note         {info['note']}")
@@ -279,6 +297,8 @@ def _cmd_build(args) -> int:
         formats=args.formats,
         params=parse_sets(args.set),
         data=args.data,
+        split=args.split,
+        class_names=args.class_names,
         quick=args.quick,
         force=args.force,
         jobs=args.jobs,

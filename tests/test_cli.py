@@ -100,6 +100,7 @@ def test_train_json_in_a_real_process(capsys):
     assert report["data"] == {
         "source": "sample",
         "path": report["data"]["path"],
+        "split": "original",
         "fingerprint": SAMPLE_FINGERPRINT,
     }
     # same inputs, same numbers as an in-process run (trained again, not read from the cache)

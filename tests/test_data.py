@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import struct
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from figgen.data import (
     verify_sample,
 )
 from figgen.data.fetch import fetch_mnist
+from figgen.errors import FiggenError
 
 SAMPLE_FINGERPRINT = "e5ab4c404c823ddc"  # a cache key: changing it invalidates every cached run
 
@@ -182,7 +184,7 @@ def test_one_hot():
     ],
 )
 def test_sizes_outside_the_data_set_are_refused(sample, split, size):
-    with pytest.raises(DataError, match=f"{split} size"):
+    with pytest.raises(FiggenError, match=f"^{split} size"):
         getattr(sample, split)(size)
 
 
@@ -595,11 +597,12 @@ def test_a_gzip_bomb_costs_what_its_header_declares_not_what_it_inflates_to(tmp_
         for _ in range(24):  # but inflates to 384 MiB
             handle.write(zeros)
     assert (folder / "train-images-idx3-ubyte.gz").stat().st_size < 2 << 20
-    probe = (
-        "import resource, sys\n"
+    probe = (  # VmHWM: this process's own peak (ru_maxrss would include its parent's, from before exec)
+        "import re\n"
         "from figgen.cli import main\n"
         f"code = main(['data', '--data', {str(folder)!r}])\n"
-        "print(code, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(code, int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024)\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     code, peak_mib = done.stdout.split()
@@ -614,3 +617,55 @@ def test_a_header_declaring_more_than_memory_holds_is_refused_before_allocating(
         DataError, match=r"its header declares 4,294,967,295 entries \(3136\.0 GiB\), more than"
     ):
         load_dataset(str(folder))
+
+
+# --- the text's split and class names ----------------------------------------------------------------------
+
+
+def test_the_texts_split_holds_out_the_first_5000_training_images(sample):
+    text = load_dataset("sample", split="text")
+    assert text.n_train == sample.n_train - 5000 and text.n_test == sample.n_test
+    np.testing.assert_array_equal(text.train_pixels[0], sample.train_pixels[5000])
+    assert text.class_name(text.train_labels[0]) == "7"  # the text's x_train[0]: a 7
+    assert text.fingerprint != sample.fingerprint and "training images 5,000 on" in text.note
+    folder = write_idx_folder(Path(tempfile.mkdtemp()) / "small")
+    with pytest.raises(DataError, match="holds out the first 5,000 training images .* has only 6"):
+        load_dataset(str(folder), split="text")
+
+
+CLOTHES = [
+    "T-shirt",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
+
+
+def test_class_names_come_from_labels_txt_or_the_caller(tmp_path):
+    folder = write_idx_folder(tmp_path / "clothes")
+    assert load_dataset(str(folder)).class_names == tuple(str(k) for k in range(10))
+    (folder / "labels.txt").write_text("\n".join(CLOTHES) + "\n")
+    data = load_dataset(str(folder))
+    assert data.class_names == tuple(CLOTHES) and data.class_name(7) == "Sneaker" and not data.digits
+    assert load_dataset(str(folder), class_names=",".join("abcdefghij")).class_name(0) == "a"
+    assert load_dataset(str(folder)).fingerprint == data.fingerprint  # names do not change what trains
+
+
+@pytest.mark.parametrize(
+    "names, message",
+    [
+        ("a,b,c", "10 names are needed, one for each label 0-9; got 3"),
+        ("a,b,c,d,e,f,g,h,i,a", "the names must differ"),
+        ("a,b,c,d,e,f,g,h,i,", "'' is not a name"),
+        (["x" * 41, *"bcdefghij"], "'x{41}' is not a name"),
+    ],
+)
+def test_bad_class_names_are_refused(names, message):
+    with pytest.raises(DataError, match=f"^class names: {message}"):
+        load_dataset("sample", class_names=names)
