@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 import textwrap
 from pathlib import Path
 
@@ -60,6 +61,28 @@ def write_recipe(folder: Path, name: str, source: str) -> Path:
     path = folder / f"{name}.py"
     path.write_text(textwrap.dedent(source).lstrip())
     return path
+
+
+@pytest.fixture(autouse=True, scope="session")
+def repository_stays_clean():
+    """No test writes into the checkout: what git sees there is the same before and after the session."""
+    root = Path(__file__).resolve().parents[1]
+
+    def status() -> str:
+        try:
+            done = subprocess.run(
+                ["git", "status", "--porcelain", "--untracked-files=all", "--ignored=no"],
+                cwd=root,
+                capture_output=True,
+                text=True,
+            )
+        except OSError:
+            return ""
+        return done.stdout if done.returncode == 0 else ""
+
+    before = status()
+    yield
+    assert status() == before, "a test wrote into the repository"
 
 
 @pytest.fixture(autouse=True)

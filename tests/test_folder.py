@@ -161,16 +161,19 @@ def test_a_full_disk_is_a_clear_error_and_the_next_build_repairs(project, capsys
     def full(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    if where == "staging":
-        monkeypatch.setattr(figgen.writers.stills, "save_png", full)
-    else:
-        monkeypatch.setattr(figgen.folder.OutputFolder, "_stage_text", full)
-    assert build("--theme", "dark", "square") == 2
+    target, name = (
+        (figgen.writers.stills, "save_png")
+        if where == "staging"
+        else (figgen.folder.OutputFolder, "_stage_text")
+    )
+    real = getattr(target, name)
+    with monkeypatch.context() as patch:  # only this patch is undone after, not the project's folder
+        patch.setattr(target, name, full)
+        assert build("--theme", "dark", "square") == 2
     err = capsys.readouterr().err
     assert "No space left on device" in err and "Traceback" not in err
     assert snapshot(out) == before  # the old files and the old manifest, together
-    monkeypatch.undo()
-    monkeypatch.setenv("FIGGEN_CACHE", str(project / "cache"))
+    assert getattr(target, name) is real and Path.cwd() == project
     assert build("--theme", "dark") == 0
     consistent(out)
 
