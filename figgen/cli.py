@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from figgen import __version__, api
 from figgen.errors import FiggenError
 from figgen.knobs import Knobs
-from figgen.themes import PRESETS, THEMES
+from figgen.themes import PALETTES, PRESETS, THEMES
 
 TEXT = Knobs()
 
@@ -122,6 +122,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument("--theme", help=", ".join(THEMES))
     p.add_argument("--preset", help=", ".join(PRESETS))
+    p.add_argument("--palette", help=f"{', '.join(PALETTES)}: colour-blind safe colours for right and wrong")
     p.add_argument("--formats", help=f"comma-separated: {','.join(_formats())}")
     p.add_argument("--data", help="data source: sample, auto, an IDX folder or an .npz file")
     _data_options(p)
@@ -294,6 +295,7 @@ def _cmd_build(args) -> int:
         out=args.out,
         theme=args.theme,
         preset=args.preset,
+        palette=args.palette,
         formats=args.formats,
         params=parse_sets(args.set),
         data=args.data,

@@ -6,6 +6,7 @@ A configuration file looks like this; every key is optional::
     out = "output"
     theme = "light"            # light, dark, transparent
     preset = "docs"            # docs, slides
+    palette = "default"        # or "colorblind": right and wrong apart under colour vision deficiencies
     formats = ["gif", "mp4", "png", "svg"]
     data = "sample"            # sample, auto, an IDX folder or an .npz file
     split = "original"         # or "text": the text's split (the first 5,000 training images held out)
@@ -38,12 +39,13 @@ from pathlib import Path
 
 from figgen.data import SPLITS, check_class_names
 from figgen.errors import FiggenError, suggest, unknown
-from figgen.themes import PRESETS, THEMES
+from figgen.themes import PALETTES, PRESETS, THEMES
 
 TOP_KEYS = {
     "out": str,
     "theme": str,
     "preset": str,
+    "palette": str,
     "formats": list,
     "data": str,
     "split": str,
@@ -159,6 +161,8 @@ def _check_config(path: Path, text: str, document: dict) -> None:
                 _choice("theme", value, THEMES)
             elif key == "preset":
                 _choice("preset", value, PRESETS)
+            elif key == "palette":
+                _choice("palette", value, PALETTES)
             elif key == "formats":
                 for fmt in value:
                     _choice("format", fmt, _formats())
@@ -208,6 +212,7 @@ class BuildOptions:
     out: str = "output"
     theme: str = "light"
     preset: str = "docs"
+    palette: str = "default"
     formats: tuple[str, ...] | None = None
     data: str = "sample"
     split: str = "original"
@@ -234,7 +239,7 @@ class BuildOptions:
         """
         document = load_config(config)
         options = cls()
-        for key in ("out", "theme", "preset", "data", "split", "class_names", "jobs", "gallery"):
+        for key in ("out", "theme", "preset", "palette", "data", "split", "class_names", "jobs", "gallery"):
             if key in document and given.get(key) is None:
                 setattr(options, key, configured(document, key))
         if given.get("cache") is None:
@@ -259,6 +264,7 @@ class BuildOptions:
     def check(self) -> None:
         _choice("theme", self.theme, THEMES)
         _choice("preset", self.preset, PRESETS)
+        _choice("palette", self.palette, PALETTES)
         _choice("split", self.split, SPLITS)
         if self.class_names is not None:
             self.class_names = check_class_names(self.class_names, "--class-names")

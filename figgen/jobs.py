@@ -32,6 +32,7 @@ class Settings:
     split: str
     class_names: tuple[str, ...] | None
     theme: str
+    palette: str
     preset: str
     formats: tuple[str, ...] | None
     quick: bool
@@ -83,7 +84,7 @@ def _run(job: Job, settings: Settings, started: float) -> JobResult:
             job.values,
             data_source=settings.data,
             data_options={"split": settings.split, "class_names": settings.class_names},
-            theme=get_theme(settings.theme),
+            theme=get_theme(settings.theme, settings.palette),
             preset=get_preset(settings.preset),
             formats=settings.formats,
             out_dir=Path(settings.out),

@@ -22,14 +22,15 @@ def make(ctx, p):
     check_prediction(p.PREDICTION, "cross_entropy.PREDICTION")
     j = list(p.PREDICTION)
     cases = [(label, cross_entropy(j, label)) for label in (p.RIGHT_LABEL, p.WRONG_LABEL)]
-    fig = cross_entropy_figure(j, cases, ctx.theme, ctx.preset)
+    fig = cross_entropy_figure(j, cases, ctx.theme, ctx.preset, ctx.data.class_names)
     (right, right_loss), (wrong, wrong_loss) = cases
+    name = ctx.data.class_name
     ctx.figure(
         "cross_entropy",
         fig,
         alt=f"The curve −log(p) for p from 0 to 1 with two marked points: a prediction giving "
-        f"{j[right]:g} to the true class {right} costs {truncate(right_loss)}, and the same prediction "
-        f"for a true {wrong}, given {j[wrong]:g}, costs {truncate(wrong_loss)}; beside it, the "
+        f"{j[right]:g} to the true class {name(right)} costs {truncate(right_loss)}, and the same prediction "
+        f"for a true {name(wrong)}, given {j[wrong]:g}, costs {truncate(wrong_loss)}; beside it, the "
         "prediction's ten probabilities.",
     )
 

@@ -15,12 +15,13 @@ OUTPUTS = {"digit": "still"}
 
 def make(ctx, p):
     image, label = training_example(ctx.data, p.EXAMPLE, "digit.EXAMPLE")
-    fig = digit_figure(image, f"Example: {p.EXAMPLE} Label: {label}", ctx.theme, ctx.preset)
+    title = f"Example: {p.EXAMPLE} Label: {ctx.data.class_name(label)}"
+    fig = digit_figure(image, title, ctx.theme, ctx.preset)
     ctx.figure(
         "digit",
         fig,
-        alt=f"Training example {p.EXAMPLE}, a handwritten {label} shown as a 28 by 28 grayscale image, "
-        f"titled 'Example: {p.EXAMPLE} Label: {label}'.",
+        alt=f"Training example {p.EXAMPLE}, {ctx.data.a(label)} shown as a 28 by 28 grayscale image, "
+        f"titled '{title}'.",
     )
 
 

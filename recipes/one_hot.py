@@ -1,7 +1,7 @@
 """A label as a one-hot vector.
 
-The first training digit labelled LABEL (7, as in the text) beside its label in ``y_train``'s one-hot form:
-ten cells, one per class, all 0 except a 1 in the cell of the digit.
+The first training example labelled LABEL (7, as in the text) beside its label in ``y_train``'s one-hot
+form: ten cells, one per class, all 0 except a 1 in the cell of its class.
 """
 
 from figgen.analysis import first_with_label, training_example
@@ -18,13 +18,15 @@ def make(ctx, p):
     index = first_with_label(ctx.data, p.LABEL)
     image, label = training_example(ctx.data, index, "one_hot.LABEL")
     vector = one_hot([label])[0]
-    fig = one_hot_figure(image, index, vector, ctx.theme, ctx.preset)
+    names = ctx.data.class_names
+    fig = one_hot_figure(image, index, vector, ctx.theme, ctx.preset, names)
     cells = ",".join(f"{v:g}" for v in vector)
     ctx.figure(
         "one_hot",
         fig,
-        alt=f"Training example {index}, a handwritten {label}, beside its label as a one-hot vector of ten "
-        f"cells for the classes 0 to 9: [{cells}], a 1 only in cell {label}.",
+        alt=f"Training example {index}, {ctx.data.a(label)}, beside its label as a one-hot vector of ten "
+        f"cells for the classes {names[0]} to {names[-1]}: [{cells}], a 1 only in the cell of "
+        f"{names[label]}.",
     )
 
 

@@ -1,8 +1,10 @@
 """One digit and the model's ten probabilities.
 
-The text feeds training example 0 to the trained model (``answer = sess.run(y, ...)``) and reads its
-prediction with ``answer.argmax()``. Here is that example beside the ten probabilities of the softmax,
-the most probable digit, the prediction, highlighted.
+The text feeds its training example 0 to the trained model (``answer = sess.run(y, ...)``) and reads its
+prediction with ``answer.argmax()``: a 7, at 0.854. Here is that example beside the ten probabilities of
+the softmax, the most probable digit, the prediction, highlighted. The text read MNIST with its first
+5,000 training images held out, so its example 0 is image 5,000 of the training file: EXAMPLE -1 (the
+default) picks it, whichever split the build uses; any other EXAMPLE is an index into the training set.
 """
 
 from figgen.figures.evaluation import prediction_figure
@@ -10,24 +12,27 @@ from figgen.recipe import run_recipe_file
 from figgen.training import predict
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
-PARAMS = {"EXAMPLE": 0}
-LIMITS = {"EXAMPLE": (0, "train-1")}
+PARAMS = {"EXAMPLE": -1}
+LIMITS = {"EXAMPLE": (-1, "train-1")}
 OUTPUTS = {"prediction": "still"}
 
 
 def make(ctx, p):
-    images, labels = ctx.data.train(p.EXAMPLE + 1)  # the text's x_train[EXAMPLE], any training example
-    image, label = images[p.EXAMPLE], int(labels[p.EXAMPLE])
+    index = ctx.data.text_index(0) if p.EXAMPLE == -1 else p.EXAMPLE
+    images, labels = ctx.data.train(index + 1)
+    image, label = images[index], int(labels[index])
     run = ctx.run()
     probs = predict(run.weights, run.bias, image[None])[0]
-    fig = prediction_figure(image, p.EXAMPLE, label, probs, ctx.theme, ctx.preset)
+    fig = prediction_figure(image, index, label, probs, ctx.theme, ctx.preset, ctx.data.class_names)
     guess, runner_up = int(probs.argmax()), int(probs.argsort()[-2])
+    name = ctx.data.class_name
+    text = " (the text's x_train[0])" if p.EXAMPLE == -1 and index == ctx.data.text_index(0) else ""
     ctx.figure(
         "prediction",
         fig,
-        alt=f"Training example {p.EXAMPLE}, a handwritten {label}, and the trained model's ten "
-        f"probabilities: it predicts {guess} with probability {probs[guess]:.3f}, next {runner_up} with "
-        f"{probs[runner_up]:.3f}{'' if guess == label else ' — a mistake'}.",
+        alt=f"Training example {index}{text}, {ctx.data.a(label)}, and the trained model's ten "
+        f"probabilities: it predicts {name(guess)} with probability {probs[guess]:.3f}, next "
+        f"{name(runner_up)} with {probs[runner_up]:.3f}{'' if guess == label else ' — a mistake'}.",
     )
 
 

@@ -1,8 +1,10 @@
 """Test digits with the model's prediction, mistakes marked.
 
-The text's ``display_compare``: each digit titled ``Prediction: p Label: l``. The grid shows the first
-COUNT digits of the test set, then the next MISTAKES test digits the model gets wrong, so that a few of
-its errors are always in view. Mistakes are framed and titled in the theme's mistake colour.
+The text's ``display_compare``: each digit titled with its prediction and its label. The grid shows the
+first COUNT digits of the test set, then, as a section of its own, the next MISTAKES test digits the model
+gets wrong, so that a few of its errors are always in view. Mistakes are framed, marked ✗ and titled in
+the theme's mistake colour. COLUMNS 0 lets the preset decide (8 for documents; on slides, the count that
+makes the digits largest).
 """
 
 import numpy as np
@@ -13,32 +15,37 @@ from figgen.recipe import run_recipe_file
 from figgen.training import predict
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
-PARAMS = {
-    "COUNT": 24,
-    "MISTAKES": 8,
-    "COLUMNS": 8,
-}
-LIMITS = {"COUNT": (1, 200), "MISTAKES": (0, 100), "COLUMNS": (1, 20)}
+PARAMS = {"COUNT": 24, "MISTAKES": 8, "COLUMNS": 0}
+LIMITS = {"COUNT": (1, 200), "MISTAKES": (0, 100), "COLUMNS": (0, 20)}
 OUTPUTS = {"predictions_grid": "still"}
 
 
 def make(ctx, p):
     run = ctx.run()
     x, labels = ctx.data.test(p.TEST_SIZE)
+    name = ctx.data.class_name
     guesses = predict(run.weights, run.bias, x).argmax(axis=1)
     hits = correct(run.weights, run.bias, x, labels)
     count = min(p.COUNT, len(x))
     later = np.flatnonzero(~hits[count:])[: p.MISTAKES] + count
     shown = np.concatenate([np.arange(count), later]).astype(int)
+    first_wrong = [int(i) for i in shown[:count] if not hits[i]]
+    sections = [(f"The first {count} test digits", count)]
+    if len(later):
+        further = f"#{later[0]} to #{later[-1]}"
+        sections.append(
+            (f"The next {len(later)} it gets wrong, further into the test set ({further})", len(later))
+        )
     frame = digit_grid(
         x[shown],
-        [f"#{i}\nPrediction: {guesses[i]}\nLabel: {labels[i]}" for i in shown],
+        [f"{'' if hits[i] else '✗ '}Prediction: {name(guesses[i])}\nLabel: {name(labels[i])}" for i in shown],
         ctx.theme,
         ctx.preset,
-        cols=p.COLUMNS,
+        cols=p.COLUMNS or None,
         marks=[not hits[i] for i in shown],
+        sections=sections,
+        title=f"Predictions of the trained model: {hits.mean():.1%} of {len(x):,} test digits right",
     )
-    first_wrong = [int(i) for i in shown[:count] if not hits[i]]
     ctx.image(
         "predictions_grid",
         frame,

@@ -1,10 +1,11 @@
 """A 1 moved to the left edge, and the prediction that follows.
 
-The text asks what happens to "a 1 that was drawn on the very left side of the square". Top: a real 1
-from the test set moved left pixel by pixel (empty columns enter on the right; nothing wraps around)
-until it touches the edge, with the trained model's prediction and its probability. Bottom: accuracy on
-every test 1, and on the whole test set, against the shift. The linear model's templates sit where the
-training digits were, centred, so a few pixels' move is enough to lose them.
+The text asks what happens to "a 1 that was drawn on the very left side of the square". Top: a real
+example of class DIGIT (the text's 1) from the test set moved left pixel by pixel (empty columns enter on
+the right; nothing wraps around) until it touches the edge, with the trained model's prediction and its
+probability. Bottom: accuracy on every test example of that class, and on the whole test set, against
+the shift. The linear model's templates sit where the training digits were, centred, so a few pixels'
+move is enough to lose them.
 """
 
 from figgen.analysis import nth_of_digit, shift_study
@@ -27,8 +28,8 @@ def make(ctx, p):
     index = nth_of_digit(labels, p.DIGIT, p.WHICH, "shifted_digit.WHICH")  # before training: fail fast
     run = ctx.run()
     study = shift_study(run.weights, run.bias, x, labels, index, p.SHIFTS, p.MAX_SHIFT)
-    fig = shifted_digit_figure(study, ctx.theme, ctx.preset)
-    ctx.figure("shifted_digit", fig, alt=describe_shift(study))
+    fig = shifted_digit_figure(study, ctx.theme, ctx.preset, ctx.data.class_names)
+    ctx.figure("shifted_digit", fig, alt=describe_shift(study, ctx.data.class_names))
 
 
 if __name__ == "__main__":

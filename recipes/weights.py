@@ -20,16 +20,17 @@ def make(ctx, p):
         ctx.theme,
         ctx.preset,
         limit=limit,
+        labels=ctx.data.class_names,
         title=f"Weights after {p.TRAIN_STEPS:,} steps on {p.TRAIN_SIZE:,} examples · "
         f"test accuracy {run.final_accuracy:.1%}",
     )
     ctx.image(
         "weights",
         frame,
-        alt=f"The ten weight sheets (digits 0 to 9) after {p.TRAIN_STEPS:,} steps on {p.TRAIN_SIZE:,} "
-        f"training examples, red positive and blue negative on one scale from −{limit:.2f} to "
-        f"+{limit:.2f} centred on white zero; test accuracy {run.final_accuracy:.2%} on "
-        f"{p.TEST_SIZE:,} test digits.",
+        alt=f"The ten weight sheets ({ctx.data.class_names[0]} to {ctx.data.class_names[-1]}) after "
+        f"{p.TRAIN_STEPS:,} steps on {p.TRAIN_SIZE:,} training examples, red positive and blue negative on "
+        f"one scale from −{limit:.2f} to +{limit:.2f} centred on white zero; test accuracy "
+        f"{run.final_accuracy:.2%} on {p.TEST_SIZE:,} test examples.",
     )
 
 

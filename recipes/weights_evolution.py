@@ -30,6 +30,7 @@ def make(ctx, p):
                 ctx.preset,
                 limit=limit,
                 levels=ANIMATION_LEVELS,
+                labels=ctx.data.class_names,
                 title=f"Weights after training on {size:,} {noun}",
                 caption=f"TRAIN_SIZE = {size:,} · test accuracy {accuracy:.1%}",
             )

@@ -2,9 +2,10 @@
 
 The ten weight panels of the default run after each kept step, from the first update to the last: the
 sheets start as faint blurred averages of their digits and sharpen into templates with red hits and blue
-misses. Early on the weights are tiny on the final scale (the caption gives the largest). Snapshots are
-dense early and sparse late, where little changes. Every frame gives the step and the test accuracy of
-the model at that step, and all frames share the final sheet's colour scale.
+misses. Snapshots are dense early and sparse late, where little changes. Every frame gives the step and
+the test accuracy of the model at that step. Early weights are tiny: by default each frame has its own
+colour scale, shown on its colour bar and in its caption, so the first sheets are visible too; with
+SHARED_SCALE all frames share the last sheet's scale, which shows honestly how small they start.
 """
 
 from figgen.analysis import snapshot_accuracy
@@ -12,6 +13,7 @@ from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
 from figgen.recipe import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
+PARAMS = {"SHARED_SCALE": False}
 OUTPUTS = {"weights_training": "animation"}
 
 
@@ -19,24 +21,27 @@ def make(ctx, p):
     run = ctx.run()
     steps = sorted(run.snapshots)
     accuracy = snapshot_accuracy(run, *ctx.data.test(p.TEST_SIZE))
-    limit = symmetric_limit(run.snapshots[steps[-1]])  # one colour scale for all frames: the last sheet's
+    last = symmetric_limit(run.snapshots[steps[-1]])
+    scale = "shared by every step" if p.SHARED_SCALE else "this step's own scale"
 
     def frames():
         for step in steps:
+            limit = last if p.SHARED_SCALE else symmetric_limit(run.snapshots[step])
             yield weights_frame(
                 run.snapshots[step],
                 ctx.theme,
                 ctx.preset,
                 limit=limit,
                 levels=ANIMATION_LEVELS,
+                labels=ctx.data.class_names,
                 title=f"Weights during training on {p.TRAIN_SIZE:,} examples",
-                caption=f"step {step:,} · test accuracy {accuracy[step]:.1%} · "
-                f"largest |weight| {abs(run.snapshots[step]).max():.2g}",
+                caption=f"step {step:,} · test accuracy {accuracy[step]:.1%} · colours ±{limit:.2g}, {scale}",
             )
 
     keys = sorted(
         {min(range(len(steps)), key=lambda i: abs(steps[i] - s)) for s in (0, 10, 100)} | {len(steps) - 1}
     )
+    first = symmetric_limit(run.snapshots[steps[0]])
     ctx.animation(
         "weights_training",
         frames,
@@ -45,8 +50,14 @@ def make(ctx, p):
         keyframes=keys,
         keyframe_labels=[f"step {steps[i]:,}" for i in keys],
         alt=f"The ten weight sheets over {len(steps)} snapshots of gradient descent from step 0 to "
-        f"{steps[-1]:,} on {p.TRAIN_SIZE:,} examples, on one colour scale (±{limit:.2f}); test accuracy goes "
-        f"from {accuracy[steps[0]]:.1%} after the first update to {accuracy[steps[-1]]:.1%}.",
+        f"{steps[-1]:,} on {p.TRAIN_SIZE:,} examples, "
+        + (
+            f"on one colour scale (±{last:.2f})"
+            if p.SHARED_SCALE
+            else f"each on its own colour scale, from ±{first:.2g} at the first step to ±{last:.2g}"
+        )
+        + f"; test accuracy goes from {accuracy[steps[0]]:.1%} after the first update to "
+        f"{accuracy[steps[-1]]:.1%}.",
     )
 
 

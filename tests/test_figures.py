@@ -75,12 +75,17 @@ def _run(log, diverged_at=None):
     return SimpleNamespace(log=log, diverged_at=diverged_at, final_accuracy=final[0], final_loss=final[1])
 
 
-def test_learning_rate_figure_draws_a_diverged_run_whole_and_marks_where_it_stayed_above_ln_10():
+def test_learning_rate_figure_draws_a_diverged_run_whole_and_keeps_every_word_off_the_curves():
     runs = [_run(LOG), _run([(0, 0.3, 2.0), (100, 0.1, 3.0), (200, 0.1, 40.0)], diverged_at=150)]
     fig = build(learning_rate_figure, [0.1, 9.0], runs, 5500, 500)
     ax = fig.axes[0]
-    assert "above ln 10 from step 150 on: diverged" in texts(ax)
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == ["0.1: 0.700 (90.0%)", "9: diverged"]
+    assert ax.get_title() == "Training loss for 2 learning rates: 5,500 examples, 500 steps"
+    assert texts(ax) == []  # no label sits on the data: the legend says it all
+    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
+        "0.1: 0.700 (90.0%)",
+        "9: diverged, above ln 10\nfrom step 150 (✕)",
+        "untrained model: ln 10",
+    ]
     crosses = [line for line in ax.lines if line.get_marker() == "X"]
     assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [150]
     assert list(crosses[0].get_ydata()) == [21.5]  # on the curve, between 3.0 at 100 and 40.0 at 200
@@ -110,7 +115,8 @@ def test_prediction_figure_colours_the_argmax(label, colour):
     fig = build(prediction_figure, np.zeros(784, np.float32), 7, label, probs)
     left, right = fig.axes
     assert left.get_title() == f"Example: 7 Label: {label}"
-    assert right.get_title() == f"Prediction: 3 Label: {label}"
+    assert right.get_title() == f"Prediction: 3 Label: {label} {'✓' if label == 3 else '✗'}"
+    assert (right.patches[3].get_hatch() == "//") == (label != 3)  # wrong is told by a hatch, not colour alone
     colours = [p.get_facecolor()[:3] for p in right.patches]
     assert colours[3] == pytest.approx(rgb(getattr(THEME, colour)))
     assert all(c == pytest.approx(rgb(THEME.muted)) for k, c in enumerate(colours) if k != 3)
@@ -146,11 +152,12 @@ def test_shifted_digit_figure_one_panel_per_shift():
     fig = build(shifted_digit_figure, study)
     panels = [ax for ax in fig.axes if ax.images]
     assert len(panels) == 3
-    assert panels[2].get_title().startswith("shift 6 px (edge)\nPrediction: 7 (91%)")
+    assert panels[2].get_title().startswith("shift 6 px (edge)\n✗ Prediction: 7 (91%)")
+    assert panels[0].get_title().startswith("shift 0 px\n✓ Prediction: 1")
     assert [to_rgb(ax.title.get_color()) for ax in panels] == [rgb(THEME.good)] * 2 + [rgb(THEME.mistake)]
     assert study.collapse == 2
     assert describe_shift(study).startswith(
-        "Test digit #2, a 1, shifted left by 0, 2, 6 pixels is predicted 1, 1, 7"
+        "Test example #2, a 1, shifted left by 0, 2, 6 pixels is predicted 1, 1, 7"
     )
     assert "below half from 2 pixels" in describe_shift(study)
 

@@ -91,7 +91,7 @@ def test_alt_texts_carry_the_computed_numbers(built):
     alt = {r["output"]: r["alt"] for r in manifest["outputs"]}
     assert "10 disjoint blocks of 100" in alt["test_size_bias"]  # quick: 1,000 test digits
     assert "a 1, shifted left by 0, 1, 2" in alt["shifted_digit"]
-    assert alt["prediction"].startswith("Training example 0, a handwritten 5")
+    assert alt["prediction"].startswith("Training example 5000 (the text's x_train[0]), a handwritten 7")
     assert all(f"{rate} reaches loss" in alt["learning_rate"] for rate in ("0.01", "0.1", "0.5"))
 
 

@@ -117,6 +117,23 @@ class Dataset:
         """The name of a label: the digit itself for MNIST, ``"Sneaker"`` for a clothing data set."""
         return self.class_names[int(label)]
 
+    def text_index(self, index: int = 0) -> int:
+        """Where the text's ``x_train[index]`` is among this data set's training images.
+
+        The text read MNIST with its first 5,000 training images held out for validation: under the text's
+        split that is ``index``; otherwise ``5000 + index`` when the data set holds it, else ``index``.
+        """
+        if self.split == "text" or self.n_train <= TEXT_HOLDOUT + index:
+            return index
+        return TEXT_HOLDOUT + index
+
+    def a(self, label: int) -> str:
+        """The example of a label in words, for titles and alt texts: "a handwritten 7", "an Ankle boot"."""
+        name = self.class_name(label)
+        if self.digits:
+            return f"a handwritten {name}"
+        return f"{'an' if name[:1].lower() in 'aeiou' else 'a'} {name}"
+
     @property
     def digits(self) -> bool:
         """Whether the classes are MNIST's digits 0-9 (figures then say "a handwritten 7")."""

@@ -24,71 +24,133 @@ def digit_grid(
     theme: Theme | str,
     preset: Preset | str,
     *,
-    cols: int,
+    cols: int | None = None,
     marks: Sequence[bool] | None = None,
+    sections: Sequence[tuple[str, int]] | None = None,
+    title: str | None = None,
     cmap: str = "gray_r",
     scale: int | None = None,
     vmin: float = 0.0,
     vmax: float = 1.0,
 ) -> np.ndarray:
-    """Digits (n, 784) with pixel values in [vmin, vmax] in a grid of ``cols`` columns, titled.
+    """Digits (n, 784) with pixel values in [vmin, vmax] in a grid, each titled, the whole under ``title``.
 
-    ``scale`` is the whole-pixel enlargement (default: as large as the preset's width allows, at
-    most 8). A True in ``marks`` draws that digit's frame and title in the theme's mistake colour.
-    Titles may have several lines and shrink to fit their cell. The frame is the preset's width,
-    and its fixed height when it has one; otherwise as tall as the digits need.
+    ``sections`` (``[(caption, count), ...]``) split the digits, in order, into groups that each start on a
+    new row under their caption. ``cols`` defaults to 8, or on a preset of fixed size (slides) to the count
+    that makes the digits largest. ``scale`` is the whole-pixel enlargement (default: as large as the space
+    allows, at most 8). A True in ``marks`` draws that digit's frame and title in the theme's mistake colour.
+    Titles may have several lines and shrink to fit their cell. The frame is the preset's width, and its
+    fixed height when it has one, otherwise as tall as the digits need; more digits than fit at one pixel
+    per pixel make it larger.
     """
     theme, preset = get_theme(theme), get_preset(preset)
     digits = as_images(images)
     n = len(digits)
     titles = list(titles) if titles is not None else [""] * n
     marks = list(marks) if marks is not None else [False] * n
-    if len(titles) != n or len(marks) != n:
-        raise ValueError(f"{n} images but {len(titles)} titles and {len(marks)} marks")
-    if cols < 1:
+    sections = [(caption, count) for caption, count in (sections or [("", n)]) if count]
+    if len(titles) != n or len(marks) != n or sum(count for _, count in sections) != n:
+        raise ValueError(
+            f"{n} images but {len(titles)} titles, {len(marks)} marks and sections of {sections}"
+        )
+    if cols is not None and cols < 1:
         raise ValueError(f"cols must be at least 1, got {cols}")
-    cols = min(cols, max(n, 1))
-    rows = math.ceil(n / cols)
+    if cols is None:
+        cols = (
+            min(8, n)
+            if not preset.height or scale
+            else max(
+                range(1, n + 1),
+                key=lambda c: (_grid(c, n, titles, sections, title, theme, preset, scale)["factor"], -c),
+            )
+        )
+    g = _grid(min(cols, max(n, 1)), n, titles, sections, title, theme, preset, scale)
+    width = max(preset.width, g["grid_w"] + 2 * g["margin"])
+    height = max(preset.height or 0, g["grid_h"] + 2 * g["margin"])
+    canvas = blank(theme, width, height)
+    x0, y0 = (width - g["grid_w"]) // 2, (height - g["grid_h"]) // 2
+    lut = colormap_lut(cmap)
+    colours = lut[lut_indices(digits, len(lut), vmin, vmax)]
+    p, cell_w, cell_h, gx, gy, mark_w = g["p"], g["cell_w"], g["cell_h"], g["gx"], g["gy"], g["mark_w"]
+    texts = []  # (xy, text, size, colour, anchor)
+    if title:
+        texts.append(((width / 2, y0), title, g["title_font"], theme.foreground, "ma"))
+    y, i = y0 + g["title_h"], 0
+    for caption, count in sections:
+        if caption:
+            texts.append(((x0, y), caption, g["caption_font"], theme.muted, "la"))
+            y += g["caption_h"]
+        for k in range(count):
+            cx = x0 + (k % g["cols"]) * (cell_w + gx)
+            cy = y + (k // g["cols"]) * (cell_h + gy)
+            x, top = cx + (cell_w - p) // 2, cy + g["label_h"] + mark_w
+            put(canvas, x, top, upscale(colours[i], g["factor"]))
+            border(
+                canvas,
+                x,
+                top,
+                p,
+                p,
+                *(theme.mistake, mark_w) if marks[i] else (theme.muted, max(1, preset.px(1) // 2)),
+            )
+            if titles[i]:
+                colour = theme.mistake if marks[i] else theme.foreground
+                texts.append(((cx + cell_w / 2, cy), titles[i], g["font"], colour, "ma"))
+            i += 1
+        y += math.ceil(count / g["cols"]) * (cell_h + gy)
+    image = Image.fromarray(canvas)
+    draw = ImageDraw.Draw(image)
+    for xy, text, size, colour, anchor in texts:
+        draw_text(draw, xy, text, size, colour, anchor=anchor, **text_kwargs(theme))
+    return np.array(image)
+
+
+def _grid(cols, n, titles, sections, title, theme: Theme, preset: Preset, scale) -> dict:
+    """The sizes of a digit grid with ``cols`` columns: the digits' enlargement and every gap and text."""
     margin, gx, gy = preset.px(10), preset.px(14), preset.px(10)
     mark_w = preset.px(3)
     stroke = preset.px(1) if theme.outline else 0
+    rows = sum(math.ceil(count / cols) for _, count in sections)
     cell_w = (preset.width - 2 * margin - (cols - 1) * gx) // cols
     font = fit_font_size([t for t in titles if t] or ["0"], preset.font_size, cell_w, stroke=stroke)
-    title_h = max((text_size(t, font, stroke=stroke)[1] for t in titles if t), default=0)
-    title_h += preset.px(4) if title_h else 0
+    label_h = max((text_size(t, font, stroke=stroke)[1] for t in titles if t), default=0)
+    label_h += preset.px(4) if label_h else 0
+    title_font = round(preset.font_size * 1.2)
+    title_h = text_size("Ag", title_font, stroke=stroke)[1] + preset.px(10) if title else 0
+    captions = [c for c, _ in sections if c]
+    caption_font = fit_font_size(
+        captions or ["0"], preset.font_size, preset.width - 2 * margin, stroke=stroke
+    )
+    caption_h = text_size("Ag", caption_font, stroke=stroke)[1] + preset.px(6)
+    fixed = title_h + len(captions) * caption_h + (rows - 1) * gy + rows * (label_h + 2 * mark_w)
     factor = scale or min(8, (cell_w - 2 * mark_w) // SIDE)
     if preset.height and not scale:
-        fit = (preset.height - 2 * margin - (rows - 1) * gy - rows * (title_h + 2 * mark_w)) // (rows * SIDE)
-        factor = min(factor, fit)
+        factor = min(factor, (preset.height - 2 * margin - fixed) // (rows * SIDE))
     factor = max(factor, 1)  # too many to fit at their smallest: the frame grows beyond the preset's size
     p = SIDE * factor
     cell_w = max(cell_w, p + 2 * mark_w) if not scale else max(p + 2 * mark_w, min(cell_w, p * 2))
-    cell_h = title_h + p + 2 * mark_w
-    grid_w, grid_h = cols * cell_w + (cols - 1) * gx, rows * cell_h + (rows - 1) * gy
-    width = max(preset.width, grid_w + 2 * margin)
-    height = max(preset.height or 0, grid_h + 2 * margin)
-    canvas = blank(theme, width, height)
-    x0, y0 = (width - grid_w) // 2, (height - grid_h) // 2
-    lut = colormap_lut(cmap)
-    colours = lut[lut_indices(digits, len(lut), vmin, vmax)]
-    boxes = []
-    for i in range(n):
-        cx = x0 + (i % cols) * (cell_w + gx)
-        cy = y0 + (i // cols) * (cell_h + gy)
-        x, y = cx + (cell_w - p) // 2, cy + title_h + mark_w
-        put(canvas, x, y, upscale(colours[i], factor))
-        if marks[i]:
-            border(canvas, x, y, p, p, theme.mistake, mark_w)
-        else:
-            border(canvas, x, y, p, p, theme.muted, max(1, preset.px(1) // 2))
-        boxes.append((cx + cell_w / 2, cy))
-    image = Image.fromarray(canvas)
-    draw = ImageDraw.Draw(image)
-    for (x, y), text, marked in zip(boxes, titles, marks, strict=True):
-        if text:
-            colour = theme.mistake if marked else theme.foreground
-            draw_text(draw, (x, y), text, font, colour, anchor="ma", **text_kwargs(theme))
-    return np.array(image)
+    cell_h = label_h + p + 2 * mark_w
+    grid_w = cols * cell_w + (cols - 1) * gx
+    grid_h = fixed - rows * (label_h + 2 * mark_w) + rows * cell_h
+    return {
+        "cols": cols,
+        "factor": factor,
+        "p": p,
+        "cell_w": cell_w,
+        "cell_h": cell_h,
+        "grid_w": grid_w,
+        "grid_h": grid_h,
+        "margin": margin,
+        "gx": gx,
+        "gy": gy,
+        "mark_w": mark_w,
+        "font": font,
+        "label_h": label_h,
+        "title_font": title_font,
+        "title_h": title_h,
+        "caption_font": caption_font,
+        "caption_h": caption_h,
+    }
 
 
 def filmstrip(
@@ -97,12 +159,13 @@ def filmstrip(
     theme: Theme | str,
     preset: Preset | str,
     *,
-    cols: int = 3,
+    cols: int | None = None,
 ) -> np.ndarray:
     """Key frames of an animation side by side, each shrunk to fit and labelled below.
 
     All frames must have the same size. Frames are resampled (Lanczos) since thumbnails rarely
     land on whole pixel ratios; the strip is the preset's width and as tall as the frames need.
+    ``cols`` defaults to the most columns that keep the frames' own text at least ``MIN_TEXT_PX`` tall.
     """
     theme, preset = get_theme(theme), get_preset(preset)
     if not frames:
@@ -113,11 +176,18 @@ def filmstrip(
     if len(shapes) != 1:
         raise ValueError(f"filmstrip frames differ in size: {sorted(shapes)}")
     fh, fw = shapes.pop()
+    margin, gap = preset.px(10), preset.px(12)
+    if cols is None:
+        fits = [
+            c
+            for c in range(1, len(frames) + 1)
+            if _thumb_width(preset, c, margin, gap) / fw * preset.font_size >= MIN_TEXT_PX
+        ]
+        cols = max(fits, default=1)
     cols = max(1, min(cols, len(frames)))
     rows = math.ceil(len(frames) / cols)
-    margin, gap = preset.px(10), preset.px(12)
     stroke = preset.px(1) if theme.outline else 0
-    tw = (preset.width - 2 * margin - (cols - 1) * gap) // cols
+    tw = _thumb_width(preset, cols, margin, gap)
     th = max(1, round(fh * tw / fw))
     font = fit_font_size([t for t in labels if t] or ["0"], preset.font_size, tw, stroke=stroke)
     label_h = text_size("Ag", font, stroke=stroke)[1] + preset.px(4)
@@ -139,3 +209,10 @@ def filmstrip(
     for xy, text in zip(spots, labels, strict=True):
         draw_text(draw, xy, text, font, theme.foreground, anchor="ma", **text_kwargs(theme))
     return np.array(image)
+
+
+MIN_TEXT_PX = 12  # the smallest text a thumbnail may shrink a frame's captions to
+
+
+def _thumb_width(preset: Preset, cols: int, margin: int, gap: int) -> int:
+    return (preset.width - 2 * margin - (cols - 1) * gap) // cols

@@ -174,12 +174,13 @@ def _sheet_base(
         canvas[cy : cy + bar.shape[0], cx : cx + bar.shape[1]] = bar
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)
+    size = fit_font_size(list(labels), layout["label_fs"], p + preset.px(10))  # "Ankle boot" fits its panel
     for (x, y), text in zip(layout["panels"], labels, strict=True):
         draw_text(
             draw,
             (x + p / 2, y - preset.px(3)),
             text,
-            layout["label_fs"],
+            size,
             theme.foreground,
             anchor="md",
             **text_kwargs(theme),

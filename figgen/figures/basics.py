@@ -15,6 +15,8 @@ from figgen.analysis import truncate
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 from figgen.themes import Preset, Theme
 
+DIGITS = tuple(str(k) for k in range(10))
+
 
 @themed
 def digit_figure(image: np.ndarray, title: str, theme: Theme, preset: Preset):
@@ -43,40 +45,68 @@ def flat_digits_figure(rows: np.ndarray, start: int, theme: Theme, preset: Prese
 
 
 @themed
-def one_hot_figure(image: np.ndarray, index: int, vector: np.ndarray, theme: Theme, preset: Preset):
-    """A digit beside its label as a one-hot vector: ten labelled cells holding 0 or 1."""
-    fig = new_figure(theme, preset, aspect=aspect(preset, 0.34), nrows=1, ncols=2, width_ratios=[1, 2.8])
+def one_hot_figure(
+    image: np.ndarray,
+    index: int,
+    vector: np.ndarray,
+    theme: Theme,
+    preset: Preset,
+    names: Sequence[str] = DIGITS,
+):
+    """A digit beside its label as a one-hot vector: ten labelled cells holding 0 or 1.
+
+    On a page the vector lies under its title, a row of ten cells; on a 16:9 slide it stands beside the
+    digit as a column, so both fill the slide.
+    """
+    standing = preset.height is not None
+    shape = (
+        {"aspect": None, "width_ratios": [1.5, 1]} if standing else {"aspect": 0.34, "width_ratios": [1, 2.8]}
+    )
+    fig = new_figure(
+        theme, preset, aspect=shape["aspect"], nrows=1, ncols=2, width_ratios=shape["width_ratios"]
+    )
     left, right = fig.axes
     label = int(np.argmax(vector))
     left.imshow(np.reshape(image, (28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
-    left.set_title(f"Example: {index} Label: {label}")
+    left.set_title(f"Example: {index} Label: {names[label]}")
     left.set_xticks([])
     left.set_yticks([])
     on, fg, edge = mpl_colour(theme.accent), mpl_colour(theme.foreground), mpl_colour(theme.muted)
+    n = len(vector)
     for k, value in enumerate(vector):
         hot = value == 1
-        right.add_patch(Rectangle((k, 0), 1, 1, facecolor=on if hot else "none", edgecolor=edge, lw=1))
-        text_colour = mpl_colour(theme.background[:3]) if hot else fg
+        x, y = (0, n - 1 - k) if standing else (k, 0)
+        right.add_patch(Rectangle((x, y), 1, 1, facecolor=on if hot else "none", edgecolor=edge, lw=1))
         right.text(
-            k + 0.5,
-            0.5,
+            x + 0.5,
+            y + 0.5,
             f"{value:g}",
             ha="center",
             va="center",
-            color=text_colour,
+            color=mpl_colour(theme.background[:3]) if hot else fg,
             fontweight="bold" if hot else "normal",
             fontsize="large",
         )
-    right.set_xlim(-0.05, len(vector) + 0.05)
-    right.set_ylim(-0.05, 1.05)
+    ticks = np.arange(n) + 0.5
+    if standing:
+        right.set_xlim(-0.05, 1.05)
+        right.set_ylim(-0.05, n + 0.05)
+        right.set_yticks(ticks, list(reversed(names)))
+        right.set_xticks([])
+    else:
+        right.set_xlim(-0.05, n + 0.05)
+        right.set_ylim(-0.05, 1.05)
+        long = max(map(len, names)) > 2
+        right.set_xticks(ticks, list(names), rotation=30 if long else 0, ha="right" if long else "center")
+        right.set_yticks([])
+        right.set_xlabel("class")
     right.set_aspect("equal")
-    right.set_xticks(np.arange(len(vector)) + 0.5, [str(k) for k in range(len(vector))])
     right.tick_params(length=0)
-    right.set_yticks([])
-    right.set_xlabel("class")
     for spine in right.spines.values():
         spine.set_visible(False)
-    right.set_title(f"label {label} as a one-hot vector: [{','.join(f'{v:g}' for v in vector)}]")
+    cells = ",".join(f"{v:g}" for v in vector)
+    joiner = "\n" if standing else ": "
+    right.set_title(f"label {names[label]} as a one-hot vector{joiner}[{cells}]")
     return fig
 
 
@@ -111,21 +141,29 @@ def softmax_figure(examples: Sequence[tuple[str, np.ndarray, np.ndarray]], theme
 
 @themed
 def cross_entropy_figure(
-    prediction: np.ndarray, cases: Sequence[tuple[int, float]], theme: Theme, preset: Preset
+    prediction: np.ndarray,
+    cases: Sequence[tuple[int, float]],
+    theme: Theme,
+    preset: Preset,
+    names: Sequence[str] = DIGITS,
 ):
-    """−log(p) with each (label, loss) case marked at p = prediction[label], beside the prediction's bars."""
+    """−log(p) with each (label, loss) case marked at p = prediction[label], beside the prediction's bars.
+
+    The first case is the confident right one (✓, a round mark, the good colour), the second the confident
+    wrong one (✗, a cross, the mistake colour).
+    """
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=2)
     curve, bars = fig.axes
     colours = [mpl_colour(theme.good), mpl_colour(theme.mistake)]
     p = np.linspace(0.004, 1.0, 500)
     curve.plot(p, -np.log(p), color=mpl_colour(theme.foreground))
-    for (label, loss), colour in zip(cases, colours, strict=False):
+    for (label, loss), colour, (mark, sign) in zip(cases, colours, (("o", "✓"), ("X", "✗")), strict=False):
         x = prediction[label]
-        curve.plot([x], [loss], "o", color=colour, markersize=preset.points(8))
+        curve.plot([x], [loss], mark, color=colour, markersize=preset.points(9))
         # Right of a point near p = 0, above and left of one near p = 1: both clear of the curve.
         near_one = x > 0.5
         curve.annotate(
-            f"label {label}: −log({x:g}) = {truncate(loss)}…",
+            f"{sign} label {names[label]}: −log({x:g}) = {truncate(loss)}…",
             (x, loss),
             xytext=(x, loss + 1.6) if near_one else (x + 0.05, loss),
             ha="right" if near_one else "left",
@@ -144,11 +182,14 @@ def cross_entropy_figure(
         bar_colours[label] = colour
     drawn = bars.bar(np.arange(len(prediction)), prediction, color=bar_colours, width=0.7)
     bars.bar_label(drawn, [f"{v:g}" if v >= 0.01 else "" for v in prediction], padding=2, fontsize="small")
-    bars.set_xticks(np.arange(len(prediction)))
+    long = max(map(len, names)) > 2
+    bars.set_xticks(
+        np.arange(len(prediction)), list(names), rotation=30 if long else 0, ha="right" if long else "center"
+    )
     for (label, _), colour in zip(cases, colours, strict=False):
         bars.get_xticklabels()[label].set(color=colour, fontweight="bold")
     bars.set_xlabel("class")
     bars.set_ylabel("predicted probability")
     bars.set_ylim(0, 1.05)
-    bars.set_title(f"prediction j: sure it is a {int(np.argmax(prediction))}")
+    bars.set_title(f"prediction j: sure it is {names[int(np.argmax(prediction))]}")
     return fig

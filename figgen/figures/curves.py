@@ -113,21 +113,14 @@ def learning_rate_figure(
 
     A diverged run (its loss still above the untrained model's ln 10 at the end) is drawn whole, with a
     cross where it went above ln 10 for good; a run stopped by a non-finite loss ends at its last finite
-    value, never drawn as NaN. The legend gives each run's final loss and test accuracy.
+    value, never drawn as NaN. Every word sits in the legend, beside the plot, never on a curve: each run's
+    final loss and test accuracy, where a diverged run stayed above ln 10, and the dashed ln 10 line.
     """
     start = LOSS_AT_START
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.55), nrows=1, ncols=1)
     ax = fig.axes[0]
-    ax.axhline(start, color=mpl_colour(theme.muted), linestyle="--", linewidth=1)
-    ax.annotate(
-        "untrained model: ln 10",
-        (steps, start),
-        xytext=(0, 4),
-        textcoords="offset points",
-        ha="right",
-        va="bottom",
-        color=mpl_colour(theme.muted),
-        fontsize="small",
+    ax.axhline(
+        start, color=mpl_colour(theme.muted), linestyle="--", linewidth=1, label="untrained model: ln 10"
     )
     losses = []
     for lr, run in zip(rates, runs, strict=True):
@@ -137,27 +130,25 @@ def learning_rate_figure(
         if run.diverged_at is None:
             ax.plot(logged, loss, label=f"{lr:g}: {run.final_loss:.3f} ({run.final_accuracy:.1%})")
             continue
-        line = ax.plot(logged, loss, label=f"{lr:g}: diverged")[0]
         at = run.diverged_at
+        line = ax.plot(logged, loss, label=f"{lr:g}: diverged, above ln 10\nfrom step {at:,} (✕)")[0]
         y = float(np.interp(at, logged, loss)) if logged else start
-        ax.plot([at], [max(y, start)], marker="X", markersize=9, color=line.get_color(), linestyle="")
-        ax.annotate(
-            f"above ln 10 from step {at:,} on: diverged",
-            (at, max(y, start)),
-            xytext=(6, 8),
-            textcoords="offset points",
-            color=line.get_color(),
-            fontsize="small",
-            ha="left",
-        )
+        ax.plot([at], [max(y, start)], marker="X", markersize=preset.points(9), color=line.get_color(), ls="")
     ax.set_yscale("log")
     low, high = log_floor(losses, start), max([start, *losses])
     plain_log_ticks(ax.yaxis, low, high * 1.2)
     ax.set_ylim(low / 1.15, high * 1.35)
     ax.set_xlabel("training step")
     ax.set_ylabel("training loss (cross-entropy)")
-    ax.set_title(f"Training loss for {len(rates)} learning rates ({train_size:,} examples)")
-    fig.legend(title="LEARNING_RATE: final\nloss (test accuracy)", loc="outside right center")
+    ax.set_title(f"Training loss for {len(rates)} learning rates: {train_size:,} examples, {steps:,} steps")
+    handles, labels = ax.get_legend_handles_labels()
+    order = [*range(1, len(handles)), 0]  # the runs, then the ln 10 line
+    fig.legend(
+        [handles[i] for i in order],
+        [labels[i] for i in order],
+        title="LEARNING_RATE: final\nloss (test accuracy)",
+        loc="outside right center",
+    )
     ax.grid(True)
     return fig
 

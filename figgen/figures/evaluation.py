@@ -7,6 +7,8 @@ it applies them itself.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -15,26 +17,43 @@ from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 from figgen.themes import Preset, Theme
 
 
+def probability_label(value: float) -> str:
+    """A probability as a beginner reads it: 0.85, 0.02, 0.009 or ≈0 below 0.001 (never 7e-06)."""
+    if value >= 0.01:
+        return f"{value:.2f}"
+    return f"{value:.3f}" if value >= 0.001 else "≈0"
+
+
 @themed
 def prediction_figure(
-    image: np.ndarray, index: int, label: int, probs: np.ndarray, theme: Theme, preset: Preset
+    image: np.ndarray,
+    index: int,
+    label: int,
+    probs: np.ndarray,
+    theme: Theme,
+    preset: Preset,
+    names: Sequence[str] = tuple(str(k) for k in range(10)),
 ) -> Figure:
     """A digit titled ``Example: N Label: L`` beside the model's ten probabilities, the argmax highlighted.
 
-    The argmax's bar is in the theme's good colour when it is the label and in its mistake colour when not.
+    The argmax's bar is in the theme's good colour with ✓ when it is the label, in its mistake colour with
+    ✗ and hatched when not: right and wrong never rest on colour alone.
     """
     guess = int(probs.argmax())
-    muted, chosen = mpl_colour(theme.muted), mpl_colour(theme.good if guess == label else theme.mistake)
+    right = guess == label
+    muted, chosen = mpl_colour(theme.muted), mpl_colour(theme.good if right else theme.mistake)
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.42), nrows=1, ncols=2, width_ratios=[1, 2.2])
-    left, right = fig.axes
+    left, right_ax = fig.axes
     left.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
     left.set_xticks([])
     left.set_yticks([])
-    left.set_title(f"Example: {index} Label: {label}")
-    bars = right.bar(range(10), probs, color=[chosen if k == guess else muted for k in range(10)])
+    left.set_title(f"Example: {index} Label: {names[label]}")
+    bars = right_ax.bar(range(10), probs, color=[chosen if k == guess else muted for k in range(10)])
+    if not right:
+        bars[guess].set_hatch("//")
     for k, (bar, value) in enumerate(zip(bars, probs, strict=True)):
-        right.annotate(
-            f"{value:.2f}" if value >= 0.005 else f"{value:.0e}",
+        right_ax.annotate(
+            probability_label(value),
             (bar.get_x() + 0.4, value),
             xytext=(0, 3),
             textcoords="offset points",
@@ -43,12 +62,17 @@ def prediction_figure(
             fontsize="small",
             fontweight="bold" if k == guess else "normal",
         )
-    right.set_xticks(range(10))
-    right.set_ylim(0, 1.12)
-    right.set_xlabel("digit")
-    right.set_ylabel("probability (softmax)")
-    right.set_title(f"Prediction: {guess} Label: {label}")
-    right.grid(True, axis="y")
+    right_ax.set_xticks(
+        range(10),
+        list(names),
+        rotation=0 if max(map(len, names)) <= 2 else 30,
+        ha="center" if max(map(len, names)) <= 2 else "right",
+    )
+    right_ax.set_ylim(0, 1.12)
+    right_ax.set_xlabel("digit" if list(names) == [str(k) for k in range(10)] else "class")
+    right_ax.set_ylabel("probability (softmax)")
+    right_ax.set_title(f"Prediction: {names[guess]} Label: {names[label]} {'✓' if right else '✗'}")
+    right_ax.grid(True, axis="y")
     return fig
 
 
@@ -110,10 +134,13 @@ def block_accuracy_figure(
 
 
 @themed
-def shifted_digit_figure(study: ShiftStudy, theme: Theme, preset: Preset) -> Figure:
+def shifted_digit_figure(
+    study: ShiftStudy, theme: Theme, preset: Preset, names: Sequence[str] = tuple(str(k) for k in range(10))
+) -> Figure:
     """Top: the digit at each shown shift with its prediction; bottom: accuracy against the shift.
 
-    A panel's title is in the good colour while the prediction is still the digit, else the mistake colour.
+    A panel's title has ✓ and the good colour while the prediction is still the right class, ✗ and the
+    mistake colour once it is not.
     """
     good, bad = theme.good, theme.mistake
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.72))
@@ -124,10 +151,11 @@ def shifted_digit_figure(study: ShiftStudy, theme: Theme, preset: Preset) -> Fig
         ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
         ax.set_xticks([])
         ax.set_yticks([])
+        right = guess == study.digit
         ax.set_title(
-            f"shift {s} px{' (edge)' if s == study.edge else ''}\nPrediction: {guess} ({prob[guess]:.0%})\n"
-            f"P({study.digit}) = {prob[study.digit]:.2f}",
-            color=mpl_colour(good if guess == study.digit else bad),
+            f"shift {s} px{' (edge)' if s == study.edge else ''}\n{'✓' if right else '✗'} Prediction: "
+            f"{names[guess]} ({prob[guess]:.0%})\nP({names[study.digit]}) = {prob[study.digit]:.2f}",
+            color=mpl_colour(good if right else bad),
             fontsize="small",
         )
     ax = axes["curve"]
@@ -137,10 +165,10 @@ def shifted_digit_figure(study: ShiftStudy, theme: Theme, preset: Preset) -> Fig
         100 * study.on_digit,
         marker="o",
         markersize=3,
-        label=f"all {study.digit_count:,} test {study.digit}s",
+        label=f"all {study.digit_count:,} test examples of {names[study.digit]}",
     )
     ax.plot(
-        shifts, 100 * study.on_all, marker="o", markersize=3, label=f"all {study.test_count:,} test digits"
+        shifts, 100 * study.on_all, marker="s", markersize=3, label=f"all {study.test_count:,} test examples"
     )
     ax.set_xlabel("shift to the left (pixels)")
     ax.set_ylabel("test accuracy (%)")
@@ -151,16 +179,17 @@ def shifted_digit_figure(study: ShiftStudy, theme: Theme, preset: Preset) -> Fig
     return fig
 
 
-def describe_shift(study: ShiftStudy) -> str:
+def describe_shift(study: ShiftStudy, names: Sequence[str] = tuple(str(k) for k in range(10))) -> str:
     """What the shifted digit figure shows, in words, for an alt text."""
     shown = ", ".join(map(str, study.shown))
-    guesses = ", ".join(str(int(q.argmax())) for q in study.probs)
+    guesses = ", ".join(names[int(q.argmax())] for q in study.probs)
     collapse = study.collapse
     return (
-        f"Test digit #{study.index}, a {study.digit}, shifted left by {shown} pixels is predicted {guesses}; "
-        f"accuracy on the {study.digit_count:,} test {study.digit}s falls from {study.on_digit[0]:.1%} "
+        f"Test example #{study.index}, a {names[study.digit]}, shifted left by {shown} pixels is predicted "
+        f"{guesses}; accuracy on the {study.digit_count:,} test examples of {names[study.digit]} falls from "
+        f"{study.on_digit[0]:.1%} "
         f"unshifted to {study.on_digit[1]:.1%} at 1 pixel"
         + (f" and below half from {collapse} pixels" if collapse is not None else "")
-        + f", and on all test digits from {study.on_all[0]:.1%} to {study.on_all[-1]:.1%} at "
+        + f", and on all test examples from {study.on_all[0]:.1%} to {study.on_all[-1]:.1%} at "
         f"{study.shifts[-1]} pixels."
     )

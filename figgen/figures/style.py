@@ -41,7 +41,7 @@ def rc_params(theme: Theme | str, preset: Preset | str) -> dict:
     points = preset.font_size * 72 / preset.dpi
     fg, muted = mpl_colour(theme.foreground), mpl_colour(theme.muted)
     face = mpl_colour(theme.background)
-    cycle = [theme.accent, theme.mistake, theme.good, (255, 127, 14), (148, 103, 189), (140, 86, 75)]
+    cycle = theme.series
     return {
         "font.family": "DejaVu Sans",
         "font.size": points,
@@ -115,6 +115,9 @@ def new_figure(
     else:
         height = round(preset.width * aspect)
     fig = Figure(figsize=(preset.width / preset.dpi, height / preset.dpi), dpi=preset.dpi, layout=layout)
+    if layout == "constrained":  # room around titles and labels that grows with the preset (a slide's edge)
+        pad = preset.px(10) / preset.dpi
+        fig.get_layout_engine().set(w_pad=pad, h_pad=pad)
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor(mpl_colour(theme.background))
     if nrows is not None or ncols is not None:
@@ -124,20 +127,33 @@ def new_figure(
     return fig
 
 
-def outline_text(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
-    """Give every text of a figure the theme's halo (if it has one), as array-drawn text has.
+def outline(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
+    """Give a figure's texts and data marks the theme's halo (if it has one), as array-drawn frames have.
 
-    matplotlib's ``path.effects`` setting would outline lines and bars too, so only Text artists get it.
+    On a slide of any colour, a blue line or a grey curve can vanish into the background: every text, data
+    line, bar and dot gets a thin outline in the halo colour. Grid lines and axes do not: they are meant
+    to recede.
     """
     theme, preset = get_theme(theme), get_preset(preset)
     if theme.outline is None:
         return
     from matplotlib import patheffects
+    from matplotlib.collections import PathCollection
+    from matplotlib.patches import Rectangle
     from matplotlib.text import Text
 
-    halo = [patheffects.withStroke(linewidth=preset.points(2.5), foreground=mpl_colour(theme.outline))]
+    halo = mpl_colour(theme.outline)
     for text in fig.findobj(Text):
-        text.set_path_effects(halo)
+        text.set_path_effects([patheffects.withStroke(linewidth=preset.points(2.5), foreground=halo)])
+    for ax in fig.axes:
+        for line in ax.get_lines():
+            width = line.get_linewidth() + preset.points(2)
+            line.set_path_effects([patheffects.withStroke(linewidth=width, foreground=halo)])
+        dots = [c for c in ax.collections if isinstance(c, PathCollection)]
+        bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_facecolor()[3] > 0]
+        for mark in dots + bars:
+            mark.set_edgecolor(halo)
+            mark.set_linewidth(preset.points(1))
 
 
 def figure_to_array(fig: Figure) -> np.ndarray:
@@ -152,7 +168,7 @@ def figure_to_array(fig: Figure) -> np.ndarray:
 
 def themed(builder: Callable[..., Figure]) -> Callable[..., Figure]:
     """Decorate a figure builder taking ``theme`` and ``preset`` arguments: it runs inside
-    :func:`matplotlib_style` of them, and the figure it returns gets the theme's text halo."""
+    :func:`matplotlib_style` of them, and the figure it returns gets the theme's halo (:func:`outline`)."""
     signature = inspect.signature(builder)
 
     @functools.wraps(builder)
@@ -162,7 +178,7 @@ def themed(builder: Callable[..., Figure]) -> Callable[..., Figure]:
         preset = bound.arguments["preset"] = get_preset(bound.arguments["preset"])
         with matplotlib_style(theme, preset):
             fig = builder(*bound.args, **bound.kwargs)
-        outline_text(fig, theme, preset)
+        outline(fig, theme, preset)
         return fig
 
     return build

@@ -115,13 +115,7 @@ class OutputSet:
             from figgen.draw import filmstrip
 
             picked = [kept[i] for i in keyframes if i in kept]
-            strip = filmstrip(
-                picked,
-                list(keyframe_labels)[: len(picked)],
-                self.theme,
-                self.preset,
-                cols=min(len(picked), 4 if self.preset.width >= 1200 else 2),
-            )
+            strip = filmstrip(picked, list(keyframe_labels)[: len(picked)], self.theme, self.preset)
             self._write_still(f"{stem}_filmstrip", strip, f"Key frames of the animation: {alt}", "filmstrip")
 
     def missing(self) -> list[str]:
