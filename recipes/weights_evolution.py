@@ -35,12 +35,17 @@ def make(ctx, p):
             )
 
     durations = [600 if size <= 10 else 250 for size in sweep.sizes]
+    captions = [
+        f"Trained on {size:,} example{'' if size == 1 else 's'}: test accuracy {accuracy:.1%}"
+        for size, accuracy in zip(sweep.sizes, sweep.accuracy, strict=True)
+    ]
     middle = next(i for i, s in enumerate(sweep.sizes) if s >= min(100, p.TRAIN_SIZE))
     ctx.animation(
         "weights_evolution",
         frames,
         durations_ms=durations,
         hold_last_ms=2500,
+        captions=captions,
         keyframes=[0, 9, middle, -1],
         keyframe_labels=[
             f"{sweep.sizes[0]} example",
