@@ -177,16 +177,25 @@ def _unpack(packed: np.ndarray) -> np.ndarray:
 
 
 def embed_html(
-    src: str | None, *, width: int, height: int, alt: str, srcdoc: str | None = None, classes: str = ""
+    src: str | None,
+    *,
+    width: int,
+    height: int,
+    alt: str,
+    srcdoc: str | None = None,
+    classes: str = "",
+    max_width: str | None = None,
 ) -> str:
     """The markup that shows a player in another page: an iframe that fits its width, and a listener that
     gives it the height the player asks for (without the listener, the first layout's estimate stays).
 
     ``src`` is the player's URL, or ``srcdoc`` its page itself (a notebook output, which has no file).
+    ``max_width`` (a CSS length) caps the width; by default the frames' own width.
     """
     source = f'srcdoc="{escape(srcdoc)}"' if srcdoc is not None else f'src="{escape(src or "")}"'
     names = escape(" ".join(["figgen-player", *classes.split()]))
-    style = f"width:100%;max-width:{width}px;aspect-ratio:{width}/{height + CONTROLS_PX};height:auto;border:0"
+    cap = escape(max_width) if max_width else f"{width}px"
+    style = f"width:100%;max-width:{cap};aspect-ratio:{width}/{height + CONTROLS_PX};height:auto;border:0"
     return (
         f'<iframe class="{names}" {source} title="{escape(alt)}" width="{width}" '
         f'height="{height + CONTROLS_PX}" style="{style}" loading="lazy" sandbox="allow-scripts">'
