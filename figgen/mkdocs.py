@@ -97,6 +97,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             quick=self.config.quick,
             config=self.config.config,
             cache=self.config.cache,
+            progress=_log_progress,
         )
         src_uri = f"figgen/{output.path.parent.name}/{output.path.name}"
         file = files.get_file_from_path(src_uri)
@@ -136,6 +137,11 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             if path is not None and Path(path).exists():
                 server.watch(str(Path(path).resolve()))
         return server
+
+
+def _log_progress(event: str, **info) -> None:
+    if event == "recipe_done":
+        log.info(f"built {info['recipe']}")
 
 
 def _escape(text: str) -> str:

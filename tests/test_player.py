@@ -112,6 +112,7 @@ def test_page_is_self_contained_escaped_and_reproducible(tmp_path):
     assert "<title>Three &quot;greys&quot; &lt;script&gt;" in page and "<script>alert" not in page
     assert page.count("</script>") == 2 and read_film(tmp_path / "a.html")["captions"] == captions
     assert read_film(tmp_path / "a.html")["loop"] is None
+    assert "color-scheme: dark;" in page and "background: rgb(0,0,0);" in page  # the frames' own background
     assert not re.search(r"(src|href)=\"?(https?:)?//|https?://", page)  # nothing from the network
     embed = embed_html("w x.html", width=80, height=40, alt=alt, classes="wide")
     assert embed.startswith('<iframe class="figgen-player wide" src="w x.html" title="Three &quot;greys')

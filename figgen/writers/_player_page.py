@@ -17,9 +17,9 @@ PAGE = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>@@title@@</title>
 <style>
-:root { color-scheme: light dark; }
+:root { color-scheme: @@scheme@@; }
 html, body { margin: 0; height: 100%; }
-body { display: flex; flex-direction: column; background: Canvas; color: CanvasText;
+body { display: flex; flex-direction: column; background: @@background@@; color: CanvasText;
   font: 15px/1.4 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; }
 .stage { flex: 1 1 auto; min-height: 0; display: flex; align-items: center; justify-content: center; }
 canvas { display: block; width: 100%; height: 100%; max-width: @@width@@px; max-height: @@height@@px;

@@ -69,6 +69,7 @@ class HtmlPlayerWriter(AnimationWriter):
         self._shown: np.ndarray | None = None  # the packed frame on screen
         self._records: list[list] = []  # [x, y, w, h, bytes per pixel, duration ms, caption]
         self._grabbed = 0
+        self._corner = np.zeros(4, np.uint8)
 
     def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
         caption = self._caption(self._grabbed)
@@ -102,6 +103,8 @@ class HtmlPlayerWriter(AnimationWriter):
             data = indices.astype("<u1" if width == 1 else "<u2").tobytes()
         self._chunks.append(self._deflate.compress(data))
         self._records.append([int(x0), int(y0), int(x1 - x0), int(y1 - y0), width, duration_ms, caption])
+        if self._shown is None:
+            self._corner = _unpack(packed[0, 0])
         self._shown = packed
 
     def _caption(self, index: int) -> str:
@@ -141,7 +144,12 @@ class HtmlPlayerWriter(AnimationWriter):
             "data": base64.b64encode(b"".join(self._chunks)).decode(),
         }
         script_safe = json.dumps(film, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
+        red, green, blue, alpha = (int(v) for v in self._corner)
+        dark = alpha == 255 and 0.2126 * red + 0.7152 * green + 0.0722 * blue < 128
         page = render_page(
+            # the page takes the frames' background (their top-left pixel) unless they are see-through
+            background=f"rgb({red},{green},{blue})" if alpha == 255 else "Canvas",
+            scheme="dark" if dark else "light" if alpha == 255 else "light dark",
             title=escape(self._alt or "Animation"),
             alt=escape(self._alt),
             width=width,
