@@ -122,6 +122,8 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
                 f'controls loop muted playsinline preload="metadata" aria-label="{escape(alt)}"></video>\n\n'
             )
         link = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
+        if embed == "link":  # a PDF: a link named by its alt text
+            return f"[{_escape(alt)}]({link}{match['title'] or ''})"
         return f"![{_escape(alt)}]({link}{match['title'] or ''})"
 
     def on_serve(self, server, config, builder):

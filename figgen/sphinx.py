@@ -59,7 +59,7 @@ PATH_SETTINGS = ("figgen_config", "figgen_cache", "figgen_recipes", "figgen_out"
 
 
 class figgen_media(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes in lower case
-    """A player (iframe) or a video: files a browser shows but ``<img>`` cannot."""
+    """A player (iframe), a video or a link (PDF): files a browser shows but ``<img>`` cannot."""
 
 
 class FiggenDirective(SphinxDirective):
@@ -127,6 +127,7 @@ class FiggenDirective(SphinxDirective):
             self.set_source_info(image)
             return image
         relative = os.path.relpath(first.path, self.env.srcdir).replace(os.sep, "/")
+        self.env.note_dependency(str(first.path))  # as Sphinx does for images: gone means read again
         node = figgen_media(
             embed=_embed(first.format),
             filename=str(self.env.dlfiles.add_file(self.env.docname, relative)),
@@ -190,6 +191,9 @@ def visit_media_html(self, node: figgen_media) -> None:
             classes=classes,
             max_width=node["size"],
         )
+    elif node["embed"] == "link":  # a PDF: a link named by its alt text
+        names = escape(" ".join(["figgen-link", *node["classes"]]))
+        html = f'<a class="{names}" href="{escape(src)}">{escape(node["alt"])}</a>'
     else:
         size = node["size"] or "100%"
         html = (

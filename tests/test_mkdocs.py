@@ -66,6 +66,12 @@ def test_a_mistake_names_the_page_and_line(site):
     (site / "docs/index.md").write_text("![](figgen:softmax.gif)\n")
     done = subprocess.run([*MKDOCS, "build"], capture_output=True, text=True, timeout=300)
     assert "softmax/softmax is a still: format 'gif' is not one of png, svg, pdf" in done.stderr
+    (site / "docs/index.md").write_text("![](figgen:softmax.pdf)\n")  # a PDF becomes a link, not an image
+    assert subprocess.run([*MKDOCS, "build", "--strict"], capture_output=True, timeout=300).returncode == 0
+    link = re.search(
+        r'<a href="(figgen/softmax-\w+/softmax.pdf)">Bar charts', (site / "site/index.html").read_text()
+    )
+    assert link and (site / "site" / link.group(1)).read_bytes().startswith(b"%PDF")
 
 
 def free_port() -> int:

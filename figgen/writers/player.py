@@ -6,7 +6,7 @@ space, ← and →, each frame's caption as text, the alt text for screen reader
 honoured by starting paused on the last frame (where the animation arrives). Frames show for the
 durations a GIF gives them (centisecond steps, at least 20 ms) and loop as the GIF does.
 
-How it stays small (about half the GIF for the weight sheets) and exact:
+How it stays small (0.45 to 0.65 of the GIF's bytes for the weight sheets) and exact:
 
 * Colours enter one palette in the order frames bring them; a frame is stored as palette indices, one byte
   each while the palette has at most 255 colours, two bytes up to 65,535, and as raw RGBA beyond (exact
