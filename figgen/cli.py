@@ -257,8 +257,10 @@ def _cmd_build(args) -> int:
         nonlocal builds
         try:  # the first build lists every output, later ones only what changed
             _build_once(args, changes_only=builds > 0)
-        except FiggenError as exc:  # keep watching: the next save may fix it
-            print(f"figgen: error: {exc}", file=sys.stderr)
+        except FiggenError as exc:
+            if not builds:
+                raise  # bad options or names: exit 2 at once, as without --watch
+            print(f"figgen: error: {exc}", file=sys.stderr)  # an edit broke it: the next save may fix it
         builds += 1
         print("figgen: watching for changes (Ctrl-C to stop)", file=sys.stderr, flush=True)
 

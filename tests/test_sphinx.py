@@ -139,6 +139,7 @@ Bad
 
 .. figgen:: gradient_descent/gradient_descent_filmstrip
    :format: pdf
+   :class: handout
 """
 
 
@@ -158,7 +159,7 @@ def test_errors_name_the_file_and_line(course, capsys):
         f"{where}:18: ERROR: figgen: unknown theme 'drak' (did you mean 'dark'?) [docutils]",
     ]
     link = re.search(
-        r'<a class="figgen-link" href="([^"]+)">Key frames',
+        r'<a class="figgen-link handout" href="([^"]+)">Key frames',
         (course / "docs/_build/html/bad.html").read_text(),
     )
     assert link and (course / "docs/_build/html" / link.group(1)).read_bytes().startswith(

@@ -71,6 +71,11 @@ def test_build_watch_rebuilds_what_changed_and_ends_cleanly_on_ctrl_c(project):
                 return seen
         raise AssertionError(f"no {text!r} in {seen}")
 
+    typo = subprocess.run([*command[:-3], "sqare"], capture_output=True, text=True, timeout=60)
+    assert (typo.returncode, typo.stderr) == (
+        2,
+        "figgen: error: unknown recipe 'sqare' (did you mean 'square'?)\n",
+    )
     try:
         first = read_until("watching for changes")
         assert any(line.startswith("built      out/square.png  40x40") for line in first)
@@ -79,6 +84,11 @@ def test_build_watch_rebuilds_what_changed_and_ends_cleanly_on_ctrl_c(project):
         assert second[0] == f"figgen: changed: {Path('recipes/square.py')}; rebuilding\n"
         assert any(line.startswith("built      out/square.png  30x30") for line in second)
         assert any(line.startswith("square               built") for line in second)
+        write_recipe(project / "recipes", "square", SQUARE.replace('"SIDE": 40', '"SIDE": 1'))  # below LIMITS
+        third = read_until("watching for changes")
+        assert any(
+            "SIDE" in line and line.startswith("figgen: error") for line in third
+        )  # reported, watching on
         os.kill(process.pid, signal.SIGINT)
         assert process.wait(timeout=30) == 130
     finally:
