@@ -85,19 +85,13 @@ def gradient_descent_path(x0: float, learning_rate: float, steps: int) -> np.nda
 def learning_rate_verdict(path: np.ndarray) -> str:
     """A few words on a path: too small (crawls), good, overshoots, bounces or diverges."""
     x0, last = abs(path[0]), abs(path[-1])
+    if x0 == 0:
+        return "starts at the minimum"
     if last > x0 * 1.0001:
         return "too large: diverges"
     if len(path) > 1 and np.sign(path[1]) != np.sign(path[0]) and path[0] != 0:
         return "too large: bounces" if last >= x0 * 0.9999 else "overshoots, converges"
     return "too small: crawls" if last > 0.01 * x0 else "good: converges"
-
-
-def check_descent(learning_rates: Sequence[float], x0: float, what: str) -> None:
-    """Refuse settings the animation cannot show: no rates, too many, rates outside (0, 2], x0 = 0."""
-    if not 1 <= len(learning_rates) <= 4 or not all(0 < r <= 2 for r in learning_rates):
-        raise FiggenError(f"{what}.LEARNING_RATES must be 1 to 4 rates in (0, 2], got {list(learning_rates)}")
-    if x0 == 0:
-        raise FiggenError(f"{what}.X0 must not be 0: the ball would start at the minimum")
 
 
 # --- examples from the data set -------------------------------------------------------------------
@@ -184,14 +178,6 @@ def snapshot_accuracy(run, x_test: np.ndarray, labels_test: np.ndarray) -> dict[
 
 
 # --- test set size ---------------------------------------------------------------------------------
-
-
-def check_block(block: int, test_size: int, what: str) -> None:
-    """Refuse a block larger than the TEST_SIZE digits scored: not even one block would fit."""
-    if block > test_size:
-        raise FiggenError(
-            f"{what} = {block} is more than TEST_SIZE = {test_size}: a block is part of the test set"
-        )
 
 
 def block_accuracies(hits: np.ndarray, block: int) -> np.ndarray:

@@ -45,6 +45,7 @@ def build(
     config: str | Path | None = None,
     cache: str | Path | None = None,
     recipes_dir: str | Path | None = None,
+    gallery: bool | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the named recipes (all when none) into ``out`` and return what was built or up to date.
@@ -70,6 +71,7 @@ def build(
         jobs=jobs,
         cache=_text(cache),
         recipes=_text(recipes_dir),
+        gallery=gallery,
         force=force,
         quick=quick,
         strict=strict,
@@ -117,8 +119,8 @@ def train(
     A run that diverged raises :class:`figgen.training.DivergedError` unless ``allow_diverged``.
     ``progress(updates_done, updates_total)`` is called as training goes (not for a cached run).
     """
-    from figgen.cache import Cache, cache_dir
-    from figgen.config import load_config
+    from figgen.cache import Cache
+    from figgen.config import cache_folder, load_config
     from figgen.knobs import NAMES, Knobs
     from figgen.training.cached import cached_run
 
@@ -129,7 +131,7 @@ def train(
         raise unknown_error("knob", unknown[0], NAMES)
     document = load_config(_text(config))
     dataset = load_dataset(data or document.get("data") or "sample")
-    store = Cache(cache or cache_dir(document.get("cache")))
+    store = Cache(cache or cache_folder(document))
     return cached_run(
         dataset, Knobs(**knobs), store, allow_diverged=allow_diverged, force=force, progress=progress
     )
@@ -139,15 +141,23 @@ def clean(
     out: str | Path | None = None, *, cache: bool = False, config: str | Path | None = None
 ) -> list[str]:
     """Remove what builds wrote into ``out`` (and with ``cache``, the training cache); return what it did,
-    one line per folder."""
-    from figgen.cache import Cache, cache_dir
-    from figgen.config import load_config
-    from figgen.manifest import clean_folder
+    one line per folder. Only files figgen recorded, whose bytes are still what it wrote, are removed."""
+    from figgen.cache import Cache
+    from figgen.config import cache_folder, configured, load_config
+    from figgen.folder import OutputFolder
+    from figgen.locks import folder_lock
 
     document = load_config(_text(config))
-    lines = [clean_folder(Path(out or document.get("out") or "output"))]
+    folder = Path(out or configured(document, "out") or "output")
+    if folder.exists() and not folder.is_dir():
+        raise FiggenError(f"{folder} is not a folder")
+    if not folder.is_dir():
+        lines = [f"nothing to clean: {folder} does not exist"]
+    else:
+        with folder_lock(folder):
+            lines = [OutputFolder(folder).load().clean()]
     if cache:
-        store = Cache(cache_dir(document.get("cache")))
+        store = Cache(cache_folder(document))
         count = store.clear() if store.folder.is_dir() else 0
         lines.append(f"removed {count} cache entries from {store.folder}")
     return lines

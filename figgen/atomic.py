@@ -1,75 +1,81 @@
-"""Files appear whole or not at all: written under a hidden temporary name, then renamed into place.
+"""Files appear whole or not at all: written under a temporary name of figgen's own, then renamed into place.
 
 Used for every file figgen writes (figures, manifest, gallery, cache entries), so an interrupted build or a
 crash never leaves a half-written file where a reader (a browser, a docs build, the next build) looks.
+
+A temporary is ``.figgen-tmp-<pid>-<n>.<name>`` beside its target: hidden, on the same file system (so the
+rename is atomic), unmistakably figgen's, and tied to the process that writes it. The next figgen run in
+that folder removes the temporaries of processes that no longer run (a SIGKILL or a power cut cannot clean
+up); it never removes anything else: no folder, no link, no file without that exact form of name.
 """
 
 from __future__ import annotations
 
+import errno
 import itertools
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-_temp_counter = itertools.count()
+from figgen.errors import FiggenError
+
+_counter = itertools.count()
+_TEMPORARY = re.compile(r"^\.figgen-tmp-(\d+)-(\d+)\.(.+)$")
+
+#: errno values that mean the machine cannot take the file (bad environment, not a figgen bug): exit 2.
+NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
 
 
-def _remove(path: Path) -> None:
-    """Delete a file or folder if it exists."""
-    if path.is_dir() and not path.is_symlink():
-        shutil.rmtree(path, ignore_errors=True)
-    else:
-        path.unlink(missing_ok=True)
+def temporary_path(path: str | os.PathLike) -> Path:
+    """A fresh temporary name beside ``path`` (nothing is created)."""
+    path = Path(path)
+    return path.with_name(f".figgen-tmp-{os.getpid()}-{next(_counter)}.{path.name}")
+
+
+def is_temporary(name: str) -> bool:
+    """Whether a file name has the form of figgen's temporaries."""
+    return _TEMPORARY.match(name) is not None
 
 
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
-    """Yield a hidden temporary path beside ``path``; rename it into place when the block succeeds.
+    """Yield a temporary path beside ``path``; rename it into place when the block succeeds.
 
-    The temporary name is ``.<stem>.tmp-<pid>-<n><suffix>`` in the same folder (same file system,
-    so the rename is atomic, and the suffix stays for tools that look at it). On any exception,
-    KeyboardInterrupt included, the temporary file or folder is removed and the target is left as
-    it was. A folder written at the temporary path replaces a folder at ``path``: the old one is
-    moved aside first, then deleted, so readers never see a half-written folder.
+    On any exception, KeyboardInterrupt included, the temporary is removed and the target is left as it
+    was. The suffix of the target is kept at the end of the temporary name, for tools that look at it.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp-{os.getpid()}-{next(_temp_counter)}{path.suffix}")
+    tmp = temporary_path(path)
     try:
         yield tmp
-        if tmp.is_dir():
-            old = path.with_name(f".{path.stem}.old-{os.getpid()}-{next(_temp_counter)}")
-            if path.exists():
-                os.replace(path, old)
-            os.replace(tmp, path)
-            _remove(old)
-        else:
-            os.replace(tmp, path)
+        os.replace(tmp, path)
     except BaseException:
-        _remove(tmp)
+        tmp.unlink(missing_ok=True)
         raise
 
 
-_LEFTOVER = re.compile(r"^\..+\.(tmp|old)-(\d+)-\d+")
-
-
 def remove_leftovers(folder: str | os.PathLike) -> list[str]:
-    """Delete temporaries that a killed process left in ``folder`` (its pid no longer runs); return names.
+    """Delete the temporaries that dead figgen processes left in ``folder``; return their names.
 
-    A process stopped by SIGKILL or a power cut cannot clean up; the next build does it here.
+    Only regular files (not links, not folders) named like figgen's temporaries, whose process no longer
+    runs, are removed.
     """
     removed = []
     folder = Path(folder)
-    if not folder.is_dir():
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
         return removed
-    for path in folder.iterdir():
-        match = _LEFTOVER.match(path.name)
-        if match and not _alive(int(match.group(2))):
-            _remove(path)
-            removed.append(path.name)
+    for entry in entries:
+        match = _TEMPORARY.match(entry.name)
+        if match and entry.is_file(follow_symlinks=False) and not _alive(int(match.group(1))):
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                continue
+            removed.append(entry.name)
     return removed
 
 
@@ -92,10 +98,16 @@ def write_text_if_changed(path: str | os.PathLike, text: str) -> bool:
     """
     path = Path(path)
     try:
-        if path.read_text() == text:
+        if path.read_text(encoding="utf-8") == text:
             return False
     except (OSError, UnicodeDecodeError):
         pass
     with atomic_path(path) as tmp:
-        tmp.write_text(text)
+        tmp.write_text(text, encoding="utf-8")
     return True
+
+
+def environment_error(exc: OSError, what: str) -> FiggenError:
+    """A one-line error for a file operation the machine refused (full disk, read-only, no permission)."""
+    reason = exc.strerror or str(exc)
+    return FiggenError(f"cannot write {what}: {reason}")

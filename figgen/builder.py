@@ -3,10 +3,13 @@
 The stages of a build:
 
 1. read and select the recipes, load the data set, check every parameter and format before any work;
-2. take the output folder's lock (a second build waits, or fails with ``wait=False``);
+2. take the output folder's lock (a second build waits, or fails with ``wait=False``) and read what figgen
+   recorded there (finishing a commit that a killed build left);
 3. plan once: stamp each recipe (source, parameters, theme, preset, formats, data, figgen's code); a recipe
-   whose stamp and files match the manifest is up to date, the others become jobs;
-4. run the jobs; as each ends, record it in ``manifest.json`` (and the gallery) and remove its outdated files.
+   whose stamp and files match the manifest is up to date, the others become jobs; refuse, before any work,
+   a file in the way that figgen did not write;
+4. run the jobs; as each ends, swap its staged files in with its manifest entry (:mod:`figgen.folder`), or
+   discard them if it failed.
 
 A failing recipe does not stop the others (unless ``strict``); it is reported in the result.
 """
@@ -21,8 +24,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from figgen import __version__
+from figgen.errors import FiggenError
 from figgen.jobs import Job, JobResult, Settings, run_jobs
-from figgen.manifest import LOCK, Output, is_current, read_manifest, remove_outdated, write_manifest
+from figgen.manifest import GALLERY, MANIFEST, Output
 
 Report = Callable[..., None]  # report(event, **info); see build()
 
@@ -32,7 +36,7 @@ class RecipeStatus:
     """What a build did with one recipe."""
 
     name: str
-    status: str  # "built", "up to date" or "failed"
+    status: str  # "built", "up to date", "failed" or "not run" (after a failure, with strict)
     seconds: float = 0.0
     error: str | None = None
     user_error: bool = False  # the failure is bad input (a FiggenError), not a bug
@@ -45,6 +49,7 @@ class BuildResult:
     folder: Path
     recipes: list[RecipeStatus] = field(default_factory=list)
     outputs: list[Output] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # what figgen repaired or worked around
     seconds: float = 0.0
 
     @property
@@ -100,13 +105,14 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
     """Build the selected recipes of ``options`` (a :class:`figgen.config.BuildOptions`) into its folder.
 
     ``report(event, **info)`` receives progress: ``start`` (total: recipes to run), ``waiting`` (message:
-    another build holds the folder), ``output`` (output: an :class:`Output`), ``recipe_done`` (recipe) and
-    ``recipe_failed`` (recipe, error).
+    another build holds the folder), ``output`` (output: an :class:`Output`), ``recipe_done`` (recipe),
+    ``recipe_failed`` (recipe, error) and ``warning`` (message).
     """
     from figgen.atomic import remove_leftovers
     from figgen.data import load_dataset
+    from figgen.folder import STATE, OutputFolder
     from figgen.recipe import discover_recipes, select_recipes
-    from figgen.writers import check_available, formats_for
+    from figgen.writers import check_available, formats_for, output_names
 
     started = time.perf_counter()
     # 1. recipes, data set, parameters and formats: all checked before any work
@@ -118,8 +124,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
     check_available(
         {f for kind in ("animation", "still", "filmstrip") for f in formats_for(kind, options.formats)}
     )
-    out = Path(options.out)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _output_folder(options.out)
     settings = Settings(
         str(out),
         str(options.cache),
@@ -132,12 +137,19 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
     code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
     result = BuildResult(out)
     catalogue = [r.name for r in discovered]
-    # 2. one build at a time in a folder
+
+    def warn(message: str) -> None:
+        result.warnings.append(message)
+        report("warning", message=message)
+
+    # 2. one build at a time in a folder; finish what a killed build left
     with _build_lock(out, options.wait, report):
-        remove_leftovers(out)  # what a killed build left behind
+        folder = OutputFolder(out, gallery=options.gallery).load()
+        for message in folder.warnings:
+            warn(message)
+        remove_leftovers(out)
         remove_leftovers(options.cache)
-        manifest = read_manifest(out)
-        # 3. plan: the stale recipes become jobs
+        # 3. plan: the stale recipes become jobs; nothing foreign may be in their way
         jobs = []
         for recipe in recipes:
             job = Job(
@@ -145,60 +157,81 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
                 values[recipe.name],
                 stamp(recipe, values[recipe.name], settings, data.fingerprint, code),
             )
-            entry = manifest["recipes"].get(recipe.name)
-            if options.force or not is_current(entry, job.stamp, out):
+            if options.force or not folder.is_current(recipe.name, job.stamp):
                 jobs.append(job)
                 continue
             result.recipes.append(RecipeStatus(recipe.name, "up to date"))
-            for record in entry["outputs"]:
+            for record in folder.recipes[recipe.name]["outputs"]:
                 result.outputs.append(Output.from_record(record, out, "up to date"))
                 report("output", output=result.outputs[-1])
+        folder.check_free([MANIFEST, STATE, *([GALLERY] if options.gallery else [])])
+        folder.check_free(name for job in jobs for name in output_names(job.recipe.outputs, options.formats))
         report("start", total=len(jobs))
 
-        # 4. run them, recording each in the manifest as it ends
+        # 4. run them; as each ends, swap its files in with its manifest entry, or discard them
         def finished(job: Job, outcome: JobResult) -> None:
             name = job.recipe.name
+            for message in outcome.warnings:
+                warn(message)
+            if outcome.error is None:
+                entry = {
+                    "title": job.recipe.title,
+                    "description": job.recipe.description,
+                    "stamp": job.stamp,
+                    "params": job.values,
+                    "data": {"source": data.source, "fingerprint": data.fingerprint},
+                    "theme": options.theme,
+                    "preset": options.preset,
+                    "outputs": outcome.records,
+                }
+                try:
+                    folder.commit(name, entry, outcome.staged, catalogue)
+                except FiggenError as exc:
+                    outcome.error, outcome.user_error = str(exc), True
             if outcome.error is not None:
+                folder.discard(outcome.staged)
                 result.recipes.append(
                     RecipeStatus(name, "failed", outcome.seconds, outcome.error, outcome.user_error)
                 )
                 report("recipe_failed", recipe=name, error=outcome.error)
                 return
-            old = manifest["recipes"].get(name, {}).get("outputs", [])
-            remove_outdated(out, old, outcome.records)
-            manifest["recipes"][name] = {
-                "title": job.recipe.title,
-                "description": job.recipe.description,
-                "stamp": job.stamp,
-                "params": job.values,
-                "data": {"source": data.source, "fingerprint": data.fingerprint},
-                "theme": options.theme,
-                "preset": options.preset,
-                "outputs": outcome.records,
-            }
-            write_manifest(out, manifest, catalogue)
             result.recipes.append(RecipeStatus(name, "built", outcome.seconds))
             for record in outcome.records:
                 result.outputs.append(Output.from_record(record, out, "built"))
                 report("output", output=result.outputs[-1])
             report("recipe_done", recipe=name)
 
-        run_jobs(jobs, settings, options.jobs, options.strict, finished)
-        write_manifest(out, manifest, catalogue)
+        for job in run_jobs(jobs, settings, options.jobs, options.strict, finished):
+            result.recipes.append(RecipeStatus(job.recipe.name, "not run"))
+        folder.sync(catalogue)
     order = {r.name: i for i, r in enumerate(recipes)}
     result.recipes.sort(key=lambda r: order[r.name])
     result.seconds = time.perf_counter() - started
     return result
 
 
-def _build_lock(out: Path, wait: bool, report: Report):
-    from figgen.locks import file_lock
+def _output_folder(name: str) -> Path:
+    """The output folder, created if missing; a one-line error when it cannot be one."""
+    if not str(name).strip():
+        raise FiggenError("the output folder name is empty")
+    out = Path(name)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise FiggenError(f"output folder {out} is a file") from None
+    except NotADirectoryError:
+        raise FiggenError(f"output folder {out} is inside a file, not a folder") from None
+    except OSError as exc:
+        raise FiggenError(f"cannot create the output folder {out}: {exc.strerror or exc}") from None
+    return out
 
-    return file_lock(
-        out / LOCK,
+
+def _build_lock(out: Path, wait: bool, report: Report):
+    from figgen.locks import folder_lock
+
+    return folder_lock(
+        out,
         wait=wait,
-        on_wait=lambda: report(
-            "waiting", message=f"figgen: another build is writing to {out}; waiting for it"
-        ),
+        on_wait=lambda: report("waiting", message=f"figgen: another build is writing to {out}; waiting"),
         busy=f"another figgen build is writing to {out} (try again, or drop --no-wait)",
     )

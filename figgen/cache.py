@@ -1,33 +1,43 @@
 """A content-addressed cache of training results on disk, safe across processes and against damage.
 
-An entry is one ``.npz`` file named by the sha256 of what produced it (data fingerprint, parameters,
-trainer version). It holds plain arrays (never pickled objects), metadata as a JSON string, and a checksum
-of all of it; an entry that fails to load or to match its checksum is deleted and recomputed. Entries are
-written to a temporary name and renamed into place, and a per-key lock makes a second process wait for
+An entry is one ``.npz`` file named by its kind and the sha256 of what produced it (data fingerprint,
+parameters, trainer version): ``run-<32 hex digits>.npz``. It holds plain arrays (never pickled objects),
+metadata as a JSON string, and a checksum of all of it. An entry that fails to load, to match its checksum
+or to have the arrays its reader expects is damaged: it is recomputed and replaced, with a warning. Entries
+are written to a temporary name and renamed into place, and a per-key lock makes a second process wait for
 the first one's result instead of training the same thing twice.
+
+The cache folder follows the output folder's rules: figgen touches only names of its own form there
+(entries, their locks, its temporaries), never follows a link, and ``clear`` removes nothing else. A cache
+that cannot be written (read-only, full) costs a warning and a recomputation, never the recipe.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import io
 import json
 import os
+import re
+import stat
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 
-from figgen.atomic import atomic_path
+from figgen.atomic import NO_ROOM, atomic_path, is_temporary
+from figgen.errors import FiggenError, FiggenWarning
 from figgen.locks import file_lock
 
 META = "__meta__"
 CHECKSUM = "__checksum__"
-
-
 ENVIRONMENT = "FIGGEN_CACHE"
 DEFAULT_FOLDER = ".figgen-cache"
+_ENTRY = re.compile(r"^[a-z]+-[0-9a-f]{32}\.(npz|lock)$")
+
+Compute = Callable[[], tuple[dict[str, np.ndarray], dict]]
+Check = Callable[[dict[str, np.ndarray], dict], bool]
 
 
 def cache_dir(configured: str | os.PathLike | None = None) -> Path:
@@ -55,6 +65,10 @@ class Cache:
 
     def __init__(self, folder: str | Path | None = None):
         self.folder = Path(folder) if folder else cache_dir()
+        if self.folder.exists() and not self.folder.is_dir():
+            raise FiggenError(
+                f"the training cache {self.folder} is a file, not a folder (see ${ENVIRONMENT})"
+            )
         self.hits = 0
         self.misses = 0
 
@@ -62,25 +76,23 @@ class Cache:
         return self.folder / f"{kind}-{key[:32]}.npz"
 
     def get_or_compute(
-        self,
-        kind: str,
-        key: str,
-        compute: Callable[[], tuple[dict[str, np.ndarray], dict]],
-        *,
-        force: bool = False,
+        self, kind: str, key: str, compute: Compute, *, force: bool = False, check: Check | None = None
     ) -> tuple[dict, dict, bool]:
         """Return ``(arrays, meta, hit)``: from the cache, or computed, stored and returned (``hit`` False).
 
-        ``force`` computes even when an entry exists, and replaces it.
+        ``force`` computes even when an entry exists, and replaces it. ``check(arrays, meta)`` says whether
+        a loaded entry has what its reader needs; one that has not counts as damaged.
         """
         path = self.path(kind, key)
-        found = None if force else self._load(path)
+        found = None if force else self._load(path, check, warn=True)
         if found is not None:
             self.hits += 1
             return (*found, True)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        if not self._writable():
+            self.misses += 1
+            return (*compute(), False)
         with file_lock(path.with_suffix(".lock")):
-            found = None if force else self._load(path)  # another process may have computed it meanwhile
+            found = None if force else self._load(path, check, warn=False)  # another process computed it?
             if found is not None:
                 self.hits += 1
                 return (*found, True)
@@ -89,8 +101,23 @@ class Cache:
             self._store(path, arrays, meta)
             return arrays, meta, False
 
-    def _load(self, path: Path) -> tuple[dict, dict] | None:
+    def _writable(self) -> bool:
         try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            _warn(
+                f"the training cache {self.folder} cannot be created ({exc.strerror}); training is not kept"
+            )
+            return False
+        if not os.access(self.folder, os.W_OK | os.X_OK):
+            _warn(f"the training cache {self.folder} is not writable; training is not kept")
+            return False
+        return True
+
+    def _load(self, path: Path, check: Check | None, warn: bool) -> tuple[dict, dict] | None:
+        try:
+            if not stat.S_ISREG(os.lstat(path).st_mode):
+                return None  # not figgen's: never read through a link or into a folder
             payload = path.read_bytes()
         except OSError:
             return None
@@ -101,9 +128,11 @@ class Cache:
             if stored != _checksum(arrays):
                 raise ValueError("checksum mismatch")
             meta = json.loads(str(arrays.pop(META)))
-        except Exception:  # noqa: BLE001 - any damage means: recompute
-            with contextlib.suppress(OSError):
-                path.unlink()
+            if not isinstance(meta, dict) or (check is not None and not check(arrays, meta)):
+                raise ValueError("missing or misshapen arrays")
+        except Exception as exc:  # noqa: BLE001 - any damage means: recompute (and replace it)
+            if warn:
+                _warn(f"damaged training cache entry {path} ({exc}); it is trained again and replaced")
             return None
         return arrays, meta
 
@@ -111,18 +140,33 @@ class Cache:
         arrays = {name: np.ascontiguousarray(value) for name, value in arrays.items()}
         arrays[META] = np.array(json.dumps(meta, sort_keys=True))
         arrays[CHECKSUM] = np.array(_checksum(arrays))
-        with atomic_path(path) as tmp, open(tmp, "wb") as handle:
-            np.savez(handle, **arrays)
+        if os.path.islink(path) or (path.exists() and not path.is_file()):
+            _warn(f"{path} is not a file figgen wrote; the training result is not kept")
+            return
+        try:
+            with atomic_path(path) as tmp, open(tmp, "wb") as handle:
+                np.savez(handle, **arrays)
+        except OSError as exc:
+            if exc.errno not in NO_ROOM:
+                raise
+            _warn(f"cannot write the training cache entry {path} ({exc.strerror}); training is not kept")
 
     def clear(self) -> int:
-        """Delete every entry; return how many there were."""
+        """Delete every entry (and lock and temporary) of figgen's; return how many entries there were.
+
+        Files of other names (someone's own ``.npz`` in a shared folder) are never touched.
+        """
         count = 0
-        for entry in self.folder.glob("*.npz"):
-            entry.unlink()
-            count += 1
-        for lock in self.folder.glob("*.lock"):
-            lock.unlink()
+        for entry in os.scandir(self.folder):
+            ours = _ENTRY.match(entry.name) or is_temporary(entry.name)
+            if ours and entry.is_file(follow_symlinks=False):
+                os.unlink(entry.path)
+                count += entry.name.endswith(".npz") and not is_temporary(entry.name)
         return count
+
+
+def _warn(message: str) -> None:
+    warnings.warn(message, FiggenWarning, stacklevel=3)
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:

@@ -30,6 +30,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     _terminate_like_ctrl_c()
+    _warnings_as_lines()
     try:
         return args.func(args) or 0
     except KeyboardInterrupt:
@@ -59,6 +60,24 @@ def _terminate_like_ctrl_c() -> None:
 
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
+
+
+def _warnings_as_lines() -> None:
+    """Print figgen's warnings (what it repaired or worked around) as ``figgen: warning: ...`` lines."""
+    import warnings
+
+    from figgen.errors import FiggenWarning
+
+    default = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, FiggenWarning):
+            print(f"figgen: warning: {message}", file=sys.stderr)
+        else:
+            default(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("always", FiggenWarning)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -297,10 +316,12 @@ def _build_once(args, changes_only: bool = False) -> int:
         if changes_only and r.status == "up to date":
             continue
         print(f"{r.name:<20} {r.status if r.status != 'failed' else 'FAILED':<10} {r.seconds:6.2f} s")
-    built = sum(r.status == "built" for r in result.recipes)
+    counts = {status: sum(r.status == status for r in result.recipes) for status in ("built", "up to date")}
+    not_run = sum(r.status == "not run" for r in result.recipes)
     print(
-        f"{len(result.recipes)} recipes ({built} built, {len(result.recipes) - built - len(result.failures)} "
-        f"up to date, {len(result.failures)} failed), {len(result.outputs)} outputs in {result.seconds:.1f} s"
+        f"{len(result.recipes)} recipes ({counts['built']} built, {counts['up to date']} up to date, "
+        f"{len(result.failures)} failed{f', {not_run} not run' if not_run else ''}), "
+        f"{len(result.outputs)} outputs in {result.seconds:.1f} s"
     )
     for failure in result.failures:
         print(f"figgen: error: recipe {failure.name} failed: {failure.error}", file=sys.stderr)
@@ -326,6 +347,8 @@ class _BuildReporter:
             self.bar = _progress_bar(total=info["total"], desc="building", unit="recipe")
         elif event == "waiting":
             print(info["message"], file=sys.stderr)
+        elif event == "warning":
+            self._line(f"figgen: warning: {info['message']}", sys.stderr)
         elif event == "output" and not (self.changes_only and info["output"].status == "up to date"):
             o = info["output"]
             self._line(f"{o.status:<10} {o.path}  {o.width}x{o.height}  {o.bytes:,} bytes")
@@ -336,8 +359,11 @@ class _BuildReporter:
             if self.bar:
                 self.bar.update(1)
 
-    def _line(self, text: str) -> None:
-        (self.bar.write if self.bar else print)(text)
+    def _line(self, text: str, stream=None) -> None:
+        if self.bar:
+            self.bar.write(text, file=stream or sys.stdout)
+        else:
+            print(text, file=stream or sys.stdout)
 
     def close(self) -> None:
         if self.bar:

@@ -10,6 +10,7 @@ A configuration file looks like this; every key is optional::
     data = "sample"            # sample, auto, an IDX folder or an .npz file
     jobs = 1
     cache = ".figgen-cache"
+    gallery = true             # write index.html; false where a page of your own lives in the folder
 
     [params]                   # for every recipe that has the parameter
     TRAIN_STEPS = 2500
@@ -19,11 +20,14 @@ A configuration file looks like this; every key is optional::
 
 Errors name the file, the key and its line. Values are data (TOML); nothing is evaluated. The names of
 themes, presets and formats are checked against their registries (:mod:`figgen.themes`,
-:mod:`figgen.writers`), never against a list of their own.
+:mod:`figgen.writers`), never against a list of their own. Paths are relative to the file's folder, and
+``out`` and ``cache`` must stay inside it: a configuration file (from a repository you cloned, say) never
+makes figgen write elsewhere; ``--out`` on the command line can.
 """
 
 from __future__ import annotations
 
+import os
 import re
 import tomllib
 from collections.abc import Mapping
@@ -41,6 +45,7 @@ TOP_KEYS = {
     "data": str,
     "jobs": int,
     "cache": str,
+    "gallery": bool,
     "recipes_dir": str,
     "params": dict,
     "recipes": dict,
@@ -77,18 +82,63 @@ def load_config(path: str | None) -> dict:
     if path and not Path(path).is_file():
         raise FiggenError(f"configuration file {path} does not exist")
     for candidate in [p for p in config_files(path) if p.is_file()]:
-        text = candidate.read_text()
+        try:
+            text = candidate.read_bytes().decode("utf-8")
+        except UnicodeDecodeError:
+            raise FiggenError(f"{candidate}: not UTF-8 text (TOML files are UTF-8)") from None
+        except OSError as exc:
+            raise FiggenError(f"{candidate}: cannot read ({exc.strerror or exc})") from None
         try:
             document = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise FiggenError(f"{candidate}: invalid TOML ({exc})") from None
         if candidate.name == "pyproject.toml" and not path:
-            document = document.get("tool", {}).get("figgen")
+            tool = document.get("tool", {})
+            if not isinstance(tool, dict):
+                raise FiggenError(f"{candidate}: [tool] must be a table")
+            document = tool.get("figgen")
             if document is None:
                 continue
+            if not isinstance(document, dict):
+                raise FiggenError(f"{candidate}: [tool.figgen] must be a table, got {document!r}")
         _check_config(candidate, text, document)
-        return document
+        return _resolve_paths(candidate, text, document)
     return {}
+
+
+def _resolve_paths(path: Path, text: str, document: dict) -> dict:
+    """Paths relative to the configuration file's folder. An ``out`` or ``cache`` outside it is kept as an
+    error to raise when that value is used (see :func:`configured`): the command line may override it."""
+    folder = path.parent
+    resolved = dict(document)
+    for key in ("out", "cache", "data", "recipes_dir"):
+        if key not in document or (key == "data" and document[key] in ("sample", "auto")):
+            continue
+        value = Path(document[key]).expanduser()
+        joined = value if value.is_absolute() else folder / value
+        resolved[key] = str(joined) if folder != Path(".") or value.is_absolute() else str(value)
+        if key in ("out", "cache") and not joined.resolve().is_relative_to(folder.resolve()):
+            resolved[key] = FiggenError(
+                f"{path}: {key} = {document[key]!r}{_line_of(text, key)} is outside the project folder "
+                f"{folder.resolve()}; a configuration file writes only inside its project "
+                f"(give {'--out' if key == 'out' else 'FIGGEN_CACHE'} to write elsewhere)"
+            )
+    return resolved
+
+
+def configured(document: dict, key: str, default=None):
+    """A configuration value, or ``default``; raises the error of a path the file may not use."""
+    value = document.get(key, default)
+    if isinstance(value, FiggenError):
+        raise value
+    return value
+
+
+def cache_folder(document: dict):
+    """The training cache's folder: ``$FIGGEN_CACHE``, else the configured ``cache``, else the default."""
+    from figgen.cache import ENVIRONMENT, cache_dir
+
+    return cache_dir(None if os.environ.get(ENVIRONMENT) else configured(document, "cache"))
 
 
 def _check_config(path: Path, text: str, document: dict) -> None:
@@ -153,6 +203,7 @@ class BuildOptions:
     data: str = "sample"
     jobs: int = 1
     cache: str = ".figgen-cache"
+    gallery: bool = True
     recipes: str | None = None
     force: bool = False
     quick: bool = False
@@ -170,13 +221,13 @@ class BuildOptions:
         ``params`` maps ``KEY`` or ``RECIPE.KEY`` to a value (text from the command line, or a value).
         ``formats`` may be a list or comma-separated text.
         """
-        from figgen.cache import cache_dir
-
         document = load_config(config)
-        options = cls(cache=str(cache_dir(document.get("cache"))))
-        for key in ("out", "theme", "preset", "data", "jobs"):
-            if key in document:
-                setattr(options, key, document[key])
+        options = cls()
+        for key in ("out", "theme", "preset", "data", "jobs", "gallery"):
+            if key in document and given.get(key) is None:
+                setattr(options, key, configured(document, key))
+        if given.get("cache") is None:
+            options.cache = str(cache_folder(document))
         if "formats" in document:
             options.formats = tuple(document["formats"])
         options.recipes = document.get("recipes_dir")
@@ -203,8 +254,12 @@ class BuildOptions:
             raise FiggenError("--formats names no format")
         if isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1:
             raise FiggenError(f"--jobs must be at least 1, got {self.jobs}")
+        if not str(self.out).strip():
+            raise FiggenError("--out needs a folder name, got an empty one")
         if Path(self.out).exists() and not Path(self.out).is_dir():
             raise FiggenError(f"output folder {self.out} is a file")
+        if Path(self.cache).exists() and not Path(self.cache).is_dir():
+            raise FiggenError(f"the training cache {self.cache} is a file, not a folder (see FIGGEN_CACHE)")
 
     def overrides_for(self, selected, discovered) -> dict[str, dict]:
         """Return each selected recipe's overrides: configuration first, then the given ones.

@@ -10,6 +10,11 @@ class FiggenError(ValueError):
     """Bad input (a parameter, recipe, option or file); the command line prints it as one line, exit 2."""
 
 
+class FiggenWarning(UserWarning):
+    """Something figgen repaired or worked around (a damaged manifest, a cache it cannot write); the command
+    line prints it as one line ``figgen: warning: ...`` and goes on."""
+
+
 def suggest(word: object, choices: Iterable[str], *, list_all: bool = False) -> str:
     """Return `` (did you mean 'x'?)`` for the closest choice, or (with ``list_all``) the choices, or ''."""
     choices = [str(c) for c in choices]

@@ -94,11 +94,14 @@ def _embed(fmt: str) -> str:
 
 def _media(record: dict) -> str:
     path, alt = escape(record["path"]), escape(record.get("alt", ""))
-    size = f' width="{record["width"]}" height="{record["height"]}"' if record.get("width") else ""
+    size = (
+        f' width="{_int(record["width"])}" height="{_int(record["height"])}"' if record.get("width") else ""
+    )
     if _embed(record["format"]) == "frame":
         from figgen.writers.player import embed_html
 
-        return embed_html(record["path"], width=record["width"], height=record["height"], alt=record["alt"])
+        width, height = _int(record["width"]), _int(record["height"])
+        return embed_html(record["path"], width=width, height=height, alt=record.get("alt", ""))
     if _embed(record["format"]) == "video":
         return (
             f'<video src="{path}"{size} controls loop muted playsinline preload="metadata" '
@@ -121,16 +124,23 @@ def _output_html(records: list[dict]) -> str:
     shown = shown or [by_format[f] for f in present if _embed(f) == "img"][:1]
     shown += [by_format[f] for f in present if _embed(f) == "video"][:1]
     first = records[0]
-    frames = f" · {first['frames']} frames" if first.get("frames") else ""
+    frames = f" · {_int(first['frames'])} frames" if first.get("frames") else ""
+    size = f"{_int(first['width'])}×{_int(first['height'])} px"
     links = " · ".join(
-        f'<a href="{escape(r["path"])}">{r["format"].upper()}</a> {_size(r["bytes"])}' for r in records
+        f'<a href="{escape(r["path"])}">{escape(str(r["format"]).upper())}</a> {_size(_int(r["bytes"]))}'
+        for r in records
     )
     return (
         f'<figure data-output="{escape(first["output"])}">{"".join(_media(r) for r in shown)}'
         f"<figcaption>{escape(first.get('alt', ''))}"
-        f'<span class="meta">{escape(first["output"])} · {first["width"]}×{first["height"]} px{frames}'
+        f'<span class="meta">{escape(first["output"])} · {size}{frames}'
         f'</span><span class="meta">{links}</span></figcaption></figure>'
     )
+
+
+def _int(value) -> int:
+    """A number from the manifest as a plain int (0 if it is not one): never markup in the page."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _size(count: int) -> str:

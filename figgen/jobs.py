@@ -11,12 +11,14 @@ import contextlib
 import os
 import time
 import traceback
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figgen.errors import FiggenError
+from figgen.atomic import NO_ROOM
+from figgen.errors import FiggenError, FiggenWarning
 from figgen.recipe import Recipe
 
 
@@ -44,22 +46,35 @@ class Job:
 
 @dataclass
 class JobResult:
-    """What running a job gave: the records of the files written, or the error; and the time it took."""
+    """What running a job gave: the records of the files it staged, or the error; the time it took; and
+    the warnings it raised (a worker process cannot print them itself)."""
 
     records: list[dict] = field(default_factory=list)
+    staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary, final) names, to commit
     seconds: float = 0.0
     error: str | None = None
     user_error: bool = False  # a FiggenError (bad input), as opposed to a bug
+    warnings: list[str] = field(default_factory=list)
 
 
 def run_job(job: Job, settings: Settings) -> JobResult:
-    """Run one recipe; never raises (except Ctrl-C), a failure is in the result."""
+    """Run one recipe; never raises (except Ctrl-C), a failure is in the result. A failed or interrupted
+    recipe leaves nothing behind: its staged files are removed."""
+    started = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FiggenWarning)
+        result = _run(job, settings, started)
+    result.warnings = [str(w.message) for w in caught if issubclass(w.category, FiggenWarning)]
+    return result
+
+
+def _run(job: Job, settings: Settings, started: float) -> JobResult:
     from figgen.cache import Cache
     from figgen.context import RecipeContext
     from figgen.recipe import load_make
     from figgen.themes import get_preset, get_theme
 
-    started = time.perf_counter()
+    ctx = None
     try:
         ctx = RecipeContext.for_recipe(
             job.recipe,
@@ -77,12 +92,17 @@ def run_job(job: Job, settings: Settings) -> JobResult:
         missing = ctx.outputs.missing()
         if missing:
             raise FiggenError(f"declared output(s) {', '.join(missing)} were not written")
-        return JobResult(ctx.outputs.records, time.perf_counter() - started)
-    except KeyboardInterrupt:
-        raise
-    except FiggenError as exc:
-        return JobResult(seconds=time.perf_counter() - started, error=str(exc), user_error=True)
-    except Exception as exc:  # noqa: BLE001 - a failing recipe is reported, the build goes on
+        return JobResult(ctx.outputs.records, list(ctx.outputs.staged), time.perf_counter() - started)
+    except BaseException as exc:
+        if ctx is not None:
+            ctx.outputs.discard()
+        if not isinstance(exc, Exception):  # Ctrl-C, SIGTERM, exit: unwind
+            raise
+        if isinstance(exc, FiggenError):
+            return JobResult(seconds=time.perf_counter() - started, error=str(exc), user_error=True)
+        if isinstance(exc, OSError) and exc.errno in NO_ROOM:
+            message = f"cannot write {exc.filename or 'a file'}: {exc.strerror}"
+            return JobResult(seconds=time.perf_counter() - started, error=message, user_error=True)
         where = traceback.extract_tb(exc.__traceback__)[-1]
         message = f"{type(exc).__name__}: {exc} ({Path(where.filename).name}:{where.lineno})"
         return JobResult(seconds=time.perf_counter() - started, error=message)
@@ -94,24 +114,27 @@ def run_jobs(
     workers: int,
     strict: bool,
     finished: Callable[[Job, JobResult], None],
-) -> None:
+) -> list[Job]:
     """Run ``jobs``, calling ``finished(job, result)`` in this process as each one ends.
 
-    With ``strict``, the first failure stops jobs that have not started; running ones finish and count.
+    With ``strict``, the first failure stops jobs that have not started (running ones finish and count);
+    returns the jobs that never ran.
     """
     if workers <= 1 or len(jobs) <= 1:
-        for job in jobs:
+        for i, job in enumerate(jobs):
             result = run_job(job, settings)
             finished(job, result)
             if strict and result.error:
-                return
-        return
+                return jobs[i + 1 :]
+        return []
     import multiprocessing
 
-    # "spawn": TensorFlow is not fork-safe. Each worker gets a share of the cores for its TF threads.
+    # "spawn": TensorFlow is not fork-safe. Each worker gets a share of the cores for its TF threads, and
+    # dies with this process: a killed build leaves no worker writing on.
     threads = str(max(1, (os.cpu_count() or 1) // workers))
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(workers, context, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
         futures = {pool.submit(run_job, job, settings): job for job in jobs}
         for future in as_completed(futures):
             if future.cancelled():
@@ -121,6 +144,33 @@ def run_jobs(
             if strict and result.error:
                 for other in futures:
                     other.cancel()
+        return [job for future, job in futures.items() if future.cancelled()]
+
+
+def _die_with_parent(parent: int) -> None:
+    """In a worker: end as soon as the build process ends, even by SIGKILL (which it cannot pass on).
+
+    Linux delivers a signal on the parent's death (``PR_SET_PDEATHSIG``); elsewhere a thread polls.
+    """
+    import signal
+    import threading
+
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+    if os.getppid() != parent:  # it died before the line above took effect
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 @contextlib.contextmanager

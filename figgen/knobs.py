@@ -40,11 +40,26 @@ class Knobs:
         """A copy with some knobs changed (None leaves a knob as it is)."""
         return dataclasses.replace(self, **{k: v for k, v in changes.items() if v is not None})
 
-    def check(self, data: DataCounts | None = None) -> Knobs:
-        """Return self if every knob is in range (and fits ``data``, when given); else raise FiggenError."""
+    def check(self, data: DataCounts | None = None, where: str = "") -> Knobs:
+        """Return self if every knob is in range (and fits ``data``, when given); else raise FiggenError.
+
+        ``where`` prefixes the knob's name in messages (``"weights."``).
+        """
         for name in NAMES:
-            check_value(name, getattr(self, name), RULES[name], data)
+            check_value(f"{where}{name}", getattr(self, name), RULES[name], data)
+        check_log_lines(self.TRAIN_STEPS, self.LOG_EVERY, where)
         return self
+
+
+def check_log_lines(steps: int, log_every: int, where: str = "") -> None:
+    """Refuse a log of more than MAX_LOG_LINES lines, naming the knob that fixes it."""
+    lines = steps // log_every + 1
+    if lines > MAX_LOG_LINES:
+        least = -(-steps // (MAX_LOG_LINES - 1))
+        raise FiggenError(
+            f"{where}TRAIN_STEPS={steps:,} with {where}LOG_EVERY={log_every:,} would log {lines:,} lines, "
+            f"more than {MAX_LOG_LINES:,}: raise {where}LOG_EVERY to at least {least:,}"
+        )
 
 
 NAMES = tuple(f.name for f in dataclasses.fields(Knobs))
@@ -66,37 +81,52 @@ class DataCounts(Protocol):
 class Rule:
     """A parameter's type and inclusive range; a bound of None is open.
 
-    ``high`` may name a count of the data set: ``"train"`` or ``"test"`` (the number of examples) or
-    ``"train-1"``/``"test-1"`` (the last index). ``low_open`` makes the low bound exclusive.
+    ``high`` may name a count of the data set, ``"train"`` or ``"test"`` (the number of examples), or
+    another parameter of the same recipe (``"TEST_SIZE"``), either with ``-1`` for the last index
+    (``"train-1"``, ``"STOP-1"``). ``low_open`` makes the low bound exclusive. For a list parameter the
+    range applies to each item and ``items`` bounds how many there are.
     """
 
     kind: type
     low: float | None = None
     high: float | str | None = None
     low_open: bool = False
+    items: tuple[int, int] | None = None
 
+
+#: The most updates a run may make: 40 times the text's, minutes at the text's size (hours on the full
+#: MNIST); a value that would take days is refused up front rather than left running.
+MAX_STEPS = 100_000
+#: The most log lines a run may keep (TRAIN_STEPS / LOG_EVERY), each an evaluation on the test set.
+MAX_LOG_LINES = 10_000
 
 RULES: dict[str, Rule] = {
     "TRAIN_SIZE": Rule(int, 1, "train"),
     "TEST_SIZE": Rule(int, 1, "test"),
     "LEARNING_RATE": Rule(float, 0, low_open=True),
-    "TRAIN_STEPS": Rule(int, 0),
+    "TRAIN_STEPS": Rule(int, 0, MAX_STEPS),
     "LOG_EVERY": Rule(int, 1),
-    "LEARNING_RATES": Rule(float, 0, low_open=True),  # each of a list of learning rates
+    "LEARNING_RATES": Rule(float, 0, low_open=True, items=(1, 8)),  # each of a list of learning rates
 }
 
 _SPLIT_WORDS = {"train": "training", "test": "test"}
 
 
-def check_value(where: str, value, rule: Rule, data: DataCounts | None = None) -> None:
+def check_value(
+    where: str, value, rule: Rule, data: DataCounts | None = None, values: Mapping | None = None
+) -> None:
     """Raise a one-line FiggenError naming ``where`` unless every number in ``value`` keeps ``rule``.
 
     A list's rule applies to each item. A bound relative to the data set is checked only when ``data`` is
-    given (before the data set is known, only the absolute bounds are).
+    given, one naming another parameter only when ``values`` (the recipe's values) is.
     """
     items = list(value) if isinstance(value, (list, tuple)) else [value]
     if isinstance(value, (list, tuple)) and not items:
         raise FiggenError(f"{where} needs at least one value")
+    if isinstance(value, (list, tuple)) and rule.items is not None:
+        least, most = rule.items
+        if not least <= len(items) <= most:
+            raise FiggenError(f"{where} must have {least} to {most} values, got {len(items)}")
     for v in items:
         wanted = numbers.Integral if rule.kind is int else numbers.Real
         if isinstance(v, bool) or not isinstance(v, wanted):
@@ -109,8 +139,19 @@ def check_value(where: str, value, rule: Rule, data: DataCounts | None = None) -
             )
         if isinstance(rule.high, (int, float)) and v > rule.high:
             raise FiggenError(f"{where} must be at most {rule.high:,}, got {v}")
-    if isinstance(rule.high, str) and data is not None:
-        split, _, minus = rule.high.partition("-")
+    if isinstance(rule.high, str):
+        _check_relative(where, items, rule.high, data, values or {})
+
+
+def _check_relative(where: str, items: list, bound: str, data: DataCounts | None, values: Mapping) -> None:
+    name, _, minus = bound.partition("-")
+    if name in values:
+        high = values[name] - int(minus or 0)
+        if max(items) > high:
+            raise FiggenError(f"{where} must be at most {bound} = {high}, got {max(items)}")
+        return
+    if name in ("train", "test") and data is not None:
+        split = name
         available = data.n_train if split == "train" else data.n_test
         high = available - int(minus or 0)
         if max(items) > high:

@@ -1,10 +1,16 @@
-"""One advisory file lock, used by the output folder (one build at a time) and the training cache (one
-process trains a given run while the others wait for its result)."""
+"""Advisory locks: one build at a time in an output folder, one process per training run in the cache.
+
+An output folder is locked through the folder itself (``flock`` on its directory descriptor), so a build
+creates no lock file in a folder it may share with other people's files. A cache entry is locked through a
+``.lock`` file beside it, in the cache folder figgen owns. Either lock goes with the process: a killed holder
+never leaves it taken.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -15,29 +21,50 @@ class Busy(FiggenError):
     """The lock is held by another process and the caller asked not to wait."""
 
 
+def _hold(fd: int, what: Path, wait: bool, on_wait: Callable[[], None] | None, busy: str | None) -> None:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if not wait:
+            raise Busy(busy or f"{what} is locked by another process") from None
+        if on_wait is not None:
+            on_wait()
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+
 @contextlib.contextmanager
-def file_lock(
-    path: Path,
+def folder_lock(
+    folder: Path,
     *,
     wait: bool = True,
     on_wait: Callable[[], None] | None = None,
     busy: str | None = None,
 ) -> Iterator[None]:
-    """Hold an exclusive ``flock`` on ``path`` (created if missing) for the block.
+    """Hold an exclusive lock on an existing folder for the block, creating nothing in it.
 
     When another process holds it: raise :class:`Busy` (with the message ``busy``) if not ``wait``, else
-    call ``on_wait`` once and wait. The lock goes with the process, so a killed holder never leaves it taken.
+    call ``on_wait`` once and wait.
     """
-    with open(path, "a+") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if not wait:
-                raise Busy(busy or f"{path} is locked by another process") from None
-            if on_wait is not None:
-                on_wait()
-            fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise FiggenError(f"cannot use {folder} as an output folder: {exc.strerror or exc}") from None
+    try:
+        _hold(fd, Path(folder), wait, on_wait, busy)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
+
+
+@contextlib.contextmanager
+def file_lock(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (a lock file, created if missing) for the block; wait for it."""
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
+    except OSError as exc:
+        raise FiggenError(f"cannot lock {path}: {exc.strerror or exc}") from None
+    try:
+        _hold(fd, Path(path), True, None, None)
+        yield
+    finally:
+        os.close(fd)

@@ -1,14 +1,15 @@
-"""The output folder's record of what figgen wrote: ``manifest.json`` (and the gallery drawn from it).
+"""``manifest.json``: the signed record of what figgen wrote into an output folder, for it and other tools.
 
-For each recipe the manifest holds the stamp of what produced its outputs and a record per file (format,
-pixel size, frames, bytes, sha256, alt text). A recipe is up to date when its stamp is today's and its files
-still have the recorded bytes. ``clean`` removes exactly the recorded files.
+The document carries figgen's signature (``"generator": "figgen"`` and a schema number), so figgen tells its
+own manifest from another tool's file of the same name (a web-app manifest, say). For each recipe it holds
+the stamp of what produced its outputs and one record per file (format, pixel size, frames, bytes, sha256,
+alt text); ``outputs`` repeats the records as a flat list with their parameters, for tools; ``gallery``
+records the gallery page figgen wrote. A damaged document is read leniently: well-shaped entries are kept,
+the rest is dropped with a warning, and the next build rewrites it.
 """
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,7 +18,31 @@ from figgen import __version__
 
 MANIFEST = "manifest.json"
 GALLERY = "index.html"
-LOCK = ".figgen.lock"  # held while a build or a clean works in the folder
+GENERATOR = "figgen"
+SCHEMA = 2
+
+_RECORD = {
+    "recipe": str,
+    "output": str,
+    "path": str,
+    "format": str,
+    "kind": str,
+    "sha256": str,
+    "bytes": int,
+    "width": int,
+    "height": int,
+    "alt": str,
+}
+_ENTRY = {
+    "title": str,
+    "description": str,
+    "stamp": str,
+    "params": dict,
+    "data": dict,
+    "theme": str,
+    "preset": str,
+    "outputs": list,
+}
 
 
 @dataclass(frozen=True)
@@ -50,93 +75,116 @@ class Output:
             frames=record.get("frames"),
             bytes=record["bytes"],
             sha256=record["sha256"],
-            alt=record.get("alt", ""),
+            alt=record["alt"],
             status=status,
         )
 
 
-def read_manifest(out: Path) -> dict:
-    """Return the output folder's manifest, or an empty one (also when it is damaged: it is rebuilt)."""
-    try:
-        manifest = json.loads((Path(out) / MANIFEST).read_text())
-        if isinstance(manifest, dict) and isinstance(manifest.get("recipes"), dict):
-            return manifest
-    except (OSError, ValueError):
-        pass
-    return {"recipes": {}}
-
-
-def write_manifest(out: Path, manifest: dict, order: list[str]) -> None:
-    """Write ``manifest.json`` (recipes in catalogue order, plus a flat list of outputs) and the gallery."""
-    from figgen.atomic import write_text_if_changed
-    from figgen.gallery import write_gallery
-
-    recipes = {name: manifest["recipes"][name] for name in order if name in manifest["recipes"]}
-    outputs = []
-    for entry in recipes.values():
-        for record in entry["outputs"]:
-            outputs.append({**record, "params": entry["params"], "data": entry["data"]})
-    document = {"figgen": __version__, "recipes": recipes, "outputs": outputs}
-    write_text_if_changed(Path(out) / MANIFEST, json.dumps(document, indent=2, sort_keys=False) + "\n")
-    manifest["recipes"] = recipes
-    write_gallery(Path(out), document)
-
-
-def is_current(entry: dict | None, stamp: str, out: Path) -> bool:
-    """Whether a recipe's manifest entry has today's stamp and its files are exactly the ones recorded."""
-    if not entry or entry.get("stamp") != stamp:
+def is_signed(document: object) -> bool:
+    """Whether a parsed document is a figgen manifest: this schema's signature, or that of figgen 0.1's
+    manifests (``{"figgen": VERSION, "recipes": {...}}``), which this version reads and replaces."""
+    if not isinstance(document, dict):
         return False
-    for record in entry["outputs"]:
-        try:
-            if hashlib.sha256((Path(out) / record["path"]).read_bytes()).hexdigest() != record["sha256"]:
-                return False
-        except OSError:
-            return False
-    return True
+    if document.get("generator") == GENERATOR:
+        return True
+    return isinstance(document.get("figgen"), str) and isinstance(document.get("recipes"), dict)
 
 
-def remove_outdated(out: Path, old: list[dict], new: list[dict]) -> None:
-    """Remove the files of ``old`` records that ``new`` no longer lists (a format no longer asked for)."""
-    keep = {r["path"] for r in new}
-    for record in old:
-        name = record["path"]
-        if name not in keep and "/" not in name and not name.startswith("."):
-            with contextlib.suppress(OSError):
-                (Path(out) / name).unlink()
+def valid_record(record: object) -> bool:
+    """A record of one file, with every field of the right type and a plain file name (no folder)."""
+    if not isinstance(record, dict):
+        return False
+    if not all(
+        isinstance(record.get(k), t) and not isinstance(record.get(k), bool) for k, t in _RECORD.items()
+    ):
+        return False
+    frames = record.get("frames")
+    name = record["path"]
+    plain = (
+        name and "/" not in name and "\\" not in name and name not in (".", "..") and not name.startswith(".")
+    )
+    return bool(plain) and (frames is None or (isinstance(frames, int) and not isinstance(frames, bool)))
 
 
-def recorded_files(manifest: dict) -> list[str]:
-    """The names of every file the manifest lists, plus the manifest and the gallery themselves."""
-    names = [r["path"] for entry in manifest["recipes"].values() for r in entry.get("outputs", [])]
-    return [*names, MANIFEST, GALLERY]
+def salvage(document: dict) -> tuple[dict, list[str]]:
+    """The well-shaped recipe entries of a signed document, and a note for each part dropped."""
+    recipes, dropped = {}, []
+    raw = document.get("recipes")
+    if not isinstance(raw, dict):
+        return {}, ["its recipes are not a table"] if raw is not None else []
+    for name, entry in raw.items():
+        shaped = isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _ENTRY.items())
+        shaped = shaped and all(isinstance(entry["data"].get(k), str) for k in ("source", "fingerprint"))
+        if not shaped or not all(valid_record(r) and r["recipe"] == name for r in entry["outputs"]):
+            dropped.append(f"the entry of recipe {name!r}")
+            continue
+        recipes[name] = entry
+    return recipes, dropped
 
 
-def clean_folder(folder: Path) -> str:
-    """Remove what builds wrote into ``folder`` (the files its manifest lists, the manifest and the gallery,
-    and temporaries of killed builds); return one line saying what was removed.
+def recover_entries(document: dict, kept: dict) -> dict[str, dict]:
+    """Entries for recipes whose entry was dropped, rebuilt from the flat ``outputs`` list, which repeats
+    every record: their files stay figgen's, and their empty stamp makes the next build redo them."""
+    outputs = document.get("outputs")
+    recovered: dict[str, dict] = {}
+    for record in outputs if isinstance(outputs, list) else []:
+        if valid_record(record) and record["recipe"] not in kept:
+            entry = recovered.setdefault(
+                record["recipe"],
+                {
+                    "title": record["recipe"],
+                    "description": "Recovered from a damaged manifest; the next build makes it again.",
+                    "stamp": "",
+                    "params": {},
+                    "data": {"source": "", "fingerprint": ""},
+                    "theme": "",
+                    "preset": "",
+                    "outputs": [],
+                },
+            )
+            entry["outputs"].append({k: record[k] for k in (*_RECORD, "frames") if k in record})
+    return recovered
 
-    Nothing else in the folder is touched, and a folder without a figgen manifest is refused, so
-    ``figgen clean --out slides/`` never deletes a slide deck.
-    """
-    from figgen.atomic import remove_leftovers
-    from figgen.errors import FiggenError
-    from figgen.locks import file_lock
 
-    folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise FiggenError(f"{folder} is not a folder")
-    if not folder.is_dir():
-        return f"nothing to clean: {folder} does not exist"
-    with file_lock(folder / LOCK):
-        foreign = [p for p in folder.iterdir() if p.name not in (LOCK, "README.md", ".gitignore")]
-        if not (folder / MANIFEST).is_file() and foreign:
-            raise FiggenError(f"{folder} has no {MANIFEST}: not a figgen output folder, nothing removed")
-        names = [*recorded_files(read_manifest(folder)), *remove_leftovers(folder)]
-        removed = 0
-        for name in names:
-            path = folder / name
-            if "/" not in name and path.is_file():  # manifest paths are plain names in the folder
-                path.unlink()
-                removed += 1
-    (folder / LOCK).unlink(missing_ok=True)
-    return f"removed {removed} files from {folder}"
+def gallery_record(document: object) -> dict | None:
+    """The gallery the document records (``{"path", "sha256"}``), or None."""
+    record = document.get("gallery") if isinstance(document, dict) else None
+    if isinstance(record, dict) and record.get("path") == GALLERY and isinstance(record.get("sha256"), str):
+        return record
+    return None
+
+
+def make_document(recipes: dict, order: list[str], gallery: dict | None = None) -> dict:
+    """The manifest document: recipes in catalogue order (unknown ones after, by name), a flat list of
+    outputs with their parameters and data, and the gallery's record."""
+    rank = {name: i for i, name in enumerate(order)}
+    ordered = {name: recipes[name] for name in sorted(recipes, key=lambda n: (rank.get(n, len(rank)), n))}
+    outputs = [
+        {**record, "params": entry["params"], "data": entry["data"]}
+        for entry in ordered.values()
+        for record in entry["outputs"]
+    ]
+    return {
+        "generator": GENERATOR,
+        "schema": SCHEMA,
+        "figgen": __version__,
+        "recipes": ordered,
+        "outputs": outputs,
+        "gallery": gallery,
+    }
+
+
+def dumps(document: dict) -> str:
+    """The manifest's text: stable key order and indentation, so equal documents are equal bytes."""
+    return json.dumps(document, indent=2, sort_keys=False, ensure_ascii=False) + "\n"
+
+
+def read_manifest(out: Path) -> dict:
+    """``out``'s manifest as figgen reads it (only well-shaped recipe entries), or an empty one."""
+    try:
+        document = json.loads((Path(out) / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"recipes": {}, "outputs": []}
+    if not is_signed(document):
+        return {"recipes": {}, "outputs": []}
+    return {**document, "recipes": salvage(document)[0]}

@@ -8,9 +8,11 @@ never import or run it):
   values and ranges come from :mod:`figgen.knobs`;
 - ``PARAMS``: its own parameters and their defaults (and a knob's default where the recipe's differs);
 - ``QUICK``: the ``--quick`` values that differ from the knobs' shared ones (tests, previews);
-- ``LIMITS`` (optional): ``{"KEY": (low, high)}`` inclusive ranges for its own parameters; ``high`` may be
-  ``"train"`` or ``"test"`` (the data set's count), or ``"train-1"``/``"test-1"`` for an index; a list
-  parameter's range applies to each item;
+- ``LIMITS`` (optional): ``{"KEY": (low, high)}`` inclusive ranges for its parameters (a knob's narrow the
+  knob's own); ``high`` may be ``"train"`` or ``"test"`` (the data set's count), another parameter
+  (``"TEST_SIZE"``), either with ``-1`` for an index (``"train-1"``, ``"STOP-1"``); a list parameter's
+  range applies to each item, and ``{"range": (low, high), "items": (least, most)}`` also bounds its length.
+  Every value LIMITS allow must build (the tests build the bounds);
 - ``OUTPUTS``: ``{"stem": "animation" | "still"}``, the files it writes (each in the formats of its kind);
 
 and a function ``make(ctx, p)`` that gets a :class:`figgen.context.RecipeContext` and the parameters as a
@@ -95,7 +97,11 @@ class Recipe:
                 raise FiggenError(f"recipe {self.name!r} has no parameter {key!r}{suggest(key, values)}")
             values[key] = coerce(f"{self.name}.{key}", raw, self.params[key])
         for key, value in values.items():
-            self.check(key, value, data)
+            self.check(key, value, data, values)
+        if "TRAIN_STEPS" in values:
+            knobs.check_log_lines(
+                values["TRAIN_STEPS"], values.get("LOG_EVERY", knobs.Knobs.LOG_EVERY), f"{self.name}."
+            )
         return values
 
     def parameters(self, values: dict):
@@ -105,22 +111,38 @@ class Recipe:
         )
         return cls(**values)
 
-    def check(self, key: str, value, data=None) -> None:
-        """Raise FiggenError if ``value`` is outside the range of parameter ``key`` (a knob's, or LIMITS)."""
-        rule = knobs.RULES.get(key)
-        if rule is None and key in self.limits:
-            low, high = self.limits[key]
-            default = self.params[key]
-            kind = type(default[0]) if isinstance(default, list) and default else type(default)
-            rule = knobs.Rule(kind, low, high)
-        if rule is not None:
-            knobs.check_value(f"{self.name}.{key}", value, rule, data)
+    def check(self, key: str, value, data=None, values: dict | None = None) -> None:
+        """Raise FiggenError if ``value`` is outside the range of parameter ``key`` (a knob's, and LIMITS)."""
+        where = f"{self.name}.{key}"
+        rules = [rule for rule in (knobs.RULES.get(key), self.limit(key)) if rule is not None]
+        for rule in rules:
+            knobs.check_value(where, value, rule, data, values)
+        if rules:
             return
         items = value if isinstance(value, (list, tuple)) else [value]
         if isinstance(value, (list, tuple)) and not items:
-            raise FiggenError(f"{self.name}.{key} needs at least one value")
+            raise FiggenError(f"{where} needs at least one value")
         if any(isinstance(v, float) and not math.isfinite(v) for v in items):
-            raise FiggenError(f"{self.name}.{key} must be a finite number, got {value}")
+            raise FiggenError(f"{where} must be a finite number, got {value}")
+
+    def limit(self, key: str) -> knobs.Rule | None:
+        """The rule of ``key``'s LIMITS entry, or None."""
+        if key not in self.limits:
+            return None
+        spec = self.limits[key]
+        (low, high), items = (spec["range"], spec.get("items")) if isinstance(spec, dict) else (spec, None)
+        default = self.params[key]
+        kind = type(default[0]) if isinstance(default, list) and default else type(default)
+        return knobs.Rule(kind, low, high, items=tuple(items) if items else None)
+
+
+def _limit_shaped(spec) -> bool:
+    def pair(value):
+        return isinstance(value, (tuple, list)) and len(value) == 2
+
+    if isinstance(spec, dict):
+        return set(spec) <= {"range", "items"} and pair(spec.get("range")) and pair(spec.get("items", (0, 0)))
+    return pair(spec)
 
 
 def coerce(where: str, raw, default):
@@ -216,6 +238,12 @@ def read_recipe(path: Path) -> Recipe:
     unknown = set(quick) - set(params)
     if unknown:
         raise FiggenError(f"{path}: QUICK sets {sorted(unknown)[0]!r}, which is not in PARAMS")
+    for key, spec in limits.items():
+        if key not in params or not _limit_shaped(spec):
+            raise FiggenError(
+                f"{path}: LIMITS[{key!r}] must be (low, high) or "
+                "{'range': (low, high), 'items': (least, most)} for a parameter in PARAMS"
+            )
     return Recipe(
         name=name,
         path=path,

@@ -9,7 +9,7 @@ from figgen.figures.basics import flat_digits_figure
 from figgen.recipe import run_recipe_file
 
 PARAMS = {"START": 0, "STOP": 400}
-LIMITS = {"START": (0, "train-1"), "STOP": (1, "train")}
+LIMITS = {"START": (0, "STOP-1"), "STOP": (1, "train")}
 OUTPUTS = {"digits_flat": "still"}
 
 

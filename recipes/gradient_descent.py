@@ -5,18 +5,17 @@ x ← x − rate · 2x with one of LEARNING_RATES: the small rate crawls towards
 gets there in a few steps, and the large one overshoots further on every step and diverges.
 """
 
-from figgen.analysis import check_descent, gradient_descent_path, learning_rate_verdict
+from figgen.analysis import gradient_descent_path, learning_rate_verdict
 from figgen.draw import descent_frames
 from figgen.recipe import run_recipe_file
 
 PARAMS = {"LEARNING_RATES": [0.02, 0.3, 1.05], "X0": 4.0, "STEPS": 30}
 QUICK = {"STEPS": 8}
-LIMITS = {"X0": (-100.0, 100.0), "STEPS": (1, 500)}
+LIMITS = {"LEARNING_RATES": {"range": (0, 2), "items": (1, 4)}, "X0": (-100.0, 100.0), "STEPS": (1, 500)}
 OUTPUTS = {"gradient_descent": "animation"}
 
 
 def make(ctx, p):
-    check_descent(p.LEARNING_RATES, p.X0, "gradient_descent")
     paths = [gradient_descent_path(p.X0, rate, p.STEPS) for rate in p.LEARNING_RATES]
     keys = sorted({0, 1, min(5, p.STEPS), p.STEPS})
     rated = list(zip(p.LEARNING_RATES, paths, strict=True))

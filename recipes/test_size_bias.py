@@ -7,18 +7,17 @@ accuracy on all TEST_SIZE digits, the mean of the blocks; the spread shows how m
 can flatter or blame the same model.
 """
 
-from figgen.analysis import block_accuracies, check_block, correct
+from figgen.analysis import block_accuracies, correct
 from figgen.figures.evaluation import block_accuracy_figure
 from figgen.recipe import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"BLOCK": 100}
-LIMITS = {"BLOCK": (1, "test")}
+LIMITS = {"BLOCK": (1, "TEST_SIZE")}
 OUTPUTS = {"test_size_bias": "still"}
 
 
 def make(ctx, p):
-    check_block(p.BLOCK, p.TEST_SIZE, "test_size_bias.BLOCK")
     run = ctx.run()
     x, labels = ctx.data.test(p.TEST_SIZE)
     hits = correct(run.weights, run.bias, x, labels)

@@ -40,19 +40,15 @@ def make(ctx, p):
         for size, accuracy in zip(sweep.sizes, sweep.accuracy, strict=True)
     ]
     middle = next(i for i, s in enumerate(sweep.sizes) if s >= min(100, p.TRAIN_SIZE))
+    keys = sorted({0, min(9, len(sizes) - 1), middle, len(sizes) - 1})
     ctx.animation(
         "weights_evolution",
         frames,
         durations_ms=durations,
         hold_last_ms=2500,
         captions=captions,
-        keyframes=[0, 9, middle, -1],
-        keyframe_labels=[
-            f"{sweep.sizes[0]} example",
-            f"{sweep.sizes[9]} examples",
-            f"{sweep.sizes[middle]} examples",
-            f"{sweep.sizes[-1]:,} examples",
-        ],
+        keyframes=keys,
+        keyframe_labels=[f"{sweep.sizes[i]:,} example{'' if sweep.sizes[i] == 1 else 's'}" for i in keys],
         alt=f"The ten weight sheets as the training size grows from 1 to {p.TRAIN_SIZE:,} examples; "
         f"test accuracy rises to {sweep.accuracy[-1]:.1%}.",
     )

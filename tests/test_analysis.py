@@ -11,7 +11,6 @@ from figgen.analysis import (
     accuracy_dips,
     accuracy_gains,
     block_accuracies,
-    check_block,
     check_logits,
     check_prediction,
     cross_entropy,
@@ -185,12 +184,6 @@ def test_nth_of_digit():
         nth_of_digit(labels, 1, 3, "shifted_digit.WHICH")
     with pytest.raises(FiggenError, match="only 0 examples of 9, not 1$"):
         nth_of_digit(labels, 9, 0)
-
-
-def test_check_block_refuses_a_block_larger_than_the_test_set():
-    check_block(1000, 1000, "test_size_bias.BLOCK")
-    with pytest.raises(FiggenError, match=r"^test_size_bias.BLOCK = 1001 is more than TEST_SIZE = 1000"):
-        check_block(1001, 1000, "test_size_bias.BLOCK")
 
 
 def test_shift_study_on_a_tiny_model():

@@ -55,6 +55,5 @@ def test_train_is_served_from_the_cache_the_second_time():
 
 def test_clean_removes_what_a_build_wrote(project):
     figgen.build(["square"], out=project / "out")
-    assert figgen.clean(project / "out") == [
-        f"removed 4 files from {project / 'out'}"
-    ]  # png, svg, manifest, page
+    lines = figgen.clean(project / "out")  # png, svg, the manifest, the gallery and the hidden state file
+    assert lines == [f"removed 5 files from {project / 'out'}"] and list((project / "out").iterdir()) == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -15,8 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from figgen.atomic import is_temporary
 from figgen.cli import main
-from figgen.manifest import LOCK, read_manifest
+from figgen.manifest import read_manifest
 from tests.conftest import BLINK, SQUARE, write_recipe
 
 
@@ -126,7 +128,7 @@ def test_interrupted_build_leaves_no_partial_file_and_the_next_build_finishes(pr
     )
     assert build() == 130
     out = project / "out"
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != LOCK]
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".figgen-state.json"]
     assert leftovers == []
     assert not (out / "zi.gif").exists()
     assert set(read_manifest(out)["recipes"]) == {"blink", "square"}  # finished recipes are recorded
@@ -139,7 +141,8 @@ def test_interrupted_build_leaves_no_partial_file_and_the_next_build_finishes(pr
 def test_a_second_build_waits_or_fails_with_no_wait(project, capsys):
     out = project / "out"
     out.mkdir()
-    with open(out / LOCK, "a+") as handle:
+    handle = os.open(out, os.O_RDONLY)  # another build holds the folder's lock
+    try:
         fcntl.flock(handle, fcntl.LOCK_EX)
         assert build("--no-wait") == 2
         assert "another figgen build is writing to out" in capsys.readouterr().err
@@ -152,7 +155,8 @@ def test_a_second_build_waits_or_fails_with_no_wait(project, capsys):
         )
         with pytest.raises(subprocess.TimeoutExpired):
             waiting.wait(timeout=3)  # blocked by our lock
-        fcntl.flock(handle, fcntl.LOCK_UN)
+    finally:
+        os.close(handle)  # releases it
     stdout, stderr = waiting.communicate(timeout=60)
     assert waiting.returncode == 0, stderr
     assert "figgen: another build is writing to out; waiting" in stderr
@@ -254,18 +258,22 @@ def test_a_killed_build_leaves_no_partial_file_and_the_next_one_cleans_up(projec
     )
     assert child.stdout.readline().strip() == "writing"  # in the middle of writing slow.gif
     out = project / "out"
-    assert [p.name for p in out.iterdir() if ".tmp-" in p.name]  # the GIF is being written under a temp name
+    assert [
+        p.name for p in out.iterdir() if is_temporary(p.name)
+    ]  # the GIF is written under a temporary name
     child.send_signal(getattr(signal, how))
     child.communicate(timeout=60)
     visible = sorted(p.name for p in out.iterdir() if not p.name.startswith("."))
     assert "slow.gif" not in visible and "slow.mp4" not in visible
     if how == "SIGTERM":  # unwinds like Ctrl-C: its own temporaries are gone at once
         assert child.returncode == 130
-        assert not [p.name for p in out.iterdir() if ".tmp-" in p.name]
+        assert not [p.name for p in out.iterdir() if is_temporary(p.name)]
     (project / "recipes" / "slow.py").write_text(BLINK.replace('"blink"', '"slow"'))
     assert main(["build", "slow", "--out", "out"]) == 0
     assert (out / "slow.gif").is_file()
-    assert not [p.name for p in out.iterdir() if ".tmp-" in p.name]  # leftovers of the killed build removed
+    assert not [
+        p.name for p in out.iterdir() if is_temporary(p.name)
+    ]  # leftovers of the killed build removed
 
 
 def test_a_format_this_machine_cannot_write_is_refused_before_any_work(project, capsys, monkeypatch):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
+import os
+
 import numpy as np
 import pytest
 
 from figgen.cache import Cache, cache_key
 from figgen.cli import main
+from figgen.errors import FiggenWarning
 from tests.conftest import write_recipe
 
 
@@ -53,10 +57,59 @@ def test_damaged_entry_is_recomputed_not_trusted(tmp_path, damage):
     path.write_bytes(bytes(data))
     recomputed = []
     again = Cache(tmp_path)
-    arrays, _, hit = again.get_or_compute("run", "d" * 64, lambda: (recomputed.append(1) or value, {}))
-    assert not hit
+    with pytest.warns(FiggenWarning, match="damaged training cache entry .*run-d{32}.npz") as caught:
+        arrays, _, hit = again.get_or_compute("run", "d" * 64, lambda: (recomputed.append(1) or value, {}))
+    assert len(caught) == 1 and not hit
     assert recomputed == [1]
     assert np.array_equal(arrays["w"], value["w"])
+    assert again.get_or_compute("run", "d" * 64, lambda: 1 / 0)[2]  # healed: the next read is a hit
+
+
+def test_an_entry_with_a_valid_checksum_but_missing_arrays_is_damaged_and_heals(tmp_path):
+    from figgen.data import load_dataset
+    from figgen.knobs import Knobs
+    from figgen.training.cached import cached_run
+
+    cache, data = Cache(tmp_path), load_dataset("sample")
+    knobs = Knobs(TRAIN_SIZE=20, TEST_SIZE=20, TRAIN_STEPS=2, LOG_EVERY=1)
+    first = cached_run(data, knobs, cache)
+    entry = next(tmp_path.glob("run-*.npz"))
+    with np.load(entry) as archive:  # rewrite it whole, with a fresh checksum, but no bias
+        arrays = {k: archive[k] for k in archive.files if k not in ("bias", "__checksum__", "__meta__")}
+        meta = json.loads(str(archive["__meta__"]))
+    cache._store(entry, arrays, meta)  # as figgen stores entries: its checksum is valid
+    with pytest.warns(FiggenWarning, match="missing or misshapen arrays"):
+        again = cached_run(data, knobs, cache)
+    assert not again.cached and np.array_equal(again.bias, first.bias)
+    assert cached_run(data, knobs, cache).cached  # stored again, whole
+
+
+def test_a_cache_that_cannot_be_written_costs_a_warning_not_the_result(tmp_path, monkeypatch):
+    monkeypatch.setattr(os, "access", lambda path, mode: False)  # as for a read-only folder
+    cache = Cache(tmp_path / "ro")
+    with pytest.warns(FiggenWarning, match="is not writable; training is not kept"):
+        arrays, _, hit = cache.get_or_compute("run", "e" * 64, lambda: ({"w": np.ones(3)}, {}))
+    assert not hit and arrays["w"].tolist() == [1, 1, 1] and list((tmp_path / "ro").iterdir()) == []
+
+
+def test_clear_removes_only_figgens_entries(tmp_path):
+    cache = Cache(tmp_path)
+    cache.get_or_compute("run", "f" * 64, lambda: ({"w": np.ones(3)}, {}))
+    mine = ["weights.npz", "run-notahash.npz", "notes.lock", "run-" + "a" * 32 + ".npz.bak"]
+    for name in mine:
+        (tmp_path / name).write_text("the user's own")
+    (tmp_path / ("sweep-" + "b" * 32 + ".npz")).mkdir()  # a folder with an entry's name is not an entry
+    assert cache.clear() == 1
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([*mine, "sweep-" + "b" * 32 + ".npz"])
+
+
+def test_a_cache_folder_that_is_a_file_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    (tmp_path / "cachefile").write_text("x")
+    monkeypatch.setenv("FIGGEN_CACHE", str(tmp_path / "cachefile"))
+    assert main(["train", "--steps", "1", "--train-size", "5", "--test-size", "5"]) == 2
+    err = capsys.readouterr().err
+    where = tmp_path / "cachefile"
+    assert err == f"figgen: error: the training cache {where} is a file, not a folder (see $FIGGEN_CACHE)\n"
 
 
 TRAINING = '''

@@ -26,6 +26,7 @@ OUTPUTS = {"tiny": "still"}
 
 @pytest.fixture
 def ctx(tmp_path):
+    (tmp_path / "out").mkdir()
     recipe = read_recipe(write_recipe(tmp_path, "tiny", TINY))
     return RecipeContext.for_recipe(
         recipe,
@@ -66,4 +67,4 @@ def test_sweep_is_cached_too(ctx):
 def test_outputs_go_through_the_recipes_output_set(ctx, tmp_path):
     ctx.image("tiny", np.zeros((4, 4, 3), np.uint8), alt="Nothing much.")
     assert [r["path"] for r in ctx.outputs.records] == ["tiny.png"]
-    assert (tmp_path / "out" / "tiny.png").is_file()
+    assert (tmp_path / "out" / ctx.outputs.staged[0][0]).is_file()  # staged until the build commits it

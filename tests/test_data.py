@@ -301,7 +301,7 @@ TRAIN_IMAGES, TRAIN_LABELS = "train-images-idx3-ubyte", "train-labels-idx1-ubyte
         (TRAIN_LABELS, b"", r"truncated IDX header \(0 bytes\)"),
         (TRAIN_IMAGES, GOOD[TRAIN_IMAGES][:-1], "truncated IDX data"),
         (TRAIN_LABELS, GOOD[TRAIN_LABELS][:-1], "truncated IDX data"),
-        (TRAIN_IMAGES, GOOD[TRAIN_IMAGES] + b"\0", "1 unexpected bytes after the IDX data"),
+        (TRAIN_IMAGES, GOOD[TRAIN_IMAGES] + b"\0", "unexpected bytes after the 4704 bytes of IDX data"),
         (TRAIN_LABELS, idx_labels(np.array([1, 2, 10, 3, 4, 5])), "label 10 at index 2 is outside 0-9"),
     ],
 )
@@ -362,7 +362,9 @@ def test_npz_object_array_is_never_unpickled(tmp_path):
     labels = np.empty(6, dtype=object)
     labels[:] = [_Trap(marker)] * 6
     path = write_npz(tmp_path / "evil.npz", y_train=labels)
-    with pytest.raises(DataError, match=r"evil\.npz: not a readable \.npz archive"):
+    with pytest.raises(
+        DataError, match=r"evil\.npz: y_train holds Python objects, which figgen never unpickles"
+    ):
         load_dataset(str(path))
     assert not marker.exists()
     # the trap is real: loading with pickles allowed would have run it
@@ -377,13 +379,34 @@ def test_npz_object_array_is_never_unpickled(tmp_path):
         ("y_train", np.array([0, 1, 2, 3, 4, 12]), "label 12 at index 5 is outside 0-9"),
         ("y_test", np.array([0.0, 1.0, 2.0, 3.0]), "y_test has dtype float64, expected integers"),
         ("x_test", np.zeros((4, 28, 27), np.uint8), r"x_test has shape \(4, 28, 27\)"),
-        ("x_train", np.full((6, 28, 28), 300, np.int32), "x_train must hold pixel values 0-255"),
+        (
+            "x_train",
+            np.full((6, 28, 28), 300, np.int32),
+            r"\(x_train\): pixel values 300 to 300, outside 0-255",
+        ),
+        ("x_train", np.full((6, 28, 28), np.nan), r"\(x_train\): pixel values that are not finite"),
+        ("x_test", np.full((4, 28, 28), 0.5 + 1j), r"\(x_test\): complex pixel values"),
+        (
+            "x_train",
+            np.full((6, 28, 28), 255.0),
+            r"\(x_train\): float pixels from 255 to 255; floats must lie in",
+        ),
+        ("x_train", np.full((6, 28, 28), -0.5), r"\(x_train\): float pixels from -0.5 to -0.5"),
     ],
 )
 def test_bad_npz_arrays(tmp_path, key, value, message):
     path = write_npz(tmp_path / "m.npz", **{key: value})
     with pytest.raises(DataError, match=rf"m\.npz.*{message}"):
         load_dataset(str(path))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_float_images_in_0_1_load_like_their_uint8_pixels(tmp_path, dtype):
+    pixels = np.arange(6 * 784, dtype=np.int64).reshape(6, 28, 28) % 256
+    path = write_npz(tmp_path / "floats.npz", x_train=(pixels / 255).astype(dtype))
+    data = load_dataset(str(path))
+    np.testing.assert_array_equal(data.train_pixels, pixels.astype(np.uint8))  # not truncated to 0 and 1
+    assert data.train(6)[0].max() == 1.0 and data.train(6)[0][0, 1] == pytest.approx(1 / 255)
 
 
 def test_not_an_npz_archive(tmp_path):

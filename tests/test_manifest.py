@@ -48,7 +48,7 @@ def test_clean_removes_what_builds_wrote_and_nothing_else(project, capsys):
     (project / "out" / "talk.pptx").write_text("a slide deck")
     assert main(["clean", "--out", "out"]) == 0
     assert sorted(p.name for p in (project / "out").iterdir()) == ["README.md", "talk.pptx"]
-    assert "removed 9 files from out" in capsys.readouterr().out  # 7 outputs, manifest, gallery
+    assert "removed 10 files from out" in capsys.readouterr().out  # 7 outputs, manifest, gallery, state
     (project / "slides").mkdir()
     (project / "slides" / "deck.key").write_text("not figgen's")
     assert main(["clean", "--out", "slides"]) == 2
@@ -57,8 +57,11 @@ def test_clean_removes_what_builds_wrote_and_nothing_else(project, capsys):
 
 
 def test_a_damaged_or_missing_manifest_reads_as_empty(tmp_path):
-    assert read_manifest(tmp_path) == {"recipes": {}}
+    empty = {"recipes": {}, "outputs": []}
+    assert read_manifest(tmp_path) == empty
     (tmp_path / "manifest.json").write_text("{not json")
-    assert read_manifest(tmp_path) == {"recipes": {}}
-    (tmp_path / "manifest.json").write_text('{"recipes": {"a": {}}}')
-    assert read_manifest(tmp_path) == {"recipes": {"a": {}}}
+    assert read_manifest(tmp_path) == empty
+    (tmp_path / "manifest.json").write_text('{"name": "a web app"}')  # another tool's file: not figgen's
+    assert read_manifest(tmp_path) == empty
+    (tmp_path / "manifest.json").write_text('{"generator": "figgen", "recipes": {"a": {}}}')
+    assert read_manifest(tmp_path)["recipes"] == {}  # figgen's, but the entry is misshapen: dropped

@@ -7,6 +7,7 @@ import hashlib
 import numpy as np
 import pytest
 
+from figgen.atomic import is_temporary
 from figgen.errors import FiggenError
 from figgen.themes import get_preset, get_theme
 from figgen.writers import OutputSet, formats_for
@@ -39,12 +40,17 @@ def test_records_describe_the_files_written(tmp_path):
         ("blink.gif", "animation"),
         ("blink_filmstrip.png", "filmstrip"),
     ]
-    for record in out.records:
-        data = (tmp_path / record["path"]).read_bytes()
+    assert [final for _, final in out.staged] == [r["path"] for r in out.records]
+    assert not any((tmp_path / r["path"]).exists() for r in out.records)  # staged: nothing in place yet
+    for (tmp, _), record in zip(out.staged, out.records, strict=True):
+        assert is_temporary(tmp)
+        data = (tmp_path / tmp).read_bytes()
         assert record["sha256"] == hashlib.sha256(data).hexdigest() and record["bytes"] == len(data)
     assert (out.records[0]["width"], out.records[0]["height"]) == (4, 6)
     assert out.records[1]["frames"] == 3 and out.records[2]["alt"] == "Key frames of the animation: Blinking."
     assert out.missing() == []
+    out.discard()  # the recipe failed after all: nothing is left behind
+    assert list(tmp_path.iterdir()) == [] and out.records == [] and out.staged == []
 
 
 def test_undeclared_outputs_missing_alt_texts_and_escaping_paths_are_refused(tmp_path):

@@ -21,7 +21,7 @@ LAYERS = [
     {"analysis"},
     {"draw", "figures"},
     {"writers"},
-    {"recipe", "context", "gallery", "manifest", "jobs", "config"},
+    {"recipe", "context", "gallery", "manifest", "folder", "jobs", "config"},
     {"builder"},
     {"api", "__init__", "embed", "notebook", "watch"},
     {"sphinx", "mkdocs"},  # the docs tools' integrations: callers of the API, like the command line

@@ -80,8 +80,9 @@ def test_gradient_descent_alt_reports_divergence(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "name, settings, param",
     [
-        ("gradient_descent", ["X0=0"], "X0"),
-        ("gradient_descent", ["LEARNING_RATES=0.1,-1"], "LEARNING_RATES"),  # KNOWN rule, before any work
+        ("gradient_descent", ["X0=100.5"], "X0"),
+        ("gradient_descent", ["LEARNING_RATES=0.1,-1"], "LEARNING_RATES"),  # the knob's rule, before any work
+        ("gradient_descent", ["LEARNING_RATES=0.1,2.5"], "LEARNING_RATES"),  # the recipe's LIMITS narrow it
         ("gradient_descent", ["LEARNING_RATES=0.1,0.2,0.3,0.4,0.5"], "LEARNING_RATES"),  # at most 4 panels
         ("digit", ["EXAMPLE=999999"], "EXAMPLE"),
         ("digit", ["EXAMPLE=10000"], "EXAMPLE"),  # the sample has training examples 0 to 9999

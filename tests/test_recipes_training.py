@@ -111,6 +111,8 @@ def test_alt_texts_carry_the_computed_numbers(built):
         ("prediction", "EXAMPLE=10000", "EXAMPLE"),  # the sample has 10,000 training examples
         ("learning_rate", "LEARNING_RATES=0.1,-1", "LEARNING_RATES"),
         ("learning_rate", "LEARNING_RATES=", "LEARNING_RATES"),
+        ("learning_rate", "LEARNING_RATES=" + ",".join(["0.1"] * 9), "LEARNING_RATES"),  # at most 8 curves
+        ("training_curve", "TRAIN_STEPS=100001", "TRAIN_STEPS"),  # would take hours: refused up front
     ],
 )
 def test_bad_parameters_fail_before_training(name, setting, param, tmp_path, monkeypatch, capsys):

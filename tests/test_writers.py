@@ -146,6 +146,7 @@ def test_webp_frames_durations_and_loop(tmp_path):
 @pytest.mark.parametrize("fmt", ["gif", "mp4", "webp", "html"])
 def test_two_writes_give_identical_bytes(tmp_path, sheet_frames, fmt):
     paths = [tmp_path / f"one.{fmt}", tmp_path / "two" / f"one.{fmt}"]
+    paths[1].parent.mkdir()
     for path in paths:
         write_animation(path, (f for f in sheet_frames[:4]), fmt)
     assert sha(paths[0]) == sha(paths[1])

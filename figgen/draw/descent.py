@@ -56,8 +56,9 @@ def _paint(image: Image.Image, colour, clip, *, lines=(), discs=()) -> None:
 
 
 def half_range(path: np.ndarray) -> float:
-    """Half-width of a panel's x-range: every position reached, up to ``ZOOM_CAP`` |x0|, plus 10%."""
-    return 1.1 * min(float(np.max(np.abs(path))), ZOOM_CAP * abs(float(path[0])))
+    """Half-width of a panel's x-range: every position reached, up to ``ZOOM_CAP`` |x0|, plus 10% (and
+    1.1 for a ball that starts at the minimum)."""
+    return 1.1 * (min(float(np.max(np.abs(path))), ZOOM_CAP * abs(float(path[0]))) or 1.0)
 
 
 def _x_text(x: float) -> str:

@@ -79,13 +79,13 @@ class SweepResult:
 
 
 def default_sweep_sizes(train_size: int, frames: int = 36) -> list[int]:
-    """Return 1, 2, ... 10, then roughly geometric sizes up to ``train_size``: ``frames`` sizes in all."""
+    """Return about ``frames`` training sizes from 1 to ``train_size``, ascending and distinct: 1, 2, ... 10
+    one by one (as many as ``frames`` leaves room for), then roughly geometric steps to ``train_size``."""
     if train_size <= frames:
         return list(range(1, train_size + 1))
-    small = list(range(1, 11))
-    rest = np.geomspace(10, train_size, frames - len(small) + 1)[1:]
-    sizes = sorted(set(small) | {int(round(s)) for s in rest} | {train_size})
-    return sizes
+    small = list(range(1, min(10, frames - 1) + 1))  # at least one geometric step reaches train_size
+    rest = np.geomspace(small[-1], train_size, frames - len(small) + 1)[1:]
+    return sorted(set(small) | {int(round(s)) for s in rest} | {train_size})
 
 
 def snapshot_schedule(steps: int, count: int = 48) -> list[int]:

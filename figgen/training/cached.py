@@ -67,7 +67,7 @@ def cached_run(
         return _pack_run(result)
 
     store = cache or Cache()
-    arrays, meta, hit = store.get_or_compute("run", key, compute, force=force)
+    arrays, meta, hit = store.get_or_compute("run", key, compute, force=force, check=_run_shaped)
     result = _unpack_run(arrays, meta, cached=hit)
     if result.diverged_at is not None and not allow_diverged:
         raise DivergedError(knobs.LEARNING_RATE, result.diverged_at, knobs.TRAIN_STEPS)
@@ -116,7 +116,8 @@ def cached_sweep(
         return arrays, {"diverged_at": r.diverged_at, "seconds": r.seconds}
 
     store = cache or Cache()
-    arrays, meta, hit = store.get_or_compute("sweep", key, compute, force=force)
+    check = _sweep_shaped(len(sizes))
+    arrays, meta, hit = store.get_or_compute("sweep", key, compute, force=force, check=check)
     failed = [(size, at) for size, at in zip(sizes, meta["diverged_at"], strict=True) if at is not None]
     if failed and not allow_diverged:
         size, at = failed[0]
@@ -131,6 +132,43 @@ def cached_sweep(
         seconds=meta["seconds"],
         cached=hit,
     )
+
+
+def _shapes_match(arrays: dict, expected: dict[str, tuple]) -> bool:
+    """Every expected array is there with that shape (-1: any length) and a number dtype."""
+    for name, shape in expected.items():
+        value = arrays.get(name)
+        if value is None or value.ndim != len(shape) or value.dtype.kind not in "fiu":
+            return False
+        if any(want not in (-1, got) for want, got in zip(shape, value.shape, strict=True)):
+            return False
+    return True
+
+
+def _run_shaped(arrays: dict, meta: dict) -> bool:
+    k = arrays["snapshot_steps"].shape[0] if "snapshot_steps" in arrays else -2
+    shapes = {
+        "weights": (784, 10),
+        "bias": (10,),
+        "log": (-1, 3),
+        "snapshot_steps": (-1,),
+        "snapshots": (k, 784, 10),
+        "snapshot_biases": (k, 10),
+    }
+    at = meta.get("diverged_at")
+    return _shapes_match(arrays, shapes) and (at is None or isinstance(at, int)) and "seconds" in meta
+
+
+def _sweep_shaped(count: int):
+    shapes = {"weights": (count, 784, 10), "biases": (count, 10), "accuracy": (count,), "loss": (count,)}
+
+    def check(arrays: dict, meta: dict) -> bool:
+        at = meta.get("diverged_at")
+        return (
+            _shapes_match(arrays, shapes) and isinstance(at, list) and len(at) == count and "seconds" in meta
+        )
+
+    return check
 
 
 def _pack_run(r: TrainResult) -> tuple[dict[str, np.ndarray], dict]:

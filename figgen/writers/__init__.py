@@ -16,7 +16,7 @@ from figgen.writers._base import (
     write_animation,
     write_still,
 )
-from figgen.writers.outputs import DEFAULT_FORMATS, OutputSet, formats_for
+from figgen.writers.outputs import DEFAULT_FORMATS, OutputSet, formats_for, output_names
 
 __all__ = [
     "DEFAULT_FORMATS",
@@ -28,6 +28,7 @@ __all__ = [
     "formats",
     "formats_for",
     "get_writer",
+    "output_names",
     "register",
     "write_animation",
     "write_still",

@@ -4,6 +4,10 @@ An output has a kind: an *animation* is written in the build's animation formats
 HTML player) plus a *filmstrip* still of its key frames (PNG and PDF, for printed handouts); a *still* in the
 still formats (default PNG and SVG). ``--formats`` picks among the registered formats of each kind. Every
 file written gets a record for the manifest: its format, pixel size, frames, bytes, sha256 and alt text.
+
+Files are *staged*: written whole under a temporary name beside their final one (``staged`` pairs them).
+The build swaps them in with the recipe's manifest entry (:meth:`figgen.folder.OutputFolder.commit`), or
+discards them if the recipe fails, so a recipe's outputs change together or not at all.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from figgen.atomic import temporary_path
 from figgen.errors import FiggenError
 from figgen.themes import Preset, Theme
 from figgen.writers._base import formats, write_animation, write_still
@@ -31,6 +36,16 @@ def formats_for(kind: str, chosen: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(f for f in chosen if f in allowed)
 
 
+def output_names(declared: dict[str, str], chosen: Sequence[str] | None) -> list[str]:
+    """The file names a recipe with these OUTPUTS may write for the build's formats (filmstrips included)."""
+    names = []
+    for stem, kind in declared.items():
+        names += [f"{stem}.{fmt}" for fmt in formats_for(kind, chosen)]
+        if kind == "animation":
+            names += [f"{stem}_filmstrip.{fmt}" for fmt in formats_for("filmstrip", chosen)]
+    return names
+
+
 @dataclass
 class OutputSet:
     """The outputs of one recipe run: writes them into ``folder`` and keeps a record of each file."""
@@ -42,6 +57,7 @@ class OutputSet:
     preset: Preset
     formats: tuple[str, ...] | None = None  # the build's --formats; None: the defaults of each kind
     records: list[dict] = field(default_factory=list)
+    staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary name, final name) in ``folder``
 
     def figure(self, stem: str, fig, *, alt: str) -> None:
         """Write a matplotlib Figure as the still ``stem``, in the still formats of the build."""
@@ -91,8 +107,9 @@ class OutputSet:
 
         chosen = formats_for("animation", self.formats)
         for fmt in chosen:
+            tmp = self._stage(stem, fmt)
             info = write_animation(
-                self._path(stem, fmt),
+                tmp,
                 stream(),
                 fmt,
                 durations_ms=durations_ms,
@@ -100,7 +117,7 @@ class OutputSet:
                 captions=captions,
                 alt=alt,
             )
-            self._record(stem, fmt, "animation", alt, info)
+            self._record(stem, fmt, "animation", alt, info, tmp)
         if not chosen and wanted:
             for _ in stream():  # no animation asked, but its filmstrip is
                 pass
@@ -124,10 +141,24 @@ class OutputSet:
             s for s, kind in self.declared.items() if s not in written and formats_for(kind, self.formats)
         ]
 
+    def discard(self) -> None:
+        """Remove every staged file (the recipe failed or was interrupted)."""
+        for tmp, _ in self.staged:
+            (self.folder / tmp).unlink(missing_ok=True)
+        self.staged.clear()
+        self.records.clear()
+
     def _write_still(self, stem: str, content, alt: str, kind: str) -> None:
         for fmt in formats_for(kind, self.formats):
-            info = write_still(self._path(stem, fmt), content, fmt)
-            self._record(stem, fmt, kind, alt, info)
+            tmp = self._stage(stem, fmt)
+            info = write_still(tmp, content, fmt)
+            self._record(stem, fmt, kind, alt, info, tmp)
+
+    def _stage(self, stem: str, fmt: str) -> Path:
+        final = self._path(stem, fmt)
+        if any(name == final.name for _, name in self.staged):
+            raise FiggenError(f"recipe {self.recipe!r} writes {final.name} twice")
+        return temporary_path(final)
 
     def _check(self, stem: str, kind: str, alt: str) -> None:
         if self.declared.get(stem) != kind:
@@ -143,16 +174,17 @@ class OutputSet:
             raise FiggenError(f"output {stem!r} would leave the output folder")
         return path
 
-    def _record(self, stem: str, fmt: str, kind: str, alt: str, info: dict) -> None:
-        path = self._path(stem, fmt)
+    def _record(self, stem: str, fmt: str, kind: str, alt: str, info: dict, tmp: Path) -> None:
+        final = self._path(stem, fmt)
+        self.staged.append((tmp.name, final.name))
         self.records.append(
             {
                 "recipe": self.recipe,
                 "output": stem,
-                "path": path.name,
+                "path": final.name,
                 "format": fmt,
                 "kind": kind,
-                "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+                "sha256": hashlib.sha256(tmp.read_bytes()).hexdigest(),
                 "bytes": info["bytes"],
                 "width": info["width"],
                 "height": info["height"],
