@@ -47,16 +47,36 @@ class Target:
         return formats_for(self.kind, formats())
 
 
+TOOLS = ("sphinx", "mkdocs", "notebook")  # each builds in a folder of its name in figgen's cache folder
+
+
 def work_folder(tool: str, cache: str | Path | None = None, config: str | Path | None = None) -> Path:
-    """Where ``tool`` ("sphinx", "mkdocs", "notebook") builds: a folder of that name in figgen's cache
-    folder (``cache``, else ``$FIGGEN_CACHE``, figgen.toml's ``cache`` or ``.figgen-cache``), which is
-    neither the docs' sources nor their output."""
+    """Where ``tool`` (one of :data:`TOOLS`) builds: a folder of that name in figgen's cache folder
+    (``cache``, else ``$FIGGEN_CACHE``, figgen.toml's ``cache`` or ``.figgen-cache``), which is neither
+    the docs' sources nor their output."""
     if cache:
         return Path(cache) / tool
-    from figgen.cache import cache_dir
-    from figgen.config import load_config
+    from figgen.config import cache_folder, load_config
 
-    return cache_dir(load_config(None if config is None else str(config)).get("cache")) / tool
+    return Path(cache_folder(load_config(None if config is None else str(config)))) / tool
+
+
+def clean_work_folders(cache: Path) -> str:
+    """Remove what the docs tools built in ``cache`` (figgen's files only, as ``clean`` does); one line."""
+    from figgen.folder import OutputFolder
+    from figgen.locks import folder_lock
+
+    removed = 0
+    for tool in TOOLS:
+        for folder in sorted((Path(cache) / tool).glob("*/")):
+            with folder_lock(folder):
+                OutputFolder(folder).load().clean()
+            if not any(folder.iterdir()):
+                folder.rmdir()
+                removed += 1
+        if (Path(cache) / tool).is_dir() and not any((Path(cache) / tool).iterdir()):
+            (Path(cache) / tool).rmdir()
+    return f"removed {removed} docs-tool build folders from {cache}"
 
 
 def find_target(text: str, recipes_dir: str | Path | None = None) -> Target:

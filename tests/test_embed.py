@@ -63,3 +63,16 @@ def test_one_folder_per_way_of_showing_built_through_the_cache(project):
     write_recipe(project / "recipes", "broken", SQUARE.replace("ctx.image(", "1 / 0\n    ctx.image("))
     with pytest.raises(FiggenError, match="^recipe broken failed: ZeroDivisionError"):
         build_target(find_target("broken"), ("png",), root)
+
+
+def test_clean_cache_removes_what_the_docs_tools_built_and_nothing_else(project):
+    import figgen
+
+    square = find_target("square")
+    kept = build_target(square, ("png",), work_folder("sphinx"))[0].path.parent
+    gone = build_target(square, ("svg",), work_folder("notebook"))[0].path.parent
+    (kept / "notes.txt").write_text("someone's notes")
+    lines = figgen.clean(project / "nothing", cache=True)
+    assert lines[-1] == f"removed 1 docs-tool build folders from {project / 'cache'}"
+    assert not gone.exists() and not (project / "cache" / "notebook").exists()
+    assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]  # figgen's files went, the notes stay
