@@ -22,17 +22,19 @@ def watched_files(
 ) -> list[Path]:
     """The files a build of these options reads: every ``*.py`` of the recipe folder, the configuration
     files (also those not written yet) and the data set's files (none for the bundled sample)."""
-    from figgen.config import config_files, load_config
+    from figgen.config import config_files, configured, load_config
     from figgen.errors import FiggenError
     from figgen.recipe import default_recipe_dir
 
-    try:
-        document = load_config(None if config is None else str(config))
-    except FiggenError:
-        document = {}  # the build will say what is wrong with it; watch the file meanwhile
-    folder = Path(recipes_dir or document.get("recipes_dir") or default_recipe_dir())
+    def setting(key: str):
+        try:
+            return configured(load_config(None if config is None else str(config)), key)
+        except FiggenError:
+            return None  # the build says what is wrong with the file; it is watched meanwhile
+
+    folder = Path(recipes_dir or setting("recipes_dir") or default_recipe_dir())
     files = [*sorted(folder.glob("*.py")), *config_files(None if config is None else str(config))]
-    source = str(data or document.get("data") or "sample")
+    source = str(data or setting("data") or "sample")
     if source == "auto":
         from figgen.api import load_dataset
 
