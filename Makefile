@@ -7,13 +7,16 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.figgen-installed
 ARGS   ?=
 
-.PHONY: figures test lint format bench clean install
+.PHONY: figures test stress lint format bench clean install
 
 figures: $(STAMP)
 	$(BIN)/figgen build $(ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q $(ARGS)
+
+stress: $(STAMP)
+	FIGGEN_KILLS=$${FIGGEN_KILLS:-200} $(BIN)/python -m pytest -q -s tests/test_faults.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

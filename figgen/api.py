@@ -37,6 +37,8 @@ def build(
     formats: Sequence[str] | str | None = None,
     params: Mapping[str, object] | None = None,
     data: str | None = None,
+    split: str | None = None,
+    class_names: Sequence[str] | str | None = None,
     quick: bool = False,
     force: bool = False,
     jobs: int | None = None,
@@ -51,7 +53,8 @@ def build(
     """Build the named recipes (all when none) into ``out`` and return what was built or up to date.
 
     ``params`` maps ``KEY`` (every selected recipe that has it) or ``RECIPE.KEY`` to a value, as
-    ``--set`` does; ``formats`` picks among ``gif, mp4, webp, png, svg, pdf``. Only stale recipes run; the
+    ``--set`` does; ``formats`` picks among ``gif, mp4, webp, png, svg, pdf``; ``split="text"`` trains on the
+    text's split; ``class_names`` names the ten classes (default: the data's own). Only stale recipes run; the
     others are reported up to date from the folder's manifest. A failing recipe does not raise: it is in
     ``result.failures`` (``strict`` stops the others at the first). ``progress(event, **info)`` receives
     the build's events (see :func:`figgen.builder.build`).
@@ -68,6 +71,8 @@ def build(
         preset=preset,
         formats=formats,
         data=_text(data),
+        split=split,
+        class_names=class_names,
         jobs=jobs,
         cache=_text(cache),
         recipes=_text(recipes_dir),
@@ -95,17 +100,30 @@ def list_recipes(recipes_dir: str | Path | None = None) -> list[Recipe]:
     return discover_recipes(recipes_dir)
 
 
-def load_dataset(source: str | Path | None = None, *, config: str | Path | None = None) -> Dataset:
-    """Load a data set: ``sample`` (bundled), ``auto``, an IDX folder or an ``.npz``; default: configured."""
+def load_dataset(
+    source: str | Path | None = None,
+    *,
+    split: str | None = None,
+    class_names: Sequence[str] | str | None = None,
+    config: str | Path | None = None,
+) -> Dataset:
+    """Load a data set: ``sample`` (bundled), ``auto``, an IDX folder or an ``.npz``; options not given come
+    from the configuration (``split="text"``: the text's split; ``class_names``: ten names)."""
     from figgen.config import load_config
     from figgen.data import load_dataset as load
 
-    return load(str(source or load_config(_text(config)).get("data") or "sample"))
+    document = load_config(_text(config))
+    return load(
+        str(source or document.get("data") or "sample"),
+        split=split or document.get("split") or "original",
+        class_names=class_names if class_names is not None else document.get("class_names"),
+    )
 
 
 def train(
     *,
     data: str | Path | None = None,
+    split: str | None = None,
     force: bool = False,
     allow_diverged: bool = False,
     config: str | Path | None = None,
@@ -130,7 +148,7 @@ def train(
 
         raise unknown_error("knob", unknown[0], NAMES)
     document = load_config(_text(config))
-    dataset = load_dataset(data or document.get("data") or "sample")
+    dataset = load_dataset(data, split=split, config=config)
     store = Cache(cache or cache_folder(document))
     return cached_run(
         dataset, Knobs(**knobs), store, allow_diverged=allow_diverged, force=force, progress=progress

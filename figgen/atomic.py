@@ -80,6 +80,7 @@ def remove_leftovers(folder: str | os.PathLike) -> list[str]:
 
 
 def _alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (a zombie, dead but not yet reaped by its parent, does not)."""
     if pid == os.getpid():
         return True
     try:
@@ -88,7 +89,11 @@ def _alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[-1].split()[0] != b"Z"
+    except (OSError, IndexError):
+        return True
 
 
 def write_text_if_changed(path: str | os.PathLike, text: str) -> bool:

@@ -96,6 +96,8 @@ def stamp(recipe, values: dict, settings: Settings, data_fingerprint: str, code:
         "preset": settings.preset,
         "formats": settings.formats,
         "data": data_fingerprint,
+        "split": settings.split,
+        "class_names": settings.class_names,
         "code": code,
     }
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
@@ -118,7 +120,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
     # 1. recipes, data set, parameters and formats: all checked before any work
     discovered = discover_recipes(options.recipes)
     recipes = select_recipes(discovered, options.selected)
-    data = load_dataset(options.data)
+    data = load_dataset(options.data, split=options.split, class_names=options.class_names)
     overrides = options.overrides_for(recipes, discovered)
     values = {r.name: r.resolve(overrides[r.name], quick=options.quick, data=data) for r in recipes}
     check_available(
@@ -129,6 +131,8 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
         str(out),
         str(options.cache),
         options.data,
+        options.split,
+        options.class_names,
         options.theme,
         options.preset,
         options.formats,

@@ -41,12 +41,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         code = 2 if isinstance(exc, FiggenError) else 1
         kind = "error" if code == 2 else "internal error"
-        message = str(exc) or type(exc).__name__
+        message = _one_line(str(exc) or type(exc).__name__)
         print(
             f"figgen: {kind}: {message}" + ("" if code == 2 else " (run with --debug for details)"),
             file=sys.stderr,
         )
         return code
+
+
+def _one_line(message: str) -> str:
+    """A message on one line whatever it quotes: control characters (a newline in a value) are escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _terminate_like_ctrl_c() -> None:
@@ -72,7 +77,7 @@ def _warnings_as_lines() -> None:
 
     def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, FiggenWarning):
-            print(f"figgen: warning: {message}", file=sys.stderr)
+            print(f"figgen: warning: {_one_line(str(message))}", file=sys.stderr)
         else:
             default(message, category, filename, lineno, file, line)
 
@@ -119,6 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", help=", ".join(PRESETS))
     p.add_argument("--formats", help=f"comma-separated: {','.join(_formats())}")
     p.add_argument("--data", help="data source: sample, auto, an IDX folder or an .npz file")
+    _data_options(p)
     p.add_argument("--jobs", "-j", type=int, help="recipes to run in parallel processes")
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     p.add_argument("--quick", action="store_true", help="small sizes, for tests and previews")
@@ -133,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("train", parents=[common], help="train the text's model once and print its log")
     p.add_argument("--data", help="data source (default: the configuration's, else sample)")
+    p.add_argument("--split", help="original (default) or text: the text's split, training images 5,000 on")
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument(
         "--train-size", type=int, default=TEXT.TRAIN_SIZE, metavar="N", help="TRAIN_SIZE (%(default)s)"
@@ -166,6 +173,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("action", nargs="?", choices=["show", "fetch"], default="show")
     p.add_argument("--data", help="data source (default: the configuration's, else sample)")
+    _data_options(p)
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_data)
@@ -179,10 +187,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _data_options(p) -> None:
+    p.add_argument("--split", help="original (default) or text: the text's split, training images 5,000 on")
+    p.add_argument(
+        "--class-names", metavar="A,B,...", help="ten names for the labels 0-9 (default: the digits)"
+    )
+
+
 def _cmd_train(args) -> int:
     bar = _progress_bar(total=args.steps + 1, desc="training", unit="step", enabled=not args.json)
     result = api.train(
         data=args.data,
+        split=args.split,
         config=args.config,
         force=args.force,
         allow_diverged=True,
@@ -195,7 +211,7 @@ def _cmd_train(args) -> int:
     )
     if bar:
         bar.close()
-    data = api.load_dataset(args.data, config=args.config)
+    data = api.load_dataset(args.data, split=args.split, config=args.config)
     if args.json:
         print(
             json.dumps(
@@ -209,7 +225,12 @@ def _cmd_train(args) -> int:
                     "learning_rate": args.learning_rate,
                     "steps": args.steps,
                     "log_every": args.log_every,
-                    "data": {"source": data.source, "path": data.path, "fingerprint": data.fingerprint},
+                    "data": {
+                        "source": data.source,
+                        "path": data.path,
+                        "split": data.split,
+                        "fingerprint": data.fingerprint,
+                    },
                     "seconds": round(result.seconds, 3),
                     "cached": result.cached,
                 }
@@ -237,7 +258,7 @@ def _cmd_data(args) -> int:
         data = api.load_dataset(folder)
         print(f"full MNIST ready in {folder}: {data.n_train} training, {data.n_test} test images")
         return 0
-    data = api.load_dataset(args.data, config=args.config)
+    data = api.load_dataset(args.data, split=args.split, class_names=args.class_names, config=args.config)
     info = data.describe()
     if args.json:
         print(json.dumps(info))
@@ -246,6 +267,8 @@ def _cmd_data(args) -> int:
         print(f"path         {info['path']}")
         print(f"training     {info['train']:,} images")
         print(f"test         {info['test']:,} images")
+        print(f"split        {info['split']}")
+        print(f"classes      {', '.join(info['class_names'])}")
         print(f"fingerprint  {info['fingerprint']}")
         if info["note"]:
             print(f"note         {info['note']}")
@@ -302,6 +325,8 @@ def _build_once(args, changes_only: bool = False) -> int:
         formats=args.formats,
         params=parse_sets(args.set),
         data=args.data,
+        split=args.split,
+        class_names=args.class_names,
         quick=args.quick,
         force=args.force,
         jobs=args.jobs,
@@ -324,7 +349,7 @@ def _build_once(args, changes_only: bool = False) -> int:
         f"{len(result.outputs)} outputs in {result.seconds:.1f} s"
     )
     for failure in result.failures:
-        print(f"figgen: error: recipe {failure.name} failed: {failure.error}", file=sys.stderr)
+        print(f"figgen: error: recipe {failure.name} failed: {_one_line(failure.error)}", file=sys.stderr)
     return 0 if result.ok else 2 if result.user_error else 1
 
 
@@ -348,7 +373,7 @@ class _BuildReporter:
         elif event == "waiting":
             print(info["message"], file=sys.stderr)
         elif event == "warning":
-            self._line(f"figgen: warning: {info['message']}", sys.stderr)
+            self._line(f"figgen: warning: {_one_line(info['message'])}", sys.stderr)
         elif event == "output" and not (self.changes_only and info["output"].status == "up to date"):
             o = info["output"]
             self._line(f"{o.status:<10} {o.path}  {o.width}x{o.height}  {o.bytes:,} bytes")

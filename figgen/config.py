@@ -8,6 +8,8 @@ A configuration file looks like this; every key is optional::
     preset = "docs"            # docs, slides
     formats = ["gif", "mp4", "png", "svg"]
     data = "sample"            # sample, auto, an IDX folder or an .npz file
+    split = "original"         # or "text": the text's split (the first 5,000 training images held out)
+    class_names = ["T-shirt", "Trouser", ...]   # ten names for the labels 0-9 (default: the digits)
     jobs = 1
     cache = ".figgen-cache"
     gallery = true             # write index.html; false where a page of your own lives in the folder
@@ -34,6 +36,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figgen.data import SPLITS, check_class_names
 from figgen.errors import FiggenError, suggest, unknown
 from figgen.themes import PRESETS, THEMES
 
@@ -43,6 +46,8 @@ TOP_KEYS = {
     "preset": str,
     "formats": list,
     "data": str,
+    "split": str,
+    "class_names": list,
     "jobs": int,
     "cache": str,
     "gallery": bool,
@@ -79,8 +84,10 @@ def config_files(path: str | None) -> list[Path]:
 
 def load_config(path: str | None) -> dict:
     """Read a configuration file (default: ./figgen.toml, else ./pyproject.toml's [tool.figgen])."""
-    if path and not Path(path).is_file():
+    if path and not Path(path).exists():
         raise FiggenError(f"configuration file {path} does not exist")
+    if path and not Path(path).is_file():
+        raise FiggenError(f"configuration file {path} is not a file")
     for candidate in [p for p in config_files(path) if p.is_file()]:
         try:
             text = candidate.read_bytes().decode("utf-8")
@@ -157,6 +164,10 @@ def _check_config(path: Path, text: str, document: dict) -> None:
             elif key == "formats":
                 for fmt in value:
                     _choice("format", fmt, _formats())
+            elif key == "split":
+                _choice("split", value, SPLITS)
+            elif key == "class_names":
+                check_class_names(value, "class_names")
             elif key == "jobs" and value < 1:
                 raise FiggenError(f"jobs must be at least 1, got {value}")
             elif key == "recipes":
@@ -201,6 +212,8 @@ class BuildOptions:
     preset: str = "docs"
     formats: tuple[str, ...] | None = None
     data: str = "sample"
+    split: str = "original"
+    class_names: tuple[str, ...] | None = None  # None: the data set's own (labels.txt), else the digits
     jobs: int = 1
     cache: str = ".figgen-cache"
     gallery: bool = True
@@ -223,7 +236,7 @@ class BuildOptions:
         """
         document = load_config(config)
         options = cls()
-        for key in ("out", "theme", "preset", "data", "jobs", "gallery"):
+        for key in ("out", "theme", "preset", "data", "split", "class_names", "jobs", "gallery"):
             if key in document and given.get(key) is None:
                 setattr(options, key, configured(document, key))
         if given.get("cache") is None:
@@ -248,6 +261,9 @@ class BuildOptions:
     def check(self) -> None:
         _choice("theme", self.theme, THEMES)
         _choice("preset", self.preset, PRESETS)
+        _choice("split", self.split, SPLITS)
+        if self.class_names is not None:
+            self.class_names = check_class_names(self.class_names, "--class-names")
         for fmt in self.formats or ():
             _choice("format", fmt, _formats())
         if self.formats is not None and not self.formats:

@@ -30,13 +30,14 @@ class RecipeContext:
     outputs: OutputSet
     cache: Cache = field(default_factory=Cache)
     quick: bool = False
+    data_options: dict = field(default_factory=dict)  # load_dataset's split and class_names
 
     @cached_property
     def data(self):
-        """The data set (:class:`figgen.data.Dataset`) of this build."""
+        """The data set (:class:`figgen.data.Dataset`) of this build, its split and class names applied."""
         from figgen.data import load_dataset
 
-        return load_dataset(self.data_source)
+        return load_dataset(self.data_source, **self.data_options)
 
     @property
     def knobs(self) -> Knobs:
@@ -84,6 +85,7 @@ class RecipeContext:
         values: dict,
         *,
         data_source: str,
+        data_options: dict | None = None,
         theme: Theme,
         preset: Preset,
         formats,
@@ -93,4 +95,5 @@ class RecipeContext:
     ) -> RecipeContext:
         """The context of one recipe (a :class:`figgen.recipe.Recipe`) with its resolved parameter values."""
         outputs = OutputSet(recipe.name, recipe.outputs, Path(out_dir), theme, preset, formats)
-        return cls(recipe.name, recipe.parameters(values), data_source, theme, preset, outputs, cache, quick)
+        params = recipe.parameters(values)
+        return cls(recipe.name, params, data_source, theme, preset, outputs, cache, quick, data_options or {})

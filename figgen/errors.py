@@ -26,4 +26,4 @@ def suggest(word: object, choices: Iterable[str], *, list_all: bool = False) -> 
 
 def unknown(kind: str, name: object, choices: Iterable[str]) -> FiggenError:
     """The error for a name that is not among ``choices``: ``unknown theme 'drak' (did you mean 'dark'?)``."""
-    return FiggenError(f"unknown {kind} '{name}'{suggest(name, choices, list_all=True)}")
+    return FiggenError(f"unknown {kind} {str(name)!r}{suggest(name, choices, list_all=True)}")

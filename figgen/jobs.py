@@ -29,6 +29,8 @@ class Settings:
     out: str
     cache: str
     data: str
+    split: str
+    class_names: tuple[str, ...] | None
     theme: str
     preset: str
     formats: tuple[str, ...] | None
@@ -80,6 +82,7 @@ def _run(job: Job, settings: Settings, started: float) -> JobResult:
             job.recipe,
             job.values,
             data_source=settings.data,
+            data_options={"split": settings.split, "class_names": settings.class_names},
             theme=get_theme(settings.theme),
             preset=get_preset(settings.preset),
             formats=settings.formats,

@@ -168,13 +168,20 @@ def coerce(where: str, raw, default):
     if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
         return float(raw)
     if kind in (list, tuple) and isinstance(raw, (list, tuple)):
-        items = default and type(default[0])
-        if items and not all(isinstance(v, items) or (items is float and isinstance(v, int)) for v in raw):
+        items = type(default[0]) if default else None
+        if items is not None and not all(_fits(v, items) for v in raw):
             raise FiggenError(f"{where} must be {_type_name(default)}, got {raw!r}")
-        return kind(raw)
+        return kind(float(v) if items is float else v for v in raw)
     if not isinstance(raw, kind) or (kind is int and isinstance(raw, bool)):
         raise FiggenError(f"{where} must be {_type_name(default)}, got {raw!r}")
     return raw
+
+
+def _fits(value, kind: type) -> bool:
+    """Whether a value can stand for ``kind``: an int for a float, but never a bool for a number."""
+    if isinstance(value, bool):
+        return kind is bool
+    return isinstance(value, kind) or (kind is float and isinstance(value, int))
 
 
 def _type_name(default) -> str:

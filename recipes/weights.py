@@ -5,7 +5,7 @@ the seismic colormap, one panel per digit. The colour scale is centred on zero f
 red pixels vote for the digit, blue ones against it, white is neutral.
 """
 
-from figgen.draw import weights_frame
+from figgen.draw import symmetric_limit, weights_frame
 from figgen.recipe import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
@@ -14,7 +14,7 @@ OUTPUTS = {"weights": "still"}
 
 def make(ctx, p):
     run = ctx.run()
-    limit = float(abs(run.weights).max())
+    limit = symmetric_limit(run.weights)  # max |W|; 1 when every weight is still 0
     frame = weights_frame(
         run.weights,
         ctx.theme,

@@ -8,7 +8,7 @@ the model at that step, and all frames share the final sheet's colour scale.
 """
 
 from figgen.analysis import snapshot_accuracy
-from figgen.draw import ANIMATION_LEVELS, weights_frame
+from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
 from figgen.recipe import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
@@ -19,7 +19,7 @@ def make(ctx, p):
     run = ctx.run()
     steps = sorted(run.snapshots)
     accuracy = snapshot_accuracy(run, *ctx.data.test(p.TEST_SIZE))
-    limit = float(abs(run.snapshots[steps[-1]]).max())  # one colour scale for all frames: the last sheet's
+    limit = symmetric_limit(run.snapshots[steps[-1]])  # one colour scale for all frames: the last sheet's
 
     def frames():
         for step in steps:

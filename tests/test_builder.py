@@ -117,6 +117,38 @@ def test_a_failing_recipe_does_not_stop_the_others(project, capsys):
     assert "1 failed" in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_strict_stops_at_the_first_failure_and_says_which_recipes_did_not_run(project, capsys, jobs):
+    write_recipe(project / "recipes", "aaa_broken", SQUARE.replace("np.full(", "np.fulll("))
+    for name in ("square2", "square3", "square4"):
+        write_recipe(project / "recipes", name, SQUARE.replace('"square"', f'"{name}"'))
+    assert build("--strict", "--jobs", jobs) == 1
+    out = capsys.readouterr().out
+    assert "aaa_broken           FAILED" in out
+    summary = out.strip().splitlines()[-1]
+    listed = {line.split()[0] for line in out.splitlines()[-7:-1]}
+    assert listed == {"aaa_broken", "blink", "square", "square2", "square3", "square4"}  # none vanishes
+    if jobs == "1":
+        assert "1 failed, 5 not run" in summary
+
+
+def test_a_recipe_failing_after_writing_some_files_leaves_nothing_new(project, capsys):
+    assert build("square") == 0
+    before = {p.name: p.read_bytes() for p in (project / "out").iterdir()}
+    write_recipe(
+        project / "recipes",
+        "square",
+        SQUARE.replace(
+            'alt=f"A gray square of {p.SIDE} pixels.")', 'alt="x")\n    raise RuntimeError("late")'
+        ),
+    )
+    assert build("square", "--set", "SIDE=8") == 1
+    assert "recipe square failed: RuntimeError: late" in capsys.readouterr().err
+    assert {
+        p.name: p.read_bytes() for p in (project / "out").iterdir()
+    } == before  # old files, no temporaries
+
+
 def test_interrupted_build_leaves_no_partial_file_and_the_next_build_finishes(project, capsys):
     write_recipe(
         project / "recipes",

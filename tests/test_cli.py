@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from figgen.cli import main
@@ -99,6 +100,7 @@ def test_train_json_in_a_real_process(capsys):
     assert report["data"] == {
         "source": "sample",
         "path": report["data"]["path"],
+        "split": "original",
         "fingerprint": SAMPLE_FINGERPRINT,
     }
     # same inputs, same numbers as an in-process run (trained again, not read from the cache)
@@ -261,3 +263,50 @@ def test_train_imports_tensorflow_only_when_it_trains():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "HEAVY True"
+
+
+def _npz(path: Path) -> None:
+    zeros = np.zeros((5, 28, 28), np.uint8)
+    np.savez(path, x_train=zeros, y_train=np.zeros(5, int), x_test=zeros, y_test=np.zeros(5, int))
+
+
+@pytest.mark.parametrize(
+    "argv, setup, message",
+    [
+        (
+            ["data", "--data", "m.npz"],
+            lambda d: (_npz(d / "m.npz"), (d / "m.npz").write_bytes((d / "m.npz").read_bytes()[:300])),
+            "m.npz: not a readable .npz archive",
+        ),
+        (
+            ["data", "--data", "m.npz"],
+            lambda d: np.save(d / "m.npz.npy", np.zeros(3)) or (d / "m.npz.npy").rename(d / "m.npz"),
+            "m.npz: not a readable .npz archive",
+        ),
+        (
+            ["data"],
+            lambda d: (d / "figgen.toml").write_bytes(b'theme = "\xff"\n'),
+            "figgen.toml: not UTF-8 text",
+        ),
+        (
+            ["data"],
+            lambda d: (d / "pyproject.toml").write_text("[tool]\nfiggen = 3\n"),
+            "[tool.figgen] must be a table",
+        ),
+        (
+            ["build", "--out", "f/sub"],
+            lambda d: (d / "f").write_text("x"),
+            "output folder f/sub is inside a file",
+        ),
+        (["build", "--out", ""], lambda d: None, "--out needs a folder name, got an empty one"),
+        (["clean", "--out", "f"], lambda d: (d / "f").write_text("x"), "f is not a folder"),
+    ],
+)
+def test_bad_input_and_a_bad_environment_are_exit_2_with_one_line(
+    tmp_path, monkeypatch, capsys, argv, setup, message
+):
+    monkeypatch.chdir(tmp_path)
+    setup(tmp_path)
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("figgen: error: ") and message in err, err

@@ -96,3 +96,56 @@ def test_figgen_data_shows_the_configured_data_set(project, capsys):
     assert shown["source"] == "npz" and shown["train"] == 4 and shown["test"] == 2
     assert main(["data", "--json", "--data", "sample"]) == 0
     assert json.loads(capsys.readouterr().out)["source"] == "sample"
+
+
+# --- property-based: any configuration file --------------------------------------------------------------
+
+import io  # noqa: E402
+from contextlib import redirect_stderr  # noqa: E402
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from figgen.config import TOP_KEYS, BuildOptions  # noqa: E402
+from figgen.errors import FiggenError  # noqa: E402
+
+VALUES = st.one_of(
+    st.text(max_size=12),
+    st.integers(-5, 10**6),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.booleans(),
+    st.lists(st.sampled_from(["gif", "png", "svg", "gfi", "mp4"]), max_size=3),
+)
+TABLES = st.dictionaries(st.sampled_from(["SIDE", "LEVEL", "FRAMES", "X"]), VALUES, max_size=3)
+
+
+def toml_value(value) -> str:
+    import json
+
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    return json.dumps(value) if isinstance(value, str) else repr(value)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    top=st.dictionaries(st.sampled_from([*TOP_KEYS, "theem"]), VALUES, max_size=4),
+    params=TABLES,
+    recipe=TABLES,
+)
+def test_any_configuration_is_read_or_refused_in_one_line(project, top, params, recipe):
+    top.pop("params", None), top.pop("recipes", None)
+    lines = [f"{key} = {toml_value(value)}" for key, value in top.items()]
+    lines += ["[params]", *(f"{k} = {toml_value(v)}" for k, v in params.items())]
+    lines += ["[recipes.square]", *(f"{k} = {toml_value(v)}" for k, v in recipe.items())]
+    (project / "figgen.toml").write_text("\n".join(lines) + "\n")
+    try:
+        options = BuildOptions.resolve()
+        options.overrides_for([], [])
+    except FiggenError:
+        err = io.StringIO()
+        with redirect_stderr(err):
+            assert main(["data"]) == 2 or main(["build", "--formats", "png", "nonesuch"]) == 2
+        assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("figgen: error: ")

@@ -7,6 +7,7 @@ import hashlib
 import os
 import shutil
 import struct
+import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from figgen.data import (
     verify_sample,
 )
 from figgen.data.fetch import fetch_mnist
+from figgen.errors import FiggenError
 
 SAMPLE_FINGERPRINT = "e5ab4c404c823ddc"  # a cache key: changing it invalidates every cached run
 
@@ -182,7 +184,7 @@ def test_one_hot():
     ],
 )
 def test_sizes_outside_the_data_set_are_refused(sample, split, size):
-    with pytest.raises(DataError, match=f"{split} size"):
+    with pytest.raises(FiggenError, match=f"^{split} size"):
         getattr(sample, split)(size)
 
 
@@ -506,3 +508,164 @@ def test_fetch_defaults_to_the_cache_that_auto_reads(clean_env, mirror):
     assert target == cache_dir() == clean_env / "figgen-data"
     data = load_dataset("auto")
     assert (data.source, data.n_train) == ("idx", 5)
+
+
+# --- property-based: any bytes, any arrays ------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from figgen.data._idx import read_idx_images, read_idx_labels  # noqa: E402
+
+FUZZ = settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+
+
+def idx_bytes(magic: int, dims: list[int], body: bytes) -> bytes:
+    return b"".join(v.to_bytes(4, "big") for v in (magic, *dims)) + body
+
+
+@FUZZ
+@given(
+    magic=st.sampled_from([2049, 2051, 0, 2**32 - 1]),
+    dims=st.lists(st.integers(0, 2**32 - 1) | st.integers(0, 40), min_size=0, max_size=3),
+    body=st.binary(max_size=3000),
+    gz=st.booleans(),
+    cut=st.integers(0, 40),
+)
+def test_any_idx_file_reads_or_is_one_clear_data_error(tmp_path_factory, magic, dims, body, gz, cut):
+    raw = idx_bytes(magic, dims, body)
+    raw = raw[: len(raw) - cut] if cut < len(raw) else raw
+    path = tmp_path_factory.mktemp("fuzz") / ("f.gz" if gz else "f")
+    path.write_bytes(gzip.compress(raw, mtime=0) if gz else raw)
+    for reader in (read_idx_images, read_idx_labels):
+        try:
+            array = reader(path)
+        except DataError as exc:
+            assert str(exc).startswith(str(path)) and "\n" not in str(exc)
+        else:
+            assert array.dtype == np.uint8
+            assert array.shape[1:] == ((28, 28) if reader is read_idx_images else ())
+            assert reader is read_idx_images or array.max(initial=0) <= 9
+
+
+ARRAYS = st.sampled_from(
+    [
+        np.zeros((3, 28, 28), np.uint8),
+        np.full((3, 28, 28), 0.25),
+        np.full((3, 28, 28), 2.0),
+        np.full((3, 28, 28), np.nan, np.float32),
+        np.full((3, 28, 28), 7, np.int64),
+        np.full((3, 28, 28), -1, np.int16),
+        np.zeros((3, 28, 28), np.complex64),
+        np.zeros((3, 28), np.uint8),
+        np.zeros((0, 28, 28), np.uint8),
+        np.array([1, 2, 3]),
+        np.array([1, 2, 30]),
+        np.array([1.0, 2.0, 3.0]),
+        np.array(["a", "b", "c"]),
+        np.array([True, False, True]),
+        np.zeros((3, 1), np.int64),
+    ]
+)
+
+
+@FUZZ
+@given(x_train=ARRAYS, y_train=ARRAYS, x_test=ARRAYS, y_test=ARRAYS)
+def test_any_npz_loads_or_is_one_clear_data_error(tmp_path_factory, x_train, y_train, x_test, y_test):
+    path = tmp_path_factory.mktemp("npz") / "m.npz"
+    np.savez(path, x_train=x_train, y_train=y_train, x_test=x_test, y_test=y_test)
+    try:
+        data = load_dataset(str(path))
+    except DataError as exc:
+        assert str(path) in str(exc) and "\n" not in str(exc)
+    else:
+        assert data.train_pixels.dtype == np.uint8 and data.n_train == 3 and data.n_test == 3
+
+
+# --- bounded cost ------------------------------------------------------------------------------------------
+
+
+def test_a_gzip_bomb_costs_what_its_header_declares_not_what_it_inflates_to(tmp_path):
+    import subprocess
+    import sys
+
+    folder = write_idx_folder(tmp_path / "bomb", gz=True)
+    header = b"".join(v.to_bytes(4, "big") for v in (2051, 6, 28, 28))  # declares 6 images: 4,704 bytes
+    with gzip.open(folder / "train-images-idx3-ubyte.gz", "wb", compresslevel=1) as handle:
+        handle.write(header)
+        zeros = bytes(16 << 20)
+        for _ in range(24):  # but inflates to 384 MiB
+            handle.write(zeros)
+    assert (folder / "train-images-idx3-ubyte.gz").stat().st_size < 2 << 20
+    probe = (  # VmHWM: this process's own peak (ru_maxrss would include its parent's, from before exec)
+        "import re\n"
+        "from figgen.cli import main\n"
+        f"code = main(['data', '--data', {str(folder)!r}])\n"
+        "status = open('/proc/self/status').read()\n"
+        "print(code, int(re.search(r'VmHWM:\\s+(\\d+)', status).group(1)) // 1024)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    code, peak_mib = done.stdout.split()
+    assert code == "2" and "unexpected bytes after the 4704 bytes of IDX data" in done.stderr
+    assert int(peak_mib) < 150, f"{peak_mib} MiB"  # it read 4,705 bytes of the 384 MiB, not all of them
+
+
+def test_a_header_declaring_more_than_memory_holds_is_refused_before_allocating(tmp_path):
+    header = b"".join(v.to_bytes(4, "big") for v in (2051, 2**32 - 1, 28, 28))
+    folder = write_idx_folder(tmp_path / "huge", replace={TRAIN_IMAGES: header})
+    with pytest.raises(
+        DataError, match=r"its header declares 4,294,967,295 entries \(3136\.0 GiB\), more than"
+    ):
+        load_dataset(str(folder))
+
+
+# --- the text's split and class names ----------------------------------------------------------------------
+
+
+def test_the_texts_split_holds_out_the_first_5000_training_images(sample):
+    text = load_dataset("sample", split="text")
+    assert text.n_train == sample.n_train - 5000 and text.n_test == sample.n_test
+    np.testing.assert_array_equal(text.train_pixels[0], sample.train_pixels[5000])
+    assert text.class_name(text.train_labels[0]) == "7"  # the text's x_train[0]: a 7
+    assert text.fingerprint != sample.fingerprint and "training images 5,000 on" in text.note
+    folder = write_idx_folder(Path(tempfile.mkdtemp()) / "small")
+    with pytest.raises(DataError, match="holds out the first 5,000 training images .* has only 6"):
+        load_dataset(str(folder), split="text")
+
+
+CLOTHES = [
+    "T-shirt",
+    "Trouser",
+    "Pullover",
+    "Dress",
+    "Coat",
+    "Sandal",
+    "Shirt",
+    "Sneaker",
+    "Bag",
+    "Ankle boot",
+]
+
+
+def test_class_names_come_from_labels_txt_or_the_caller(tmp_path):
+    folder = write_idx_folder(tmp_path / "clothes")
+    assert load_dataset(str(folder)).class_names == tuple(str(k) for k in range(10))
+    (folder / "labels.txt").write_text("\n".join(CLOTHES) + "\n")
+    data = load_dataset(str(folder))
+    assert data.class_names == tuple(CLOTHES) and data.class_name(7) == "Sneaker" and not data.digits
+    assert load_dataset(str(folder), class_names=",".join("abcdefghij")).class_name(0) == "a"
+    assert load_dataset(str(folder)).fingerprint == data.fingerprint  # names do not change what trains
+
+
+@pytest.mark.parametrize(
+    "names, message",
+    [
+        ("a,b,c", "10 names are needed, one for each label 0-9; got 3"),
+        ("a,b,c,d,e,f,g,h,i,a", "the names must differ"),
+        ("a,b,c,d,e,f,g,h,i,", "'' is not a name"),
+        (["x" * 41, *"bcdefghij"], "'x{41}' is not a name"),
+    ],
+)
+def test_bad_class_names_are_refused(names, message):
+    with pytest.raises(DataError, match=f"^class names: {message}"):
+        load_dataset("sample", class_names=names)

@@ -139,3 +139,27 @@ def test_every_image_and_video_decodes_in_a_real_browser(project, tmp_path):
         (out / "index.html").as_uri(),
     )
     assert shot.stat().st_size > 10_000
+
+
+def test_every_manifest_value_is_escaped_or_a_number():
+    def evil(n):
+        return f'"><evil-{n}>'
+
+    hostile = {
+        "recipe": "r",
+        "output": evil(1),
+        "path": evil(2),
+        "format": evil(3),
+        "kind": "still",
+        "sha256": "0" * 64,
+        "bytes": evil(4),
+        "width": evil(5),
+        "height": 10,
+        "frames": evil(6),
+        "alt": evil(7),
+    }
+    entry = {"title": evil(8), "description": evil(9), "params": {evil(10): evil(11)}, "theme": evil(12)}
+    entry.update(preset=evil(13), data={"source": evil(14), "fingerprint": evil(15)}, outputs=[hostile])
+    page = render_gallery({"figgen": evil(16), "recipes": {evil(17): entry}})
+    assert "<evil" not in page and "&lt;evil-" in page
+    assert "0×10 px" in page and "&lt;evil-5" not in page  # a width that is not a number shows as 0

@@ -104,3 +104,36 @@ def test_unknown_knobs_are_refused(tmp_path):
     path = write_recipe(tmp_path, "bad", KNOBBED.replace('"LEARNING_RATE")', '"LEARNING_RATES")'))
     with pytest.raises(FiggenError, match="KNOBS must list some of TRAIN_SIZE, TEST_SIZE"):
         read_recipe(path)
+
+
+# --- property-based: any --set text ---------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from figgen.recipe import default_recipe_dir, discover_recipes  # noqa: E402
+
+ALL = discover_recipes(default_recipe_dir())
+PARAMS = sorted({(r.name, key) for r in ALL for key in r.params})
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(
+    which=st.sampled_from(PARAMS),
+    raw=st.one_of(
+        st.text(max_size=30),
+        st.from_regex(r"-?[0-9]{1,6}(\.[0-9]{0,4})?(e-?[0-9]{1,3})?", fullmatch=True),
+        st.lists(st.from_regex(r"-?[0-9]{1,3}(\.[0-9])?", fullmatch=True), max_size=12).map(",".join),
+    ),
+)
+def test_any_set_value_is_taken_or_refused_in_one_line_naming_the_parameter(which, raw):
+    from figgen.data import load_dataset
+
+    name, key = which
+    recipe = next(r for r in ALL if r.name == name)
+    try:
+        values = recipe.resolve({key: raw}, quick=True, data=load_dataset("sample"))
+    except FiggenError as exc:
+        assert f"{name}." in str(exc) and "\n" not in str(exc), exc
+    else:
+        assert type(values[key]) is type(recipe.params[key])

@@ -9,6 +9,11 @@ A data source is named by a string:
 - ``auto``: full MNIST where it already lies on disk (``$FIGGEN_MNIST``, figgen's download cache, keras's
   cache), else the sample. :attr:`Dataset.note` says which it chose.
 
+Two options shape what a source gives. ``split="text"`` is the text's own split: TensorFlow's
+``read_data_sets`` held the first 5,000 training images out for validation, so the text's ``x_train[0]`` is
+image 5,000 of the training file. ``class_names`` names the ten classes (a clothing data set in MNIST's
+format reads "Sneaker", not "7"); a ``labels.txt`` beside an IDX folder (one name a line) does the same.
+
 Nothing here touches the network; downloading is :func:`figgen.data.fetch.fetch_mnist`, called explicitly.
 """
 
@@ -23,10 +28,15 @@ from pathlib import Path
 import numpy as np
 
 from figgen.data._idx import DataError, read_idx_images, read_idx_labels, read_npz
+from figgen.knobs import Rule, check_value
 
-__all__ = ["DataError", "Dataset", "load_dataset", "one_hot", "sample_dir", "cache_dir"]
+__all__ = ["DataError", "Dataset", "load_dataset", "one_hot", "sample_dir", "cache_dir", "SPLITS"]
 
 SAMPLE_DIR = Path(__file__).with_name("mnist-sample")
+DIGITS = tuple(str(k) for k in range(10))
+SPLITS = ("original", "text")
+TEXT_HOLDOUT = 5000  # read_data_sets kept the first 5,000 training images for validation
+LABELS_FILE = "labels.txt"
 IDX_FILES = {
     "train_pixels": "train-images-idx3-ubyte",
     "train_labels": "train-labels-idx1-ubyte",
@@ -63,6 +73,8 @@ class Dataset:
     source: str  # "sample", "idx" or "npz"
     path: str
     note: str = ""
+    class_names: tuple[str, ...] = DIGITS  # the name of each label 0-9
+    split: str = "original"  # or "text": the first TEXT_HOLDOUT training images held out, as in the text
     fingerprint: str = field(init=False)
 
     def __post_init__(self) -> None:
@@ -97,30 +109,31 @@ class Dataset:
 
     def _take(self, split: str, size: int | None) -> tuple[np.ndarray, np.ndarray]:
         pixels, labels = getattr(self, f"{split}_pixels"), getattr(self, f"{split}_labels")
-        size = len(labels) if size is None else check_size(f"{split} size", size, len(labels))
+        if size is not None:
+            check_value(f"{split} size", size, Rule(int, 1, len(labels)))
         return as_float_rows(pixels[:size]), labels[:size].astype(np.int64)
 
+    def class_name(self, label: int) -> str:
+        """The name of a label: the digit itself for MNIST, ``"Sneaker"`` for a clothing data set."""
+        return self.class_names[int(label)]
+
+    @property
+    def digits(self) -> bool:
+        """Whether the classes are MNIST's digits 0-9 (figures then say "a handwritten 7")."""
+        return self.class_names == DIGITS
+
     def describe(self) -> dict:
-        """Return a JSON-ready summary: source, path, counts and fingerprint."""
+        """Return a JSON-ready summary: source, path, counts, split, class names and fingerprint."""
         return {
             "source": self.source,
             "path": self.path,
             "train": self.n_train,
             "test": self.n_test,
+            "split": self.split,
+            "class_names": list(self.class_names),
             "fingerprint": self.fingerprint,
             "note": self.note,
         }
-
-
-def check_size(what: str, size: int, available: int) -> int:
-    """Return ``size`` if 1 <= size <= available, else raise a :class:`DataError` that says why."""
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)):
-        raise DataError(f"{what} must be a whole number, got {size!r}")
-    if size < 1:
-        raise DataError(f"{what} must be at least 1, got {size}")
-    if size > available:
-        raise DataError(f"{what} {size} is more than the {available} examples the data set holds")
-    return int(size)
 
 
 def as_float_rows(pixels: np.ndarray) -> np.ndarray:
@@ -179,16 +192,76 @@ def _load_cached(source: str, mtime_key: tuple) -> Dataset:
     return _load(source)
 
 
-def load_dataset(source: str = "sample") -> Dataset:
+@functools.lru_cache(maxsize=8)
+def _shaped(source: str, mtime_key: tuple, split: str, class_names: tuple[str, ...] | None) -> Dataset:
+    data = _load_cached(source, mtime_key)
+    names = class_names or _labels_file(data) or DIGITS
+    if split not in SPLITS:
+        raise DataError(f"unknown split {split!r}: use 'original' or 'text'")
+    if split == "original" and names == data.class_names:
+        return data
+    train_pixels, train_labels = data.train_pixels, data.train_labels
+    if split == "text":
+        if data.n_train <= TEXT_HOLDOUT:
+            raise DataError(
+                f"{data.path}: the text's split holds out the first {TEXT_HOLDOUT:,} training images for "
+                f"validation, but the data set has only {data.n_train:,}"
+            )
+        train_pixels, train_labels = train_pixels[TEXT_HOLDOUT:], train_labels[TEXT_HOLDOUT:]
+    held = f"; the text's split: training images {TEXT_HOLDOUT:,} on" if split == "text" else ""
+    return Dataset(
+        train_pixels,
+        train_labels,
+        data.test_pixels,
+        data.test_labels,
+        source=data.source,
+        path=data.path,
+        note=data.note + held,
+        class_names=check_class_names(names, "class names"),
+        split=split,
+    )
+
+
+def load_dataset(source: str = "sample", *, split: str = "original", class_names=None) -> Dataset:
     """Load a data set by name (``sample``, ``auto``, an IDX folder or an ``.npz`` path).
 
-    Loads are memoised per process, keyed by the source and its files' modification times.
+    ``split="text"`` gives the text's split; ``class_names`` (ten names) override the data's own
+    (``labels.txt`` beside an IDX folder), which default to the digits. Loads are memoised per process,
+    keyed by the source, its files' modification times and the options.
     """
     source = str(source)
     # `auto` depends on the environment and on what lies in its candidate places, so they are the key
     paths = _auto_candidates() if source == "auto" else [Path(source).expanduser()]
     mtime_key = tuple((str(path), _mtimes(path)) for path in paths)
-    return _load_cached(source, mtime_key)
+    names = tuple(check_class_names(class_names, "class names")) if class_names is not None else None
+    return _shaped(source, mtime_key, split, names)
+
+
+def check_class_names(names, where: str) -> tuple[str, ...]:
+    """Ten distinct, non-empty, one-line names of at most 40 characters, or a DataError naming ``where``."""
+    if isinstance(names, str):
+        names = names.split(",")
+    names = tuple(str(n).strip() for n in names)
+    if len(names) != 10:
+        raise DataError(f"{where}: 10 names are needed, one for each label 0-9; got {len(names)}")
+    for name in names:
+        if not name or len(name) > 40 or not name.isprintable():
+            raise DataError(f"{where}: {name!r} is not a name (1 to 40 printable characters)")
+    if len(set(names)) != 10:
+        raise DataError(f"{where}: the names must differ; {sorted(names)} repeats one")
+    return names
+
+
+def _labels_file(data: Dataset) -> tuple[str, ...] | None:
+    """The class names in a ``labels.txt`` beside an IDX folder (one a line), if there is one."""
+    path = Path(data.path) / LABELS_FILE
+    if data.source != "idx" or not path.is_file():
+        return None
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
+    return check_class_names([line for line in text.splitlines() if line.strip()], str(path))
 
 
 def _mtimes(path: Path) -> tuple[int, ...]:

@@ -26,7 +26,7 @@ def _cached_lut(name: str, n: int) -> np.ndarray:
     try:
         cmap = matplotlib.colormaps[name]
     except KeyError:
-        raise FiggenError(f"unknown colormap '{name}'{suggest(name, matplotlib.colormaps)}") from None
+        raise FiggenError(f"unknown colormap {name!r}{suggest(name, matplotlib.colormaps)}") from None
     # resampled(n) evaluates the colormap's own definition at n evenly spaced points (0 and 1
     # included), rather than picking from its default 256-entry table.
     rgba = cmap.resampled(n)(np.arange(n))

@@ -60,8 +60,7 @@ def digit_grid(
     if preset.height and not scale:
         fit = (preset.height - 2 * margin - (rows - 1) * gy - rows * (title_h + 2 * mark_w)) // (rows * SIDE)
         factor = min(factor, fit)
-    if factor < 1:
-        raise ValueError(f"{n} digits in {cols} columns do not fit the '{preset.name}' preset")
+    factor = max(factor, 1)  # too many to fit at their smallest: the frame grows beyond the preset's size
     p = SIDE * factor
     cell_w = max(cell_w, p + 2 * mark_w) if not scale else max(p + 2 * mark_w, min(cell_w, p * 2))
     cell_h = title_h + p + 2 * mark_w
