@@ -6,7 +6,10 @@ The public Python API (see the README, "Python API"):
 - :func:`run_recipe` builds one recipe and returns its outputs;
 - :func:`list_recipes` reads the recipes without running them;
 - :func:`load_dataset` loads a data set; :func:`train` trains the text's model (cached);
-- :func:`clean` removes what builds wrote.
+- :func:`clean` removes what builds wrote;
+- :func:`show` displays a recipe's output in a Jupyter notebook (the player for an animation).
+
+For docs: the Sphinx extension ``figgen.sphinx`` and the MkDocs plugin ``figgen`` (see the README).
 
 Everything else is private to figgen and may change. ``import figgen`` loads no heavy module.
 """
@@ -15,6 +18,7 @@ __version__ = "0.1.0"
 
 from figgen.api import build, clean, list_recipes, load_dataset, run_recipe, train  # noqa: E402
 from figgen.errors import FiggenError  # noqa: E402
+from figgen.notebook import show  # noqa: E402
 
 __all__ = [
     "FiggenError",
@@ -24,5 +28,6 @@ __all__ = [
     "list_recipes",
     "load_dataset",
     "run_recipe",
+    "show",
     "train",
 ]

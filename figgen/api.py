@@ -160,8 +160,9 @@ def train(
 def clean(
     out: str | Path | None = None, *, cache: bool = False, config: str | Path | None = None
 ) -> list[str]:
-    """Remove what builds wrote into ``out`` (and with ``cache``, the training cache); return what it did,
-    one line per folder. Only files figgen recorded, whose bytes are still what it wrote, are removed."""
+    """Remove what builds wrote into ``out`` (and with ``cache``, the training cache and what the docs tools
+    built there); return what it did, one line per folder. Only files figgen recorded, whose bytes are still
+    what it wrote, are removed."""
     from figgen.cache import Cache
     from figgen.config import cache_folder, configured, load_config
     from figgen.folder import OutputFolder
@@ -177,9 +178,13 @@ def clean(
         with folder_lock(folder):
             lines = [OutputFolder(folder).load().clean()]
     if cache:
+        from figgen.embed import clean_work_folders
+
         store = Cache(cache_folder(document))
         count = store.clear() if store.folder.is_dir() else 0
         lines.append(f"removed {count} cache entries from {store.folder}")
+        if store.folder.is_dir():
+            lines.append(clean_work_folders(store.folder))
     return lines
 
 

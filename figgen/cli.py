@@ -133,6 +133,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--keep-going", dest="strict", action="store_false", help="build the others (default)")
     p.add_argument("--no-wait", action="store_true", help="fail instead of waiting for another build")
     p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
+    p.add_argument(
+        "--watch", action="store_true", help="build again when a recipe, figgen.toml or the data changes"
+    )
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("train", parents=[common], help="train the text's model once and print its log")
@@ -287,9 +290,34 @@ def _cmd_list(args) -> int:
 
 
 def _cmd_build(args) -> int:
+    if not args.watch:
+        return _build_once(args)
+    from figgen.watch import watch, watched_files
+
+    builds = 0
+
+    def build() -> None:
+        nonlocal builds
+        try:  # the first build lists every output, later ones only what changed
+            _build_once(args, changes_only=builds > 0)
+        except FiggenError as exc:
+            if not builds:
+                raise  # bad options or names: exit 2 at once, as without --watch
+            print(f"figgen: error: {exc}", file=sys.stderr)  # an edit broke it: the next save may fix it
+        builds += 1
+        print("figgen: watching for changes (Ctrl-C to stop)", file=sys.stderr, flush=True)
+
+    def changed(paths) -> None:
+        print(f"figgen: changed: {', '.join(str(p) for p in paths)}; rebuilding", file=sys.stderr)
+
+    watch(build, lambda: watched_files(args.recipes, args.config, args.data), changed)
+    return 0
+
+
+def _build_once(args, changes_only: bool = False) -> int:
     from figgen.config import parse_sets
 
-    reporter = _BuildReporter()
+    reporter = _BuildReporter(changes_only)
     result = api.build(
         args.recipes_selected,
         out=args.out,
@@ -312,6 +340,8 @@ def _cmd_build(args) -> int:
     )
     reporter.close()
     for r in result.recipes:
+        if changes_only and r.status == "up to date":
+            continue
         print(f"{r.name:<20} {r.status if r.status != 'failed' else 'FAILED':<10} {r.seconds:6.2f} s")
     counts = {status: sum(r.status == status for r in result.recipes) for status in ("built", "up to date")}
     not_run = sum(r.status == "not run" for r in result.recipes)
@@ -332,10 +362,12 @@ def _cmd_clean(args) -> int:
 
 
 class _BuildReporter:
-    """Turns build events into printed lines and a tqdm bar (on a terminal only)."""
+    """Turns build events into printed lines and a tqdm bar (on a terminal only); ``changes_only`` leaves
+    out the outputs that were up to date (a rebuild in watch mode)."""
 
-    def __init__(self):
+    def __init__(self, changes_only: bool = False):
         self.bar = None
+        self.changes_only = changes_only
 
     def event(self, event: str, **info) -> None:
         if event == "start":
@@ -344,7 +376,7 @@ class _BuildReporter:
             print(info["message"], file=sys.stderr)
         elif event == "warning":
             self._line(f"figgen: warning: {_one_line(info['message'])}", sys.stderr)
-        elif event == "output":
+        elif event == "output" and not (self.changes_only and info["output"].status == "up to date"):
             o = info["output"]
             self._line(f"{o.status:<10} {o.path}  {o.width}x{o.height}  {o.bytes:,} bytes")
         elif event == "recipe_done" and self.bar:

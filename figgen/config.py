@@ -78,17 +78,19 @@ def _choice(where: str, value: str, choices) -> str:
     return value
 
 
+def config_files(path: str | None) -> list[Path]:
+    """The files a build reads its configuration from, in order, whether or not they exist yet: ``path``,
+    else ./figgen.toml and ./pyproject.toml (tools that rebuild on a change watch these)."""
+    return [Path(path)] if path else [Path("figgen.toml"), Path("pyproject.toml")]
+
+
 def load_config(path: str | None) -> dict:
     """Read a configuration file (default: ./figgen.toml, else ./pyproject.toml's [tool.figgen])."""
-    if path:
-        candidates = [Path(path)]
-        if not candidates[0].exists():
-            raise FiggenError(f"configuration file {path} does not exist")
-        if not candidates[0].is_file():
-            raise FiggenError(f"configuration file {path} is not a file")
-    else:
-        candidates = [p for p in (Path("figgen.toml"), Path("pyproject.toml")) if p.is_file()]
-    for candidate in candidates:
+    if path and not Path(path).exists():
+        raise FiggenError(f"configuration file {path} does not exist")
+    if path and not Path(path).is_file():
+        raise FiggenError(f"configuration file {path} is not a file")
+    for candidate in [p for p in config_files(path) if p.is_file()]:
         try:
             text = candidate.read_bytes().decode("utf-8")
         except UnicodeDecodeError:

@@ -1,9 +1,10 @@
 """``index.html``: a static gallery of every output, readable from ``file://`` with no server or network.
 
 One section per recipe, in the catalogue's order, with its title, description and parameters; each output
-shows as it would be used (GIF/WebP/PNG/SVG as images, MP4 in a video tag, PDF as a link) with its alt text,
-size and bytes. A button switches light and dark (remembered in localStorage when the browser allows).
-The page is a pure function of the manifest, so it is byte-identical across identical builds.
+shows as it would be used (an animation in its HTML player where it has one, else as a GIF/WebP image;
+PNG/SVG as images, MP4 in a video tag, PDF as a link) with its alt text, size and bytes. A button switches
+light and dark (remembered in localStorage when the browser allows). The page is a pure function of the
+manifest, so it is byte-identical across identical builds.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ section h2 code {{ font-size: .85rem; color: var(--muted); font-weight: normal; 
   grid-template-columns: repeat(auto-fill, minmax(min(100%, 840px), 1fr)); }}
 figure {{ margin: 0; background: var(--card); border: 1px solid var(--line); border-radius: .5rem;
   padding: .75rem; display: flex; flex-direction: column; gap: .5rem; }}
+figure iframe {{ align-self: center; background: var(--bg); }}
 figure img, figure video {{ max-width: 100%; height: auto; align-self: center; display: block;
   background: repeating-conic-gradient(#0000 0 25%, #8881 0 50%) 0 0 / 16px 16px; }}
 figcaption {{ font-size: .85rem; }}
@@ -83,7 +85,7 @@ function toggleTheme() {{
 
 
 def _embed(fmt: str) -> str:
-    """How a browser shows a format ("img", "video" or "link"): each writer says so of its own."""
+    """How a browser shows a format ("img", "video", "frame" or "link"): each writer says so of its own."""
     from figgen.writers import WRITERS
 
     cls = WRITERS.get(fmt)
@@ -95,6 +97,11 @@ def _media(record: dict) -> str:
     size = (
         f' width="{_int(record["width"])}" height="{_int(record["height"])}"' if record.get("width") else ""
     )
+    if _embed(record["format"]) == "frame":
+        from figgen.writers.player import embed_html
+
+        width, height = _int(record["width"]), _int(record["height"])
+        return embed_html(record["path"], width=width, height=height, alt=record.get("alt", ""))
     if _embed(record["format"]) == "video":
         return (
             f'<video src="{path}"{size} controls loop muted playsinline preload="metadata" '
@@ -104,16 +111,17 @@ def _media(record: dict) -> str:
 
 
 def _output_html(records: list[dict]) -> str:
-    """One card per output: a preview image (and a video player for animations), links to every format.
+    """One card per output: a preview (and a video player for animations), links to every format.
 
-    The preview is the first format a browser shows as an image, in the writers' registry order (GIF before
-    WebP, PNG before SVG); a video format adds its player.
+    The preview is the HTML player where there is one, else the first format a browser shows as an image,
+    in the writers' registry order (GIF before WebP, PNG before SVG); a video format adds its player.
     """
     from figgen.writers import formats
 
     by_format = {r["format"]: r for r in records}
     present = [f for f in formats() if f in by_format]
-    shown = [by_format[f] for f in present if _embed(f) == "img"][:1]
+    shown = [by_format[f] for f in present if _embed(f) == "frame"][:1]
+    shown = shown or [by_format[f] for f in present if _embed(f) == "img"][:1]
     shown += [by_format[f] for f in present if _embed(f) == "video"][:1]
     first = records[0]
     frames = f" · {_int(first['frames'])} frames" if first.get("frames") else ""

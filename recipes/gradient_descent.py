@@ -18,11 +18,16 @@ OUTPUTS = {"gradient_descent": "animation"}
 def make(ctx, p):
     paths = [gradient_descent_path(p.X0, rate, p.STEPS) for rate in p.LEARNING_RATES]
     keys = sorted({0, 1, min(5, p.STEPS), p.STEPS})
+    rated = list(zip(p.LEARNING_RATES, paths, strict=True))
     ctx.animation(
         "gradient_descent",
         lambda: descent_frames(paths, p.LEARNING_RATES, ctx.theme, ctx.preset),
         durations_ms=[900] + [300] * p.STEPS,
         hold_last_ms=2500,
+        captions=[
+            f"Step {t}: " + ", ".join(f"x = {path[t]:.3g} at rate {rate:g}" for rate, path in rated)
+            for t in range(p.STEPS + 1)
+        ],
         keyframes=keys,
         keyframe_labels=[f"step {k}" for k in keys],
         alt=f"Gradient descent on y = x² from x = {p.X0:g} over {p.STEPS} steps with learning rates "

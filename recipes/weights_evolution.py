@@ -36,6 +36,10 @@ def make(ctx, p):
             )
 
     durations = [600 if size <= 10 else 250 for size in sweep.sizes]
+    captions = [
+        f"Trained on {size:,} example{'' if size == 1 else 's'}: test accuracy {accuracy:.1%}"
+        for size, accuracy in zip(sweep.sizes, sweep.accuracy, strict=True)
+    ]
     middle = next(i for i, s in enumerate(sweep.sizes) if s >= min(100, p.TRAIN_SIZE))
     keys = sorted({0, min(9, len(sizes) - 1), middle, len(sizes) - 1})
     ctx.animation(
@@ -43,6 +47,7 @@ def make(ctx, p):
         frames,
         durations_ms=durations,
         hold_last_ms=2500,
+        captions=captions,
         keyframes=keys,
         keyframe_labels=[f"{sweep.sizes[i]:,} example{'' if sweep.sizes[i] == 1 else 's'}" for i in keys],
         alt=f"The ten weight sheets as the training size grows from 1 to {p.TRAIN_SIZE:,} examples; "

@@ -47,6 +47,7 @@ def make(ctx, p):
         frames,
         durations_ms=300,
         hold_last_ms=2500,
+        captions=[f"Step {step:,}: test accuracy {accuracy[step]:.1%}" for step in steps],
         keyframes=keys,
         keyframe_labels=[f"step {steps[i]:,}" for i in keys],
         alt=f"The ten weight sheets over {len(steps)} snapshots of gradient descent from step 0 to "

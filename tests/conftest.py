@@ -100,3 +100,11 @@ def project(tmp_path, monkeypatch):
     write_recipe(tmp_path / "recipes", "square", SQUARE)
     write_recipe(tmp_path / "recipes", "blink", BLINK)
     return tmp_path
+
+
+@pytest.fixture
+def shared_cache(tmp_path_factory, monkeypatch):
+    """One training cache for the docs-tool tests of a session: a recipe they share trains once."""
+    folder = tmp_path_factory.getbasetemp() / "shared-cache"
+    monkeypatch.setenv("FIGGEN_CACHE", str(folder))
+    return folder

@@ -14,21 +14,26 @@ from figgen.gallery import render_gallery
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
-# Appended to a copy of the page: once every video has its metadata (or 8 s passed), list what failed.
+# Appended to a copy of the page: once every video has its metadata and every player has reported its
+# height (or 8 s passed), list what failed.
 CHECK = """<script>
 window.addEventListener("load", function () {
   var media = Array.from(document.querySelectorAll("img, video"));
   var videos = media.filter(function (m) { return m.tagName === "VIDEO"; });
+  var players = Array.from(document.querySelectorAll("iframe.figgen-player"));
   var waited = 0;
   (function poll() {
     var pending = videos.filter(function (v) { return v.readyState < 1 && !v.error; });
+    pending = pending.concat(players.filter(function (f) { return !f.style.height.endsWith("px"); }));
     if (pending.length && waited < 8000) { waited += 100; setTimeout(poll, 100); return; }
-    var bad = media.filter(function (m) {
+    var bad = media.concat(players).filter(function (m) {
+      if (m.tagName === "IFRAME") return !m.style.height.endsWith("px");  // the player never ran
       return m.tagName === "IMG" ? !(m.complete && m.naturalWidth > 0) : m.readyState < 1;
     }).map(function (m) { return m.getAttribute("src"); });
     var out = document.createElement("pre");
     out.id = "figgen-check";
-    out.textContent = JSON.stringify({images: media.length - videos.length, videos: videos.length, bad: bad,
+    out.textContent = JSON.stringify({images: media.length - videos.length, videos: videos.length,
+                                      players: players.length, bad: bad,
                                       theme: document.documentElement.getAttribute("data-theme")});
     document.body.appendChild(out);
   })();
@@ -120,8 +125,9 @@ def test_every_image_and_video_decodes_in_a_real_browser(project, tmp_path):
     assert found, f"the check did not run: {done.stderr[-2000:]}"
     result = json.loads(found.group(1))
     assert result["bad"] == []
-    stems = {o["output"] for o in manifest["outputs"]}  # one preview image per output, plus the MP4 player
-    assert result["images"] == len(stems) == 3 and result["videos"] == 1
+    stems = {o["output"] for o in manifest["outputs"]}  # one preview per output, plus the MP4's video
+    assert len(stems) == 3 and result["images"] == 2 and result["players"] == 1 and result["videos"] == 1
+    assert 'src="blink.html" title="The first training digit blinking."' in page  # the player, not the GIF
     for record in manifest["outputs"]:
         assert f'href="{record["path"]}"' in page
     assert result["theme"] in ("light", "dark")

@@ -24,6 +24,7 @@ def test_manifest_lists_every_output_with_its_facts(project, capsys):
         "square.svg",
         "blink.gif",
         "blink.mp4",
+        "blink.html",
         "blink_filmstrip.png",
         "blink_filmstrip.pdf",
     }
@@ -47,7 +48,7 @@ def test_clean_removes_what_builds_wrote_and_nothing_else(project, capsys):
     (project / "out" / "talk.pptx").write_text("a slide deck")
     assert main(["clean", "--out", "out"]) == 0
     assert sorted(p.name for p in (project / "out").iterdir()) == ["README.md", "talk.pptx"]
-    assert "removed 9 files from out" in capsys.readouterr().out  # 6 outputs, manifest, gallery, state
+    assert "removed 10 files from out" in capsys.readouterr().out  # 7 outputs, manifest, gallery, state
     (project / "slides").mkdir()
     (project / "slides" / "deck.key").write_text("not figgen's")
     assert main(["clean", "--out", "slides"]) == 2

@@ -19,7 +19,7 @@ def outputs(tmp_path, formats=None) -> OutputSet:
 
 
 def test_formats_of_each_kind_come_from_the_registry():
-    assert formats_for("animation", None) == ("gif", "mp4")
+    assert formats_for("animation", None) == ("gif", "mp4", "html")
     assert formats_for("still", None) == ("png", "svg")
     assert formats_for("filmstrip", None) == ("png", "pdf")
     chosen = ("webp", "pdf", "gif")

@@ -23,7 +23,8 @@ LAYERS = [
     {"writers"},
     {"recipe", "context", "gallery", "manifest", "folder", "jobs", "config"},
     {"builder"},
-    {"api", "__init__"},
+    {"api", "__init__", "embed", "notebook", "watch"},
+    {"sphinx", "mkdocs"},  # the docs tools' integrations: callers of the API, like the command line
     {"cli", "__main__"},
 ]
 

@@ -39,7 +39,11 @@ def test_recipe_builds_quick(name, tmp_path, monkeypatch):
     assert main(["build", name, "--quick", "--out", str(out), "--recipes", str(RECIPES)]) == 0
     listed = {r["path"]: r for r in json.loads((out / "manifest.json").read_text())["outputs"]}
     for stem, kind in OUTPUTS[name].items():
-        files = [f"{stem}.png", f"{stem}.svg"] if kind == "still" else [f"{stem}.gif", f"{stem}.mp4"]
+        files = (
+            [f"{stem}.png", f"{stem}.svg"]
+            if kind == "still"
+            else [f"{stem}.{f}" for f in ("gif", "mp4", "html")]
+        )
         if kind == "animation":
             files += [f"{stem}_filmstrip.png"]
         for file in files:

@@ -60,7 +60,7 @@ def test_quick_build_writes_declared_outputs(built, name):
     records = [r for r in manifest["outputs"] if r["recipe"] == name]
     for stem, kind in recipe.outputs.items():
         mine = {r["format"]: r for r in records if r["output"] == stem}
-        assert set(mine) == ({"gif", "mp4"} if kind == "animation" else {"png", "svg"})
+        assert set(mine) == ({"gif", "mp4", "html"} if kind == "animation" else {"png", "svg"})
         for record in mine.values():
             assert len(record["alt"]) > 40 and any(c.isdigit() for c in record["alt"])
             path = root / "out" / record["path"]
@@ -78,11 +78,14 @@ def test_quick_build_writes_declared_outputs(built, name):
             assert size == (mine["mp4"]["width"], mine["mp4"]["height"])
             assert sum(1 for _ in reader) > 1
             assert (root / "out" / f"{stem}_filmstrip.png").is_file()
+            assert mine["html"]["frames"] == mine["gif"]["frames"]  # the player shows the GIF's frames
+            assert '"captions":["Step ' in (root / "out" / f"{stem}.html").read_text()  # as text
 
 
 def test_quick_builds_are_byte_identical(built):
     root, _ = built
-    for name in ("weights_training.gif", "weights_training.mp4", "test_size_bias.png", "test_size_bias.svg"):
+    names = ("weights_training.gif", "weights_training.mp4", "weights_training.html", "test_size_bias.png")
+    for name in (*names, "test_size_bias.svg"):
         assert (root / "out" / name).read_bytes() == (root / "again" / name).read_bytes(), name
 
 

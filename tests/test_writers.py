@@ -143,7 +143,7 @@ def test_webp_frames_durations_and_loop(tmp_path):
     assert colours == [(10, 10, 10), (200, 200, 200), (90, 90, 90)]  # lossless
 
 
-@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp"])
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp", "html"])
 def test_two_writes_give_identical_bytes(tmp_path, sheet_frames, fmt):
     paths = [tmp_path / f"one.{fmt}", tmp_path / "two" / f"one.{fmt}"]
     paths[1].parent.mkdir()
@@ -184,7 +184,7 @@ def _boom(exc, after=2):
         yield solid(i * 20)
 
 
-@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp"])
+@pytest.mark.parametrize("fmt", ["gif", "mp4", "webp", "html"])
 @pytest.mark.parametrize("exc", [RuntimeError("data went away"), KeyboardInterrupt()])
 def test_interrupted_write_leaves_nothing(tmp_path, fmt, exc):
     target = tmp_path / f"anim.{fmt}"
@@ -203,14 +203,20 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
 
 
 def test_bad_input_errors(tmp_path):
-    assert formats() == ("gif", "mp4", "webp", "png", "svg", "pdf")  # the registry, in its order
-    assert formats("animation") == ("gif", "mp4", "webp") and formats("still") == ("png", "svg", "pdf")
+    assert formats() == ("gif", "mp4", "webp", "html", "png", "svg", "pdf")  # the registry, in its order
+    assert formats("animation") == ("gif", "mp4", "webp", "html")
+    assert formats("still") == ("png", "svg", "pdf")
     with pytest.raises(ValueError, match=r"unknown format 'gfi' \(did you mean 'gif'\?\)"):
         get_writer("gfi")
     with pytest.raises(ValueError, match="durations"):
         write_animation(tmp_path / "a.gif", [solid(1), solid(2), solid(3)], "gif", durations_ms=[100, 100])
     with pytest.raises(ValueError, match="durations"):
         write_animation(tmp_path / "a.gif", [solid(1)], "gif", durations_ms=[100, 100])
+    for fmt in ("gif", "html"):  # captions are checked whichever writer shows them
+        with pytest.raises(ValueError, match="2 frames but 1 captions"):
+            write_animation(tmp_path / f"a.{fmt}", [solid(1), solid(2)], fmt, captions=["one"])
+        with pytest.raises(ValueError, match="captions"):
+            write_animation(tmp_path / f"a.{fmt}", [solid(1), solid(2), solid(3)], fmt, captions=["a", "b"])
     with pytest.raises(ValueError, match="first frame"):
         write_animation(tmp_path / "a.gif", [solid(1), solid(1, size=(10, 10))], "gif")
     with pytest.raises(ValueError, match="no frames"):

@@ -1,10 +1,10 @@
-"""Writers: GIF, MP4 and WebP animations, PNG/SVG/PDF stills, atomic and reproducible.
+"""Writers: GIF, MP4, WebP and HTML-player animations, PNG/SVG/PDF stills, atomic and reproducible.
 
 Importing the package registers every format (in this order: the animations, then the stills); see
 :func:`write_animation`, :func:`write_still`, :func:`formats` and :class:`OutputSet`.
 """
 
-from figgen.writers import gif, video, stills  # noqa: F401, I001  (register the formats, in this order)
+from figgen.writers import gif, video, player, stills  # noqa: F401, I001  (register the formats, in this order)
 from figgen.writers._base import (
     WRITERS,
     AnimationWriter,

@@ -153,6 +153,7 @@ def write_animation(
     hold_last_ms: float = 1500,
     loop: int | None = 0,
     fps: float | None = None,
+    captions: Sequence[str] | None = None,
     progress: Progress | None = None,
     **options: Any,
 ) -> dict:
@@ -162,10 +163,12 @@ def write_animation(
     error). The last frame shows for its duration plus ``hold_last_ms``. ``loop`` 0 repeats forever,
     N repeats N more times, None plays once (GIF and WebP; video players decide for MP4). ``fps``
     is the MP4 frame rate (default: 1000 / duration for a constant duration, else 25); frames are
-    repeated to honour durations. ``progress(i, n)`` is called after each frame (n is None for an
-    unsized iterable). RGBA frames need a format with transparency (GIF, WebP, PNG); MP4 composites
-    them over white. Returns ``{"width", "height", "frames", "bytes", "format"}``; ``frames`` counts
-    frames stored in the file (after merging of unchanged frames, where the format does that).
+    repeated to honour durations. ``captions`` (one text per frame) reach writers that show text beside
+    the picture (the HTML player); ``alt`` and other ``options`` go to the writer, which ignores what it
+    does not use. ``progress(i, n)`` is called after each frame (n is None for an unsized iterable).
+    RGBA frames need a format with transparency (GIF, WebP, PNG, HTML); MP4 composites them over white.
+    Returns ``{"width", "height", "frames", "bytes", "format"}``; ``frames`` counts frames stored in the
+    file (after merging of unchanged frames, where the format does that).
     The file appears only when complete; any error leaves no file and no temporary behind.
     """
     writer_cls = get_writer(fmt)
@@ -186,6 +189,8 @@ def write_animation(
             raise ValueError("no frames to write") from None
         height, width = first.shape[:2]
         writer = writer_cls()
+        if captions is not None:
+            options["captions"] = captions
         with writer.saving(tmp, width, height, loop=loop, fps=fps, **options):
             # One frame of lookahead: a frame is handed on only once we know whether it is the last.
             pending, pending_ms, count = first, next(durations), 1
@@ -197,6 +202,8 @@ def write_animation(
                 pending, pending_ms = frame, next(durations)
             if not np.isscalar(durations_ms) and len(durations_ms) != count:
                 raise ValueError(f"{count} frames but {len(durations_ms)} durations")
+            if captions is not None and len(captions) != count:
+                raise ValueError(f"{count} frames but {len(captions)} captions")
             writer.grab_frame(pending, pending_ms + hold_last_ms)
             if progress is not None:
                 progress(count, total)

@@ -1,9 +1,9 @@
 """The files one recipe writes: which formats, where (never outside the output folder), and their records.
 
-An output has a kind: an *animation* is written in the build's animation formats (default GIF and MP4) plus
-a *filmstrip* still of its key frames (PNG and PDF, for printed handouts); a *still* in the still formats
-(default PNG and SVG). ``--formats`` picks among the registered formats of each kind. Every file written
-gets a record for the manifest: its format, pixel size, frames, bytes, sha256 and alt text.
+An output has a kind: an *animation* is written in the build's animation formats (default GIF, MP4 and the
+HTML player) plus a *filmstrip* still of its key frames (PNG and PDF, for printed handouts); a *still* in the
+still formats (default PNG and SVG). ``--formats`` picks among the registered formats of each kind. Every
+file written gets a record for the manifest: its format, pixel size, frames, bytes, sha256 and alt text.
 
 Files are *staged*: written whole under a temporary name beside their final one (``staged`` pairs them).
 The build swaps them in with the recipe's manifest entry (:meth:`figgen.folder.OutputFolder.commit`), or
@@ -24,7 +24,7 @@ from figgen.errors import FiggenError
 from figgen.themes import Preset, Theme
 from figgen.writers._base import formats, write_animation, write_still
 
-DEFAULT_FORMATS = {"animation": ("gif", "mp4"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
+DEFAULT_FORMATS = {"animation": ("gif", "mp4", "html"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
 FILMSTRIP_FORMATS = ("png", "pdf")  # raster key frames for print: no point in an SVG wrapper
 
 
@@ -82,12 +82,14 @@ class OutputSet:
         hold_last_ms: float = 2000,
         keyframes: Sequence[int] = (),
         keyframe_labels: Sequence[str] = (),
+        captions: Sequence[str] | None = None,
     ) -> None:
         """Write an animation in the animation formats of the build, plus a filmstrip of its key frames.
 
         ``frames`` is a function returning a fresh iterable of frames; it is called once per format, so the
         frames stream through each writer and are never all held in memory. ``keyframes`` (indices; -1 is
-        the last frame) with their ``keyframe_labels`` make the filmstrip.
+        the last frame) with their ``keyframe_labels`` make the filmstrip. ``captions``, one per frame, are
+        the text the HTML player shows under each frame.
         """
         self._check(stem, "animation", alt)
         kept: dict[int, np.ndarray] = {}
@@ -106,7 +108,15 @@ class OutputSet:
         chosen = formats_for("animation", self.formats)
         for fmt in chosen:
             tmp = self._stage(stem, fmt)
-            info = write_animation(tmp, stream(), fmt, durations_ms=durations_ms, hold_last_ms=hold_last_ms)
+            info = write_animation(
+                tmp,
+                stream(),
+                fmt,
+                durations_ms=durations_ms,
+                hold_last_ms=hold_last_ms,
+                captions=captions,
+                alt=alt,
+            )
             self._record(stem, fmt, "animation", alt, info, tmp)
         if not chosen and wanted:
             for _ in stream():  # no animation asked, but its filmstrip is

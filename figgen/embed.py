@@ -1,0 +1,162 @@
+"""One recipe output shown in a page (Sphinx, MkDocs, a notebook): which file, in which format, built where.
+
+A page names a recipe (``weights``) or one of its outputs (``weights_evolution/weights_evolution_filmstrip``)
+and maybe a format. The name is checked against the recipes as read, without running them (a typo gets a
+suggestion); a missing format is the caller's default for the output's kind; and the output is built through
+:func:`figgen.build` into a folder of its own under the tool's :func:`work_folder` (never the docs' sources
+or output). There is one folder per recipe and per choice of formats, theme, preset, parameters and quick,
+so two pages that show a recipe two ways never replace each other's files, and a page read again finds its
+files up to date: no training, no drawing, no matplotlib.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from figgen import api
+from figgen.errors import FiggenError, suggest
+
+if TYPE_CHECKING:
+    from figgen.manifest import Output
+    from figgen.recipe import Recipe
+
+FILMSTRIP = "_filmstrip"  # an animation's filmstrip still is the animation's name with this suffix
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output of one recipe, known from the recipe file alone."""
+
+    recipe: Recipe
+    output: str
+    kind: str  # "animation", "still" or "filmstrip"
+
+    @property
+    def dependencies(self) -> list[Path]:
+        """The files whose change changes this output: the recipe and its folder's ``_*.py`` helpers."""
+        return [self.recipe.path, *sorted(self.recipe.path.parent.glob("_*.py"))]
+
+    def allowed_formats(self) -> tuple[str, ...]:
+        from figgen.writers import formats, formats_for
+
+        return formats_for(self.kind, formats())
+
+
+TOOLS = ("sphinx", "mkdocs", "notebook")  # each builds in a folder of its name in figgen's cache folder
+
+
+def work_folder(tool: str, cache: str | Path | None = None, config: str | Path | None = None) -> Path:
+    """Where ``tool`` (one of :data:`TOOLS`) builds: a folder of that name in figgen's cache folder
+    (``cache``, else ``$FIGGEN_CACHE``, figgen.toml's ``cache`` or ``.figgen-cache``), which is neither
+    the docs' sources nor their output."""
+    if cache:
+        return Path(cache) / tool
+    from figgen.config import cache_folder, load_config
+
+    return Path(cache_folder(load_config(None if config is None else str(config)))) / tool
+
+
+def clean_work_folders(cache: Path) -> str:
+    """Remove what the docs tools built in ``cache`` (figgen's files only, as ``clean`` does); one line."""
+    from figgen.folder import OutputFolder
+    from figgen.locks import folder_lock
+
+    removed = 0
+    for tool in TOOLS:
+        for folder in sorted((Path(cache) / tool).glob("*/")):
+            with folder_lock(folder):
+                OutputFolder(folder).load().clean()
+            if not any(folder.iterdir()):
+                folder.rmdir()
+                removed += 1
+        if (Path(cache) / tool).is_dir() and not any((Path(cache) / tool).iterdir()):
+            (Path(cache) / tool).rmdir()
+    return f"removed {removed} docs-tool build folders from {cache}"
+
+
+def find_target(text: str, recipes_dir: str | Path | None = None) -> Target:
+    """The output named ``RECIPE`` (a recipe with one output) or ``RECIPE/OUTPUT``."""
+    name, _, output = text.strip().partition("/")
+    recipes = {r.name: r for r in api.list_recipes(recipes_dir)}
+    if name not in recipes:
+        raise FiggenError(f"unknown recipe '{name}'{suggest(name, recipes, list_all=True)}")
+    recipe = recipes[name]
+    kinds = dict(recipe.outputs)
+    kinds.update(
+        {stem + FILMSTRIP: "filmstrip" for stem, kind in recipe.outputs.items() if kind == "animation"}
+    )
+    if not output:
+        if len(recipe.outputs) > 1:
+            choices = ", ".join(recipe.outputs)
+            raise FiggenError(f"recipe '{name}' has several outputs ({choices}); name one as {name}/OUTPUT")
+        output = next(iter(recipe.outputs))
+    if output not in kinds:
+        raise FiggenError(f"recipe '{name}' has no output '{output}'{suggest(output, kinds, list_all=True)}")
+    return Target(recipe, output, kinds[output])
+
+
+def choose_formats(target: Target, fmt: str | None, defaults: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
+    """``fmt`` when the output's kind can be written in it (else a FiggenError), or the kind's default."""
+    if not fmt:
+        return tuple(defaults[target.kind])
+    from figgen.writers import get_writer
+
+    get_writer(fmt)  # an unknown name: "unknown format 'gfi' (did you mean 'gif'?)"
+    allowed = target.allowed_formats()
+    if fmt not in allowed:
+        raise FiggenError(
+            f"{target.recipe.name}/{target.output} is {'an' if target.kind == 'animation' else 'a'} "
+            f"{target.kind}: format '{fmt}' is not one of {', '.join(allowed)}"
+        )
+    return (fmt,)
+
+
+def build_target(
+    target: Target,
+    formats: Sequence[str],
+    root: str | Path,
+    *,
+    theme: str | None = None,
+    preset: str | None = None,
+    quick: bool = False,
+    params: Mapping[str, object] | None = None,
+    config: str | Path | None = None,
+    cache: str | Path | None = None,
+    progress: Callable[..., None] | None = None,
+) -> list[Output]:
+    """Build the target's recipe (if stale) into its folder under ``root``; return the target's files, one
+    per format in ``formats``' order. A failing recipe raises FiggenError."""
+    choice = {
+        "formats": list(formats),
+        "theme": theme,
+        "preset": preset,
+        "quick": bool(quick),
+        "params": sorted((str(k), str(v)) for k, v in (params or {}).items()),
+        "config": str(config or ""),
+        "recipes": str(target.recipe.path.parent.resolve()),
+    }
+    digest = hashlib.sha256(json.dumps(choice, sort_keys=True).encode()).hexdigest()[:12]
+    result = api.build(
+        [target.recipe.name],
+        out=Path(root) / f"{target.recipe.name}-{digest}",
+        formats=list(formats),
+        theme=theme,
+        preset=preset,
+        quick=quick,
+        params={(k if "." in str(k) else f"{target.recipe.name}.{k}"): v for k, v in (params or {}).items()},
+        config=config,
+        cache=cache,
+        recipes_dir=target.recipe.path.parent,
+        progress=progress,
+    )
+    for failure in result.failures:
+        raise FiggenError(f"recipe {failure.name} failed: {failure.error}")
+    shown = [o for fmt in formats for o in result.find(target.recipe.name, target.output, fmt)]
+    if not shown:
+        raise FiggenError(f"recipe {target.recipe.name} wrote no {target.output} in {', '.join(formats)}")
+    return shown

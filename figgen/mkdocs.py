@@ -1,0 +1,154 @@
+"""The MkDocs plugin ``figgen``: Markdown images ``![](figgen:RECIPE.FORMAT)`` become built files in the site.
+
+In ``mkdocs.yml``::
+
+    plugins:
+      - figgen:
+          quick: false       # small sizes, for previews
+          theme: light       # light, dark, transparent (default: figgen.toml's, else light)
+          preset: docs       # docs, slides
+          config: figgen.toml
+
+and in a page: ``![](figgen:weights.svg)``, ``![](figgen:weights_evolution.html)`` (the interactive player),
+``![Key frames](figgen:weights_evolution/weights_evolution_filmstrip.png)``; without a format a still is a
+PNG and an animation its player. An empty alt takes the recipe's alt text.
+
+Each output is built through :func:`figgen.build` into ``mkdocs/`` in figgen's cache folder (never the
+docs folder, which ``mkdocs serve`` watches, so a build cannot start another) and added to the site as a
+file of its own, so only what pages show is copied and MkDocs checks the links like any other.
+``mkdocs serve`` also watches the recipes and figgen.toml: editing a recipe rebuilds it and reloads. Bad
+input stops the build with the page, the line and what is wrong. Paths in the options are relative to
+mkdocs.yml. Also ``cache`` (the training cache) and ``recipes`` (the recipe folder).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from html import escape
+from pathlib import Path
+
+from mkdocs.config import config_options
+from mkdocs.config.base import Config
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File
+
+from figgen.errors import FiggenError
+
+log = get_plugin_logger(__name__)
+
+# ![alt](figgen:target "title"), outside fenced code blocks (those show the syntax, they do not use it).
+IMAGE = re.compile(
+    r'!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*figgen:(?P<target>[^)\s]+)(?P<title>\s+"[^"]*")?\s*\)'
+)
+FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S)
+DEFAULT_FORMATS = {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)}
+
+
+class FiggenConfig(Config):
+    quick = config_options.Type(bool, default=False)
+    theme = config_options.Optional(config_options.Type(str))
+    preset = config_options.Optional(config_options.Type(str))
+    config = config_options.Optional(config_options.Type(str))
+    cache = config_options.Optional(config_options.Type(str))
+    recipes = config_options.Optional(config_options.Type(str))
+
+
+class FiggenPlugin(BasePlugin[FiggenConfig]):
+    """Resolves ``figgen:`` images to built files; see the module docstring."""
+
+    def on_config(self, config):
+        base = Path(config.config_file_path or ".").resolve().parent
+        for name in ("config", "cache", "recipes"):
+            value = self.config[name]
+            if value and not Path(value).is_absolute():
+                self.config[name] = str(base / value)
+        return config
+
+    def on_page_markdown(self, markdown: str, page, config, files) -> str:
+        fences = [m.span() for m in FENCE.finditer(markdown)]
+
+        def replace(match: re.Match) -> str:
+            if any(start <= match.start() < end for start, end in fences):
+                return match.group(0)
+            line = markdown.count("\n", 0, match.start()) + 1
+            try:
+                return self._show(match, page, config, files)
+            except FiggenError as exc:
+                raise PluginError(f"{page.file.src_uri}:{line}: figgen:{match['target']}: {exc}") from None
+
+        return IMAGE.sub(replace, markdown)
+
+    def _show(self, match: re.Match, page, config, files) -> str:
+        from figgen.embed import build_target, choose_formats, find_target, work_folder
+
+        name, dot, fmt = match["target"].rpartition(".")
+        if not dot:
+            name, fmt = fmt, None
+        target = find_target(name, self.config.recipes)
+        formats = choose_formats(target, fmt, DEFAULT_FORMATS)
+        (output,) = build_target(
+            target,
+            formats,
+            work_folder("mkdocs", self.config.cache, self.config.config),
+            theme=self.config.theme,
+            preset=self.config.preset,
+            quick=self.config.quick,
+            config=self.config.config,
+            cache=self.config.cache,
+            progress=_log_progress,
+        )
+        src_uri = f"figgen/{output.path.parent.name}/{output.path.name}"
+        file = files.get_file_from_path(src_uri)
+        if file is None:
+            file = File.generated(config, src_uri, abs_src_path=str(output.path))
+            files.append(file)
+        alt = _unescape(match["alt"]) or output.alt
+        from figgen.writers import get_writer
+
+        embed = get_writer(output.format).embed
+        if embed == "frame":
+            from figgen.writers.player import embed_html
+
+            html = embed_html(
+                file.url_relative_to(page.file), width=output.width, height=output.height, alt=alt
+            )
+            return f"\n\n{html}\n\n"
+        if embed == "video":
+            return (
+                f'\n\n<video class="figgen-video" src="{escape(file.url_relative_to(page.file))}" '
+                f'width="{output.width}" height="{output.height}" style="max-width:100%;height:auto" '
+                f'controls loop muted playsinline preload="metadata" aria-label="{escape(alt)}"></video>\n\n'
+            )
+        link = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
+        if embed == "link":  # a PDF: a link named by its alt text
+            return f"[{_escape(alt)}]({link}{match['title'] or ''})"
+        return f"![{_escape(alt)}]({link}{match['title'] or ''})"
+
+    def on_serve(self, server, config, builder):
+        """Rebuild when a recipe or figgen.toml changes, as when a page does."""
+        from figgen.api import list_recipes
+        from figgen.config import config_files
+
+        try:
+            folder = list_recipes(self.config.recipes)[0].path.parent
+        except (FiggenError, IndexError):
+            folder = None
+        for path in [folder, *config_files(self.config.config)]:
+            if path is not None and Path(path).exists():
+                server.watch(str(Path(path).resolve()))
+        return server
+
+
+def _log_progress(event: str, **info) -> None:
+    if event == "recipe_done":
+        log.info(f"built {info['recipe']}")
+
+
+def _escape(text: str) -> str:
+    return re.sub(r"([\\\[\]])", r"\\\1", text)
+
+
+def _unescape(text: str) -> str:
+    return re.sub(r"\\(.)", r"\1", text).strip()

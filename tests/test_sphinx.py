@@ -1,0 +1,167 @@
+"""figgen.sphinx: the README's Sphinx and MyST example built with the real sphinx-build (quick sizes), a
+second build that reads nothing, a recipe edit that re-reads exactly its pages, parallel reading, errors at
+the directive's line, and the built page in Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from sphinx.cmd.build import build_main
+
+from tests._browser import CHROMIUM, Browser
+from tests._readme import project
+
+QUICK = ["-D", "figgen_quick=1"]  # the README's example, at --quick sizes
+
+
+def sphinx(*args: str) -> int:
+    return build_main(["-b", "html", "-W", *args, "docs", "docs/_build/html", "-d", "docs/_build/doctrees"])
+
+
+def recorded_alt(cache: Path, recipe: str, output: str, fmt: str, root: Path) -> str:
+    """The alt text figgen recorded for an output built for this project's pages."""
+    for manifest in (cache / "sphinx").glob(f"{recipe}-*/manifest.json"):
+        for record in json.loads(manifest.read_text())["outputs"]:
+            if (record["output"], record["format"]) == (output, fmt):
+                return record["alt"]
+    raise AssertionError(f"no {output}.{fmt} built")
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch, shared_cache):
+    root = project(tmp_path / "course", "docs/conf.py", "docs/index.rst", "docs/tutorial.md")
+    monkeypatch.chdir(root)
+    return root
+
+
+def test_the_readme_example_builds_then_a_second_build_reads_nothing(course, shared_cache, capsys):
+    started = time.perf_counter()
+    assert sphinx(*QUICK) == 0, capsys.readouterr().err
+    cold = time.perf_counter() - started
+    out = course / "docs/_build/html"
+    index, tutorial = (out / "index.html").read_text(), (out / "tutorial.html").read_text()
+    softmax_alt = recorded_alt(shared_cache, "softmax", "softmax", "svg", course)
+    assert f'alt="{softmax_alt}"' in index and 'width="600"' in index  # the recipe's alt text
+    assert 'alt="Four key frames of gradient descent with three learning rates."' in index  # :alt: wins
+    assert "Gradient descent on y = x²: drag the slider" in index  # :caption:
+    player_alt = recorded_alt(shared_cache, "weights_evolution", "weights_evolution", "html", course)
+    assert (
+        f'title="{player_alt}"' in tutorial and "Each frame is a model trained on more examples." in tutorial
+    )
+    # only what the pages show is copied: two images (SVG for HTML), two players and one video
+    assert sorted(p.name for p in (out / "_images").iterdir()) == [
+        "gradient_descent_filmstrip.png",
+        "softmax.svg",
+    ]
+    downloads = sorted(p.name for p in (out / "_downloads").rglob("*") if p.is_file())
+    assert downloads == ["gradient_descent.html", "gradient_descent.mp4", "weights_evolution.html"]
+    for src in re.findall(r'(?:src|href)="([^"#]+\.(?:html|mp4|svg|png))"', index + tutorial):
+        assert (out / src).is_file(), src
+    assert not list((course / "docs").glob("**/manifest.json"))  # figgen built nowhere near the sources
+
+    warm = subprocess.run(
+        [sys.executable, "-c", WARM_BUILD, *QUICK], capture_output=True, text=True, cwd=course, timeout=120
+    )
+    report = json.loads(warm.stdout.strip().splitlines()[-1])
+    assert report["code"] == 0 and report["heavy"] == [], warm.stderr
+    assert "0 added, 0 changed, 0 removed" in warm.stdout and report["seconds"] < 10  # about a second
+    print(f"sphinx: cold {cold:.1f} s, warm {report['seconds']:.2f} s", file=sys.__stderr__)
+
+    future = time.time() + 5
+    os.utime(course / "recipes" / "softmax.py", (future, future))  # an edit of one recipe
+    capsys.readouterr()
+    assert sphinx(*QUICK) == 0
+    log = capsys.readouterr().out
+    assert "0 added, 1 changed, 0 removed" in log and re.search(r"reading sources\.\.\. \[100%\] index", log)
+
+
+# A warm build in a fresh interpreter: its exit code, its time, and whether it imported anything heavy.
+WARM_BUILD = """
+import json, sys, time
+from sphinx.cmd.build import build_main
+started = time.perf_counter()
+folders = ["docs", "docs/_build/html", "-d", "docs/_build/doctrees"]
+code = build_main(["-b", "html", "-W", *sys.argv[1:], *folders])
+heavy = [m for m in ("tensorflow", "matplotlib") if m in sys.modules]
+print(json.dumps({"code": code, "seconds": time.perf_counter() - started, "heavy": heavy}))
+"""
+
+
+def test_parallel_reading_other_builders_and_the_page_in_a_browser(course, tmp_path):
+    done = subprocess.run(  # a fresh process: sphinx forks its readers, which build at once
+        [sys.executable, "-m", "sphinx", "-j", "2", "-b", "html", "-W", *QUICK, "-D", "figgen_theme=dark"]
+        + ["docs", "docs/_build/html"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    assert build_main(["-b", "text", "-W", *QUICK, "docs", "docs/_build/text"]) == 0
+    text = (course / "docs/_build/text/tutorial.txt").read_text()
+    assert "The ten weight sheets as the training size grows" in " ".join(text.split())  # alt, not a player
+    if CHROMIUM is None:
+        pytest.skip("no Chromium installed (Debian package 'chromium')")
+    with Browser(tmp_path / "profile") as browser:
+        page = browser.open((course / "docs/_build/html/index.html").as_uri(), width=1000, height=2400)
+        page.wait_for("document.querySelector('iframe.figgen-player').style.height.endsWith('px')")
+        images = page.evaluate("Array.from(document.images).map(i => [i.complete && i.naturalWidth > 0])")
+        assert images and all(ok for (ok,) in images)  # every image decodes; the player ran and sized itself
+        page.screenshot(tmp_path / "sphinx.png")
+    assert (tmp_path / "sphinx.png").stat().st_size > 20_000
+
+
+BAD = """
+Bad
+===
+
+.. figgen:: sofmax
+
+.. figgen:: softmax
+   :format: gif
+
+.. figgen:: softmax
+   :set: ZEROS
+
+.. figgen:: softmax
+   :set: NOPE=3
+
+.. figgen:: gradient_descent/gradient_descent_flimstrip
+
+.. figgen:: softmax
+   :theme: drak
+
+.. figgen:: gradient_descent/gradient_descent_filmstrip
+   :format: pdf
+   :class: handout
+"""
+
+
+def test_errors_name_the_file_and_line(course, capsys):
+    (course / "docs/bad.rst").write_text(BAD)
+    assert build_main(["-b", "html", "-q", *QUICK, "docs", "docs/_build/html"]) == 0  # errors, reported
+    errors = [line for line in capsys.readouterr().err.splitlines() if "bad.rst" in line]
+    where = str(course / "docs/bad.rst")
+    assert errors[:6] == [
+        f"{where}:5: ERROR: figgen: unknown recipe 'sofmax' (did you mean 'softmax'?) [docutils]",
+        f"{where}:7: ERROR: figgen: softmax/softmax is a still: format 'gif' is not one of png, svg, pdf"
+        " [docutils]",
+        f"{where}:10: ERROR: figgen: :set: item 'ZEROS': expected KEY=VALUE [docutils]",
+        f"{where}:13: ERROR: figgen: recipe 'softmax' has no parameter 'NOPE' [docutils]",
+        f"{where}:16: ERROR: figgen: recipe 'gradient_descent' has no output 'gradient_descent_flimstrip'"
+        " (did you mean 'gradient_descent_filmstrip'?) [docutils]",
+        f"{where}:18: ERROR: figgen: unknown theme 'drak' (did you mean 'dark'?) [docutils]",
+    ]
+    link = re.search(
+        r'<a class="figgen-link handout" href="([^"]+)">Key frames',
+        (course / "docs/_build/html/bad.html").read_text(),
+    )
+    assert link and (course / "docs/_build/html" / link.group(1)).read_bytes().startswith(
+        b"%PDF"
+    )  # a PDF: a link
