@@ -1,10 +1,12 @@
 # figgen: `make figures` builds every figure into output/, `make test` runs the tests.
-# Both create .venv and install figgen into it when missing (or when pyproject.toml changed).
+# Both create .venv and install figgen into it when missing (or when pyproject.toml changed): figures needs
+# figgen alone, the tests also the test and docs tools (pytest, Hypothesis, Sphinx, MkDocs, Jupyter).
 
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.figgen-installed
+DEV    := $(VENV)/.figgen-dev-installed
 ARGS   ?=
 
 .PHONY: figures test stress lint format bench clean install
@@ -12,17 +14,17 @@ ARGS   ?=
 figures: $(STAMP)
 	$(BIN)/figgen build $(ARGS)
 
-test: $(STAMP)
+test: $(DEV)
 	$(BIN)/python -m pytest -q $(ARGS)
 
-stress: $(STAMP)
+stress: $(DEV)
 	FIGGEN_KILLS=$${FIGGEN_KILLS:-200} $(BIN)/python -m pytest -q -s tests/test_faults.py
 
-lint: $(STAMP)
+lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-format: $(STAMP)
+format: $(DEV)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
@@ -38,7 +40,17 @@ clean:
 install: $(STAMP)
 
 $(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "figgen needs Python 3.11 or newer: make PYTHON=python3.11 ..."; exit 1; }
+	@echo "figgen: setting up $(VENV) once: TensorFlow, matplotlib, imageio and friends (about 2 minutes)"
+	@start=$$(date +%s); \
+	  { test -x $(BIN)/python || $(PYTHON) -m venv $(VENV); } \
+	  && $(BIN)/python -m pip install --quiet --upgrade pip \
+	  && $(BIN)/python -m pip install --quiet -e . \
+	  && echo "figgen: $(VENV) ready in $$(( $$(date +%s) - start )) s"
 	@touch $(STAMP)
+
+$(DEV): $(STAMP)
+	@echo "figgen: adding the test and docs tools: pytest, Hypothesis, Sphinx, MkDocs, Jupyter (about a minute)"
+	@$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	@touch $(DEV)

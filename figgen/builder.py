@@ -96,6 +96,7 @@ def stamp(recipe, values: dict, settings: Settings, data_fingerprint: str, code:
         "palette": settings.palette,
         "preset": settings.preset,
         "formats": settings.formats,
+        "pace": settings.pace,
         "data": data_fingerprint,
         "split": settings.split,
         "class_names": settings.class_names,
@@ -108,7 +109,8 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
     """Build the selected recipes of ``options`` (a :class:`figgen.config.BuildOptions`) into its folder.
 
     ``report(event, **info)`` receives progress: ``start`` (total: recipes to run), ``waiting`` (message:
-    another build holds the folder), ``output`` (output: an :class:`Output`), ``recipe_done`` (recipe),
+    another build holds the folder), ``output`` (output: an :class:`Output`), ``progress`` (recipe, task,
+    done, total: training updates or frames, for recipes run in this process), ``recipe_done`` (recipe),
     ``recipe_failed`` (recipe, error) and ``warning`` (message).
     """
     from figgen.atomic import remove_leftovers
@@ -139,6 +141,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
         options.preset,
         options.formats,
         options.quick,
+        options.pace,
     )
     code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
     result = BuildResult(out)
@@ -207,7 +210,10 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
                 report("output", output=result.outputs[-1])
             report("recipe_done", recipe=name)
 
-        for job in run_jobs(jobs, settings, options.jobs, options.strict, finished):
+        def progress(job: Job, task: str, done: int, total: int | None) -> None:
+            report("progress", recipe=job.recipe.name, task=task, done=done, total=total)
+
+        for job in run_jobs(jobs, settings, options.jobs, options.strict, finished, progress):
             result.recipes.append(RecipeStatus(job.recipe.name, "not run"))
         folder.sync(catalogue)
     order = {r.name: i for i, r in enumerate(recipes)}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -36,6 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("figgen: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `figgen list | head`: the reader has gone, which is no error of figgen's
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
         if args.debug:
             raise
@@ -124,6 +128,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--preset", help=", ".join(PRESETS))
     p.add_argument("--palette", help=f"{', '.join(PALETTES)}: colour-blind safe colours for right and wrong")
     p.add_argument("--formats", help=f"comma-separated: {','.join(_formats())}")
+    p.add_argument(
+        "--pace", type=float, help="frames show this many times as long: 2 for a lecture, 0.5 for a preview"
+    )
     p.add_argument("--data", help="data source: sample, auto, an IDX folder or an .npz file")
     _data_options(p)
     p.add_argument("--jobs", "-j", type=int, help="recipes to run in parallel processes")
@@ -132,6 +139,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="stop at the first failing recipe")
     p.add_argument("--keep-going", dest="strict", action="store_false", help="build the others (default)")
     p.add_argument("--no-wait", action="store_true", help="fail instead of waiting for another build")
+    p.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something fails")
     p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
     p.add_argument(
         "--watch", action="store_true", help="build again when a recipe, figgen.toml or the data changes"
@@ -286,7 +294,17 @@ def _cmd_list(args) -> int:
         outputs = ", ".join(f"{stem} ({kind})" for stem, kind in r.outputs.items())
         print(f"{r.name:<{width}}  {r.title}")
         print(f"{'':<{width}}  -> {outputs}")
+        for p in r.summary()["parameters"]:
+            quick = f", quick {_value(p['quick'])}" if p["quick"] != p["default"] else ""
+            limits = f"  ({p['range']})" if p["range"] else ""
+            print(f"{'':<{width}}     {p['name']} = {_value(p['default'])}{quick}{limits}")
     return 0
+
+
+def _value(value) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "[]"
+    return str(value)
 
 
 def _cmd_build(args) -> int:
@@ -317,7 +335,7 @@ def _cmd_build(args) -> int:
 def _build_once(args, changes_only: bool = False) -> int:
     from figgen.config import parse_sets
 
-    reporter = _BuildReporter(changes_only)
+    reporter = _BuildReporter(changes_only, quiet=args.quiet)
     result = api.build(
         args.recipes_selected,
         out=args.out,
@@ -325,6 +343,7 @@ def _build_once(args, changes_only: bool = False) -> int:
         preset=args.preset,
         palette=args.palette,
         formats=args.formats,
+        pace=args.pace,
         params=parse_sets(args.set),
         data=args.data,
         split=args.split,
@@ -339,17 +358,18 @@ def _build_once(args, changes_only: bool = False) -> int:
         progress=reporter.event,
     )
     reporter.close()
-    for r in result.recipes:
+    for r in result.recipes if not args.quiet else []:
         if changes_only and r.status == "up to date":
             continue
         print(f"{r.name:<20} {r.status if r.status != 'failed' else 'FAILED':<10} {r.seconds:6.2f} s")
     counts = {status: sum(r.status == status for r in result.recipes) for status in ("built", "up to date")}
     not_run = sum(r.status == "not run" for r in result.recipes)
-    print(
-        f"{len(result.recipes)} recipes ({counts['built']} built, {counts['up to date']} up to date, "
-        f"{len(result.failures)} failed{f', {not_run} not run' if not_run else ''}), "
-        f"{len(result.outputs)} outputs in {result.seconds:.1f} s"
-    )
+    if not args.quiet:
+        print(
+            f"{len(result.recipes)} recipes ({counts['built']} built, {counts['up to date']} up to date, "
+            f"{len(result.failures)} failed{f', {not_run} not run' if not_run else ''}), "
+            f"{len(result.outputs)} outputs in {result.seconds:.1f} s"
+        )
     for failure in result.failures:
         print(f"figgen: error: recipe {failure.name} failed: {_one_line(failure.error)}", file=sys.stderr)
     return 0 if result.ok else 2 if result.user_error else 1
@@ -362,29 +382,55 @@ def _cmd_clean(args) -> int:
 
 
 class _BuildReporter:
-    """Turns build events into printed lines and a tqdm bar (on a terminal only); ``changes_only`` leaves
-    out the outputs that were up to date (a rebuild in watch mode)."""
+    """Turns build events into printed lines and progress: on a terminal, a bar of recipes and under it one
+    of the task at hand (training updates, frames); in a pipe or a log, a line when a task starts. Quiet, it
+    says nothing (failures are still told, at the end). ``changes_only`` leaves out the outputs that were up
+    to date (a rebuild in watch mode)."""
 
-    def __init__(self, changes_only: bool = False):
-        self.bar = None
-        self.changes_only = changes_only
+    def __init__(self, changes_only: bool = False, quiet: bool = False):
+        self.bar = self.task_bar = None
+        self.task = None
+        self.changes_only, self.quiet = changes_only, quiet
 
     def event(self, event: str, **info) -> None:
+        if self.quiet:
+            return
         if event == "start":
             self.bar = _progress_bar(total=info["total"], desc="building", unit="recipe")
         elif event == "waiting":
             print(info["message"], file=sys.stderr)
         elif event == "warning":
             self._line(f"figgen: warning: {_one_line(info['message'])}", sys.stderr)
+        elif event == "progress":
+            self._progress(info["recipe"], info["task"], info["done"], info["total"])
         elif event == "output" and not (self.changes_only and info["output"].status == "up to date"):
             o = info["output"]
             self._line(f"{o.status:<10} {o.path}  {o.width}x{o.height}  {o.bytes:,} bytes")
-        elif event == "recipe_done" and self.bar:
-            self.bar.update(1)
-        elif event == "recipe_failed":
-            self._line(f"FAILED     {info['recipe']}: {info['error']}")
+        elif event in ("recipe_done", "recipe_failed"):
+            if event == "recipe_failed":
+                self._line(f"FAILED     {info['recipe']}: {info['error']}")
+            self._end_task()
             if self.bar:
                 self.bar.update(1)
+
+    def _progress(self, recipe: str, task: str, done: int, total: int | None) -> None:
+        if (recipe, task) != self.task:
+            self._end_task()
+            self.task = (recipe, task)
+            unit = "frame" if task.startswith("frames") else "update"
+            if self.bar:
+                self.task_bar = _progress_bar(total=total, desc=f"{recipe}: {task}", unit=unit, position=1)
+            else:
+                count = f" ({total:,} {unit}s)" if total else ""
+                print(f"{recipe}: {task}{count}", file=sys.stderr, flush=True)
+        if self.task_bar is not None:
+            self.task_bar.total = total
+            self.task_bar.update(done - self.task_bar.n)
+
+    def _end_task(self) -> None:
+        if self.task_bar is not None:
+            self.task_bar.close()
+        self.task_bar, self.task = None, None
 
     def _line(self, text: str, stream=None) -> None:
         if self.bar:
@@ -393,11 +439,12 @@ class _BuildReporter:
             print(text, file=stream or sys.stdout)
 
     def close(self) -> None:
+        self._end_task()
         if self.bar:
             self.bar.close()
 
 
-def _progress_bar(total: int, desc: str, unit: str, enabled: bool = True):
+def _progress_bar(total: int | None, desc: str, unit: str, enabled: bool = True, position: int = 0):
     """Return a tqdm bar on an interactive stderr, else None (no bars in pipes, logs or CI)."""
     if not enabled or not sys.stderr.isatty():
         return None
@@ -408,7 +455,7 @@ def _progress_bar(total: int, desc: str, unit: str, enabled: bool = True):
             self.total = total
             self.update(done - self.n)
 
-    return Bar(total=total, desc=desc, unit=unit, leave=False)
+    return Bar(total=total, desc=desc, unit=unit, leave=False, position=position)
 
 
 def _formats() -> tuple[str, ...]:

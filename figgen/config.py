@@ -8,6 +8,7 @@ A configuration file looks like this; every key is optional::
     preset = "docs"            # docs, slides
     palette = "default"        # or "colorblind": right and wrong apart under colour vision deficiencies
     formats = ["gif", "mp4", "png", "svg"]
+    pace = 1.0                 # every animation frame shows this many times as long (0.25 to 4)
     data = "sample"            # sample, auto, an IDX folder or an .npz file
     split = "original"         # or "text": the text's split (the first 5,000 training images held out)
     class_names = ["T-shirt", "Trouser", ...]   # ten names for the labels 0-9 (default: the digits)
@@ -39,6 +40,7 @@ from pathlib import Path
 
 from figgen.data import SPLITS, check_class_names
 from figgen.errors import FiggenError, suggest, unknown
+from figgen.knobs import Rule, check_value
 from figgen.themes import PALETTES, PRESETS, THEMES
 
 TOP_KEYS = {
@@ -47,6 +49,7 @@ TOP_KEYS = {
     "preset": str,
     "palette": str,
     "formats": list,
+    "pace": float,
     "data": str,
     "split": str,
     "class_names": list,
@@ -57,6 +60,9 @@ TOP_KEYS = {
     "params": dict,
     "recipes": dict,
 }
+
+
+PACE = Rule(float, 0.25, 4.0)  # how many times as long every animation frame shows
 
 
 def _formats() -> tuple[str, ...]:
@@ -156,6 +162,8 @@ def _check_config(path: Path, text: str, document: dict) -> None:
         if key not in TOP_KEYS:
             raise FiggenError(f"{path}: unknown key {key!r}{_line_of(text, key)}{suggest(key, TOP_KEYS)}")
         kind = TOP_KEYS[key]
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = document[key] = float(value)  # pace = 2 means 2.0
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise FiggenError(f"{where}: expected {kind.__name__}, got {value!r}")
         try:
@@ -172,6 +180,8 @@ def _check_config(path: Path, text: str, document: dict) -> None:
                 _choice("split", value, SPLITS)
             elif key == "class_names":
                 check_class_names(value, "class_names")
+            elif key == "pace":
+                check_value("pace", value, PACE)
             elif key == "jobs" and value < 1:
                 raise FiggenError(f"jobs must be at least 1, got {value}")
             elif key == "recipes":
@@ -216,6 +226,7 @@ class BuildOptions:
     preset: str = "docs"
     palette: str = "default"
     formats: tuple[str, ...] | None = None
+    pace: float = 1.0
     data: str = "sample"
     split: str = "original"
     class_names: tuple[str, ...] | None = None  # None: the data set's own (labels.txt), else the digits
@@ -241,7 +252,18 @@ class BuildOptions:
         """
         document = load_config(config)
         options = cls()
-        for key in ("out", "theme", "preset", "palette", "data", "split", "class_names", "jobs", "gallery"):
+        for key in (
+            "out",
+            "theme",
+            "preset",
+            "palette",
+            "pace",
+            "data",
+            "split",
+            "class_names",
+            "jobs",
+            "gallery",
+        ):
             if key in document and given.get(key) is None:
                 setattr(options, key, configured(document, key))
         if given.get("cache") is None:
@@ -272,6 +294,7 @@ class BuildOptions:
             self.class_names = check_class_names(self.class_names, "--class-names")
         for fmt in self.formats or ():
             _choice("format", fmt, _formats())
+        check_value("--pace", self.pace, PACE)
         if self.formats is not None and not self.formats:
             raise FiggenError("--formats names no format")
         if isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1:

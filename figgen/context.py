@@ -7,7 +7,7 @@ output folder and records them for the manifest.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +31,7 @@ class RecipeContext:
     cache: Cache = field(default_factory=Cache)
     quick: bool = False
     data_options: dict = field(default_factory=dict)  # load_dataset's split and class_names
+    progress: Callable[[str, int, int | None], None] | None = None  # (task, done, total) as work goes
 
     @cached_property
     def data(self):
@@ -53,7 +54,13 @@ class RecipeContext:
         """
         from figgen.training.cached import cached_run
 
-        return cached_run(self.data, self.knobs.replace(**knobs), self.cache, allow_diverged=allow_diverged)
+        return cached_run(
+            self.data,
+            self.knobs.replace(**knobs),
+            self.cache,
+            allow_diverged=allow_diverged,
+            progress=self._reporter("training"),
+        )
 
     def sweep(self, sizes: Sequence[int], *, allow_diverged: bool = False, **knobs):
         """Train one model per training size in one batched run (cached); return the SweepResult.
@@ -63,8 +70,19 @@ class RecipeContext:
         from figgen.training.cached import cached_sweep
 
         return cached_sweep(
-            self.data, sizes, self.knobs.replace(**knobs), self.cache, allow_diverged=allow_diverged
+            self.data,
+            sizes,
+            self.knobs.replace(**knobs),
+            self.cache,
+            allow_diverged=allow_diverged,
+            progress=self._reporter(f"training {len(sizes)} models at once"),
         )
+
+    def _reporter(self, task: str):
+        """A progress callback ``(done, total)`` for one task, or None when no one listens."""
+        if self.progress is None:
+            return None
+        return lambda done, total: self.progress(task, done, total)
 
     def figure(self, stem: str, fig, *, alt: str) -> None:
         """Write a matplotlib Figure (from :mod:`figgen.figures`) as the still ``stem``."""
@@ -92,8 +110,22 @@ class RecipeContext:
         out_dir: Path,
         cache: Cache,
         quick: bool = False,
+        pace: float = 1.0,
+        progress: Callable[[str, int, int | None], None] | None = None,
     ) -> RecipeContext:
         """The context of one recipe (a :class:`figgen.recipe.Recipe`) with its resolved parameter values."""
-        outputs = OutputSet(recipe.name, recipe.outputs, Path(out_dir), theme, preset, formats)
+        outputs = OutputSet(recipe.name, recipe.outputs, Path(out_dir), theme, preset, formats, pace=pace)
+        outputs.progress = progress
         params = recipe.parameters(values)
-        return cls(recipe.name, params, data_source, theme, preset, outputs, cache, quick, data_options or {})
+        return cls(
+            recipe.name,
+            params,
+            data_source,
+            theme,
+            preset,
+            outputs,
+            cache,
+            quick,
+            data_options or {},
+            progress,
+        )

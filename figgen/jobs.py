@@ -36,6 +36,7 @@ class Settings:
     preset: str
     formats: tuple[str, ...] | None
     quick: bool
+    pace: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -60,18 +61,22 @@ class JobResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def run_job(job: Job, settings: Settings) -> JobResult:
+Progress = Callable[[str, int, "int | None"], None]  # (task, done, total)
+
+
+def run_job(job: Job, settings: Settings, progress: Progress | None = None) -> JobResult:
     """Run one recipe; never raises (except Ctrl-C), a failure is in the result. A failed or interrupted
-    recipe leaves nothing behind: its staged files are removed."""
+    recipe leaves nothing behind: its staged files are removed. ``progress(task, done, total)`` hears of
+    its training and frames as they go."""
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FiggenWarning)
-        result = _run(job, settings, started)
+        result = _run(job, settings, started, progress)
     result.warnings = [str(w.message) for w in caught if issubclass(w.category, FiggenWarning)]
     return result
 
 
-def _run(job: Job, settings: Settings, started: float) -> JobResult:
+def _run(job: Job, settings: Settings, started: float, progress: Progress | None) -> JobResult:
     from figgen.cache import Cache
     from figgen.context import RecipeContext
     from figgen.recipe import load_make
@@ -90,6 +95,8 @@ def _run(job: Job, settings: Settings, started: float) -> JobResult:
             out_dir=Path(settings.out),
             cache=Cache(settings.cache),
             quick=settings.quick,
+            pace=settings.pace,
+            progress=progress,
         )
         with _matplotlib_defaults():
             load_make(job.recipe)(ctx, ctx.params)
@@ -118,15 +125,18 @@ def run_jobs(
     workers: int,
     strict: bool,
     finished: Callable[[Job, JobResult], None],
+    progress: Callable[[Job, str, int, int | None], None] | None = None,
 ) -> list[Job]:
     """Run ``jobs``, calling ``finished(job, result)`` in this process as each one ends.
 
     With ``strict``, the first failure stops jobs that have not started (running ones finish and count);
-    returns the jobs that never ran.
+    returns the jobs that never ran. ``progress(job, task, done, total)`` hears how jobs run in this process
+    go (jobs in worker processes report only their end).
     """
     if workers <= 1 or len(jobs) <= 1:
         for i, job in enumerate(jobs):
-            result = run_job(job, settings)
+            tell = (lambda task, done, total, job=job: progress(job, task, done, total)) if progress else None
+            result = run_job(job, settings, tell)
             finished(job, result)
             if strict and result.error:
                 return jobs[i + 1 :]

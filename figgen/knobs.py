@@ -121,7 +121,7 @@ def check_value(
     given, one naming another parameter only when ``values`` (the recipe's values) is.
     """
     items = list(value) if isinstance(value, (list, tuple)) else [value]
-    if isinstance(value, (list, tuple)) and not items:
+    if isinstance(value, (list, tuple)) and not items and (rule.items is None or rule.items[0] > 0):
         raise FiggenError(f"{where} needs at least one value")
     if isinstance(value, (list, tuple)) and rule.items is not None:
         least, most = rule.items
@@ -139,7 +139,7 @@ def check_value(
             )
         if isinstance(rule.high, (int, float)) and v > rule.high:
             raise FiggenError(f"{where} must be at most {rule.high:,}, got {v}")
-    if isinstance(rule.high, str):
+    if isinstance(rule.high, str) and items:
         _check_relative(where, items, rule.high, data, values or {})
 
 

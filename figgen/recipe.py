@@ -75,14 +75,42 @@ class Recipe:
     source_hash: str
 
     def summary(self) -> dict:
+        """What ``figgen list --json`` says of a recipe, and each parameter's default, quick value, range."""
         return {
             "name": self.name,
             "title": self.title,
             "description": self.description,
             "outputs": self.outputs,
             "params": self.params,
+            "parameters": [
+                {
+                    "name": key,
+                    "default": default,
+                    "quick": self.quick.get(key, default),
+                    "range": self.range_text(key),
+                }
+                for key, default in self.params.items()
+            ],
             "path": str(self.path),
         }
+
+    def range_text(self, key: str) -> str:
+        """The values ``key`` takes, in words: "1 to the training examples", "above 0, at most 2; 1 to 4
+        values"."""
+        rules = [rule for rule in (knobs.RULES.get(key), self.limit(key)) if rule is not None]
+        if not rules:
+            return ""
+        # a recipe's LIMITS narrow a knob's rule: the higher low bound, the recipe's high bound and counts
+        low, low_open = max(((r.low, r.low_open) for r in rules if r.low is not None), default=(None, False))
+        high = _bound_words(next((r.high for r in reversed(rules) if r.high is not None), None))
+        items = next((r.items for r in reversed(rules) if r.items), None)
+        if low is None:
+            span = f"at most {high}" if high else ""
+        elif low_open:
+            span = f"above {low:g}" + (f", at most {high}" if high else "")
+        else:
+            span = f"{low:g} to {high}" if high else f"at least {low:g}"
+        return "; ".join(w for w in (span, f"{items[0]} to {items[1]} values" if items else "") if w)
 
     def resolve(self, overrides: dict | None = None, *, quick: bool = False, data=None) -> dict:
         """Return the parameter values: defaults, then QUICK, then the overrides, coerced and checked.
@@ -95,7 +123,7 @@ class Recipe:
         for key, raw in (overrides or {}).items():
             if key not in values:
                 raise FiggenError(f"recipe {self.name!r} has no parameter {key!r}{suggest(key, values)}")
-            values[key] = coerce(f"{self.name}.{key}", raw, self.params[key])
+            values[key] = coerce(f"{self.name}.{key}", raw, self.params[key], self.item_kind(key))
         for key, value in values.items():
             self.check(key, value, data, values)
         if "TRAIN_STEPS" in values:
@@ -131,9 +159,30 @@ class Recipe:
             return None
         spec = self.limits[key]
         (low, high), items = (spec["range"], spec.get("items")) if isinstance(spec, dict) else (spec, None)
-        default = self.params[key]
-        kind = type(default[0]) if isinstance(default, list) and default else type(default)
+        kind = self.item_kind(key) or type(self.params[key])
         return knobs.Rule(kind, low, high, items=tuple(items) if items else None)
+
+    def item_kind(self, key: str) -> type | None:
+        """The type of a list parameter's items: its default's, or for an empty default its lower bound's."""
+        default = self.params[key]
+        if not isinstance(default, list):
+            return None
+        if default:
+            return type(default[0])
+        spec = self.limits.get(key)
+        low = (spec["range"] if isinstance(spec, dict) else spec)[0] if spec else None
+        return type(low) if isinstance(low, (int, float)) and not isinstance(low, bool) else None
+
+
+def _bound_words(high) -> str | None:
+    """An upper bound in words: 9, 100,000, "the training examples", "the last test example", "STOP − 1"."""
+    if high is None or not isinstance(high, str):
+        return None if high is None else f"{high:,}" if isinstance(high, int) else f"{high:g}"
+    name, _, minus = high.partition("-")
+    split = {"train": "training", "test": "test"}.get(name)
+    if split:
+        return f"the last {split} example" if minus else f"the {split} examples"
+    return f"{name} − {minus}" if minus else name
 
 
 def _limit_shaped(spec) -> bool:
@@ -145,8 +194,9 @@ def _limit_shaped(spec) -> bool:
     return pair(spec)
 
 
-def coerce(where: str, raw, default):
-    """Turn a command-line or TOML value into the type of ``default``; never evaluates code."""
+def coerce(where: str, raw, default, items: type | None = None):
+    """Turn a command-line or TOML value into the type of ``default`` (a list's items: ``items``, else the
+    type of the default's first item); never evaluates code."""
     kind = type(default)
     if isinstance(raw, str) and kind is not str:
         text = raw.strip()
@@ -162,13 +212,13 @@ def coerce(where: str, raw, default):
                 return float(text)
             if kind in (list, tuple):
                 value = ast.literal_eval(text if text.startswith(("[", "(")) else f"[{text}]")
-                return coerce(where, list(value), default)
+                return coerce(where, list(value), default, items)
         except (ValueError, SyntaxError):
             raise FiggenError(f"{where} must be {_type_name(default)}, got {raw!r}") from None
     if kind is float and isinstance(raw, int) and not isinstance(raw, bool):
         return float(raw)
     if kind in (list, tuple) and isinstance(raw, (list, tuple)):
-        items = type(default[0]) if default else None
+        items = items or (type(default[0]) if default else None)
         if items is not None and not all(_fits(v, items) for v in raw):
             raise FiggenError(f"{where} must be {_type_name(default)}, got {raw!r}")
         return kind(float(v) if items is float else v for v in raw)

@@ -4,7 +4,8 @@ The text feeds its training example 0 to the trained model (``answer = sess.run(
 prediction with ``answer.argmax()``: a 7, at 0.854. Here is that example beside the ten probabilities of
 the softmax, the most probable digit, the prediction, highlighted. The text read MNIST with its first
 5,000 training images held out, so its example 0 is image 5,000 of the training file: EXAMPLE -1 (the
-default) picks it, whichever split the build uses; any other EXAMPLE is an index into the training set.
+default) picks it, whichever split the build uses (or example 0 of a data set without it); any other
+EXAMPLE is an index into the training set.
 """
 
 from figgen.figures.evaluation import prediction_figure
@@ -18,7 +19,8 @@ OUTPUTS = {"prediction": "still"}
 
 
 def make(ctx, p):
-    index = ctx.data.text_index(0) if p.EXAMPLE == -1 else p.EXAMPLE
+    text = ctx.data.text_index(0) if p.EXAMPLE == -1 else None  # None: a data set without the text's images
+    index = p.EXAMPLE if p.EXAMPLE != -1 else text if text is not None else 0
     images, labels = ctx.data.train(index + 1)
     image, label = images[index], int(labels[index])
     run = ctx.run()
@@ -26,7 +28,7 @@ def make(ctx, p):
     fig = prediction_figure(image, index, label, probs, ctx.theme, ctx.preset, ctx.data.class_names)
     guess, runner_up = int(probs.argmax()), int(probs.argsort()[-2])
     name = ctx.data.class_name
-    text = " (the text's x_train[0])" if p.EXAMPLE == -1 and index == ctx.data.text_index(0) else ""
+    text = " (the text's x_train[0])" if text is not None else ""
     ctx.figure(
         "prediction",
         fig,

@@ -3,6 +3,8 @@
 The ten weight panels after training the text's model on 1, 2, ... 10 and then ever more examples, up to
 TRAIN_SIZE: with a handful of examples each sheet is a blurred copy of the few digits it saw; with thousands
 it becomes a template of its digit. Every frame gives the training size and that model's test accuracy.
+SIZES lists the training sizes to show instead (``--set SIZES=1,5,50,500,5000``); empty, FRAMES sizes
+are chosen from 1 to TRAIN_SIZE.
 """
 
 from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
@@ -10,14 +12,14 @@ from figgen.recipe import run_recipe_file
 from figgen.training import default_sweep_sizes
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
-PARAMS = {"FRAMES": 36}
+PARAMS = {"FRAMES": 36, "SIZES": []}
 QUICK = {"FRAMES": 14}
-LIMITS = {"FRAMES": (2, 400)}
+LIMITS = {"FRAMES": (2, 400), "SIZES": {"range": (1, "TRAIN_SIZE"), "items": (0, 400)}}
 OUTPUTS = {"weights_evolution": "animation"}
 
 
 def make(ctx, p):
-    sizes = default_sweep_sizes(p.TRAIN_SIZE, p.FRAMES)
+    sizes = sorted(set(p.SIZES)) or default_sweep_sizes(p.TRAIN_SIZE, p.FRAMES)
     sweep = ctx.sweep(sizes)
     limit = symmetric_limit(sweep.weights[-1])  # one colour scale for all frames: the final sheet's
 
@@ -40,7 +42,7 @@ def make(ctx, p):
         f"Trained on {size:,} example{'' if size == 1 else 's'}: test accuracy {accuracy:.1%}"
         for size, accuracy in zip(sweep.sizes, sweep.accuracy, strict=True)
     ]
-    middle = next(i for i, s in enumerate(sweep.sizes) if s >= min(100, p.TRAIN_SIZE))
+    middle = next(i for i, s in enumerate(sweep.sizes) if s >= min(100, sizes[-1]))
     keys = sorted({0, min(9, len(sizes) - 1), middle, len(sizes) - 1})
     ctx.animation(
         "weights_evolution",
@@ -50,7 +52,7 @@ def make(ctx, p):
         captions=captions,
         keyframes=keys,
         keyframe_labels=[f"{sweep.sizes[i]:,} example{'' if sweep.sizes[i] == 1 else 's'}" for i in keys],
-        alt=f"The ten weight sheets as the training size grows from 1 to {p.TRAIN_SIZE:,} examples; "
+        alt=f"The ten weight sheets as the training size grows from {sizes[0]:,} to {sizes[-1]:,} examples; "
         f"test accuracy rises to {sweep.accuracy[-1]:.1%}.",
     )
 

@@ -316,3 +316,18 @@ def test_a_format_this_machine_cannot_write_is_refused_before_any_work(project, 
     err = capsys.readouterr().err
     assert err == "figgen: error: format 'webp' cannot be written on this machine: Pillow without libwebp\n"
     assert not (project / "out").exists()
+
+
+def test_quiet_prints_nothing_unless_something_fails(project, capsys):
+    assert build("--quiet") == 0
+    assert capsys.readouterr() == ("", "")
+    write_recipe(project / "recipes", "broken", SQUARE.replace("np.full(", "np.fulll("))
+    assert build("--quiet", "broken") == 1
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("figgen: error: recipe broken failed: AttributeError")
+
+
+def test_a_piped_build_says_what_it_is_doing_in_plain_lines(project, capsys):
+    assert build("blink") == 0
+    err = capsys.readouterr().err
+    assert "blink: frames of blink.gif\nblink: frames of blink.mp4" in err and "\r" not in err  # no bars

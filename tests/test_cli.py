@@ -310,3 +310,11 @@ def test_bad_input_and_a_bad_environment_are_exit_2_with_one_line(
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("figgen: error: ") and message in err, err
+
+
+def test_data_shows_the_texts_split(capsys):
+    assert main(["data", "--split", "text"]) == 0
+    out = capsys.readouterr().out
+    assert "training     5,000 images" in out and "split        text" in out
+    assert main(["data", "--split", "txt"]) == 2
+    assert "unknown split 'txt': use 'original' or 'text'" in capsys.readouterr().err

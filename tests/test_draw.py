@@ -179,3 +179,33 @@ def test_text_uses_few_colours_and_scales():
     colours = np.unique(np.asarray(image).reshape(-1, 3), axis=0)
     assert 2 < len(colours) <= 8
     assert text_size("Label", 36)[0] > 1.9 * text_size("Label", 18)[0]
+
+
+def test_a_grid_has_its_title_and_sections_and_fills_a_slide():
+    digits = np.random.default_rng(0).random((32, 784))
+    titles = [
+        f"{'✗ ' if k % 7 == 0 else ''}Prediction: {k % 10}\nLabel: {(k + k % 7) % 10}" for k in range(32)
+    ]
+    slide = digit_grid(digits, titles, "light", "slides", sections=[("first", 24), ("later", 8)], title="T")
+    assert slide.shape == (1080, 1920, 3)
+    docs = digit_grid(digits, titles, "light", "docs", sections=[("first", 24), ("later", 8)], title="T")
+    assert docs.shape[1] == 800
+    from figgen.draw.grids import _grid
+
+    sections, slides = [("first", 24), ("later", 8)], get_preset("slides")
+    sizes = {
+        c: _grid(c, 32, titles, sections, "T", get_theme("light"), slides, None)["p"] for c in range(1, 33)
+    }
+    assert sizes[8] < 100 <= max(sizes.values())  # 8 columns, the docs' count, would leave them small
+    with pytest.raises(ValueError, match="sections"):
+        digit_grid(digits, titles, "light", "docs", sections=[("first", 20)])
+
+
+@pytest.mark.parametrize("preset, width, cols", [("docs", 800, 1), ("slides", 1920, 2)])
+def test_filmstrip_thumbnails_keep_the_frames_text_legible(preset, width, cols):
+    frames = [np.full((width * 9 // 16, width, 3), 255, np.uint8) for _ in range(4)]
+    strip = filmstrip(frames, ["a", "b", "c", "d"], "light", preset)
+    rows = -(-4 // cols)
+    thumb = (width - 2 * get_preset(preset).px(10) - (cols - 1) * get_preset(preset).px(12)) // cols
+    assert thumb / width * get_preset(preset).font_size >= 12  # the frames' text stays 12 px or more
+    assert strip.shape[0] > rows * thumb * 9 // 16

@@ -116,7 +116,9 @@ def test_prediction_figure_colours_the_argmax(label, colour):
     left, right = fig.axes
     assert left.get_title() == f"Example: 7 Label: {label}"
     assert right.get_title() == f"Prediction: 3 Label: {label} {'✓' if label == 3 else '✗'}"
-    assert (right.patches[3].get_hatch() == "//") == (label != 3)  # wrong is told by a hatch, not colour alone
+    assert (right.patches[3].get_hatch() == "//") == (
+        label != 3
+    )  # wrong is told by a hatch, not colour alone
     colours = [p.get_facecolor()[:3] for p in right.patches]
     assert colours[3] == pytest.approx(rgb(getattr(THEME, colour)))
     assert all(c == pytest.approx(rgb(THEME.muted)) for k, c in enumerate(colours) if k != 3)
@@ -198,3 +200,74 @@ def test_matplotlib_style_restores_global_state_and_sizes_figures():
         fig = new_figure("transparent", "slides", aspect=None)
         array = figure_to_array(fig)
     assert array.shape == (1080, 1920, 4) and array[0, 0, 3] == 0
+
+
+def _argmax_bar_colour(theme, label: int) -> np.ndarray:
+    """The rendered colour (0-1 RGB) of the argmax bar (class 3), read from the figure's pixels."""
+    probs = np.full(10, 0.02)
+    probs[3] = 0.82
+    fig = prediction_figure(np.zeros(784, np.float32), 7, label, probs, theme, PRESET)
+    pixels = figure_to_array(fig)
+    bar = fig.axes[1].patches[3].get_window_extent()
+    x, y = int((bar.x0 + bar.x1) / 2), int(pixels.shape[0] - (bar.y0 + bar.y1) / 2)
+    patch = pixels[y - 8 : y + 8, x - 8 : x + 8, :3].reshape(-1, 3)
+    colours, counts = np.unique(patch, axis=0, return_counts=True)
+    return colours[np.argmax(counts)] / 255  # the fill: the commonest colour (a hatch covers some pixels)
+
+
+@pytest.mark.parametrize("theme_name", ["light", "dark"])
+def test_the_colorblind_palette_keeps_right_and_wrong_apart_in_rendered_pixels(theme_name):
+    from colorspacious import cspace_convert, deltaE
+
+    def distance(palette, deficiency):
+        theme = get_theme(theme_name, palette)
+        right, wrong = _argmax_bar_colour(theme, 3), _argmax_bar_colour(theme, 5)  # the argmax is 3
+        cvd = {"name": "sRGB1+CVD", "cvd_type": deficiency, "severity": 100}
+        seen = [np.clip(cspace_convert(c, cvd, "sRGB1"), 0, 1) for c in (right, wrong)]
+        return float(deltaE(*seen, input_space="sRGB1", uniform_space="CAM02-UCS"))
+
+    for deficiency in ("deuteranomaly", "protanomaly", "tritanomaly"):
+        assert distance("colorblind", deficiency) > 25, deficiency
+    assert distance("default", "deuteranomaly") < 15  # why the option exists: green and red merge
+
+
+def test_the_colorblind_palette_keeps_zero_weights_white():
+    from figgen.draw import weights_frame
+
+    frame = weights_frame(np.zeros((784, 10)), get_theme("light", "colorblind"), PRESET, colorbar=False)
+    assert tuple(frame[frame.shape[0] // 2, frame.shape[1] // 2]) in {(255, 255, 255)}
+
+
+def test_transparent_figures_outline_data_lines_and_marks():
+    theme = get_theme("transparent")
+    fig = training_curve_figure(LOG, accuracy_dips(LOG), 50, 1000, theme, PRESET)
+    data_lines = [line for ax in fig.axes for line in ax.get_lines()]
+    assert data_lines and all(line.get_path_effects() for line in data_lines)
+    plain = training_curve_figure(LOG, accuracy_dips(LOG), 50, 1000, THEME, PRESET)
+    assert not any(line.get_path_effects() for ax in plain.axes for line in ax.get_lines())
+
+
+def test_the_one_hot_vector_stands_beside_the_digit_on_a_slide():
+    from figgen.figures.basics import one_hot_figure
+
+    vector = np.eye(10)[7]
+    names = [
+        "T-shirt",
+        "Trouser",
+        "Pullover",
+        "Dress",
+        "Coat",
+        "Sandal",
+        "Shirt",
+        "Sneaker",
+        "Bag",
+        "Ankle boot",
+    ]
+    slide = one_hot_figure(np.zeros(784), 3, vector, THEME, "slides", names)
+    page = one_hot_figure(np.zeros(784), 3, vector, THEME, PRESET, names)
+    for fig in (slide, page):
+        fig.canvas.draw()
+    cells = slide.axes[1]
+    assert cells.get_ylim()[1] > 10 > cells.get_xlim()[1]  # a column of ten
+    assert [t.get_text() for t in cells.get_yticklabels()][0] == "Ankle boot"  # top to bottom: T-shirt last
+    assert page.axes[1].get_xlim()[1] > 10 and slide.axes[0].get_title() == "Example: 3 Label: Sneaker"

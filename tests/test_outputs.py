@@ -6,6 +6,7 @@ import hashlib
 
 import numpy as np
 import pytest
+from PIL import Image
 
 from figgen.atomic import is_temporary
 from figgen.errors import FiggenError
@@ -65,3 +66,22 @@ def test_undeclared_outputs_missing_alt_texts_and_escaping_paths_are_refused(tmp
         with pytest.raises(FiggenError, match="would leave the output folder"):
             out._path(stem, "png")
     assert out.missing() == ["square", "blink"] and list(tmp_path.iterdir()) == []
+
+
+def test_pace_scales_every_frame_and_the_hold(tmp_path):
+    frames = [np.full((8, 8, 3), v, np.uint8) for v in (0, 255, 0)]
+    for pace, folder in ((1.0, tmp_path / "a"), (2.0, tmp_path / "b")):
+        folder.mkdir()
+        out = OutputSet(
+            "tiny", {"blink": "animation"}, folder, get_theme("light"), get_preset("docs"), ("gif",), pace
+        )
+        out.animation(
+            "blink", lambda: iter(frames), alt="Blinking.", durations_ms=[100, 200, 300], hold_last_ms=400
+        )
+        out.discard.__self__  # noqa: B018 - the set stays usable
+        gif = Image.open(folder / out.staged[0][0])
+        durations = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            durations.append(gif.info["duration"])
+        assert durations == [round(pace * d) for d in (100, 200, 700)]

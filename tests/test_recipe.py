@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -137,3 +138,14 @@ def test_any_set_value_is_taken_or_refused_in_one_line_naming_the_parameter(whic
         assert f"{name}." in str(exc) and "\n" not in str(exc), exc
     else:
         assert type(values[key]) is type(recipe.params[key])
+
+
+def test_list_shows_each_parameter_with_its_default_quick_value_and_range(project, capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "SIDE = 40, quick 20  (2 to 400)" in out and "LEVEL = 0.5" in out
+    assert main(["list", "--recipes", str(Path(__file__).resolve().parents[1] / "recipes")]) == 0
+    out = capsys.readouterr().out
+    assert "TRAIN_SIZE = 5500, quick 300  (1 to the training examples)" in out
+    assert "LEARNING_RATES = 0.02,0.3,1.05  (above 0, at most 2; 1 to 4 values)" in out
+    assert "EXAMPLE = -1  (-1 to the last training example)" in out

@@ -63,7 +63,7 @@ def edges(recipe, key) -> list:
             highs.append(high)
         items = rule.items or items
     default = recipe.params[key]
-    kind = type(default[0]) if isinstance(default, list) else type(default)
+    kind = recipe.item_kind(key) or type(default)
     found = [kind(max(lows))] if lows else []
     found += [kind(min(highs))] if highs else []
     if isinstance(default, list):
@@ -130,8 +130,8 @@ def interior(recipe, key):
     default = recipe.params[key]
     if isinstance(default, list):
         least, most = next((r.items for r in rules(recipe, key) if r.items), (1, 4))
-        low, high = low_high[0][0], low_high[-1][0]
-        item = st.integers(low, high) if isinstance(default[0], int) else st.floats(low, high)
+        low, high = next(v for v in low_high if v)[0], low_high[-1][0]
+        item = st.integers(low, high) if recipe.item_kind(key) is int else st.floats(low, high)
         return st.lists(item, min_size=least, max_size=min(most, 4))
     low, high = low_high[0], low_high[-1]
     if isinstance(default, int):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 
 import imageio_ffmpeg
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -137,3 +139,77 @@ def test_accuracy_rises_with_training_size_on_the_quick_setting():
     assert sweep.sizes[0] == 1 and sweep.sizes[-1] == 300
     assert sweep.accuracy[-1] > sweep.accuracy[0] + 0.4
     assert sweep.accuracy[-1] > 0.6
+
+
+CLOTHES = "T-shirt,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot".split(",")
+
+
+def test_a_data_set_of_other_classes_speaks_of_them_everywhere(tmp_path, monkeypatch, capsys):
+    """MNIST's format with clothes for classes (a labels.txt beside the IDX files): no "digit 7" anywhere."""
+    import gzip
+
+    sample = load_dataset("sample")
+    folder = tmp_path / "fashion"
+    folder.mkdir()
+    parts = {
+        "train-images-idx3-ubyte": (2051, sample.train_pixels[:600]),
+        "train-labels-idx1-ubyte": (2049, sample.train_labels[:600]),
+        "t10k-images-idx3-ubyte": (2051, sample.test_pixels[:300]),
+        "t10k-labels-idx1-ubyte": (2049, sample.test_labels[:300]),
+    }
+    for stem, (magic, array) in parts.items():
+        header = b"".join(v.to_bytes(4, "big") for v in (magic, *array.shape))
+        (folder / f"{stem}.gz").write_bytes(gzip.compress(header + array.tobytes(), mtime=0))
+    (folder / "labels.txt").write_text("\n".join(CLOTHES) + "\n")
+    monkeypatch.chdir(tmp_path)
+    recipes = [
+        "digit",
+        "one_hot",
+        "cross_entropy",
+        "weights",
+        "prediction",
+        "predictions_grid",
+        "shifted_digit",
+    ]
+    argv = ["build", *recipes, "--quick", "--data", str(folder), "--set", "TEST_SIZE=300", "--formats", "png"]
+    assert main([*argv, "--out", "out"]) == 0, capsys.readouterr().err
+    alts = {
+        r["recipe"]: r["alt"] for r in json.loads((tmp_path / "out" / "manifest.json").read_text())["outputs"]
+    }
+    assert "a Sandal" in alts["digit"] and "handwritten" not in alts["digit"]  # image 0 is MNIST's 5
+    assert "a Sneaker" in alts["one_hot"] and "cell of Sneaker" in alts["one_hot"]
+    assert "true class Dress" in alts["cross_entropy"] and "a true Pullover" in alts["cross_entropy"]
+    assert "(T-shirt to Ankle boot)" in alts["weights"]
+    assert (
+        "Training example 0, a Sandal" in alts["prediction"]
+    )  # the text's example (image 5,000) is not here
+    assert "a Trouser, shifted left" in alts["shifted_digit"]
+    predicted = re.search(r"is predicted (.+?); ", alts["shifted_digit"]).group(1).split(", ")
+    assert predicted and set(predicted) <= set(CLOTHES)  # every prediction by its class's name
+    main(["data", "--data", str(folder)])
+    assert "classes      T-shirt, Trouser, Pullover" in capsys.readouterr().out
+
+
+def test_the_first_training_sheets_are_visible_on_their_own_scale(built):
+    root, manifest = built
+    gif = Image.open(root / "out" / "weights_training.gif")
+
+    def coloured(frame: int) -> float:
+        gif.seek(frame)
+        pixels = np.asarray(gif.convert("RGB"), np.int16)[40:-40, 40:-120]  # the panels, no colour bar
+        return float((np.abs(pixels - 255).max(axis=-1) > 60).mean())  # clearly red or blue, not white
+
+    first, last = coloured(1), coloured(gif.n_frames - 1)
+    assert first > 0.4 * last > 0  # on one shared scale the first sheets were nearly blank
+    alt = next(r["alt"] for r in manifest["outputs"] if r["path"] == "weights_training.gif")
+    assert "each on its own colour scale, from ±" in alt
+
+
+def test_weights_evolution_shows_the_training_sizes_asked_for(tmp_path, capsys):
+    out = tmp_path / "out"
+    argv = ["build", "weights_evolution", "--quick", "--formats", "gif", "--out", str(out)]
+    assert main([*argv, "--set", "SIZES=1,30,300"]) == 0
+    record = json.loads((out / "manifest.json").read_text())["outputs"][0]
+    assert record["frames"] == 3 and "from 1 to 300 examples" in record["alt"]
+    assert main([*argv, "--set", "SIZES=1,301"]) == 2
+    assert "weights_evolution.SIZES must be at most TRAIN_SIZE = 300, got 301" in capsys.readouterr().err

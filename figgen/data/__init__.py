@@ -117,15 +117,15 @@ class Dataset:
         """The name of a label: the digit itself for MNIST, ``"Sneaker"`` for a clothing data set."""
         return self.class_names[int(label)]
 
-    def text_index(self, index: int = 0) -> int:
-        """Where the text's ``x_train[index]`` is among this data set's training images.
+    def text_index(self, index: int = 0) -> int | None:
+        """Where the text's ``x_train[index]`` is among this data set's training images, or None.
 
         The text read MNIST with its first 5,000 training images held out for validation: under the text's
-        split that is ``index``; otherwise ``5000 + index`` when the data set holds it, else ``index``.
+        split that is ``index``; otherwise ``5000 + index``, if the data set holds that many (None if not).
         """
-        if self.split == "text" or self.n_train <= TEXT_HOLDOUT + index:
-            return index
-        return TEXT_HOLDOUT + index
+        if self.split == "text":
+            return index if index < self.n_train else None
+        return TEXT_HOLDOUT + index if TEXT_HOLDOUT + index < self.n_train else None
 
     def a(self, label: int) -> str:
         """The example of a label in words, for titles and alt texts: "a handwritten 7", "an Ankle boot"."""

@@ -56,6 +56,8 @@ class OutputSet:
     theme: Theme
     preset: Preset
     formats: tuple[str, ...] | None = None  # the build's --formats; None: the defaults of each kind
+    pace: float = 1.0  # every frame shows this many times as long (2: a slower lecture; 0.5: a thumbnail)
+    progress: Callable[[str, int, int | None], None] | None = None  # (task, frames done, frames in all)
     records: list[dict] = field(default_factory=list)
     staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary name, final name) in ``folder``
 
@@ -106,6 +108,11 @@ class OutputSet:
                 kept[-1] = last[1]
 
         chosen = formats_for("animation", self.formats)
+        count = None if np.isscalar(durations_ms) else len(durations_ms)  # frames, for progress
+        if self.pace != 1:
+            durations_ms = np.asarray(durations_ms, np.float64) * self.pace
+            durations_ms = float(durations_ms) if durations_ms.ndim == 0 else durations_ms.tolist()
+            hold_last_ms *= self.pace
         for fmt in chosen:
             tmp = self._stage(stem, fmt)
             info = write_animation(
@@ -116,6 +123,11 @@ class OutputSet:
                 hold_last_ms=hold_last_ms,
                 captions=captions,
                 alt=alt,
+                progress=(
+                    lambda done, total, t=f"frames of {stem}.{fmt}": self.progress(t, done, total or count)
+                )
+                if self.progress
+                else None,
             )
             self._record(stem, fmt, "animation", alt, info, tmp)
         if not chosen and wanted:
