@@ -113,7 +113,9 @@ def _grid(cols, n, titles, sections, title, theme: Theme, preset: Preset, scale)
     rows = sum(math.ceil(count / cols) for _, count in sections)
     cell_w = (preset.width - 2 * margin - (cols - 1) * gx) // cols
     # digit labels a little smaller than body text: on a slide the digits, not their labels, should fill it
-    font = fit_font_size([t for t in titles if t] or ["0"], round(preset.font_size * 0.8), cell_w, stroke=stroke)
+    font = fit_font_size(
+        [t for t in titles if t] or ["0"], round(preset.font_size * 0.8), cell_w, stroke=stroke
+    )
     label_h = max((text_size(t, font, stroke=stroke)[1] for t in titles if t), default=0)
     label_h += preset.px(4) if label_h else 0
     title_font = round(preset.font_size * 1.2)

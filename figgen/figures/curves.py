@@ -42,13 +42,13 @@ def training_curve_figure(
     """
     steps, acc, loss = (list(v) for v in zip(*log, strict=True))
     zoom_from = min(zoom_from, steps[-2]) if len(steps) > 1 else steps[0]
-    accent, mistake, good = mpl_colour(theme.accent), mpl_colour(theme.mistake), mpl_colour(theme.good)
+    accent, mistake, other = mpl_colour(theme.accent), mpl_colour(theme.mistake), mpl_colour(theme.series[1])
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.55))
     axes = fig.subplot_mosaic([["acc", "zoom"], ["loss", "zoom"]], width_ratios=[1, 1])
     axes["acc"].plot(steps, [100 * a for a in acc], color=accent, marker="o", markersize=2.5)
     axes["acc"].set_ylabel("test accuracy (%)")
     axes["acc"].set_title("Test accuracy")
-    axes["loss"].plot(steps, loss, color=good, marker="o", markersize=2.5)
+    axes["loss"].plot(steps, loss, color=other, marker="o", markersize=2.5)
     axes["loss"].set_yscale("log")
     low = log_floor(loss, LOSS_AT_START)
     plain_log_ticks(axes["loss"].yaxis, low, max(max(loss), low))

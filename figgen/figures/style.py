@@ -147,7 +147,7 @@ def outline(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
         text.set_path_effects([patheffects.withStroke(linewidth=preset.points(2.5), foreground=halo)])
     for ax in fig.axes:
         for line in ax.get_lines():
-            width = line.get_linewidth() + preset.points(2)
+            width = line.get_linewidth() + preset.points(1)
             line.set_path_effects([patheffects.withStroke(linewidth=width, foreground=halo)])
         dots = [c for c in ax.collections if isinstance(c, PathCollection)]
         bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_facecolor()[3] > 0]
