@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from figgen.cli import main
+from figgen.config import BuildOptions
+from tests._readme import examples
 
 
 def test_config_file_sets_options_and_params_and_the_command_line_wins(project, capsys):
@@ -106,7 +109,7 @@ from contextlib import redirect_stderr  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from figgen.config import TOP_KEYS, BuildOptions  # noqa: E402
+from figgen.config import TOP_KEYS  # noqa: E402
 from figgen.errors import FiggenError  # noqa: E402
 
 VALUES = st.one_of(
@@ -149,3 +152,21 @@ def test_any_configuration_is_read_or_refused_in_one_line(project, top, params, 
         with redirect_stderr(err):
             assert main(["data"]) == 2 or main(["build", "--formats", "png", "nonesuch"]) == 2
         assert err.getvalue().count("\n") == 1 and err.getvalue().startswith("figgen: error: ")
+
+
+def test_the_readme_configuration_example_is_read_as_documented(tmp_path):
+    (text,) = examples("figgen.toml")
+    (tmp_path / "figgen.toml").write_text(text)
+    options = BuildOptions.resolve(config=str(tmp_path / "figgen.toml"))
+    assert (options.theme, options.preset, options.palette, options.split) == (
+        "light",
+        "docs",
+        "default",
+        "original",
+    )
+    assert options.pace == 1.0 and options.jobs == 2 and options.gallery is True
+    assert options.class_names == tuple("0123456789")
+    assert options.formats == ("gif", "mp4", "html", "png", "svg")
+    assert Path(options.out) == tmp_path / "output"
+    assert options.config_params == {"TRAIN_STEPS": 2500}
+    assert options.config_recipe_params == {"weights_evolution": {"FRAMES": 48}}
