@@ -29,6 +29,7 @@ from figgen.figures.evaluation import (
 )
 from figgen.figures.style import figure_to_array, matplotlib_style, mpl_colour, new_figure
 from figgen.themes import THEMES, get_preset, get_theme
+from tests.test_data import CLOTHES
 
 THEME, PRESET = get_theme("light"), get_preset("docs")
 LOG = [(0, 0.5, 2.0), (100, 0.8, 1.0), (200, 0.79, 0.9), (300, 0.85, 0.8), (400, 0.84, 0.85), (500, 0.9, 0.7)]
@@ -251,20 +252,8 @@ def test_the_one_hot_vector_stands_beside_the_digit_on_a_slide():
     from figgen.figures.basics import one_hot_figure
 
     vector = np.eye(10)[7]
-    names = [
-        "T-shirt",
-        "Trouser",
-        "Pullover",
-        "Dress",
-        "Coat",
-        "Sandal",
-        "Shirt",
-        "Sneaker",
-        "Bag",
-        "Ankle boot",
-    ]
-    slide = one_hot_figure(np.zeros(784), 3, vector, THEME, "slides", names)
-    page = one_hot_figure(np.zeros(784), 3, vector, THEME, PRESET, names)
+    slide = one_hot_figure(np.zeros(784), 3, vector, THEME, "slides", CLOTHES)
+    page = one_hot_figure(np.zeros(784), 3, vector, THEME, PRESET, CLOTHES)
     for fig in (slide, page):
         fig.canvas.draw()
     cells = slide.axes[1]

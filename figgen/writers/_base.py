@@ -23,7 +23,7 @@ from figgen.errors import FiggenError, unknown
 
 Progress = Callable[[int, int | None], None]
 
-WRITERS: dict[str, type[AnimationWriter] | type[StillWriter]] = {}
+WRITERS: dict[str, type[Writer]] = {}
 
 
 def register(name: str):
@@ -37,7 +37,7 @@ def register(name: str):
     return decorate
 
 
-def get_writer(name: str) -> type[AnimationWriter] | type[StillWriter]:
+def get_writer(name: str) -> type[Writer]:
     """The writer class registered as ``name``; an unknown name raises FiggenError with a suggestion."""
     try:
         return WRITERS[name]
@@ -58,7 +58,20 @@ def check_available(names: Iterable[str]) -> None:
             raise FiggenError(f"format '{name}' cannot be written on this machine: {reason}")
 
 
-class AnimationWriter(abc.ABC):
+class Writer:
+    """What every format says of itself: its kind, its name, how a page shows it, whether it runs here."""
+
+    kind: ClassVar[str] = "?"  # "animation" or "still"
+    name: ClassVar[str] = "?"  # the format and file suffix, set by @register
+    embed: ClassVar[str] = "img"  # how a web page shows the file: "img", "video", "frame" or "link"
+
+    @classmethod
+    def unavailable(cls) -> str | None:
+        """Why this format cannot be written on this machine, or None when it can."""
+        return None
+
+
+class AnimationWriter(Writer, abc.ABC):
     """A streaming animation writer: ``setup`` → ``grab_frame`` … → ``finish``, through :meth:`saving`.
 
     ``setup`` gets the (temporary) path and the frame size in pixels; every frame has that size.
@@ -68,13 +81,6 @@ class AnimationWriter(abc.ABC):
     """
 
     kind: ClassVar[str] = "animation"
-    name: ClassVar[str] = "?"
-    embed: ClassVar[str] = "img"  # how a web page shows the file: "img", "video" or "link"
-
-    @classmethod
-    def unavailable(cls) -> str | None:
-        """Why this format cannot be written on this machine, or None when it can."""
-        return None
 
     @abc.abstractmethod
     def setup(self, path: Path, width: int, height: int, **options: Any) -> None: ...
@@ -100,17 +106,10 @@ class AnimationWriter(abc.ABC):
             self.cleanup()
 
 
-class StillWriter(abc.ABC):
+class StillWriter(Writer, abc.ABC):
     """A still image written in one call: a matplotlib Figure or a uint8 frame."""
 
     kind: ClassVar[str] = "still"
-    name: ClassVar[str] = "?"
-    embed: ClassVar[str] = "img"  # how a web page shows the file: "img", "video" or "link"
-
-    @classmethod
-    def unavailable(cls) -> str | None:
-        """Why this format cannot be written on this machine, or None when it can."""
-        return None
 
     @abc.abstractmethod
     def write(self, path: Path, content: Any, **options: Any) -> tuple[int, int]:
