@@ -26,9 +26,9 @@ import numpy as np
 
 from figgen.errors import FiggenError
 from figgen.knobs import Knobs
-from figgen.training._engine import LOSS_AT_START, PrefixEngine, Progress
+from figgen.training._engine import LOSS_AT_START, Engine, Progress
 
-TRAINER_VERSION = "4"  # bump when a change alters what training returns; it is part of cache keys
+TRAINER_VERSION = "5"  # bump when a change alters what training returns; it is part of cache keys
 TEXT = Knobs()
 
 
@@ -120,37 +120,110 @@ def train(
     update indices (0..steps) after which a copy of W and b is kept. A loss that stops being finite ends the
     run at the next logged step (it cannot recover); the log never holds NaN.
     """
-    _check(len(x_train), len(x_test), learning_rate, steps, log_every)
+    (result,) = train_rates(
+        x_train,
+        labels_train,
+        x_test,
+        labels_test,
+        [learning_rate],
+        steps=steps,
+        log_every=log_every,
+        snapshot_steps=snapshot_steps,
+        progress=progress,
+    )
+    return result
+
+
+def train_rates(
+    x_train,
+    labels_train,
+    x_test,
+    labels_test,
+    learning_rates: Sequence[float],
+    *,
+    steps: int = TEXT.TRAIN_STEPS,
+    log_every: int = TEXT.LOG_EVERY,
+    snapshot_steps: Sequence[int] = (),
+    progress: Progress | None = None,
+) -> list[TrainResult]:
+    """Train one model per learning rate on the same rows, all in one batched loop; as :func:`train` each.
+
+    Every step multiplies the training rows once by the weights of all the models side by side, so a few
+    rates cost little more than one. Each result equals a separate :func:`train` run at its rate, to
+    float32 rounding; ``seconds`` is the whole batch's.
+    """
+    if not learning_rates:
+        raise TrainingError("training needs at least one learning rate")
+    for rate in learning_rates:
+        _check(len(x_train), len(x_test), rate, steps, log_every)
     bad = [s for s in snapshot_steps if not _is_int(s) or not 0 <= s <= steps]
     if bad:
         raise TrainingError(f"snapshot step {bad[0]!r} is outside 0..{steps}")
-    engine = PrefixEngine(x_train, labels_train, x_test, labels_test, [len(x_train)])
+    n, k = len(x_train), len(learning_rates)
+    engine = Engine(x_train, labels_train, x_test, labels_test, [n] * k, list(learning_rates))
     log_steps = set(range(0, steps + 1, log_every)) | {steps}
     stops = sorted(log_steps | set(snapshot_steps))
-    log, snapshots, snapshot_biases, loss = [], {}, {}, [LOSS_AT_START]
+    runs = [_Run() for _ in range(k)]
     start = time.perf_counter()
-    for step, state in engine.run(learning_rate, steps, stops, progress):
+    for step, state in engine.run(steps, stops, progress):
         if step in snapshot_steps:
-            snapshots[step] = state.weights()[0]
-            snapshot_biases[step] = state.biases()[0]
+            weights, biases = state.weights(), state.biases()
+            for run, w, b in zip(runs, weights, biases, strict=True):
+                if not run.ended:
+                    run.snapshots[step], run.snapshot_biases[step] = w, b
         if step in log_steps:
             accuracy, loss = state.evaluate()
-            if not math.isfinite(loss[0]):
+            for i, run in enumerate(runs):
+                if not run.ended:
+                    run.log_row(state, i, step, accuracy[i], loss[i])
+            if all(run.ended for run in runs):
                 break
-            log.append((step, float(accuracy[0]), float(loss[0])))
     seconds = time.perf_counter() - start
-    diverged = state.diverged_at(0, loss[0])
-    return TrainResult(
-        weights=state.weights()[0],
-        bias=state.biases()[0],
-        log=log,
-        final_accuracy=None if diverged is not None else log[-1][1],
-        final_loss=None if diverged is not None else log[-1][2],
-        diverged_at=diverged,
-        seconds=seconds,
-        snapshots=snapshots,
-        snapshot_biases=snapshot_biases,
-    )
+    weights, biases = state.weights(), state.biases()
+    for i, run in enumerate(runs):
+        if not run.ended:
+            run.end(state, i, weights[i], biases[i])
+    return [run.result(seconds) for run in runs]
+
+
+@dataclass
+class _Run:
+    """One model's log and snapshots while a batch trains; it ends at its last step or when its loss stops
+    being finite (it cannot recover), keeping the weights and divergence of that moment."""
+
+    log: list = field(default_factory=list)
+    snapshots: dict = field(default_factory=dict)
+    snapshot_biases: dict = field(default_factory=dict)
+    loss: float = LOSS_AT_START
+    ended: bool = False
+    weights: np.ndarray | None = None
+    bias: np.ndarray | None = None
+    diverged_at: int | None = None
+
+    def log_row(self, state, i: int, step: int, accuracy: float, loss: float) -> None:
+        self.loss = float(loss)
+        if not math.isfinite(self.loss):
+            self.end(state, i, state.weights()[i], state.biases()[i])
+            return
+        self.log.append((step, float(accuracy), self.loss))
+
+    def end(self, state, i: int, weights: np.ndarray, bias: np.ndarray) -> None:
+        self.ended, self.weights, self.bias = True, weights, bias
+        self.diverged_at = state.diverged_at(i, self.loss)
+
+    def result(self, seconds: float) -> TrainResult:
+        diverged = self.diverged_at is not None
+        return TrainResult(
+            weights=self.weights,
+            bias=self.bias,
+            log=self.log,
+            final_accuracy=None if diverged else self.log[-1][1],
+            final_loss=None if diverged else self.log[-1][2],
+            diverged_at=self.diverged_at,
+            seconds=seconds,
+            snapshots=self.snapshots,
+            snapshot_biases=self.snapshot_biases,
+        )
 
 
 def sweep_training_sizes(
@@ -178,9 +251,9 @@ def sweep_training_sizes(
         if s > len(x_train):
             raise TrainingError(f"training size {s} is more than the {len(x_train)} training rows given")
     order = sorted(set(sizes))
-    engine = PrefixEngine(x_train[: order[-1]], labels_train[: order[-1]], x_test, labels_test, order)
+    engine = Engine(x_train, labels_train, x_test, labels_test, order, [learning_rate] * len(order))
     start = time.perf_counter()
-    *_, (_step, state) = engine.run(learning_rate, steps, [steps], progress)
+    *_, (_step, state) = engine.run(steps, [steps], progress)
     accuracy, loss = state.evaluate()
     seconds = time.perf_counter() - start
     where = [order.index(s) for s in sizes]

@@ -1,12 +1,20 @@
-"""The training engine: K softmax-regression models trained at once with TensorFlow, on nested prefixes.
+"""The training engine: many softmax-regression models trained at once with TensorFlow, in one loop.
 
-A single run is the case K = 1. The models of a sweep train on nested prefixes of one training set, so they
-are stacked side by side and every block of training rows is multiplied once, on every step, by the weights
-of all the models that use it. Pixels that are almost always zero in the training rows (the border of the
-28x28 square) go through a sparse product, the rest through a dense one; pixels that are always zero are
-skipped, since their weights provably stay at zero. This gives the same updates as the dense formula, to
-float32 rounding. This module is the only one in figgen that imports TensorFlow, and only when an engine is
-built.
+Model k trains on the first ``sizes[k]`` training rows with its own learning rate, so one engine serves a
+single run, a sweep over training sizes (nested prefixes of one training set) and a run per learning rate
+alike. The training rows are cut into *blocks*; a block is multiplied once per step by the weights of all
+the models that use its rows (a suffix of the models, sorted by size), side by side, so every model's
+products cover exactly its own rows. Where blocks go is a cost trade-off (:func:`plan_blocks`): a model
+whose size ends inside a block has the rows past it masked out, which is wasted work, while every block
+costs a dozen more ops per step.
+
+Weights are held transposed, as ``(10 * models, pixels)``: the logits of a block are one product
+``W_t @ x_t`` of shape ``(10 * models, rows)`` and the softmax reduces over a short middle axis of
+contiguous rows, which TensorFlow does several times faster than over a last axis of length 10. The bias is
+one more weight column against a row of ones. Pixels lit in only a few training rows go through a sparse
+product; pixels never lit are skipped, since their weights provably stay zero. All of this gives the same
+updates as the dense formula, to float32 rounding. This module is the only one in figgen that imports
+TensorFlow, and only when an engine is built.
 """
 
 from __future__ import annotations
@@ -14,66 +22,88 @@ from __future__ import annotations
 import math
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
-SPARSE_DENSITY = 0.02  # pixels non-zero in at most this share of the rows use the sparse product
-BLOCK_RATIO = 2.0  # a sweep's row blocks grow at least this much; fewer blocks, fewer ops per step
-MIN_BLOCK = 256  # rows below this size share the first block
+SPARSE_DENSITY = 0.1  # pixels lit in at most this share of the rows use the sparse product
+BLOCK_ROWS = 1000  # a block's fixed cost per step (its ops), in model-rows of products; see plan_blocks
+SKINNY_ROWS = 1.0  # a product's cost per row beyond its models': narrow products use the cores badly
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0
+DIVERGED_LOSS = LOSS_AT_START + 1e-3  # a loss above this (or NaN) is worse than knowing nothing
 NONE_OK = -(2**30)  # "no update in this call left the loss at or below ln 10"
 
 Progress = Callable[[int, int], None]
 
 
-class PrefixEngine:
-    """K models trained at once, model k on the first ``sizes[k]`` training rows (sizes ascending)."""
+def plan_blocks(sizes: list[int], block_rows: float | None = None) -> list[tuple[int, int]]:
+    """Cut rows ``0 .. max(sizes)`` into blocks ``[start, end)`` ending at model sizes, cheapest per step.
 
-    def __init__(self, x_train, labels_train, x_test, labels_test, sizes: list[int]):
+    A block costs ``block_rows`` plus its rows times (the models using them + SKINNY_ROWS), all in
+    model-rows; models using a block are those larger than its start, masked past their own size.
+    ``block_rows`` defaults to BLOCK_ROWS. Dynamic programming over the cut points.
+    """
+    block_rows = BLOCK_ROWS if block_rows is None else block_rows
+    ends = sorted(set(sizes))
+    starts = [0, *ends[:-1]]
+    best = [0.0] + [math.inf] * len(ends)
+    cut = [0] * (len(ends) + 1)
+    for j in range(1, len(ends) + 1):
+        for i in range(j):
+            models = sum(1 for s in sizes if s > starts[i])
+            cost = best[i] + block_rows + (ends[j - 1] - starts[i]) * (models + SKINNY_ROWS)
+            if cost < best[j]:
+                best[j], cut[j] = cost, i
+    blocks, j = [], len(ends)
+    while j:
+        blocks.append((starts[cut[j]], ends[j - 1]))
+        j = cut[j]
+    return blocks[::-1]
+
+
+class Engine:
+    """Models trained at once, model k on the first ``sizes[k]`` rows (ascending) at ``rates[k]``."""
+
+    def __init__(self, x_train, labels_train, x_test, labels_test, sizes: list[int], rates: list[float]):
         tf = tensorflow()
 
         self.tf = tf
-        x_train = np.asarray(x_train, np.float32)
-        n, pixels = x_train.shape
-        self.sizes = sizes
-        self.k = len(sizes)
-        self.pixels = pixels
-        nonzero = (x_train != 0).mean(axis=0)
-        self.dense_cols = np.flatnonzero(nonzero > SPARSE_DENSITY)
-        self.sparse_cols = np.flatnonzero((nonzero > 0) & (nonzero <= SPARSE_DENSITY))
-        onehot = np.eye(10, dtype=np.float32)[np.asarray(labels_train)]
+        self.sizes, self.k = list(sizes), len(sizes)
+        x = np.asarray(x_train[: sizes[-1]], np.float32)
+        labels = np.asarray(labels_train[: sizes[-1]])
+        self.pixels = x.shape[1]
+        lit = (x != 0).mean(axis=0)
+        self.dense_cols = np.flatnonzero(lit > SPARSE_DENSITY)
+        self.sparse_cols = np.flatnonzero((lit > 0) & (lit <= SPARSE_DENSITY))
+        x_dense = np.concatenate([x[:, self.dense_cols], np.ones((len(x), 1), np.float32)], 1)  # bias last
+        x_sparse = x[:, self.sparse_cols]
         self.blocks = [
-            _Block(
-                tf,
-                x_train[a:b],
-                onehot[a:b],
-                self.dense_cols,
-                self.sparse_cols,
-                [s for s in sizes if s > a],
-                a,
-                self.k,
-            )
-            for a, b in _block_bounds(sizes)
+            _Block(tf, x_dense[a:b], x_sparse[a:b], labels[a:b], a, self.sizes) for a, b in plan_blocks(sizes)
         ]
-        self.inv_size = tf.constant(1.0 / np.array(sizes, np.float32))
-        self.inv_size_cols = tf.constant(np.repeat(1.0 / np.array(sizes, np.float32), 10))
-        self.x_test = tf.constant(np.asarray(x_test, np.float32))
+        scale = np.asarray(rates, np.float32) / np.asarray(sizes, np.float32)  # learning rate / size
+        self.scale_dense = tf.constant(np.repeat(scale, 10)[:, None])
+        self.scale_sparse = tf.constant(scale[:, None, None])
+        self.inv_size = tf.constant(1.0 / np.asarray(sizes, np.float32))
+        x_test = np.asarray(x_test, np.float32)
+        ones = np.ones((len(x_test), 1), np.float32)
+        self.x_test = tf.constant(
+            np.concatenate([x_test[:, self.dense_cols], ones, x_test[:, self.sparse_cols]], 1)
+        )
         self.labels_test = tf.constant(np.asarray(labels_test, np.int64))
-        self._step_fn = tf.function(self._steps)
+        self._steps_fn = tf.function(self._steps)
+        self._evaluate_fn = tf.function(self._evaluate)
 
-    def run(self, learning_rate: float, steps: int, stops: list[int], progress: Progress | None):
+    def run(self, steps: int, stops: list[int], progress: Progress | None) -> Iterator[tuple[int, State]]:
         """Yield ``(step, state)`` after each update index in ``stops`` (ascending, within 0..steps)."""
         tf = self.tf
-        state = _State(self)
-        lr = tf.constant(learning_rate, tf.float32)
+        state = State(self)
         done = 0  # updates made so far; update index i is the (i+1)-th
         total = steps + 1
         for stop in stops:
             count = stop + 1 - done
             if count > 0:
-                state.wd, state.ws, state.b, last_ok = self._step_fn(
-                    state.wd, state.ws, state.b, lr, tf.constant(count)
+                state.dense_t, state.sparse, last_ok = self._steps_fn(
+                    state.dense_t, state.sparse, tf.constant(count)
                 )
                 for k, ok in enumerate(last_ok.numpy()):
                     if ok != NONE_OK:
@@ -83,76 +113,110 @@ class PrefixEngine:
                     progress(done, total)
             yield stop, state
 
-    def _steps(self, wd, ws, b, lr, count):
+    def _steps(self, dense_t, sparse, count):
         """Make ``count`` updates; also return, per model, the last update (counted from this call's first,
         -1 for the update before it) after which the training loss was finite and at most ln 10, or NONE_OK.
         """
         tf = self.tf
         last_ok = tf.fill([self.k], tf.constant(NONE_OK, tf.int32))
-        scale = lr * self.inv_size_cols  # learning rate / training size, per weight column
         for i in tf.range(count):
-            parts = [block.gradients(wd, ws, b) for block in self.blocks]
-            wd = wd - tf.add_n([p[0] for p in parts]) * scale
-            ws = ws - tf.add_n([p[1] for p in parts]) * scale
-            b = b - tf.add_n([p[2] for p in parts]) * scale
+            parts = [block.gradients(dense_t, sparse) for block in self.blocks]
+            dense_t = dense_t - _add(tf, [p[1] for p in parts]) * self.scale_dense
+            sparse = sparse - _add(tf, [p[2] for p in parts]) * self.scale_sparse
             # the loss of this pass belongs to the weights before this update, i.e. after update i - 1
-            loss = tf.add_n([p[3] for p in parts]) * self.inv_size
-            ok = loss <= LOSS_AT_START + 1e-3  # false for NaN too
+            ok = _add(tf, [p[0] for p in parts]) * self.inv_size <= DIVERGED_LOSS  # false for NaN too
             last_ok = tf.where(ok, i - 1, last_ok)
-        return wd, ws, b, last_ok
+        return dense_t, sparse, last_ok
+
+    def _evaluate(self, dense_t, sparse):
+        """Return the number of test rows each model classifies right and its mean training cross-entropy."""
+        tf = self.tf
+        sparse_t = tf.reshape(tf.transpose(sparse, [0, 2, 1]), [10 * self.k, -1])
+        logits = tf.matmul(tf.concat([dense_t, sparse_t], 1), self.x_test, transpose_b=True)
+        guesses = tf.argmax(tf.reshape(logits, [self.k, 10, -1]), axis=1)
+        hits = tf.reduce_sum(tf.cast(tf.equal(guesses, self.labels_test), tf.int32), axis=1)
+        loss = _add(tf, [block.gradients(dense_t, sparse, loss_only=True) for block in self.blocks])
+        return hits, loss * self.inv_size
 
 
 class _Block:
-    """Rows [start, start + len) of the training set and the models (a suffix of all K) that use them.
+    """Training rows ``start .. start + len(x)`` and the models that use them: those larger than ``start``.
 
-    Weights of all K models sit side by side as columns: W[:, 10k:10k+10] is model k's, so the models of a
-    block are one contiguous slice of columns and each product is one wide matrix multiplication.
+    The models of a block are the last ``m`` (sizes ascending), so their dense weights are the last
+    ``10 * m`` rows of ``W_t`` and their sparse weights the last ``m`` of ``(models, pixels, 10)``; the
+    block's gradients are padded back to all models. Sparse pixels are multiplied through one block-diagonal
+    sparse matrix (one diagonal block per model), which keeps TensorFlow's sparse product at 10 columns,
+    where its CPU kernel is fast.
     """
 
-    def __init__(self, tf, x, onehot, dense_cols, sparse_cols, active_sizes, start, k):
+    def __init__(self, tf, x_dense, x_sparse, labels, start, sizes):
         self.tf = tf
-        self.m = len(active_sizes)
-        self.first = (k - self.m) * 10  # models are sorted by size, so the active ones are the last m
-        rows = np.arange(start, start + len(x))
-        mask = (rows[:, None] < np.array(active_sizes)[None, :]).astype(np.float32)  # (rows, m)
-        self.mask = None if mask.all() else tf.constant(mask[:, :, None])
-        self.xd = tf.constant(np.ascontiguousarray(x[:, dense_cols]))
-        xs = x[:, sparse_cols]
-        where = np.argwhere(xs != 0)
-        self.xs = tf.sparse.SparseTensor(where, xs[xs != 0], xs.shape) if len(sparse_cols) else None
-        self.xs_t = tf.sparse.reorder(tf.sparse.transpose(self.xs)) if self.xs is not None else None
-        self.y = tf.constant(onehot[:, None, :])  # (rows, 1, 10)
-        self.pad = [[0, 0], [self.first, 0]]
+        rows = len(x_dense)
+        active = [s for s in sizes if s > start]
+        self.m, self.first = len(active), len(sizes) - len(active)
+        self.x = tf.constant(x_dense)
+        self.x_t = tf.constant(np.ascontiguousarray(x_dense.T))
+        onehot = np.eye(10, dtype=np.float32)[labels].T[None]  # (1, 10, rows)
+        mask = (start + np.arange(rows)[None, :] < np.asarray(active)[:, None]).astype(np.float32)[:, None]
+        self.mask = None if mask.all() else tf.constant(mask)  # (models, 1, rows): the model uses the row
+        self.y = tf.constant(onehot if self.mask is None else onehot * mask)
+        where = np.argwhere(x_sparse != 0)
+        self.xs = self.xs_t = None  # no sparse pixel lit in these rows: their gradients are zero here
+        self.sparse_pixels = x_sparse.shape[1]
+        if len(where):
+            models = np.repeat(np.arange(self.m), len(where))
+            index = np.stack(
+                [
+                    models * rows + np.tile(where[:, 0], self.m),
+                    models * x_sparse.shape[1] + np.tile(where[:, 1], self.m),
+                ],
+                1,
+            )
+            values = np.tile(x_sparse[where[:, 0], where[:, 1]], self.m)
+            shape = (self.m * rows, self.m * x_sparse.shape[1])
+            self.xs = tf.sparse.SparseTensor(index, values, shape)
+            self.xs_t = tf.sparse.reorder(tf.sparse.transpose(self.xs))
 
-    def logits(self, wd, ws, b):
-        """Return the logits of this block's rows under each active model, shaped (rows, m, 10)."""
-        tf = self.tf
+    def gradients(self, dense_t, sparse, loss_only=False):
+        """Return this block's summed cross-entropy and gradients (dense W_t, sparse W) for all models."""
+        tf, m = self.tf, self.m
         if self.first:
-            wd, ws, b = wd[:, self.first :], ws[:, self.first :], b[self.first :]
-        logits = tf.matmul(self.xd, wd)
+            dense_t, sparse = dense_t[10 * self.first :], sparse[self.first :]
+        z = tf.reshape(tf.matmul(dense_t, self.x_t), [m, 10, -1])
         if self.xs is not None:
-            logits += tf.sparse.sparse_dense_matmul(self.xs, ws)
-        return tf.reshape(logits + b, [-1, self.m, 10])
-
-    def gradients(self, wd, ws, b):
-        """Return this block's summed gradients (dense W, sparse W, b) and cross-entropy for all K models."""
-        tf = self.tf
-        logits = self.logits(wd, ws, b)
-        logsumexp = tf.reduce_logsumexp(logits, axis=2, keepdims=True)
-        loss = logsumexp[:, :, 0] - tf.reduce_sum(self.y * logits, axis=2)  # cross-entropy per row and model
-        g = tf.exp(logits - logsumexp) - self.y  # d(cross-entropy)/d(logits): softmax minus one-hot
+            zs = tf.sparse.sparse_dense_matmul(self.xs, tf.reshape(sparse, [-1, 10]))
+            z += tf.transpose(tf.reshape(zs, [m, -1, 10]), [0, 2, 1])
+        top = tf.reduce_max(z, axis=1, keepdims=True)
+        e = tf.exp(z - top)
+        total = tf.reduce_sum(e, axis=1, keepdims=True)
+        # cross-entropy per row: logsumexp minus the label's logit (y is zero on masked rows)
+        log_total = tf.math.log(total) + top
         if self.mask is not None:
-            g *= self.mask
-            loss *= self.mask[:, :, 0]
-        loss = tf.reduce_sum(loss, axis=0)
-        g = tf.reshape(g, [-1, self.m * 10])
-        gd = tf.matmul(self.xd, g, transpose_a=True)
-        gs = tf.sparse.sparse_dense_matmul(self.xs_t, g) if self.xs is not None else ws[:, self.first :]
-        gb = tf.reduce_sum(g, axis=0)
-        if self.first:
-            gd, gs, gb = tf.pad(gd, self.pad), tf.pad(gs, self.pad), tf.pad(gb, self.pad[1:])
-            loss = tf.pad(loss, [[self.first // 10, 0]])
-        return gd, gs, gb, loss
+            log_total *= self.mask
+        loss = tf.reduce_sum(log_total, axis=[1, 2]) - tf.reduce_sum(self.y * z, axis=[1, 2])
+        if loss_only:
+            return self._pad(loss)
+        # d(cross-entropy)/d(logits): softmax minus one-hot, zero on masked rows
+        g = e * (1.0 / total if self.mask is None else self.mask / total) - self.y
+        grad_dense_t = tf.matmul(tf.reshape(g, [10 * m, -1]), self.x)
+        if self.xs is None:
+            grad_sparse = tf.zeros([m, self.sparse_pixels, 10])
+        else:
+            g_rows = tf.reshape(tf.transpose(g, [0, 2, 1]), [-1, 10])
+            grad_sparse = tf.reshape(tf.sparse.sparse_dense_matmul(self.xs_t, g_rows), [m, -1, 10])
+        return self._pad(loss), self._pad(grad_dense_t, 10), self._pad(grad_sparse)
+
+    def _pad(self, tensor, rows_per_model=1):
+        """Pad a per-model tensor of this block's models with zeros for the models before them."""
+        if not self.first:
+            return tensor
+        padding = [[rows_per_model * self.first, 0]] + [[0, 0]] * (len(tensor.shape) - 1)
+        return self.tf.pad(tensor, padding)
+
+
+def _add(tf, tensors):
+    """Sum per-block tensors; one block (a single run) needs no op."""
+    return tensors[0] if len(tensors) == 1 else tf.add_n(tensors)
 
 
 def tensorflow():
@@ -182,60 +246,36 @@ def tensorflow():
     return tf
 
 
-def _block_bounds(sizes: list[int]) -> list[tuple[int, int]]:
-    """Split rows 0..max(sizes) into blocks that end at model sizes and grow by at least BLOCK_RATIO."""
-    ends = [sizes[-1]]
-    for s in reversed(sizes[:-1]):
-        if s >= MIN_BLOCK and s * BLOCK_RATIO <= ends[-1]:
-            ends.append(s)
-    ends.reverse()
-    return list(zip([0, *ends[:-1]], ends, strict=True))
+class State:
+    """The weights of all models during a run, kept on the device; numpy copies on request."""
 
-
-class _State:
-    """The weights of all K models during a run, kept on the device; numpy copies on request."""
-
-    def __init__(self, engine: PrefixEngine):
+    def __init__(self, engine: Engine):
         tf = engine.tf
         self.engine = engine
-        self.wd = tf.zeros([len(engine.dense_cols), engine.k * 10])
-        self.ws = tf.zeros([len(engine.sparse_cols), engine.k * 10])
-        self.b = tf.zeros([engine.k * 10])
+        self.dense_t = tf.zeros([10 * engine.k, len(engine.dense_cols) + 1])
+        self.sparse = tf.zeros([engine.k, len(engine.sparse_cols), 10])
         self.last_ok = [-1] * engine.k  # last update after which the loss was at most ln 10 (-1: the start)
 
     def weights(self) -> np.ndarray:
         """Return W of every model as a (K, 784, 10) float32 array (zero for pixels never lit)."""
         e = self.engine
-        out = np.zeros((e.pixels, e.k, 10), np.float32)
-        out[e.dense_cols] = self.wd.numpy().reshape(-1, e.k, 10)
-        out[e.sparse_cols] = self.ws.numpy().reshape(-1, e.k, 10)
-        return out.transpose(1, 0, 2).copy()
+        out = np.zeros((e.k, e.pixels, 10), np.float32)
+        out[:, e.dense_cols] = self.dense_t.numpy()[:, :-1].reshape(e.k, 10, -1).transpose(0, 2, 1)
+        out[:, e.sparse_cols] = self.sparse.numpy()
+        return out
 
     def biases(self) -> np.ndarray:
-        return self.b.numpy().reshape(self.engine.k, 10)
+        """Return b of every model as a (K, 10) float32 array."""
+        return self.dense_t.numpy()[:, -1].reshape(self.engine.k, 10)
 
     def diverged_at(self, k: int, final_loss: float) -> int | None:
         """Return where model k diverged given its latest loss: None if that loss is finite and at most
         ln 10, else the first update after which the loss stayed above ln 10."""
-        if final_loss <= LOSS_AT_START + 1e-3:
+        if final_loss <= DIVERGED_LOSS:
             return None
         return self.last_ok[k] + 1
 
     def evaluate(self) -> tuple[np.ndarray, np.ndarray]:
         """Return test accuracy and mean training cross-entropy of every model, as float64."""
-        e = self.engine
-        tf = e.tf
-        w = self.weights().transpose(1, 0, 2).reshape(e.pixels, -1)
-        logits = tf.reshape(tf.matmul(e.x_test, w) + self.b, [-1, e.k, 10])
-        correct = tf.equal(tf.argmax(logits, axis=2), e.labels_test[:, None])
-        hits = tf.reduce_sum(tf.cast(correct, tf.int32), axis=0).numpy()
-        accuracy = hits / len(e.labels_test)  # an exact fraction, as float64
-        total = np.zeros(e.k, np.float64)
-        for block in e.blocks:
-            logits = block.logits(self.wd, self.ws, self.b)
-            labels = tf.broadcast_to(block.y, tf.shape(logits))
-            ce = tf.nn.softmax_cross_entropy_with_logits(labels, logits)
-            if block.mask is not None:
-                ce *= block.mask[:, :, 0]
-            total[block.first // 10 :] += tf.reduce_sum(ce, axis=0).numpy()
-        return accuracy, total / np.array(e.sizes)
+        hits, loss = self.engine._evaluate_fn(self.dense_t, self.sparse)
+        return hits.numpy() / len(self.engine.labels_test), loss.numpy().astype(np.float64)
