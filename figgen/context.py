@@ -54,6 +54,19 @@ class RecipeContext:
 
         return cached_run(self.data, self.knobs.replace(**knobs), self.cache, allow_diverged=allow_diverged)
 
+    def runs(self, learning_rates: Sequence[float], *, allow_diverged: bool = False, **knobs):
+        """Train the text's model once per learning rate with this recipe's knobs, all in one batch; cached.
+
+        Returns a list of :class:`figgen.training.TrainResult` in the order of ``learning_rates``, each
+        like :meth:`run`'s but without snapshots; costs little more than one run. A diverged run raises a
+        TrainingError unless ``allow_diverged``.
+        """
+        from figgen.training.cached import cached_rates
+
+        return cached_rates(
+            self.data, self.knobs.replace(**knobs), learning_rates, self.cache, allow_diverged=allow_diverged
+        )
+
     def sweep(self, sizes: Sequence[int], *, allow_diverged: bool = False, **knobs):
         """Train one model per training size in one batched run (cached); return the SweepResult.
 

@@ -1,10 +1,10 @@
 """Training through the on-disk cache: the one path by which recipes, ``figgen train`` and the API train.
 
-A run or a sweep is stored under the hash of what produced it (data fingerprint, knobs, snapshot schedule,
-trainer version), so a restyle or a second ``figgen train`` with the same settings loads it instead of
-training. A run keeps weight snapshots along one fixed geometric schedule of its steps, so every caller
-asking for the same run shares one entry. A run that diverged raises :class:`DivergedError` unless the
-caller asks for diverged runs (a figure about divergence itself).
+A run, a batch of runs at several learning rates or a sweep is stored under the hash of what produced it
+(data fingerprint, knobs, snapshot schedule, trainer version), so a restyle or a second ``figgen train`` with
+the same settings loads it instead of training. A run keeps weight snapshots along one fixed geometric
+schedule of its steps, so every caller asking for the same run shares one entry. A run that diverged raises
+:class:`DivergedError` unless the caller asks for diverged runs (a figure about divergence itself).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from figgen.training import (
     TRAINER_VERSION,
     DivergedError,
     SweepResult,
+    TrainingError,
     TrainResult,
     snapshot_schedule,
 )
@@ -72,6 +73,70 @@ def cached_run(
     if result.diverged_at is not None and not allow_diverged:
         raise DivergedError(knobs.LEARNING_RATE, result.diverged_at, knobs.TRAIN_STEPS)
     return result
+
+
+def cached_rates(
+    data,
+    knobs: Knobs,
+    learning_rates: Sequence[float],
+    cache: Cache | None = None,
+    *,
+    allow_diverged: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[TrainResult]:
+    """Train the text's model once per learning rate (``knobs.LEARNING_RATE`` is not used), or load them.
+
+    The runs train as one batch (:func:`figgen.training.train_rates`) and are stored as one entry, without
+    snapshots. They equal separate :func:`cached_run` runs to float32 rounding, but are never mixed with
+    them in the cache: a figure does not depend on which was trained first. A diverged run raises
+    :class:`DivergedError` unless ``allow_diverged``.
+    """
+    rates = [float(rate) for rate in learning_rates]
+    if not rates:
+        raise TrainingError("training needs at least one learning rate")
+    for rate in rates:
+        knobs.replace(LEARNING_RATE=rate).check(data)
+    key = cache_key(
+        kind="rates",
+        data=data.fingerprint,
+        train_size=knobs.TRAIN_SIZE,
+        test_size=knobs.TEST_SIZE,
+        learning_rates=rates,
+        steps=knobs.TRAIN_STEPS,
+        log_every=knobs.LOG_EVERY,
+        trainer=TRAINER_VERSION,
+    )
+
+    def compute():
+        from figgen.training import train_rates
+
+        results = train_rates(
+            *data.train(knobs.TRAIN_SIZE),
+            *data.test(knobs.TEST_SIZE),
+            rates,
+            steps=knobs.TRAIN_STEPS,
+            log_every=knobs.LOG_EVERY,
+            progress=progress,
+        )
+        packed = [_pack_run(r) for r in results]
+        arrays = {f"{i}.{name}": value for i, (a, _) in enumerate(packed) for name, value in a.items()}
+        return arrays, {"runs": [meta for _, meta in packed]}
+
+    store = cache or Cache()
+    arrays, meta, hit = store.get_or_compute("rates", key, compute, force=force)
+    results = []
+    for i, run_meta in enumerate(meta["runs"]):
+        prefix = f"{i}."
+        mine = {name[len(prefix) :]: value for name, value in arrays.items() if name.startswith(prefix)}
+        results.append(_unpack_run(mine, run_meta, cached=hit))
+    failed = [
+        (rate, r.diverged_at) for rate, r in zip(rates, results, strict=True) if r.diverged_at is not None
+    ]
+    if failed and not allow_diverged:
+        rate, at = failed[0]
+        raise DivergedError(rate, at, knobs.TRAIN_STEPS)
+    return results
 
 
 def cached_sweep(
