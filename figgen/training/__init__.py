@@ -160,29 +160,29 @@ def train_rates(
     if bad:
         raise TrainingError(f"snapshot step {bad[0]!r} is outside 0..{steps}")
     n, k = len(x_train), len(learning_rates)
-    engine = Engine(x_train, labels_train, x_test, labels_test, [n] * k, list(learning_rates))
-    log_steps = set(range(0, steps + 1, log_every)) | {steps}
-    stops = sorted(log_steps | set(snapshot_steps))
-    runs = [_Run() for _ in range(k)]
-    start = time.perf_counter()
-    for step, state in engine.run(steps, stops, progress):
-        if step in snapshot_steps:
-            weights, biases = state.weights(), state.biases()
-            for run, w, b in zip(runs, weights, biases, strict=True):
-                if not run.ended:
-                    run.snapshots[step], run.snapshot_biases[step] = w, b
-        if step in log_steps:
-            accuracy, loss = state.evaluate()
-            for i, run in enumerate(runs):
-                if not run.ended:
-                    run.log_row(state, i, step, accuracy[i], loss[i])
-            if all(run.ended for run in runs):
-                break
-    seconds = time.perf_counter() - start
-    weights, biases = state.weights(), state.biases()
-    for i, run in enumerate(runs):
-        if not run.ended:
-            run.end(state, i, weights[i], biases[i])
+    with Engine(x_train, labels_train, x_test, labels_test, [n] * k, list(learning_rates)) as engine:
+        log_steps = set(range(0, steps + 1, log_every)) | {steps}
+        stops = sorted(log_steps | set(snapshot_steps))
+        runs = [_Run() for _ in range(k)]
+        start = time.perf_counter()
+        for step, state in engine.run(steps, stops, progress):
+            if step in snapshot_steps:
+                weights, biases = state.weights(), state.biases()
+                for run, w, b in zip(runs, weights, biases, strict=True):
+                    if not run.ended:
+                        run.snapshots[step], run.snapshot_biases[step] = w, b
+            if step in log_steps:
+                accuracy, loss = state.evaluate()
+                for i, run in enumerate(runs):
+                    if not run.ended:
+                        run.log_row(state, i, step, accuracy[i], loss[i])
+                if all(run.ended for run in runs):
+                    break
+        seconds = time.perf_counter() - start
+        weights, biases = state.weights(), state.biases()
+        for i, run in enumerate(runs):
+            if not run.ended:
+                run.end(state, i, weights[i], biases[i])
     return [run.result(seconds) for run in runs]
 
 
@@ -251,18 +251,19 @@ def sweep_training_sizes(
         if s > len(x_train):
             raise TrainingError(f"training size {s} is more than the {len(x_train)} training rows given")
     order = sorted(set(sizes))
-    engine = Engine(x_train, labels_train, x_test, labels_test, order, [learning_rate] * len(order))
-    start = time.perf_counter()
-    *_, (_step, state) = engine.run(steps, [steps], progress)
-    accuracy, loss = state.evaluate()
-    seconds = time.perf_counter() - start
+    with Engine(x_train, labels_train, x_test, labels_test, order, [learning_rate] * len(order)) as engine:
+        start = time.perf_counter()
+        *_, (_step, state) = engine.run(steps, [steps], progress)
+        accuracy, loss = state.evaluate()
+        seconds = time.perf_counter() - start
+        weights, biases = state.weights(), state.biases()
     where = [order.index(s) for s in sizes]
     diverged = [state.diverged_at(i, loss[i]) for i in where]
     accuracy = np.where([d is None for d in diverged], accuracy[where], np.nan)
     return SweepResult(
         sizes=np.array(sizes),
-        weights=state.weights()[where],
-        biases=state.biases()[where],
+        weights=weights[where],
+        biases=biases[where],
         accuracy=accuracy,
         loss=loss[where],
         diverged_at=diverged,

@@ -19,6 +19,9 @@ TensorFlow, and only when an engine is built.
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 import math
 import os
 import sys
@@ -26,7 +29,10 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-SPARSE_DENSITY = 0.1  # pixels lit in at most this share of the rows use the sparse product
+# Pixels lit in at most this share of the training rows use the sparse product. Its cost grows with the
+# models multiplied while the dense product's cost per model falls, so several models move fewer pixels.
+SPARSE_DENSITY = 0.1  # one model
+SPARSE_DENSITY_MODELS = 0.05  # several
 BLOCK_ROWS = 1000  # a block's fixed cost per step (its ops), in model-rows of products; see plan_blocks
 SKINNY_ROWS = 1.0  # a product's cost per row beyond its models': narrow products use the cores badly
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0
@@ -73,9 +79,10 @@ class Engine:
         labels = np.asarray(labels_train[: sizes[-1]])
         self.pixels = x.shape[1]
         lit = (x != 0).mean(axis=0)
-        self.dense_cols = np.flatnonzero(lit > SPARSE_DENSITY)
-        self.sparse_cols = np.flatnonzero((lit > 0) & (lit <= SPARSE_DENSITY))
-        x_dense = np.concatenate([x[:, self.dense_cols], np.ones((len(x), 1), np.float32)], 1)  # bias last
+        sparse = SPARSE_DENSITY if self.k == 1 else SPARSE_DENSITY_MODELS
+        self.dense_cols = np.flatnonzero(lit > sparse)
+        self.sparse_cols = np.flatnonzero((lit > 0) & (lit <= sparse))
+        x_dense = _columns(x, self.dense_cols)  # the bias's row of ones last
         x_sparse = x[:, self.sparse_cols]
         self.blocks = [
             _Block(tf, x_dense[a:b], x_sparse[a:b], labels[a:b], a, self.sizes) for a, b in plan_blocks(sizes)
@@ -84,14 +91,31 @@ class Engine:
         self.scale_dense = tf.constant(np.repeat(scale, 10)[:, None])
         self.scale_sparse = tf.constant(scale[:, None, None])
         self.inv_size = tf.constant(1.0 / np.asarray(sizes, np.float32))
-        x_test = np.asarray(x_test, np.float32)
-        ones = np.ones((len(x_test), 1), np.float32)
-        self.x_test = tf.constant(
-            np.concatenate([x_test[:, self.dense_cols], ones, x_test[:, self.sparse_cols]], 1)
-        )
+        self.x_test = tf.constant(_columns(x_test, self.dense_cols, self.sparse_cols))
         self.labels_test = tf.constant(np.asarray(labels_test, np.int64))
-        self._steps_fn = tf.function(self._steps)
-        self._evaluate_fn = tf.function(self._evaluate)
+        # plain graph code with an explicit while loop: autograph's source conversion is not needed
+        self._steps_fn = tf.function(self._steps, autograph=False)
+        self._evaluate_fn = tf.function(self._evaluate, autograph=False)
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Free the engine's tensors and traced functions now, and hand the memory back to the system.
+
+        The traced functions refer back to the engine, so without this its constants (the training rows
+        twice, the test rows) would wait for Python's next full garbage collection; and glibc keeps what
+        TensorFlow frees for itself unless asked to trim, so the drawing that follows a training would
+        stack on top of it.
+        """
+        self.blocks, self._steps_fn, self._evaluate_fn = [], None, None
+        self.x_test = self.labels_test = None
+        gc.collect()
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).malloc_trim(0)  # glibc only; elsewhere the allocator decides
 
     def run(self, steps: int, stops: list[int], progress: Progress | None) -> Iterator[tuple[int, State]]:
         """Yield ``(step, state)`` after each update index in ``stops`` (ascending, within 0..steps)."""
@@ -118,14 +142,18 @@ class Engine:
         -1 for the update before it) after which the training loss was finite and at most ln 10, or NONE_OK.
         """
         tf = self.tf
-        last_ok = tf.fill([self.k], tf.constant(NONE_OK, tf.int32))
-        for i in tf.range(count):
+
+        def update(i, dense_t, sparse, last_ok):
             parts = [block.gradients(dense_t, sparse) for block in self.blocks]
-            dense_t = dense_t - _add(tf, [p[1] for p in parts]) * self.scale_dense
-            sparse = sparse - _add(tf, [p[2] for p in parts]) * self.scale_sparse
+            dense_t = dense_t - self._sum([p[1] for p in parts], 10) * self.scale_dense
+            sparse = sparse - self._sum([p[2] for p in parts]) * self.scale_sparse
             # the loss of this pass belongs to the weights before this update, i.e. after update i - 1
-            ok = _add(tf, [p[0] for p in parts]) * self.inv_size <= DIVERGED_LOSS  # false for NaN too
-            last_ok = tf.where(ok, i - 1, last_ok)
+            ok = self._sum([p[0] for p in parts]) * self.inv_size <= DIVERGED_LOSS  # false for NaN too
+            return i + 1, dense_t, sparse, tf.where(ok, i - 1, last_ok)
+
+        last_ok = tf.fill([self.k], tf.constant(NONE_OK, tf.int32))
+        loop = [tf.constant(0), dense_t, sparse, last_ok]
+        _, dense_t, sparse, last_ok = tf.while_loop(lambda i, *_: i < count, update, loop)
         return dense_t, sparse, last_ok
 
     def _evaluate(self, dense_t, sparse):
@@ -135,18 +163,32 @@ class Engine:
         logits = tf.matmul(tf.concat([dense_t, sparse_t], 1), self.x_test, transpose_b=True)
         guesses = tf.argmax(tf.reshape(logits, [self.k, 10, -1]), axis=1)
         hits = tf.reduce_sum(tf.cast(tf.equal(guesses, self.labels_test), tf.int32), axis=1)
-        loss = _add(tf, [block.gradients(dense_t, sparse, loss_only=True) for block in self.blocks])
+        loss = self._sum([block.gradients(dense_t, sparse, loss_only=True) for block in self.blocks])
         return hits, loss * self.inv_size
+
+    def _sum(self, parts, rows_per_model=1):
+        """Sum per-block, per-model tensors into one for all models, the last block's first.
+
+        Block j holds models ``first_j ..`` (a suffix, shrinking from block to block), so going backwards
+        each running sum is padded only by the models the earlier block adds: less copying than padding
+        every block to all models.
+        """
+        tf = self.tf
+        total = parts[-1]
+        for j in range(len(self.blocks) - 2, -1, -1):
+            extra = self.blocks[j + 1].first - self.blocks[j].first
+            padding = [[rows_per_model * extra, 0]] + [[0, 0]] * (len(total.shape) - 1)
+            total = parts[j] + tf.pad(total, padding)
+        return total
 
 
 class _Block:
     """Training rows ``start .. start + len(x)`` and the models that use them: those larger than ``start``.
 
     The models of a block are the last ``m`` (sizes ascending), so their dense weights are the last
-    ``10 * m`` rows of ``W_t`` and their sparse weights the last ``m`` of ``(models, pixels, 10)``; the
-    block's gradients are padded back to all models. Sparse pixels are multiplied through one block-diagonal
-    sparse matrix (one diagonal block per model), which keeps TensorFlow's sparse product at 10 columns,
-    where its CPU kernel is fast.
+    ``10 * m`` rows of ``W_t`` and their sparse weights the last ``m`` of ``(models, pixels, 10)``. Sparse
+    pixels are multiplied through one block-diagonal sparse matrix (one diagonal block per model), which
+    keeps TensorFlow's sparse product at 10 columns, where its CPU kernel is fast.
     """
 
     def __init__(self, tf, x_dense, x_sparse, labels, start, sizes):
@@ -195,7 +237,7 @@ class _Block:
             log_total *= self.mask
         loss = tf.reduce_sum(log_total, axis=[1, 2]) - tf.reduce_sum(self.y * z, axis=[1, 2])
         if loss_only:
-            return self._pad(loss)
+            return loss
         # d(cross-entropy)/d(logits): softmax minus one-hot, zero on masked rows
         g = e * (1.0 / total if self.mask is None else self.mask / total) - self.y
         grad_dense_t = tf.matmul(tf.reshape(g, [10 * m, -1]), self.x)
@@ -204,19 +246,17 @@ class _Block:
         else:
             g_rows = tf.reshape(tf.transpose(g, [0, 2, 1]), [-1, 10])
             grad_sparse = tf.reshape(tf.sparse.sparse_dense_matmul(self.xs_t, g_rows), [m, -1, 10])
-        return self._pad(loss), self._pad(grad_dense_t, 10), self._pad(grad_sparse)
-
-    def _pad(self, tensor, rows_per_model=1):
-        """Pad a per-model tensor of this block's models with zeros for the models before them."""
-        if not self.first:
-            return tensor
-        padding = [[rows_per_model * self.first, 0]] + [[0, 0]] * (len(tensor.shape) - 1)
-        return self.tf.pad(tensor, padding)
+        return loss, grad_dense_t, grad_sparse
 
 
-def _add(tf, tensors):
-    """Sum per-block tensors; one block (a single run) needs no op."""
-    return tensors[0] if len(tensors) == 1 else tf.add_n(tensors)
+def _columns(x, dense_cols, sparse_cols=()) -> np.ndarray:
+    """Rows ``x`` as float32 columns ``dense_cols``, a column of ones (the bias's), then ``sparse_cols``;
+    filled in place, so the only copy is the result."""
+    out = np.empty((len(x), len(dense_cols) + 1 + len(sparse_cols)), np.float32)
+    out[:, : len(dense_cols)] = x[:, dense_cols]
+    out[:, len(dense_cols)] = 1.0
+    out[:, len(dense_cols) + 1 :] = x[:, sparse_cols]
+    return out
 
 
 def tensorflow():
