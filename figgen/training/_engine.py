@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import math
 import os
 import sys
@@ -84,15 +83,23 @@ class Engine:
         self.sparse_cols = np.flatnonzero((lit > 0) & (lit <= sparse))
         x_dense = _columns(x, self.dense_cols)  # the bias's row of ones last
         x_sparse = x[:, self.sparse_cols]
-        self.blocks = [
-            _Block(tf, x_dense[a:b], x_sparse[a:b], labels[a:b], a, self.sizes) for a, b in plan_blocks(sizes)
-        ]
+        plan = plan_blocks(sizes)
+        self.blocks = [_Block(a, sizes, len(self.sparse_cols)) for a, _ in plan]
         scale = np.asarray(rates, np.float32) / np.asarray(sizes, np.float32)  # learning rate / size
-        self.scale_dense = tf.constant(np.repeat(scale, 10)[:, None])
-        self.scale_sparse = tf.constant(scale[:, None, None])
-        self.inv_size = tf.constant(1.0 / np.asarray(sizes, np.float32))
-        self.x_test = tf.constant(_columns(x_test, self.dense_cols, self.sparse_cols))
-        self.labels_test = tf.constant(np.asarray(labels_test, np.int64))
+        self.n_test = len(x_test)
+        # The tensors go to the traced functions as arguments, not captured: then they belong to the
+        # engine alone and are freed with it, without waiting for a garbage collection of TF's graphs.
+        self.constants = {
+            "blocks": [
+                block.tensors(tf, x_dense[a:b], x_sparse[a:b], labels[a:b])
+                for block, (a, b) in zip(self.blocks, plan, strict=True)
+            ],
+            "scale_dense": tf.constant(np.repeat(scale, 10)[:, None]),
+            "scale_sparse": tf.constant(scale[:, None, None]),
+            "inv_size": tf.constant(1.0 / np.asarray(sizes, np.float32)),
+            "x_test": tf.constant(_columns(x_test, self.dense_cols, self.sparse_cols)),
+            "labels_test": tf.constant(np.asarray(labels_test, np.int64)),
+        }
         # plain graph code with an explicit while loop: autograph's source conversion is not needed
         self._steps_fn = tf.function(self._steps, autograph=False)
         self._evaluate_fn = tf.function(self._evaluate, autograph=False)
@@ -104,16 +111,14 @@ class Engine:
         self.close()
 
     def close(self) -> None:
-        """Free the engine's tensors and traced functions now, and hand the memory back to the system.
+        """Free the engine's tensors now, and hand the memory back to the system.
 
-        The traced functions refer back to the engine, so without this its constants (the training rows
-        twice, the test rows) would wait for Python's next full garbage collection; and glibc keeps what
+        The traced functions refer back to the engine (a cycle that waits for a full garbage collection,
+        a slow one with TensorFlow loaded), so the tensors are dropped here by hand; and glibc keeps what
         TensorFlow frees for itself unless asked to trim, so the drawing that follows a training would
         stack on top of it.
         """
-        self.blocks, self._steps_fn, self._evaluate_fn = [], None, None
-        self.x_test = self.labels_test = None
-        gc.collect()
+        self.constants, self._steps_fn, self._evaluate_fn = None, None, None
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)  # glibc only; elsewhere the allocator decides
 
@@ -127,7 +132,7 @@ class Engine:
             count = stop + 1 - done
             if count > 0:
                 state.dense_t, state.sparse, last_ok = self._steps_fn(
-                    state.dense_t, state.sparse, tf.constant(count)
+                    self.constants, state.dense_t, state.sparse, tf.constant(count)
                 )
                 for k, ok in enumerate(last_ok.numpy()):
                     if ok != NONE_OK:
@@ -137,18 +142,22 @@ class Engine:
                     progress(done, total)
             yield stop, state
 
-    def _steps(self, dense_t, sparse, count):
+    def _steps(self, constants, dense_t, sparse, count):
         """Make ``count`` updates; also return, per model, the last update (counted from this call's first,
         -1 for the update before it) after which the training loss was finite and at most ln 10, or NONE_OK.
         """
         tf = self.tf
 
+        c = constants
+
         def update(i, dense_t, sparse, last_ok):
-            parts = [block.gradients(dense_t, sparse) for block in self.blocks]
-            dense_t = dense_t - self._sum([p[1] for p in parts], 10) * self.scale_dense
-            sparse = sparse - self._sum([p[2] for p in parts]) * self.scale_sparse
+            parts = [
+                b.gradients(tf, t, dense_t, sparse) for b, t in zip(self.blocks, c["blocks"], strict=True)
+            ]
+            dense_t = dense_t - self._sum([p[1] for p in parts], 10) * c["scale_dense"]
+            sparse = sparse - self._sum([p[2] for p in parts]) * c["scale_sparse"]
             # the loss of this pass belongs to the weights before this update, i.e. after update i - 1
-            ok = self._sum([p[0] for p in parts]) * self.inv_size <= DIVERGED_LOSS  # false for NaN too
+            ok = self._sum([p[0] for p in parts]) * c["inv_size"] <= DIVERGED_LOSS  # false for NaN too
             return i + 1, dense_t, sparse, tf.where(ok, i - 1, last_ok)
 
         last_ok = tf.fill([self.k], tf.constant(NONE_OK, tf.int32))
@@ -156,15 +165,16 @@ class Engine:
         _, dense_t, sparse, last_ok = tf.while_loop(lambda i, *_: i < count, update, loop)
         return dense_t, sparse, last_ok
 
-    def _evaluate(self, dense_t, sparse):
+    def _evaluate(self, c, dense_t, sparse):
         """Return the number of test rows each model classifies right and its mean training cross-entropy."""
         tf = self.tf
         sparse_t = tf.reshape(tf.transpose(sparse, [0, 2, 1]), [10 * self.k, -1])
-        logits = tf.matmul(tf.concat([dense_t, sparse_t], 1), self.x_test, transpose_b=True)
+        logits = tf.matmul(tf.concat([dense_t, sparse_t], 1), c["x_test"], transpose_b=True)
         guesses = tf.argmax(tf.reshape(logits, [self.k, 10, -1]), axis=1)
-        hits = tf.reduce_sum(tf.cast(tf.equal(guesses, self.labels_test), tf.int32), axis=1)
-        loss = self._sum([block.gradients(dense_t, sparse, loss_only=True) for block in self.blocks])
-        return hits, loss * self.inv_size
+        hits = tf.reduce_sum(tf.cast(tf.equal(guesses, c["labels_test"]), tf.int32), axis=1)
+        blocks = zip(self.blocks, c["blocks"], strict=True)
+        loss = self._sum([b.gradients(tf, t, dense_t, sparse, loss_only=True) for b, t in blocks])
+        return hits, loss * c["inv_size"]
 
     def _sum(self, parts, rows_per_model=1):
         """Sum per-block, per-model tensors into one for all models, the last block's first.
@@ -183,7 +193,7 @@ class Engine:
 
 
 class _Block:
-    """Training rows ``start .. start + len(x)`` and the models that use them: those larger than ``start``.
+    """Training rows from ``start`` and the models that use them: those larger than ``start``.
 
     The models of a block are the last ``m`` (sizes ascending), so their dense weights are the last
     ``10 * m`` rows of ``W_t`` and their sparse weights the last ``m`` of ``(models, pixels, 10)``. Sparse
@@ -191,61 +201,73 @@ class _Block:
     keeps TensorFlow's sparse product at 10 columns, where its CPU kernel is fast.
     """
 
-    def __init__(self, tf, x_dense, x_sparse, labels, start, sizes):
-        self.tf = tf
-        rows = len(x_dense)
-        active = [s for s in sizes if s > start]
-        self.m, self.first = len(active), len(sizes) - len(active)
-        self.x = tf.constant(x_dense)
-        self.x_t = tf.constant(np.ascontiguousarray(x_dense.T))
+    def __init__(self, start: int, sizes: list[int], sparse_pixels: int):
+        self.start, self.active = start, [s for s in sizes if s > start]
+        self.m, self.first = len(self.active), len(sizes) - len(self.active)
+        self.sparse_pixels = sparse_pixels
+
+    def tensors(self, tf, x_dense, x_sparse, labels) -> dict:
+        """The block's constant tensors: its rows (dense columns, the bias's ones last; also transposed for
+        several models), labels (zero on masked rows), mask, and block-diagonal sparse pixels."""
+        rows, m = len(x_dense), self.m
         onehot = np.eye(10, dtype=np.float32)[labels].T[None]  # (1, 10, rows)
-        mask = (start + np.arange(rows)[None, :] < np.asarray(active)[:, None]).astype(np.float32)[:, None]
-        self.mask = None if mask.all() else tf.constant(mask)  # (models, 1, rows): the model uses the row
-        self.y = tf.constant(onehot if self.mask is None else onehot * mask)
+        mask = (self.start + np.arange(rows)[None, :] < np.asarray(self.active)[:, None]).astype(np.float32)
+        mask = None if mask.all() else mask[:, None]  # (models, 1, rows): the model uses the row
+        t = {
+            "x": tf.constant(x_dense),
+            # one model's logits are faster from x itself (and need no copy); several models' from x_t
+            "x_t": None if m == 1 else tf.constant(np.ascontiguousarray(x_dense.T)),
+            "y": tf.constant(onehot if mask is None else onehot * mask),
+            "mask": None if mask is None else tf.constant(mask),
+            "xs": None,  # no sparse pixel lit in these rows: their gradients are zero here
+            "xs_t": None,
+        }
         where = np.argwhere(x_sparse != 0)
-        self.xs = self.xs_t = None  # no sparse pixel lit in these rows: their gradients are zero here
-        self.sparse_pixels = x_sparse.shape[1]
         if len(where):
-            models = np.repeat(np.arange(self.m), len(where))
+            models = np.repeat(np.arange(m), len(where))
             index = np.stack(
                 [
-                    models * rows + np.tile(where[:, 0], self.m),
-                    models * x_sparse.shape[1] + np.tile(where[:, 1], self.m),
+                    models * rows + np.tile(where[:, 0], m),
+                    models * x_sparse.shape[1] + np.tile(where[:, 1], m),
                 ],
                 1,
             )
-            values = np.tile(x_sparse[where[:, 0], where[:, 1]], self.m)
-            shape = (self.m * rows, self.m * x_sparse.shape[1])
-            self.xs = tf.sparse.SparseTensor(index, values, shape)
-            self.xs_t = tf.sparse.reorder(tf.sparse.transpose(self.xs))
+            values = np.tile(x_sparse[where[:, 0], where[:, 1]], m)
+            t["xs"] = tf.sparse.SparseTensor(index, values, (m * rows, m * x_sparse.shape[1]))
+            t["xs_t"] = tf.sparse.reorder(tf.sparse.transpose(t["xs"]))
+        return t
 
-    def gradients(self, dense_t, sparse, loss_only=False):
-        """Return this block's summed cross-entropy and gradients (dense W_t, sparse W) for all models."""
-        tf, m = self.tf, self.m
+    def gradients(self, tf, t, dense_t, sparse, loss_only=False):
+        """Return this block's summed cross-entropy and gradients (dense W_t, sparse W) for its models,
+        ``t`` being its tensors."""
+        m = self.m
         if self.first:
             dense_t, sparse = dense_t[10 * self.first :], sparse[self.first :]
-        z = tf.reshape(tf.matmul(dense_t, self.x_t), [m, 10, -1])
-        if self.xs is not None:
-            zs = tf.sparse.sparse_dense_matmul(self.xs, tf.reshape(sparse, [-1, 10]))
+        if t["x_t"] is None:
+            z = tf.reshape(tf.matmul(dense_t, t["x"], transpose_b=True), [m, 10, -1])
+        else:
+            z = tf.reshape(tf.matmul(dense_t, t["x_t"]), [m, 10, -1])
+        if t["xs"] is not None:
+            zs = tf.sparse.sparse_dense_matmul(t["xs"], tf.reshape(sparse, [-1, 10]))
             z += tf.transpose(tf.reshape(zs, [m, -1, 10]), [0, 2, 1])
         top = tf.reduce_max(z, axis=1, keepdims=True)
         e = tf.exp(z - top)
         total = tf.reduce_sum(e, axis=1, keepdims=True)
         # cross-entropy per row: logsumexp minus the label's logit (y is zero on masked rows)
         log_total = tf.math.log(total) + top
-        if self.mask is not None:
-            log_total *= self.mask
-        loss = tf.reduce_sum(log_total, axis=[1, 2]) - tf.reduce_sum(self.y * z, axis=[1, 2])
+        if t["mask"] is not None:
+            log_total *= t["mask"]
+        loss = tf.reduce_sum(log_total, axis=[1, 2]) - tf.reduce_sum(t["y"] * z, axis=[1, 2])
         if loss_only:
             return loss
         # d(cross-entropy)/d(logits): softmax minus one-hot, zero on masked rows
-        g = e * (1.0 / total if self.mask is None else self.mask / total) - self.y
-        grad_dense_t = tf.matmul(tf.reshape(g, [10 * m, -1]), self.x)
-        if self.xs is None:
+        g = e * (1.0 / total if t["mask"] is None else t["mask"] / total) - t["y"]
+        grad_dense_t = tf.matmul(tf.reshape(g, [10 * m, -1]), t["x"])
+        if t["xs"] is None:
             grad_sparse = tf.zeros([m, self.sparse_pixels, 10])
         else:
             g_rows = tf.reshape(tf.transpose(g, [0, 2, 1]), [-1, 10])
-            grad_sparse = tf.reshape(tf.sparse.sparse_dense_matmul(self.xs_t, g_rows), [m, -1, 10])
+            grad_sparse = tf.reshape(tf.sparse.sparse_dense_matmul(t["xs_t"], g_rows), [m, -1, 10])
         return loss, grad_dense_t, grad_sparse
 
 
@@ -317,5 +339,6 @@ class State:
 
     def evaluate(self) -> tuple[np.ndarray, np.ndarray]:
         """Return test accuracy and mean training cross-entropy of every model, as float64."""
-        hits, loss = self.engine._evaluate_fn(self.dense_t, self.sparse)
-        return hits.numpy() / len(self.engine.labels_test), loss.numpy().astype(np.float64)
+        e = self.engine
+        hits, loss = e._evaluate_fn(e.constants, self.dense_t, self.sparse)
+        return hits.numpy() / e.n_test, loss.numpy().astype(np.float64)
