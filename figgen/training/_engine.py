@@ -28,10 +28,7 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-# Pixels lit in at most this share of the training rows use the sparse product. Its cost grows with the
-# models multiplied while the dense product's cost per model falls, so several models move fewer pixels.
-SPARSE_DENSITY = 0.1  # one model
-SPARSE_DENSITY_MODELS = 0.05  # several
+SPARSE_DENSITY = 0.05  # pixels lit in at most this share of the training rows use the sparse product
 BLOCK_ROWS = 1000  # a block's fixed cost per step (its ops), in model-rows of products; see plan_blocks
 SKINNY_ROWS = 1.0  # a product's cost per row beyond its models': narrow products use the cores badly
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0
@@ -78,9 +75,8 @@ class Engine:
         labels = np.asarray(labels_train[: sizes[-1]])
         self.pixels = x.shape[1]
         lit = (x != 0).mean(axis=0)
-        sparse = SPARSE_DENSITY if self.k == 1 else SPARSE_DENSITY_MODELS
-        self.dense_cols = np.flatnonzero(lit > sparse)
-        self.sparse_cols = np.flatnonzero((lit > 0) & (lit <= sparse))
+        self.dense_cols = np.flatnonzero(lit > SPARSE_DENSITY)
+        self.sparse_cols = np.flatnonzero((lit > 0) & (lit <= SPARSE_DENSITY))
         x_dense = _columns(x, self.dense_cols)  # the bias's row of ones last
         x_sparse = x[:, self.sparse_cols]
         plan = plan_blocks(sizes)
