@@ -1,9 +1,12 @@
 """Benchmark: figgen's training against the text's own TF1 loop, as ratios measured side by side.
 
-All in one process, after one tiny warm-up run of each (TensorFlow's one-time start-up is paid by neither
-side), alternating the two sides of each ratio and keeping the best of ``--repeat`` runs of each, so that
-a busy machine slows both sides alike. Every figgen side trains from an empty cache, exactly as a cold
-build or ``figgen train`` does. Ratios and their targets (issue 12):
+Each side is timed after one tiny warm-up run (TensorFlow's one-time start-up is paid by neither side),
+alternating the two sides of each ratio and keeping the best of ``--repeat`` runs of each, so that a busy
+machine slows both sides alike. figgen trains in this process (with its TensorFlow settings: one thread per
+op, blocks side by side) from an empty cache, exactly as a cold build or ``figgen train`` does; the text's
+TF1 loop runs in a child process with TensorFlow's default settings, as the text's program would
+(``python -m figgen.training.reference --json``, timing the whole call to ``tutorial_loop``). Ratios and
+their targets (issue 12):
 
 1. ``figgen train`` (the text's settings: sample, TRAIN_SIZE 5500, TEST_SIZE 10000, LEARNING_RATE 0.1,
    TRAIN_STEPS 2500, a log line every 100 steps, with its weight snapshots) against the text's TF1 loop
@@ -23,6 +26,8 @@ Run: ``.venv/bin/python bench/bench_train.py [--quick] [--repeat N]``.
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import sys
 import tempfile
 import time
@@ -32,12 +37,11 @@ import numpy as np
 
 from figgen import api
 from figgen.cache import Cache
-from figgen.data import load_dataset, one_hot
+from figgen.data import load_dataset
 from figgen.knobs import Knobs
 from figgen.training import default_sweep_sizes, train
-from figgen.training._engine import tensorflow
+from figgen.training._engine import training_tensorflow
 from figgen.training.cached import cached_run, cached_sweep
-from figgen.training.reference import tutorial_loop
 
 TEXT = Knobs()
 LOG_TOLERANCE = 0.002  # the tests' tolerance between figgen's log and the TF1 loop's
@@ -49,15 +53,27 @@ def verdict(ok: bool) -> str:
 
 def best_of(sides: dict, repeat: int) -> tuple[dict[str, float], dict[str, object], dict[str, list]]:
     """Run each side ``repeat`` times, alternating (A, B, A, B, ...); return best seconds, last values and
-    all times."""
+    all times. A side returns its value, or ``(seconds, value)`` when it times itself."""
     times = {name: [] for name in sides}
     values = {}
     for _ in range(repeat):
         for name, run in sides.items():
             start = time.perf_counter()
-            values[name] = run()
-            times[name].append(time.perf_counter() - start)
+            value = run()
+            seconds = time.perf_counter() - start
+            if isinstance(value, tuple):
+                seconds, value = value
+            values[name] = value
+            times[name].append(seconds)
     return {name: min(t) for name, t in times.items()}, values, times
+
+
+def text_loop(steps: int) -> tuple[float, list]:
+    """The text's TF1 loop in a child process with TensorFlow's defaults: (seconds of the call, log)."""
+    command = [sys.executable, "-m", "figgen.training.reference", "--json", "--steps", str(steps)]
+    done = subprocess.run(command, capture_output=True, text=True, check=True)
+    result = json.loads(done.stdout)
+    return result["seconds"], result["log"]
 
 
 def main(argv=None) -> int:
@@ -68,19 +84,19 @@ def main(argv=None) -> int:
     knobs = TEXT.replace(TRAIN_STEPS=300) if args.quick else TEXT
     steps = knobs.TRAIN_STEPS
 
-    tf = tensorflow()  # the import is not part of either side's time
+    tf = training_tensorflow()  # the import is not part of either side's time
     data = load_dataset("sample")
     x, y = data.train(knobs.TRAIN_SIZE)
     xt, yt = data.test(knobs.TEST_SIZE)
-    y1, yt1 = one_hot(y), one_hot(yt)
     print(
         f"figgen trainer benchmark: sample ({data.fingerprint}), train {knobs.TRAIN_SIZE}, test "
         f"{knobs.TEST_SIZE}, learning rate {knobs.LEARNING_RATE}, steps {steps}; TensorFlow "
         f"{tf.__version__}, devices {[d.device_type for d in tf.config.list_physical_devices()]}; "
         f"best of {args.repeat}, alternating"
     )
-    tutorial_loop(x[:10], y1[:10], xt[:10], yt1[:10], knobs.LEARNING_RATE, 1, 1)  # warm-ups
-    train(x[:10], y[:10], xt[:10], yt[:10], learning_rate=knobs.LEARNING_RATE, steps=1, log_every=1)
+    train(
+        x[:10], y[:10], xt[:10], yt[:10], learning_rate=knobs.LEARNING_RATE, steps=1, log_every=1
+    )  # warm-up
 
     with tempfile.TemporaryDirectory() as tmp:
         cache = Cache(Path(tmp) / "cache")
@@ -88,11 +104,8 @@ def main(argv=None) -> int:
         def figgen_train():  # what `figgen train` does, from an empty cache
             return cached_run(data, knobs, cache, force=True)
 
-        def tf1_loop():
-            return tutorial_loop(x, y1, xt, yt1, knobs.LEARNING_RATE, steps, knobs.LOG_EVERY)[0]
-
         # 1. one run
-        best, values, times = best_of({"tf1": tf1_loop, "figgen": figgen_train}, args.repeat)
+        best, values, times = best_of({"tf1": lambda: text_loop(steps), "figgen": figgen_train}, args.repeat)
         run_seconds = best["figgen"]
         tf1_log, ours = values["tf1"], values["figgen"]
         speedup = best["tf1"] / run_seconds
@@ -104,7 +117,7 @@ def main(argv=None) -> int:
         print("1. one run at the text's settings")
         print(f"   {'':<34}{'best s':>8}  {'runs':<18}{'final accuracy':>15}{'final loss':>12}")
         print(
-            f"   {'text TF1 loop (feed_dict)':<34}{best['tf1']:>8.3f}  {fmt(times['tf1']):<18}"
+            f"   {'text TF1 loop (child process)':<34}{best['tf1']:>8.3f}  {fmt(times['tf1']):<18}"
             f"{tf1_log[-1][1]:>15.4f}{tf1_log[-1][2]:>12.4f}"
         )
         print(
