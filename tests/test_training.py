@@ -54,11 +54,12 @@ def reference_log_row(w, b, x, labels, x_test, labels_test):
 # --- the update against numpy ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("block_rows", [1000, 50])  # one block, or the rows halved for two cores
+@pytest.mark.parametrize("block_rows", [1000, 50])  # one block, or the rows (and test rows) halved
 def test_train_matches_numpy_reference(small, monkeypatch, block_rows):
     import figgen.training._engine as engine
 
     monkeypatch.setattr(engine, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(engine, "TEST_PART_ROWS", 2000 if block_rows == 1000 else 64)
     assert len(engine.plan_blocks([300])) == (1 if block_rows == 1000 else 2)
     x, y, xt, yt = small
     result = train(x, y, xt, yt, learning_rate=0.1, steps=30, log_every=10)

@@ -31,6 +31,7 @@ import numpy as np
 SPARSE_DENSITY = 0.05  # pixels lit in at most this share of the training rows use the sparse product
 BLOCK_ROWS = 1000  # a block's fixed cost per step (its ops), in model-rows of products; see plan_blocks
 LANES = 2  # blocks a step is cut into at least, for as many cores to work side by side; see plan_blocks
+TEST_PART_ROWS = 2000  # test rows are scored in LANES parts of at least this many
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0
 DIVERGED_LOSS = LOSS_AT_START + 1e-3  # a loss above this (or NaN) is worse than knowing nothing
 NONE_OK = -(2**30)  # "no update in this call left the loss at or below ln 10"
@@ -121,8 +122,11 @@ class Engine:
             "scale_dense": tf.constant(np.repeat(scale, 10)[:, None]),
             "scale_sparse": tf.constant(scale[:, None, None]),
             "inv_size": tf.constant(1.0 / np.asarray(sizes, np.float32)),
-            "x_test": tf.constant(_columns(x_test, self.dense_cols, self.sparse_cols)),
-            "labels_test": tf.constant(np.asarray(labels_test, np.int64)),
+            # the test rows in LANES parts, scored side by side like the blocks
+            "test": [
+                (tf.constant(_columns(x_test[a:b], self.dense_cols, self.sparse_cols)), tf.constant(part))
+                for a, b, part in _parts(len(x_test), np.asarray(labels_test, np.int64))
+            ],
         }
         # plain graph code with an explicit while loop: autograph's source conversion is not needed
         self._steps_fn = tf.function(self._steps, autograph=False)
@@ -193,9 +197,14 @@ class Engine:
         """Return the number of test rows each model classifies right and its mean training cross-entropy."""
         tf = self.tf
         sparse_t = tf.reshape(tf.transpose(sparse, [0, 2, 1]), [10 * self.k, -1])
-        logits = tf.matmul(tf.concat([dense_t, sparse_t], 1), c["x_test"], transpose_b=True)
-        guesses = tf.argmax(tf.reshape(logits, [self.k, 10, -1]), axis=1)
-        hits = tf.reduce_sum(tf.cast(tf.equal(guesses, c["labels_test"]), tf.int32), axis=1)
+        weights_t = tf.concat([dense_t, sparse_t], 1)
+        hits = []
+        for x, labels in c["test"]:
+            guesses = tf.argmax(
+                tf.reshape(tf.matmul(weights_t, x, transpose_b=True), [self.k, 10, -1]), axis=1
+            )
+            hits.append(tf.reduce_sum(tf.cast(tf.equal(guesses, labels), tf.int32), axis=1))
+        hits = tf.add_n(hits)
         blocks = zip(self.blocks, c["blocks"], strict=True)
         loss = self._sum([b.gradients(tf, t, dense_t, sparse, loss_only=True) for b, t in blocks])
         return hits, loss * c["inv_size"]
@@ -293,6 +302,13 @@ class _Block:
             g_rows = tf.reshape(tf.transpose(g, [0, 2, 1]), [-1, 10])
             grad_sparse = tf.reshape(tf.sparse.sparse_dense_matmul(t["xs_t"], g_rows), [m, -1, 10])
         return loss, grad_dense_t, grad_sparse
+
+
+def _parts(n: int, labels: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
+    """Cut ``n`` test rows into LANES parts of TEST_PART_ROWS at least: ``(start, end, their labels)``."""
+    count = max(1, min(LANES, n // TEST_PART_ROWS))
+    cuts = [n * i // count for i in range(count + 1)]
+    return [(a, b, labels[a:b]) for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
 
 
 def _columns(x, dense_cols, sparse_cols=()) -> np.ndarray:
