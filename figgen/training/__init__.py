@@ -26,7 +26,7 @@ import numpy as np
 
 from figgen.errors import FiggenError
 from figgen.knobs import Knobs
-from figgen.training._engine import LOSS_AT_START, Engine, Progress
+from figgen.training._engine import Engine, Progress
 
 TRAINER_VERSION = "5"  # bump when a change alters what training returns; it is part of cache keys
 TEXT = Knobs()
@@ -160,70 +160,53 @@ def train_rates(
     if bad:
         raise TrainingError(f"snapshot step {bad[0]!r} is outside 0..{steps}")
     n, k = len(x_train), len(learning_rates)
+    log_steps = set(range(0, steps + 1, log_every)) | {steps}
+    stops = sorted(log_steps | set(snapshot_steps))
+    snapshots = []  # (step, W of every model, b of every model)
+    logged = []  # [step, state, losses]: a stop's losses come with the next call's first update
     with Engine(x_train, labels_train, x_test, labels_test, [n] * k, list(learning_rates)) as engine:
-        log_steps = set(range(0, steps + 1, log_every)) | {steps}
-        stops = sorted(log_steps | set(snapshot_steps))
-        runs = [_Run() for _ in range(k)]
         start = time.perf_counter()
         for step, state in engine.run(steps, stops, progress):
+            if logged and logged[-1][2] is None:
+                logged[-1][2] = state.start_loss
+                if not np.isfinite(state.start_loss).any():
+                    break  # no model's loss is finite any more, and none can recover
             if step in snapshot_steps:
-                weights, biases = state.weights(), state.biases()
-                for run, w, b in zip(runs, weights, biases, strict=True):
-                    if not run.ended:
-                        run.snapshots[step], run.snapshot_biases[step] = w, b
+                snapshots.append((step, state.weights(), state.biases()))
             if step in log_steps:
-                accuracy, loss = state.evaluate()
-                for i, run in enumerate(runs):
-                    if not run.ended:
-                        run.log_row(state, i, step, accuracy[i], loss[i])
-                if all(run.ended for run in runs):
-                    break
+                logged.append([step, state.copy(), None])
+        if logged[-1][2] is None:
+            logged[-1][2] = engine.loss(logged[-1][1])
+        accuracy = engine.score([state for _, state, _ in logged])
         seconds = time.perf_counter() - start
-        weights, biases = state.weights(), state.biases()
-        for i, run in enumerate(runs):
-            if not run.ended:
-                run.end(state, i, weights[i], biases[i])
-    return [run.result(seconds) for run in runs]
+    ends = {}  # weights and biases of the states where runs end, computed once
+    return [_result(i, logged, accuracy, snapshots, ends, seconds) for i in range(k)]
 
 
-@dataclass
-class _Run:
-    """One model's log and snapshots while a batch trains; it ends at its last step or when its loss stops
-    being finite (it cannot recover), keeping the weights and divergence of that moment."""
-
-    log: list = field(default_factory=list)
-    snapshots: dict = field(default_factory=dict)
-    snapshot_biases: dict = field(default_factory=dict)
-    loss: float = LOSS_AT_START
-    ended: bool = False
-    weights: np.ndarray | None = None
-    bias: np.ndarray | None = None
-    diverged_at: int | None = None
-
-    def log_row(self, state, i: int, step: int, accuracy: float, loss: float) -> None:
-        self.loss = float(loss)
-        if not math.isfinite(self.loss):
-            self.end(state, i, state.weights()[i], state.biases()[i])
-            return
-        self.log.append((step, float(accuracy), self.loss))
-
-    def end(self, state, i: int, weights: np.ndarray, bias: np.ndarray) -> None:
-        self.ended, self.weights, self.bias = True, weights, bias
-        self.diverged_at = state.diverged_at(i, self.loss)
-
-    def result(self, seconds: float) -> TrainResult:
-        diverged = self.diverged_at is not None
-        return TrainResult(
-            weights=self.weights,
-            bias=self.bias,
-            log=self.log,
-            final_accuracy=None if diverged else self.log[-1][1],
-            final_loss=None if diverged else self.log[-1][2],
-            diverged_at=self.diverged_at,
-            seconds=seconds,
-            snapshots=self.snapshots,
-            snapshot_biases=self.snapshot_biases,
-        )
+def _result(i: int, logged: list, accuracy: np.ndarray, snapshots: list, ends: dict, seconds: float):
+    """Model i's TrainResult: its log up to the first logged step whose loss is not finite (the run ends
+    there, it cannot recover), else to the last; the weights, snapshots and divergence of where it ends."""
+    finite = [math.isfinite(losses[i]) for _, _, losses in logged]
+    count = finite.index(False) if False in finite else len(logged)  # the logged steps it reached
+    rows = zip(logged[:count], accuracy[:count], strict=True)
+    log = [(s, float(a[i]), float(losses[i])) for (s, _, losses), a in rows]
+    step, state, losses = logged[min(count, len(logged) - 1)]
+    loss = float(losses[i])
+    if id(state) not in ends:
+        ends[id(state)] = state.weights(), state.biases()
+    weights, biases = ends[id(state)]
+    diverged = state.diverged_at(i, loss)
+    return TrainResult(
+        weights=weights[i],
+        bias=biases[i],
+        log=log,
+        final_accuracy=None if diverged is not None else log[-1][1],
+        final_loss=None if diverged is not None else log[-1][2],
+        diverged_at=diverged,
+        seconds=seconds,
+        snapshots={s: w[i] for s, w, _ in snapshots if s <= step},
+        snapshot_biases={s: b[i] for s, _, b in snapshots if s <= step},
+    )
 
 
 def sweep_training_sizes(
@@ -254,7 +237,7 @@ def sweep_training_sizes(
     with Engine(x_train, labels_train, x_test, labels_test, order, [learning_rate] * len(order)) as engine:
         start = time.perf_counter()
         *_, (_step, state) = engine.run(steps, [steps], progress)
-        accuracy, loss = state.evaluate()
+        loss, accuracy = engine.loss(state), engine.score([state])[0]
         seconds = time.perf_counter() - start
         weights, biases = state.weights(), state.biases()
     where = [order.index(s) for s in sizes]

@@ -20,6 +20,7 @@ TensorFlow, and only when an engine is built.
 from __future__ import annotations
 
 import contextlib
+import copy
 import ctypes
 import math
 import os
@@ -32,6 +33,7 @@ SPARSE_DENSITY = 0.05  # pixels lit in at most this share of the training rows u
 BLOCK_ROWS = 1000  # a block's fixed cost per step (its ops), in model-rows of products; see plan_blocks
 LANES = 2  # blocks a step is cut into at least, for as many cores to work side by side; see plan_blocks
 TEST_PART_ROWS = 2000  # test rows are scored in LANES parts of at least this many
+SCORE_ROWS = 500  # weight rows scored per product: logits of 500 x 10,000 test rows are 20 MB
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0
 DIVERGED_LOSS = LOSS_AT_START + 1e-3  # a loss above this (or NaN) is worse than knowing nothing
 NONE_OK = -(2**30)  # "no update in this call left the loss at or below ln 10"
@@ -130,7 +132,8 @@ class Engine:
         }
         # plain graph code with an explicit while loop: autograph's source conversion is not needed
         self._steps_fn = tf.function(self._steps, autograph=False)
-        self._evaluate_fn = tf.function(self._evaluate, autograph=False)
+        self._loss_fn = tf.function(self._loss, autograph=False)
+        self._score_fn = tf.function(self._score, autograph=False, reduce_retracing=True)
 
     def __enter__(self) -> Engine:
         return self
@@ -146,68 +149,97 @@ class Engine:
         TensorFlow frees for itself unless asked to trim, so the drawing that follows a training would
         stack on top of it.
         """
-        self.constants, self._steps_fn, self._evaluate_fn = None, None, None
+        self.constants = self._steps_fn = self._loss_fn = self._score_fn = None
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)  # glibc only; elsewhere the allocator decides
 
     def run(self, steps: int, stops: list[int], progress: Progress | None) -> Iterator[tuple[int, State]]:
-        """Yield ``(step, state)`` after each update index in ``stops`` (ascending, within 0..steps)."""
+        """Yield ``(step, state)`` after each update index in ``stops`` (ascending, within 0..steps).
+
+        ``state.start_loss`` is then each model's training loss at the previous stop (or at the start):
+        the first update of a call computes it anyway, so a log line's loss costs nothing but a wait.
+        """
         tf = self.tf
         state = State(self)
         done = 0  # updates made so far; update index i is the (i+1)-th
         total = steps + 1
         for stop in stops:
-            count = stop + 1 - done
-            if count > 0:
-                state.dense_t, state.sparse, last_ok = self._steps_fn(
-                    self.constants, state.dense_t, state.sparse, tf.constant(count)
-                )
-                for k, ok in enumerate(last_ok.numpy()):
-                    if ok != NONE_OK:
-                        state.last_ok[k] = done + int(ok)
-                done = stop + 1
-                if progress is not None:
-                    progress(done, total)
+            state.dense_t, state.sparse, last_ok, start_loss = self._steps_fn(
+                self.constants, state.dense_t, state.sparse, tf.constant(stop + 1 - done)
+            )
+            state.start_loss = start_loss.numpy().astype(np.float64)
+            for k, ok in enumerate(last_ok.numpy()):
+                if ok != NONE_OK:
+                    state.last_ok[k] = done + int(ok)
+            done = stop + 1
+            if progress is not None:
+                progress(done, total)
             yield stop, state
+
+    def score(self, states: list[State]) -> np.ndarray:
+        """Return the test accuracy of every model in each state, ``(len(states), models)``, as float64.
+
+        All states are scored after training in a few wide products of the test rows with their weights
+        side by side (SCORE_ROWS weight rows at a time, which bounds the logits' memory), rather than one
+        narrow product per logged step.
+        """
+        tf = self.tf
+        per_call = max(1, SCORE_ROWS // (10 * self.k))
+        hits = []
+        for i in range(0, len(states), per_call):
+            chunk = states[i : i + per_call]
+            dense_t = tf.stack([s.dense_t for s in chunk])
+            sparse = tf.stack([s.sparse for s in chunk])
+            hits.append(self._score_fn(self.constants, dense_t, sparse).numpy())
+        return np.concatenate(hits) / self.n_test
+
+    def loss(self, state: State) -> np.ndarray:
+        """Return each model's mean training cross-entropy at ``state``, as float64: one forward pass."""
+        return self._loss_fn(self.constants, state.dense_t, state.sparse).numpy().astype(np.float64)
 
     def _steps(self, constants, dense_t, sparse, count):
         """Make ``count`` updates; also return, per model, the last update (counted from this call's first,
-        -1 for the update before it) after which the training loss was finite and at most ln 10, or NONE_OK.
+        -1 for the update before it) after which the training loss was finite and at most ln 10, or NONE_OK,
+        and the loss of the weights the call started from.
         """
         tf = self.tf
 
         c = constants
 
-        def update(i, dense_t, sparse, last_ok):
+        def update(i, dense_t, sparse, last_ok, start_loss):
             parts = [
                 b.gradients(tf, t, dense_t, sparse) for b, t in zip(self.blocks, c["blocks"], strict=True)
             ]
             dense_t = dense_t - self._sum([p[1] for p in parts], 10) * c["scale_dense"]
             sparse = sparse - self._sum([p[2] for p in parts]) * c["scale_sparse"]
             # the loss of this pass belongs to the weights before this update, i.e. after update i - 1
-            ok = self._sum([p[0] for p in parts]) * c["inv_size"] <= DIVERGED_LOSS  # false for NaN too
-            return i + 1, dense_t, sparse, tf.where(ok, i - 1, last_ok)
+            loss = self._sum([p[0] for p in parts]) * c["inv_size"]
+            ok = loss <= DIVERGED_LOSS  # false for NaN too
+            start_loss = tf.where(tf.equal(i, 0), loss, start_loss)
+            return i + 1, dense_t, sparse, tf.where(ok, i - 1, last_ok), start_loss
 
         last_ok = tf.fill([self.k], tf.constant(NONE_OK, tf.int32))
-        loop = [tf.constant(0), dense_t, sparse, last_ok]
-        _, dense_t, sparse, last_ok = tf.while_loop(lambda i, *_: i < count, update, loop)
-        return dense_t, sparse, last_ok
+        loop = [tf.constant(0), dense_t, sparse, last_ok, tf.zeros([self.k])]
+        _, dense_t, sparse, last_ok, start_loss = tf.while_loop(lambda i, *_: i < count, update, loop)
+        return dense_t, sparse, last_ok, start_loss
 
-    def _evaluate(self, c, dense_t, sparse):
-        """Return the number of test rows each model classifies right and its mean training cross-entropy."""
+    def _score(self, c, dense_t, sparse):
+        """Return how many test rows each model of each stacked state classifies right, ``(states, K)``."""
         tf = self.tf
-        sparse_t = tf.reshape(tf.transpose(sparse, [0, 2, 1]), [10 * self.k, -1])
-        weights_t = tf.concat([dense_t, sparse_t], 1)
+        states = tf.shape(dense_t)[0]
+        sparse_t = tf.reshape(tf.transpose(sparse, [0, 1, 3, 2]), [states, 10 * self.k, -1])
+        weights_t = tf.reshape(tf.concat([dense_t, sparse_t], 2), [states * 10 * self.k, -1])
         hits = []
         for x, labels in c["test"]:
-            guesses = tf.argmax(
-                tf.reshape(tf.matmul(weights_t, x, transpose_b=True), [self.k, 10, -1]), axis=1
-            )
-            hits.append(tf.reduce_sum(tf.cast(tf.equal(guesses, labels), tf.int32), axis=1))
-        hits = tf.add_n(hits)
+            logits = tf.reshape(tf.matmul(weights_t, x, transpose_b=True), [states, self.k, 10, -1])
+            hits.append(tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=2), labels), tf.int32), axis=2))
+        return tf.add_n(hits)
+
+    def _loss(self, c, dense_t, sparse):
+        """Return each model's mean training cross-entropy: one forward pass."""
         blocks = zip(self.blocks, c["blocks"], strict=True)
-        loss = self._sum([b.gradients(tf, t, dense_t, sparse, loss_only=True) for b, t in blocks])
-        return hits, loss * c["inv_size"]
+        loss = self._sum([b.gradients(self.tf, t, dense_t, sparse, loss_only=True) for b, t in blocks])
+        return loss * c["inv_size"]
 
     def _sum(self, parts, rows_per_model=1):
         """Sum per-block, per-model tensors into one for all models, the last block's first.
@@ -349,7 +381,7 @@ def tensorflow():
 
 
 class State:
-    """The weights of all models during a run, kept on the device; numpy copies on request."""
+    """The weights of all models at one point of a run, kept on the device; numpy copies on request."""
 
     def __init__(self, engine: Engine):
         tf = engine.tf
@@ -357,6 +389,13 @@ class State:
         self.dense_t = tf.zeros([10 * engine.k, len(engine.dense_cols) + 1])
         self.sparse = tf.zeros([engine.k, len(engine.sparse_cols), 10])
         self.last_ok = [-1] * engine.k  # last update after which the loss was at most ln 10 (-1: the start)
+        self.start_loss = np.full(engine.k, LOSS_AT_START)  # the loss at the previous stop; see Engine.run
+
+    def copy(self) -> State:
+        """This point of the run, kept: the tensors are immutable, the counters copied."""
+        other = copy.copy(self)
+        other.last_ok = list(self.last_ok)
+        return other
 
     def weights(self) -> np.ndarray:
         """Return W of every model as a (K, 784, 10) float32 array (zero for pixels never lit)."""
@@ -376,9 +415,3 @@ class State:
         if final_loss <= DIVERGED_LOSS:
             return None
         return self.last_ok[k] + 1
-
-    def evaluate(self) -> tuple[np.ndarray, np.ndarray]:
-        """Return test accuracy and mean training cross-entropy of every model, as float64."""
-        e = self.engine
-        hits, loss = e._evaluate_fn(e.constants, self.dense_t, self.sparse)
-        return hits.numpy() / e.n_test, loss.numpy().astype(np.float64)
