@@ -132,7 +132,6 @@ class Engine:
         }
         # plain graph code with an explicit while loop: autograph's source conversion is not needed
         self._steps_fn = tf.function(self._steps, autograph=False)
-        self._loss_fn = tf.function(self._loss, autograph=False)
         self._score_fn = tf.function(self._score, autograph=False, reduce_retracing=True)
 
     def __enter__(self) -> Engine:
@@ -149,7 +148,7 @@ class Engine:
         TensorFlow frees for itself unless asked to trim, so the drawing that follows a training would
         stack on top of it.
         """
-        self.constants = self._steps_fn = self._loss_fn = self._score_fn = None
+        self.constants = self._steps_fn = self._score_fn = None
         with contextlib.suppress(OSError, AttributeError):
             ctypes.CDLL(None).malloc_trim(0)  # glibc only; elsewhere the allocator decides
 
@@ -194,8 +193,13 @@ class Engine:
         return np.concatenate(hits) / self.n_test
 
     def loss(self, state: State) -> np.ndarray:
-        """Return each model's mean training cross-entropy at ``state``, as float64: one forward pass."""
-        return self._loss_fn(self.constants, state.dense_t, state.sparse).numpy().astype(np.float64)
+        """Return each model's mean training cross-entropy at ``state``, as float64.
+
+        One more update from ``state``, discarded: its first forward pass is the loss, and the step
+        function is traced already (a forward-only function would cost as much to trace as it saves).
+        """
+        *_, loss = self._steps_fn(self.constants, state.dense_t, state.sparse, self.tf.constant(1))
+        return loss.numpy().astype(np.float64)
 
     def _steps(self, constants, dense_t, sparse, count):
         """Make ``count`` updates; also return, per model, the last update (counted from this call's first,
@@ -234,12 +238,6 @@ class Engine:
             logits = tf.reshape(tf.matmul(weights_t, x, transpose_b=True), [states, self.k, 10, -1])
             hits.append(tf.reduce_sum(tf.cast(tf.equal(tf.argmax(logits, axis=2), labels), tf.int32), axis=2))
         return tf.add_n(hits)
-
-    def _loss(self, c, dense_t, sparse):
-        """Return each model's mean training cross-entropy: one forward pass."""
-        blocks = zip(self.blocks, c["blocks"], strict=True)
-        loss = self._sum([b.gradients(self.tf, t, dense_t, sparse, loss_only=True) for b, t in blocks])
-        return loss * c["inv_size"]
 
     def _sum(self, parts, rows_per_model=1):
         """Sum per-block, per-model tensors into one for all models, the last block's first.
@@ -302,7 +300,7 @@ class _Block:
             t["xs_t"] = tf.sparse.reorder(tf.sparse.transpose(t["xs"]))
         return t
 
-    def gradients(self, tf, t, dense_t, sparse, loss_only=False):
+    def gradients(self, tf, t, dense_t, sparse):
         """Return this block's summed cross-entropy and gradients (dense W_t, sparse W) for its models,
         ``t`` being its tensors."""
         m = self.m
@@ -323,8 +321,6 @@ class _Block:
         if t["mask"] is not None:
             log_total *= t["mask"]
         loss = tf.reduce_sum(log_total, axis=[1, 2]) - tf.reduce_sum(t["y"] * z, axis=[1, 2])
-        if loss_only:
-            return loss
         # d(cross-entropy)/d(logits): softmax minus one-hot, zero on masked rows
         g = e * (1.0 / total if t["mask"] is None else t["mask"] / total) - t["y"]
         grad_dense_t = tf.matmul(tf.reshape(g, [10 * m, -1]), t["x"])
