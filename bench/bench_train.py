@@ -40,7 +40,7 @@ from figgen.cache import Cache
 from figgen.data import load_dataset
 from figgen.knobs import Knobs
 from figgen.training import default_sweep_sizes, train
-from figgen.training._engine import training_tensorflow
+from figgen.training._tf import training_tensorflow
 from figgen.training.cached import cached_run, cached_sweep
 
 TEXT = Knobs()

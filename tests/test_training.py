@@ -57,10 +57,11 @@ def reference_log_row(w, b, x, labels, x_test, labels_test):
 @pytest.mark.parametrize("block_rows", [1000, 50])  # one block, or the rows (and test rows) halved
 def test_train_matches_numpy_reference(small, monkeypatch, block_rows):
     import figgen.training._engine as engine
+    import figgen.training._plan as plan
 
-    monkeypatch.setattr(engine, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(plan, "BLOCK_ROWS", block_rows)
     monkeypatch.setattr(engine, "TEST_PART_ROWS", 2000 if block_rows == 1000 else 64)
-    assert len(engine.plan_blocks([300])) == (1 if block_rows == 1000 else 2)
+    assert len(plan.plan_blocks([300])) == (1 if block_rows == 1000 else 2)
     x, y, xt, yt = small
     result = train(x, y, xt, yt, learning_rate=0.1, steps=30, log_every=10)
     ref = reference_updates(x, y, 0.1, 31)  # TRAIN_STEPS + 1 updates
@@ -174,12 +175,12 @@ def test_train_matches_the_texts_tf1_loop(small):
 
 @pytest.mark.parametrize("block_rows, blocks", [(0, 5), (100, 3), (10**9, 1)])  # one block per size, or masks
 def test_sweep_equals_separate_runs(small, monkeypatch, block_rows, blocks):
-    import figgen.training._engine as engine
+    import figgen.training._plan as plan
 
-    monkeypatch.setattr(engine, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(plan, "BLOCK_ROWS", block_rows)
     x, y, xt, yt = small
     sizes = [3, 1, 120, 40, 3, 300]  # unsorted, with a duplicate
-    assert len(engine.plan_blocks(sorted(set(sizes)))) == blocks
+    assert len(plan.plan_blocks(sorted(set(sizes)))) == blocks
     sweep = sweep_training_sizes(x, y, xt, yt, sizes, learning_rate=0.1, steps=30)
     assert sweep.sizes.tolist() == sizes
     assert sweep.weights.shape == (6, 784, 10) and sweep.biases.shape == (6, 10)

@@ -10,9 +10,10 @@ b = 0), or stops being finite: gradient descent made it worse than knowing nothi
 above ln 10 for a while and comes back down is not divergence (large learning rates do that), so training
 goes on to the end; ``diverged_at`` is the first update after which the loss stayed above ln 10.
 
-One engine (:mod:`figgen.training._engine`) serves a single run and a *sweep* over training sizes alike.
-TensorFlow is imported lazily there, and nowhere else in figgen: commands that train nothing never pay for it.
-:mod:`figgen.training.cached` puts both behind the training cache; every caller trains through it.
+One engine (:mod:`figgen.training._engine`) serves a single run, a batch of runs at several learning rates
+(:func:`train_rates`) and a *sweep* over training sizes alike. TensorFlow is imported lazily
+(:mod:`figgen.training._tf`), and nowhere else in figgen: commands that train nothing never pay for it.
+:mod:`figgen.training.cached` puts them behind the training cache; every caller trains through it.
 """
 
 from __future__ import annotations

@@ -4,17 +4,17 @@ Model k trains on the first ``sizes[k]`` training rows with its own learning rat
 single run, a sweep over training sizes (nested prefixes of one training set) and a run per learning rate
 alike. The training rows are cut into *blocks*; a block is multiplied once per step by the weights of all
 the models that use its rows (a suffix of the models, sorted by size), side by side, so every model's
-products cover exactly its own rows. Where blocks go is a cost trade-off (:func:`plan_blocks`): a model
-whose size ends inside a block has the rows past it masked out, which is wasted work, while every block
-costs a dozen more ops per step.
+products cover exactly its own rows. Where blocks go is a cost trade-off (:mod:`figgen.training._plan`):
+a model whose size ends inside a block has the rows past it masked out, which is wasted work, while every
+block costs a dozen more ops per step; and independent blocks keep the cores busy side by side.
 
 Weights are held transposed, as ``(10 * models, pixels)``: the logits of a block are one product
 ``W_t @ x_t`` of shape ``(10 * models, rows)`` and the softmax reduces over a short middle axis of
 contiguous rows, which TensorFlow does several times faster than over a last axis of length 10. The bias is
 one more weight column against a row of ones. Pixels lit in only a few training rows go through a sparse
 product; pixels never lit are skipped, since their weights provably stay zero. All of this gives the same
-updates as the dense formula, to float32 rounding. This module is the only one in figgen that imports
-TensorFlow, and only when an engine is built.
+updates as the dense formula, to float32 rounding. TensorFlow is imported (:mod:`figgen.training._tf`)
+only when an engine is built.
 """
 
 from __future__ import annotations
@@ -23,15 +23,14 @@ import contextlib
 import copy
 import ctypes
 import math
-import os
-import sys
 from collections.abc import Callable, Iterator
 
 import numpy as np
 
+from figgen.training._plan import LANES, plan_blocks
+from figgen.training._tf import training_tensorflow
+
 SPARSE_DENSITY = 0.05  # pixels lit in at most this share of the training rows use the sparse product
-BLOCK_ROWS = 1000  # a block's fixed cost per step (its ops), in model-rows of products; see plan_blocks
-LANES = 2  # blocks a step is cut into at least, for as many cores to work side by side; see plan_blocks
 TEST_PART_ROWS = 2000  # test rows are scored in LANES parts of at least this many
 SCORE_ROWS = 500  # weight rows scored per product: logits of 500 x 10,000 test rows are 20 MB
 LOSS_AT_START = math.log(10)  # the cross-entropy of W = 0, b = 0
@@ -39,59 +38,6 @@ DIVERGED_LOSS = LOSS_AT_START + 1e-3  # a loss above this (or NaN) is worse than
 NONE_OK = -(2**30)  # "no update in this call left the loss at or below ln 10"
 
 Progress = Callable[[int, int], None]
-
-
-def plan_blocks(sizes: list[int], block_rows: float | None = None) -> list[tuple[int, int]]:
-    """Cut rows ``0 .. max(sizes)`` into blocks ``[start, end)``, cheapest per step, in LANES at least.
-
-    A block costs ``block_rows`` plus its rows times the models using them (those larger than its start,
-    masked past their own size), in model-rows; ``block_rows`` defaults to BLOCK_ROWS. Blocks ending at
-    model sizes are chosen by dynamic programming over the cut points. Then a block holding more than
-    1/LANES of the work (one run, a batch of rates) is halved, as long as halves are worth a block: the
-    blocks of a step are independent, so TensorFlow runs them on separate cores
-    (:func:`training_tensorflow`).
-    """
-    block_rows = BLOCK_ROWS if block_rows is None else block_rows
-    ends = sorted(set(sizes))
-    starts = [0, *ends[:-1]]
-
-    def work(start: int, end: int) -> int:
-        return (end - start) * sum(1 for s in sizes if s > start)
-
-    best = [0.0] + [math.inf] * len(ends)
-    cut = [0] * (len(ends) + 1)
-    for j in range(1, len(ends) + 1):
-        for i in range(j):
-            cost = best[i] + block_rows + work(starts[i], ends[j - 1])
-            if cost < best[j]:
-                best[j], cut[j] = cost, i
-    blocks, j = [], len(ends)
-    while j:
-        blocks.append((starts[cut[j]], ends[j - 1]))
-        j = cut[j]
-    total = sum(work(a, b) for a, b in blocks)
-    while True:
-        a, b = max(blocks, key=lambda block: work(*block))
-        middle = (a + b) // 2
-        halves = min(work(a, middle), work(middle, b))
-        if work(a, b) * LANES <= total or b - a < 2 or halves < block_rows:
-            return sorted(blocks)
-        blocks[blocks.index((a, b))] = (a, middle)
-        blocks.append((middle, b))
-
-
-def training_tensorflow():
-    """TensorFlow as the engine wants it: one thread per op (on 2 cores; cores / LANES in general), ops
-    side by side.
-
-    A step's blocks are independent, and running them on separate cores beats splitting each product
-    across the cores: a sweep 4.1 against 5.8 ms per step, a run halved into two blocks 0.7 against 1.15
-    (2 cores, best of 25). It only takes effect if TensorFlow is not loaded yet, and a user's own
-    ``TF_NUM_INTRAOP_THREADS`` wins. The text's loop keeps TensorFlow's defaults (:func:`tensorflow`).
-    """
-    if "tensorflow" not in sys.modules:
-        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(max(1, (os.cpu_count() or 1) // LANES)))
-    return tensorflow()
 
 
 class Engine:
@@ -347,33 +293,6 @@ def _columns(x, dense_cols, sparse_cols=()) -> np.ndarray:
     out[:, len(dense_cols)] = 1.0
     out[:, len(dense_cols) + 1 :] = x[:, sparse_cols]
     return out
-
-
-def tensorflow():
-    """Import TensorFlow without its C++ start-up chatter (oneDNN, CUDA probing), which is not for users.
-
-    TensorFlow's native logging ignores ``TF_CPP_MIN_LOG_LEVEL`` before absl is initialised, so the import and
-    the first device query run with the process's stderr pointed at /dev/null; Python errors still propagate.
-    ``FIGGEN_TF_VERBOSE=1`` shows everything.
-    """
-    if "tensorflow" in sys.modules or os.environ.get("FIGGEN_TF_VERBOSE"):
-        import tensorflow as tf
-
-        return tf
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
-    sys.stderr.flush()
-    saved = os.dup(2)
-    try:
-        with open(os.devnull, "w") as devnull:
-            os.dup2(devnull.fileno(), 2)
-            import tensorflow as tf
-
-            tf.get_logger().setLevel("ERROR")
-            tf.config.list_physical_devices()
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-    return tf
 
 
 class State:

@@ -14,7 +14,7 @@ import time
 import numpy as np
 
 from figgen.knobs import Knobs
-from figgen.training._engine import tensorflow
+from figgen.training._tf import tensorflow
 
 TEXT = Knobs()
 
