@@ -39,6 +39,7 @@ def cross_entropy(prediction: Sequence[float], label: int) -> float:
 
 
 CLASSES = 10  # the digits 0 to 9
+SCORE_ROWS = 2000  # test rows scored per block by snapshot_accuracy (a 16 MB float64 copy)
 MAX_LOGITS = 12  # more bars than this no longer fit one panel legibly
 
 
@@ -194,9 +195,6 @@ def snapshot_accuracy(run, x_test: np.ndarray, labels_test: np.ndarray) -> dict[
         guesses = (x @ weights + bias).reshape(len(x), len(steps), CLASSES).argmax(axis=2)
         hits += (guesses == labels[start : start + SCORE_ROWS, None]).sum(axis=0)
     return {step: float(h / len(labels)) for step, h in zip(steps, hits, strict=True)}
-
-
-SCORE_ROWS = 2000  # test rows scored per block by snapshot_accuracy
 
 
 # --- test set size ---------------------------------------------------------------------------------

@@ -226,6 +226,35 @@ def test_default_sweep_sizes():
         assert all(np.diff(sizes) > 0)
 
 
+def test_plan_blocks_ends_at_sizes_and_leaves_work_for_two_cores():
+    from figgen.training._plan import plan_blocks
+
+    sizes = default_sweep_sizes(5500)
+    blocks = plan_blocks(sizes)
+    assert blocks[0][0] == 0 and blocks[-1][1] == 5500
+    assert all(a < b for a, b in blocks) and [a for a, _ in blocks[1:]] == [b for _, b in blocks[:-1]]
+    assert {b for _, b in blocks} <= set(sizes)  # a sweep's blocks end at model sizes
+    assert 3 <= len(blocks) <= 12
+    assert plan_blocks([5500]) == [(0, 2750), (2750, 5500)]  # one run: halved, one half per core
+    assert plan_blocks([5500] * 5) == [(0, 2750), (2750, 5500)]
+    assert plan_blocks([300]) == [(0, 300)]  # halves too small to be worth a block
+    assert plan_blocks([1, 2, 3], 0) == [(0, 1), (1, 2), (2, 3)]  # blocks free: one per size, no mask
+
+
+def test_hidden_module_fails_its_import_only_inside_the_block():
+    import sys
+
+    from figgen.training._tf import hidden_module
+
+    name = "figgen_no_such_module_for_the_test"
+    sys.modules.pop(name, None)
+    with hidden_module(name), pytest.raises(ImportError):
+        __import__(name)
+    assert name not in sys.modules
+    with hidden_module("math"):  # already loaded: left alone
+        assert __import__("math") is math
+
+
 # --- divergence --------------------------------------------------------------------------------------------
 
 
