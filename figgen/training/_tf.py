@@ -24,7 +24,7 @@ def training_tensorflow():
     (:func:`tensorflow`).
     """
     if "tensorflow" not in sys.modules:
-        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(max(1, (os.cpu_count() or 1) // LANES)))
+        os.environ.setdefault("TF_NUM_INTRAOP_THREADS", str(max(1, _cores() // LANES)))
         # TensorFlow imports Keras eagerly (to register its optimizers for SavedModel), guarded against its
         # absence: ~0.5 s and ~150 MB resident that the engine, which never uses Keras, need not pay
         with hidden_module("keras"):
@@ -74,3 +74,11 @@ def tensorflow():
         os.dup2(saved, 2)
         os.close(saved)
     return tf
+
+
+def _cores() -> int:
+    """The cores this process may run on (a container's or taskset's share, not the machine's)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
