@@ -63,6 +63,20 @@ def test_sweep_is_cached_too(ctx):
     assert not first.cached and again.cached and first.sizes.tolist() == [1, 10, 50]
 
 
+def test_sweep_takes_its_largest_model_from_the_run_and_stores_it(ctx):
+    sweep = ctx.sweep([10, 50, 1])  # 50 is the recipe's TRAIN_SIZE: the run at 50 is the largest model
+    run = ctx.run()
+    assert run.cached  # trained and stored by the sweep, not again
+    np.testing.assert_array_equal(sweep.weights[1], run.weights)
+    np.testing.assert_array_equal(sweep.biases[1], run.bias)
+    assert sweep.accuracy[1] == run.final_accuracy and sweep.loss[1] == run.final_loss
+    from figgen.training import sweep_training_sizes
+
+    alone = sweep_training_sizes(*ctx.data.train(50), *ctx.data.test(100), [10, 50, 1], steps=5)
+    np.testing.assert_allclose(sweep.weights, alone.weights, atol=1e-6)  # as if trained together
+    np.testing.assert_allclose(sweep.accuracy, alone.accuracy, atol=1e-6)
+
+
 def test_runs_train_the_rates_in_one_cached_batch(ctx):
     first, again = ctx.runs([0.5, 0.1]), ctx.runs([0.5, 0.1])
     assert not any(r.cached for r in first) and all(r.cached for r in again)

@@ -151,7 +151,11 @@ def cached_sweep(
 ) -> SweepResult:
     """Train one model per training size (``knobs.TRAIN_SIZE`` is not used) in one batched run, or load it.
 
-    A diverged model raises :class:`DivergedError` unless ``allow_diverged`` (then its accuracy is NaN).
+    The model at the largest size is the run at that size, :func:`cached_run` with these knobs (loaded
+    if stored): a build that draws both the run and the sweep (the text's TRAIN_SIZE is the sweep's last
+    size) trains it once, not twice, a fifth of the sweep's work. The others train in one batched loop;
+    ``progress`` follows each training in turn, ``force`` retrains both. A diverged model raises
+    :class:`DivergedError` unless ``allow_diverged`` (then its accuracy is NaN).
     """
     sizes = [int(s) for s in sizes]
     for size in sizes:
@@ -166,21 +170,53 @@ def cached_sweep(
         trainer=TRAINER_VERSION,
     )
 
+    store = cache or Cache()
+
     def compute():
         from figgen.training import sweep_training_sizes
 
-        r = sweep_training_sizes(
-            *data.train(max(sizes)),
-            *data.test(knobs.TEST_SIZE),
-            sizes,
-            learning_rate=knobs.LEARNING_RATE,
-            steps=knobs.TRAIN_STEPS,
+        largest = max(sizes)
+        run = cached_run(
+            data,
+            knobs.replace(TRAIN_SIZE=largest),
+            store,
+            allow_diverged=True,
+            force=force,
             progress=progress,
         )
-        arrays = {"weights": r.weights, "biases": r.biases, "accuracy": r.accuracy, "loss": r.loss}
-        return arrays, {"diverged_at": r.diverged_at, "seconds": r.seconds}
+        ended = bool(run.log) and run.log[-1][0] == knobs.TRAIN_STEPS  # else its loss stopped being finite
+        models = {
+            largest: (
+                run.weights,
+                run.bias,
+                np.nan if run.final_accuracy is None else run.final_accuracy,
+                run.log[-1][2] if ended else np.nan,
+                run.diverged_at,
+            )
+        }
+        seconds = run.seconds
+        rest = [s for s in sizes if s != largest]
+        if rest:
+            r = sweep_training_sizes(
+                *data.train(max(rest)),
+                *data.test(knobs.TEST_SIZE),
+                rest,
+                learning_rate=knobs.LEARNING_RATE,
+                steps=knobs.TRAIN_STEPS,
+                progress=progress,
+            )
+            seconds += r.seconds
+            for i, s in enumerate(rest):
+                models[s] = (r.weights[i], r.biases[i], r.accuracy[i], r.loss[i], r.diverged_at[i])
+        weights, biases, accuracy, loss, diverged_at = zip(*(models[s] for s in sizes), strict=True)
+        arrays = {
+            "weights": np.stack(weights),
+            "biases": np.stack(biases),
+            "accuracy": np.array(accuracy, np.float64),
+            "loss": np.array(loss, np.float64),
+        }
+        return arrays, {"diverged_at": list(diverged_at), "seconds": seconds}
 
-    store = cache or Cache()
     arrays, meta, hit = store.get_or_compute("sweep", key, compute, force=force)
     failed = [(size, at) for size, at in zip(sizes, meta["diverged_at"], strict=True) if at is not None]
     if failed and not allow_diverged:
