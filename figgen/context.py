@@ -62,10 +62,25 @@ class RecipeContext:
             progress=self._reporter("training"),
         )
 
+    def runs(self, learning_rates: Sequence[float], *, allow_diverged: bool = False, **knobs):
+        """Train the text's model once per learning rate with this recipe's knobs, all in one batch; cached.
+
+        Returns a list of :class:`figgen.training.TrainResult` in the order of ``learning_rates``, each
+        like :meth:`run`'s but without snapshots: one loop multiplying the rows once per step for all
+        rates, instead of a run per rate. A diverged run raises a TrainingError unless ``allow_diverged``.
+        """
+        from figgen.training.cached import cached_rates
+
+        return cached_rates(
+            self.data, self.knobs.replace(**knobs), learning_rates, self.cache, allow_diverged=allow_diverged
+        )
+
     def sweep(self, sizes: Sequence[int], *, allow_diverged: bool = False, **knobs):
         """Train one model per training size in one batched run (cached); return the SweepResult.
 
-        A diverged model raises a TrainingError unless ``allow_diverged`` (then its accuracy is NaN).
+        The largest size's model is this recipe's :meth:`run` at that size, shared with the recipes that
+        draw it (:func:`figgen.training.cached.cached_sweep`). A diverged model raises a TrainingError
+        unless ``allow_diverged`` (then its accuracy is NaN).
         """
         from figgen.training.cached import cached_sweep
 

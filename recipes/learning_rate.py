@@ -20,9 +20,9 @@ OUTPUTS = {"learning_rate": "still"}
 
 def make(ctx, p):
     rates = sorted(p.LEARNING_RATES)
-    runs = [  # a diverged run is drawn up to where it diverged: this figure is about that
-        ctx.run(LEARNING_RATE=lr, allow_diverged=True) for lr in rates
-    ]
+    # the rates train side by side in one batch; a diverged run is drawn up to where it diverged: this
+    # figure is about that
+    runs = ctx.runs(rates, allow_diverged=True)
     fig = learning_rate_figure(rates, runs, p.TRAIN_SIZE, p.TRAIN_STEPS, ctx.theme, ctx.preset)
     ctx.figure(
         "learning_rate",

@@ -13,6 +13,7 @@ from figgen.analysis import (
     block_accuracies,
     check_logits,
     check_prediction,
+    correct,
     cross_entropy,
     first_with_label,
     gradient_descent_path,
@@ -21,6 +22,7 @@ from figgen.analysis import (
     nth_of_digit,
     shift_left,
     shift_study,
+    snapshot_accuracy,
     softmax,
     training_example,
     training_rows,
@@ -205,3 +207,21 @@ def test_shift_study_on_a_tiny_model():
     np.testing.assert_allclose(study.on_digit, [1 / 3, 1 / 3, 1 / 3, 0])
     np.testing.assert_allclose(study.on_all, [1 / 4, 2 / 4, 2 / 4, 1 / 4])  # the 0 counts once moved off 10
     assert study.collapse == 0 and study.digit_count == 3 and study.test_count == 4
+
+
+def test_snapshot_accuracy_scores_each_snapshot_as_correct_does(monkeypatch):
+    import figgen.analysis
+
+    monkeypatch.setattr(figgen.analysis, "SCORE_ROWS", 64)  # several blocks of rows, the last one short
+    data = load_dataset("sample")
+    x, labels = data.test(300)
+    rng = np.random.default_rng(3)
+    steps = [0, 4, 9]
+    weights = {s: (rng.standard_normal((784, 10)) * 0.02 * s).astype(np.float32) for s in steps}
+    biases = {s: rng.standard_normal(10).astype(np.float32) for s in steps}
+    run = type("Run", (), {"snapshots": weights, "snapshot_biases": biases})()
+    scores = snapshot_accuracy(run, x, labels)
+    assert list(scores) == steps
+    for s in steps:
+        assert scores[s] == correct(weights[s], biases[s], x, labels).mean()
+    assert len(set(scores.values())) == 3  # the snapshots really differ

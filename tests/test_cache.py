@@ -65,23 +65,30 @@ def test_damaged_entry_is_recomputed_not_trusted(tmp_path, damage):
     assert again.get_or_compute("run", "d" * 64, lambda: 1 / 0)[2]  # healed: the next read is a hit
 
 
-def test_an_entry_with_a_valid_checksum_but_missing_arrays_is_damaged_and_heals(tmp_path):
+@pytest.mark.parametrize(("kind", "dropped"), [("run", "bias"), ("rates", "1.bias"), ("sweep", "biases")])
+def test_an_entry_with_a_valid_checksum_but_missing_arrays_is_damaged_and_heals(tmp_path, kind, dropped):
     from figgen.data import load_dataset
     from figgen.knobs import Knobs
-    from figgen.training.cached import cached_run
+    from figgen.training.cached import cached_rates, cached_run, cached_sweep
 
     cache, data = Cache(tmp_path), load_dataset("sample")
     knobs = Knobs(TRAIN_SIZE=20, TEST_SIZE=20, TRAIN_STEPS=2, LOG_EVERY=1)
-    first = cached_run(data, knobs, cache)
-    entry = next(tmp_path.glob("run-*.npz"))
-    with np.load(entry) as archive:  # rewrite it whole, with a fresh checksum, but no bias
-        arrays = {k: archive[k] for k in archive.files if k not in ("bias", "__checksum__", "__meta__")}
+    train = {
+        "run": lambda: cached_run(data, knobs, cache),
+        "rates": lambda: cached_rates(data, knobs, [0.1, 0.5], cache)[1],
+        "sweep": lambda: cached_sweep(data, [10, 20], knobs, cache),
+    }[kind]
+    bias = {"run": "bias", "rates": "bias", "sweep": "biases"}[kind]
+    first = train()
+    entry = next(tmp_path.glob(f"{kind}-*.npz"))
+    with np.load(entry) as archive:  # rewrite it whole, with a fresh checksum, but one array short
+        arrays = {k: archive[k] for k in archive.files if k not in (dropped, "__checksum__", "__meta__")}
         meta = json.loads(str(archive["__meta__"]))
     cache._store(entry, arrays, meta)  # as figgen stores entries: its checksum is valid
     with pytest.warns(FiggenWarning, match="missing or misshapen arrays"):
-        again = cached_run(data, knobs, cache)
-    assert not again.cached and np.array_equal(again.bias, first.bias)
-    assert cached_run(data, knobs, cache).cached  # stored again, whole
+        again = train()
+    assert not again.cached and np.array_equal(getattr(again, bias), getattr(first, bias))
+    assert train().cached  # stored again, whole
 
 
 def test_a_cache_that_cannot_be_written_costs_a_warning_not_the_result(tmp_path, monkeypatch):

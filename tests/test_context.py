@@ -64,6 +64,36 @@ def test_sweep_is_cached_too(ctx):
     assert not first.cached and again.cached and first.sizes.tolist() == [1, 10, 50]
 
 
+def test_sweep_takes_its_largest_model_from_the_run_and_stores_it(ctx):
+    sweep = ctx.sweep([10, 50, 1])  # 50 is the recipe's TRAIN_SIZE: the run at 50 is the largest model
+    run = ctx.run()
+    assert run.cached  # trained and stored by the sweep, not again
+    np.testing.assert_array_equal(sweep.weights[1], run.weights)
+    np.testing.assert_array_equal(sweep.biases[1], run.bias)
+    assert sweep.accuracy[1] == run.final_accuracy and sweep.loss[1] == run.final_loss
+    from figgen.training import sweep_training_sizes
+
+    alone = sweep_training_sizes(*ctx.data.train(50), *ctx.data.test(100), [10, 50, 1], steps=5)
+    np.testing.assert_allclose(sweep.weights, alone.weights, atol=1e-6)  # as if trained together
+    np.testing.assert_allclose(sweep.accuracy, alone.accuracy, atol=1e-6)
+
+
+def test_runs_train_the_rates_in_one_cached_batch(ctx):
+    first, again = ctx.runs([0.5, 0.1]), ctx.runs([0.5, 0.1])
+    assert not any(r.cached for r in first) and all(r.cached for r in again)
+    assert [row[0] for row in again[0].log] == [0, 5] and again[0].snapshots == {}
+    np.testing.assert_array_equal(first[1].weights, again[1].weights)
+    with pytest.raises(DivergedError, match="LEARNING_RATE=1000 diverged at step 0"):
+        ctx.runs([0.5, 1000])  # trained and stored, then refused
+    drawn = ctx.runs([0.5, 1000], allow_diverged=True)
+    assert all(r.cached for r in drawn) and [r.diverged_at for r in drawn] == [None, 0]
+    assert drawn[1].final_loss is None and drawn[1].log[0][0] == 0
+    single = ctx.run(LEARNING_RATE=0.1)  # a separate entry, equal to float32 rounding
+    assert not single.cached
+    np.testing.assert_allclose(again[1].weights, single.weights, atol=1e-6)
+    assert again[1].log[-1][1:] == pytest.approx(single.log[-1][1:], abs=1e-6)
+
+
 def test_outputs_go_through_the_recipes_output_set(ctx, tmp_path):
     ctx.image("tiny", np.zeros((4, 4, 3), np.uint8), alt="Nothing much.")
     assert [r["path"] for r in ctx.outputs.records] == ["tiny.png"]

@@ -9,7 +9,7 @@ import pytest
 
 from figgen.data import load_dataset, one_hot
 from figgen.errors import FiggenError
-from figgen.training import default_sweep_sizes, predict, sweep_training_sizes, train
+from figgen.training import default_sweep_sizes, predict, sweep_training_sizes, train, train_rates
 from figgen.training.reference import tutorial_loop
 
 
@@ -54,7 +54,14 @@ def reference_log_row(w, b, x, labels, x_test, labels_test):
 # --- the update against numpy ----------------------------------------------------------------------------
 
 
-def test_train_matches_numpy_reference(small):
+@pytest.mark.parametrize("block_rows", [1000, 50])  # one block, or the rows (and test rows) halved
+def test_train_matches_numpy_reference(small, monkeypatch, block_rows):
+    import figgen.training._engine as engine
+    import figgen.training._plan as plan
+
+    monkeypatch.setattr(plan, "BLOCK_ROWS", block_rows)
+    monkeypatch.setattr(engine, "TEST_PART_ROWS", 2000 if block_rows == 1000 else 64)
+    assert len(plan.plan_blocks([300])) == (1 if block_rows == 1000 else 2)
     x, y, xt, yt = small
     result = train(x, y, xt, yt, learning_rate=0.1, steps=30, log_every=10)
     ref = reference_updates(x, y, 0.1, 31)  # TRAIN_STEPS + 1 updates
@@ -166,15 +173,14 @@ def test_train_matches_the_texts_tf1_loop(small):
 # --- sweeps ------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("min_block", [16, 256])  # several row blocks (with masks inside), or one
-def test_sweep_equals_separate_runs(small, monkeypatch, min_block):
-    import figgen.training._engine
+@pytest.mark.parametrize("block_rows, blocks", [(0, 5), (100, 3), (10**9, 1)])  # one block per size, or masks
+def test_sweep_equals_separate_runs(small, monkeypatch, block_rows, blocks):
+    import figgen.training._plan as plan
 
-    monkeypatch.setattr(figgen.training._engine, "MIN_BLOCK", min_block)
+    monkeypatch.setattr(plan, "BLOCK_ROWS", block_rows)
     x, y, xt, yt = small
     sizes = [3, 1, 120, 40, 3, 300]  # unsorted, with a duplicate
-    blocks = figgen.training._engine._block_bounds(sorted(set(sizes)))
-    assert len(blocks) == (3 if min_block == 16 else 1), blocks
+    assert len(plan.plan_blocks(sorted(set(sizes)))) == blocks
     sweep = sweep_training_sizes(x, y, xt, yt, sizes, learning_rate=0.1, steps=30)
     assert sweep.sizes.tolist() == sizes
     assert sweep.weights.shape == (6, 784, 10) and sweep.biases.shape == (6, 10)
@@ -218,6 +224,35 @@ def test_default_sweep_sizes():
         sizes = default_sweep_sizes(n)
         assert sizes[:10] == list(range(1, 11)) and sizes[-1] == n and len(sizes) <= 36
         assert all(np.diff(sizes) > 0)
+
+
+def test_plan_blocks_ends_at_sizes_and_leaves_work_for_two_cores():
+    from figgen.training._plan import plan_blocks
+
+    sizes = default_sweep_sizes(5500)
+    blocks = plan_blocks(sizes)
+    assert blocks[0][0] == 0 and blocks[-1][1] == 5500
+    assert all(a < b for a, b in blocks) and [a for a, _ in blocks[1:]] == [b for _, b in blocks[:-1]]
+    assert {b for _, b in blocks} <= set(sizes)  # a sweep's blocks end at model sizes
+    assert 3 <= len(blocks) <= 12
+    assert plan_blocks([5500]) == [(0, 2750), (2750, 5500)]  # one run: halved, one half per core
+    assert plan_blocks([5500] * 5) == [(0, 2750), (2750, 5500)]
+    assert plan_blocks([300]) == [(0, 300)]  # halves too small to be worth a block
+    assert plan_blocks([1, 2, 3], 0) == [(0, 1), (1, 2), (2, 3)]  # blocks free: one per size, no mask
+
+
+def test_hidden_module_fails_its_import_only_inside_the_block():
+    import sys
+
+    from figgen.training._tf import hidden_module
+
+    name = "figgen_no_such_module_for_the_test"
+    sys.modules.pop(name, None)
+    with hidden_module(name), pytest.raises(ImportError):
+        __import__(name)
+    assert name not in sys.modules
+    with hidden_module("math"):  # already loaded: left alone
+        assert __import__("math") is math
 
 
 # --- divergence --------------------------------------------------------------------------------------------
@@ -267,6 +302,31 @@ def test_normal_run_does_not_diverge(five_hundred):
     x, y, xt, yt = five_hundred
     result = train(x, y, xt, yt, learning_rate=0.5, steps=20, log_every=10)
     assert result.diverged_at is None and result.final_accuracy > 0.7
+
+
+def test_rates_equal_separate_runs(five_hundred):
+    x, y, xt, yt = five_hundred
+    rates = [0.5, 0.01, 4.0, 1000.0, 0.5]  # unsorted, a duplicate, an overshoot that recovers, a divergence
+    results = train_rates(x, y, xt, yt, rates, steps=20, log_every=10, snapshot_steps=[0, 15])
+    assert len(results) == len(rates)
+    for rate, batched in zip(rates, results, strict=True):
+        single = train(x, y, xt, yt, learning_rate=rate, steps=20, log_every=10, snapshot_steps=[0, 15])
+        assert batched.diverged_at == single.diverged_at, rate
+        assert [row[0] for row in batched.log] == [row[0] for row in single.log] == [0, 10, 20]
+        if rate > 1:
+            continue  # large rates amplify float32 rounding from update to update: only the shape is the same
+        for ours, alone in zip(batched.log, single.log, strict=True):
+            assert ours[1] == pytest.approx(alone[1], abs=1e-6), (rate, ours, alone)
+            assert ours[2] == pytest.approx(alone[2], rel=1e-5), (rate, ours, alone)
+        np.testing.assert_allclose(batched.weights, single.weights, atol=1e-5, err_msg=f"rate {rate}")
+        np.testing.assert_allclose(batched.bias, single.bias, atol=1e-5, err_msg=f"rate {rate}")
+        np.testing.assert_allclose(batched.snapshots[15], single.snapshots[15], atol=1e-5)
+    assert results[3].diverged_at == 0 and results[3].final_accuracy is None
+    assert results[2].diverged_at is None and results[2].final_loss < 0.5
+    np.testing.assert_allclose(results[0].weights, results[4].weights, atol=1e-6)  # the same, to rounding
+    assert results[0].final_accuracy > results[1].final_accuracy  # the rates really differ
+    with pytest.raises(FiggenError, match="at least one learning rate"):
+        train_rates(x, y, xt, yt, [], steps=1)
 
 
 # --- bad values --------------------------------------------------------------------------------------------

@@ -10,9 +10,10 @@ b = 0), or stops being finite: gradient descent made it worse than knowing nothi
 above ln 10 for a while and comes back down is not divergence (large learning rates do that), so training
 goes on to the end; ``diverged_at`` is the first update after which the loss stayed above ln 10.
 
-One engine (:mod:`figgen.training._engine`) serves a single run and a *sweep* over training sizes alike.
-TensorFlow is imported lazily there, and nowhere else in figgen: commands that train nothing never pay for it.
-:mod:`figgen.training.cached` puts both behind the training cache; every caller trains through it.
+One engine (:mod:`figgen.training._engine`) serves a single run, a batch of runs at several learning rates
+(:func:`train_rates`) and a *sweep* over training sizes alike. TensorFlow is imported lazily
+(:mod:`figgen.training._tf`), and nowhere else in figgen: commands that train nothing never pay for it.
+:mod:`figgen.training.cached` puts them behind the training cache; every caller trains through it.
 """
 
 from __future__ import annotations
@@ -26,9 +27,9 @@ import numpy as np
 
 from figgen.errors import FiggenError
 from figgen.knobs import Knobs
-from figgen.training._engine import LOSS_AT_START, PrefixEngine, Progress
+from figgen.training._engine import Engine, Progress
 
-TRAINER_VERSION = "4"  # bump when a change alters what training returns; it is part of cache keys
+TRAINER_VERSION = "5"  # bump when a change alters what training returns; it is part of cache keys
 TEXT = Knobs()
 
 
@@ -120,36 +121,92 @@ def train(
     update indices (0..steps) after which a copy of W and b is kept. A loss that stops being finite ends the
     run at the next logged step (it cannot recover); the log never holds NaN.
     """
-    _check(len(x_train), len(x_test), learning_rate, steps, log_every)
+    (result,) = train_rates(
+        x_train,
+        labels_train,
+        x_test,
+        labels_test,
+        [learning_rate],
+        steps=steps,
+        log_every=log_every,
+        snapshot_steps=snapshot_steps,
+        progress=progress,
+    )
+    return result
+
+
+def train_rates(
+    x_train,
+    labels_train,
+    x_test,
+    labels_test,
+    learning_rates: Sequence[float],
+    *,
+    steps: int = TEXT.TRAIN_STEPS,
+    log_every: int = TEXT.LOG_EVERY,
+    snapshot_steps: Sequence[int] = (),
+    progress: Progress | None = None,
+) -> list[TrainResult]:
+    """Train one model per learning rate on the same rows, all in one batched loop; as :func:`train` each.
+
+    Every step multiplies the training rows once by the weights of all the models side by side, so a few
+    rates cost little more than one. Each result equals a separate :func:`train` run at its rate, to
+    float32 rounding; ``seconds`` is the whole batch's.
+    """
+    if not learning_rates:
+        raise TrainingError("training needs at least one learning rate")
+    for rate in learning_rates:
+        _check(len(x_train), len(x_test), rate, steps, log_every)
     bad = [s for s in snapshot_steps if not _is_int(s) or not 0 <= s <= steps]
     if bad:
         raise TrainingError(f"snapshot step {bad[0]!r} is outside 0..{steps}")
-    engine = PrefixEngine(x_train, labels_train, x_test, labels_test, [len(x_train)])
+    n, k = len(x_train), len(learning_rates)
     log_steps = set(range(0, steps + 1, log_every)) | {steps}
     stops = sorted(log_steps | set(snapshot_steps))
-    log, snapshots, snapshot_biases, loss = [], {}, {}, [LOSS_AT_START]
-    start = time.perf_counter()
-    for step, state in engine.run(learning_rate, steps, stops, progress):
-        if step in snapshot_steps:
-            snapshots[step] = state.weights()[0]
-            snapshot_biases[step] = state.biases()[0]
-        if step in log_steps:
-            accuracy, loss = state.evaluate()
-            if not math.isfinite(loss[0]):
-                break
-            log.append((step, float(accuracy[0]), float(loss[0])))
-    seconds = time.perf_counter() - start
-    diverged = state.diverged_at(0, loss[0])
+    snapshots = []  # (step, W of every model, b of every model)
+    logged = []  # [step, state, losses]: a stop's losses come with the next call's first update
+    with Engine(x_train, labels_train, x_test, labels_test, [n] * k, list(learning_rates)) as engine:
+        start = time.perf_counter()
+        for step, state in engine.run(steps, stops, progress):
+            if logged and logged[-1][2] is None:
+                logged[-1][2] = state.start_loss
+                if not np.isfinite(state.start_loss).any():
+                    break  # no model's loss is finite any more, and none can recover
+            if step in snapshot_steps:
+                snapshots.append((step, state.weights(), state.biases()))
+            if step in log_steps:
+                logged.append([step, state.copy(), None])
+        if logged[-1][2] is None:
+            logged[-1][2] = engine.loss(logged[-1][1])
+        accuracy = engine.score([state for _, state, _ in logged])
+        seconds = time.perf_counter() - start
+    ends = {}  # weights and biases of the states where runs end, computed once
+    return [_result(i, logged, accuracy, snapshots, ends, seconds) for i in range(k)]
+
+
+def _result(i: int, logged: list, accuracy: np.ndarray, snapshots: list, ends: dict, seconds: float):
+    """Model i's TrainResult: its log up to the first logged step whose loss is not finite (the run ends
+    there, it cannot recover), else to the last; the weights, snapshots and divergence of where it ends."""
+    finite = [math.isfinite(losses[i]) for _, _, losses in logged]
+    count = finite.index(False) if False in finite else len(logged)  # the logged steps it reached
+    rows = zip(logged[:count], accuracy[:count], strict=True)
+    log = [(s, float(a[i]), float(losses[i])) for (s, _, losses), a in rows]
+    step, state, losses = logged[min(count, len(logged) - 1)]
+    loss = float(losses[i])
+    if id(state) not in ends:
+        ends[id(state)] = state.weights(), state.biases()
+    weights, biases = ends[id(state)]
+    diverged = state.diverged_at(i, loss)
     return TrainResult(
-        weights=state.weights()[0],
-        bias=state.biases()[0],
+        weights=weights[i],
+        bias=biases[i],
         log=log,
         final_accuracy=None if diverged is not None else log[-1][1],
         final_loss=None if diverged is not None else log[-1][2],
         diverged_at=diverged,
         seconds=seconds,
-        snapshots=snapshots,
-        snapshot_biases=snapshot_biases,
+        snapshots={s: w[i] for s, w, _ in snapshots if s <= step},
+        snapshot_biases={s: b[i] for s, _, b in snapshots if s <= step},
     )
 
 
@@ -178,20 +235,21 @@ def sweep_training_sizes(
         if s > len(x_train):
             raise TrainingError(f"training size {s} is more than the {len(x_train)} training rows given")
     order = sorted(set(sizes))
-    engine = PrefixEngine(x_train[: order[-1]], labels_train[: order[-1]], x_test, labels_test, order)
-    start = time.perf_counter()
     # stopping only to report progress costs a call each: about 50 of them when someone listens
     stops = sorted({*range(0, steps, max(1, steps // 50)), steps}) if progress else [steps]
-    *_, (_step, state) = engine.run(learning_rate, steps, stops, progress)
-    accuracy, loss = state.evaluate()
-    seconds = time.perf_counter() - start
+    with Engine(x_train, labels_train, x_test, labels_test, order, [learning_rate] * len(order)) as engine:
+        start = time.perf_counter()
+        *_, (_step, state) = engine.run(steps, stops, progress)
+        loss, accuracy = engine.loss(state), engine.score([state])[0]
+        seconds = time.perf_counter() - start
+        weights, biases = state.weights(), state.biases()
     where = [order.index(s) for s in sizes]
     diverged = [state.diverged_at(i, loss[i]) for i in where]
     accuracy = np.where([d is None for d in diverged], accuracy[where], np.nan)
     return SweepResult(
         sizes=np.array(sizes),
-        weights=state.weights()[where],
-        biases=state.biases()[where],
+        weights=weights[where],
+        biases=biases[where],
         accuracy=accuracy,
         loss=loss[where],
         diverged_at=diverged,

@@ -1,10 +1,10 @@
 """Training through the on-disk cache: the one path by which recipes, ``figgen train`` and the API train.
 
-A run or a sweep is stored under the hash of what produced it (data fingerprint, knobs, snapshot schedule,
-trainer version), so a restyle or a second ``figgen train`` with the same settings loads it instead of
-training. A run keeps weight snapshots along one fixed geometric schedule of its steps, so every caller
-asking for the same run shares one entry. A run that diverged raises :class:`DivergedError` unless the
-caller asks for diverged runs (a figure about divergence itself).
+A run, a batch of runs at several learning rates or a sweep is stored under the hash of what produced it
+(data fingerprint, knobs, snapshot schedule, trainer version), so a restyle or a second ``figgen train`` with
+the same settings loads it instead of training. A run keeps weight snapshots along one fixed geometric
+schedule of its steps, so every caller asking for the same run shares one entry. A run that diverged raises
+:class:`DivergedError` unless the caller asks for diverged runs (a figure about divergence itself).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from figgen.training import (
     TRAINER_VERSION,
     DivergedError,
     SweepResult,
+    TrainingError,
     TrainResult,
     snapshot_schedule,
 )
@@ -74,6 +75,71 @@ def cached_run(
     return result
 
 
+def cached_rates(
+    data,
+    knobs: Knobs,
+    learning_rates: Sequence[float],
+    cache: Cache | None = None,
+    *,
+    allow_diverged: bool = False,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[TrainResult]:
+    """Train the text's model once per learning rate (``knobs.LEARNING_RATE`` is not used), or load them.
+
+    The runs train as one batch (:func:`figgen.training.train_rates`) and are stored as one entry, without
+    snapshots. They equal separate :func:`cached_run` runs to float32 rounding, but are never mixed with
+    them in the cache: a figure does not depend on which was trained first. A diverged run raises
+    :class:`DivergedError` unless ``allow_diverged``.
+    """
+    rates = [float(rate) for rate in learning_rates]
+    if not rates:
+        raise TrainingError("training needs at least one learning rate")
+    for rate in rates:
+        knobs.replace(LEARNING_RATE=rate).check(data)
+    key = cache_key(
+        kind="rates",
+        data=data.fingerprint,
+        train_size=knobs.TRAIN_SIZE,
+        test_size=knobs.TEST_SIZE,
+        learning_rates=rates,
+        steps=knobs.TRAIN_STEPS,
+        log_every=knobs.LOG_EVERY,
+        trainer=TRAINER_VERSION,
+    )
+
+    def compute():
+        from figgen.training import train_rates
+
+        results = train_rates(
+            *data.train(knobs.TRAIN_SIZE),
+            *data.test(knobs.TEST_SIZE),
+            rates,
+            steps=knobs.TRAIN_STEPS,
+            log_every=knobs.LOG_EVERY,
+            progress=progress,
+        )
+        packed = [_pack_run(r) for r in results]
+        arrays = {f"{i}.{name}": value for i, (a, _) in enumerate(packed) for name, value in a.items()}
+        return arrays, {"runs": [meta for _, meta in packed]}
+
+    store = cache or Cache()
+    check = _rates_shaped(len(rates))
+    arrays, meta, hit = store.get_or_compute("rates", key, compute, force=force, check=check)
+    results = []
+    for i, run_meta in enumerate(meta["runs"]):
+        prefix = f"{i}."
+        mine = {name[len(prefix) :]: value for name, value in arrays.items() if name.startswith(prefix)}
+        results.append(_unpack_run(mine, run_meta, cached=hit))
+    failed = [
+        (rate, r.diverged_at) for rate, r in zip(rates, results, strict=True) if r.diverged_at is not None
+    ]
+    if failed and not allow_diverged:
+        rate, at = failed[0]
+        raise DivergedError(rate, at, knobs.TRAIN_STEPS)
+    return results
+
+
 def cached_sweep(
     data,
     sizes: Sequence[int],
@@ -86,7 +152,11 @@ def cached_sweep(
 ) -> SweepResult:
     """Train one model per training size (``knobs.TRAIN_SIZE`` is not used) in one batched run, or load it.
 
-    A diverged model raises :class:`DivergedError` unless ``allow_diverged`` (then its accuracy is NaN).
+    The model at the largest size is the run at that size, :func:`cached_run` with these knobs (loaded
+    if stored): a build that draws both the run and the sweep (the text's TRAIN_SIZE is the sweep's last
+    size) trains it once, not twice, a fifth of the sweep's work. The others train in one batched loop;
+    ``progress`` follows each training in turn, ``force`` retrains both. A diverged model raises
+    :class:`DivergedError` unless ``allow_diverged`` (then its accuracy is NaN).
     """
     sizes = [int(s) for s in sizes]
     for size in sizes:
@@ -101,21 +171,53 @@ def cached_sweep(
         trainer=TRAINER_VERSION,
     )
 
+    store = cache or Cache()
+
     def compute():
         from figgen.training import sweep_training_sizes
 
-        r = sweep_training_sizes(
-            *data.train(max(sizes)),
-            *data.test(knobs.TEST_SIZE),
-            sizes,
-            learning_rate=knobs.LEARNING_RATE,
-            steps=knobs.TRAIN_STEPS,
+        largest = max(sizes)
+        run = cached_run(
+            data,
+            knobs.replace(TRAIN_SIZE=largest),
+            store,
+            allow_diverged=True,
+            force=force,
             progress=progress,
         )
-        arrays = {"weights": r.weights, "biases": r.biases, "accuracy": r.accuracy, "loss": r.loss}
-        return arrays, {"diverged_at": r.diverged_at, "seconds": r.seconds}
+        ended = bool(run.log) and run.log[-1][0] == knobs.TRAIN_STEPS  # else its loss stopped being finite
+        models = {
+            largest: (
+                run.weights,
+                run.bias,
+                np.nan if run.final_accuracy is None else run.final_accuracy,
+                run.log[-1][2] if ended else np.nan,
+                run.diverged_at,
+            )
+        }
+        seconds = run.seconds
+        rest = [s for s in sizes if s != largest]
+        if rest:
+            r = sweep_training_sizes(
+                *data.train(max(rest)),
+                *data.test(knobs.TEST_SIZE),
+                rest,
+                learning_rate=knobs.LEARNING_RATE,
+                steps=knobs.TRAIN_STEPS,
+                progress=progress,
+            )
+            seconds += r.seconds
+            for i, s in enumerate(rest):
+                models[s] = (r.weights[i], r.biases[i], r.accuracy[i], r.loss[i], r.diverged_at[i])
+        weights, biases, accuracy, loss, diverged_at = zip(*(models[s] for s in sizes), strict=True)
+        arrays = {
+            "weights": np.stack(weights),
+            "biases": np.stack(biases),
+            "accuracy": np.array(accuracy, np.float64),
+            "loss": np.array(loss, np.float64),
+        }
+        return arrays, {"diverged_at": list(diverged_at), "seconds": seconds}
 
-    store = cache or Cache()
     check = _sweep_shaped(len(sizes))
     arrays, meta, hit = store.get_or_compute("sweep", key, compute, force=force, check=check)
     failed = [(size, at) for size, at in zip(sizes, meta["diverged_at"], strict=True) if at is not None]
@@ -157,6 +259,21 @@ def _run_shaped(arrays: dict, meta: dict) -> bool:
     }
     at = meta.get("diverged_at")
     return _shapes_match(arrays, shapes) and (at is None or isinstance(at, int)) and "seconds" in meta
+
+
+def _rates_shaped(count: int):
+    def check(arrays: dict, meta: dict) -> bool:
+        runs = meta.get("runs")
+        if not isinstance(runs, list) or len(runs) != count:
+            return False
+        for i, run_meta in enumerate(runs):
+            prefix = f"{i}."
+            mine = {name[len(prefix) :]: a for name, a in arrays.items() if name.startswith(prefix)}
+            if not isinstance(run_meta, dict) or not _run_shaped(mine, run_meta):
+                return False
+        return True
+
+    return check
 
 
 def _sweep_shaped(count: int):
