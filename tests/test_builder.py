@@ -330,4 +330,4 @@ def test_quiet_prints_nothing_unless_something_fails(project, capsys):
 def test_a_piped_build_says_what_it_is_doing_in_plain_lines(project, capsys):
     assert build("blink") == 0
     err = capsys.readouterr().err
-    assert "blink: frames of blink.gif\nblink: frames of blink.mp4" in err and "\r" not in err  # no bars
+    assert err.count("blink: frames of blink\n") == 1 and "\r" not in err  # one pass for all formats, no bars

@@ -85,3 +85,33 @@ def test_pace_scales_every_frame_and_the_hold(tmp_path):
             gif.seek(i)
             durations.append(gif.info["duration"])
         assert durations == [round(pace * d) for d in (100, 200, 700)]
+
+
+def test_each_frame_is_drawn_once_for_every_format_and_a_failure_leaves_none(tmp_path):
+    drawn = []
+
+    def frames():
+        for v in (0, 255, 0, 128):
+            drawn.append(v)
+            yield np.full((16, 16, 3), v, np.uint8)
+
+    out = outputs(tmp_path, ("gif", "mp4", "html"))
+    out.animation("blink", frames, alt="Blinking.")
+    assert drawn == [0, 255, 0, 128]  # one pass for three files
+    assert [(r["path"], r["frames"]) for r in out.records][:2] == [
+        ("blink.gif", 4),
+        ("blink.mp4", 12),
+    ]  # 4 fps: 4 + a 2 s hold
+    assert [r["format"] for r in out.records] == ["gif", "mp4", "html"]
+    gif = Image.open(tmp_path / out.staged[0][0])
+    assert [gif.seek(i) or gif.convert("L").getpixel((0, 0)) for i in range(gif.n_frames)] == [0, 255, 0, 128]
+
+    def broken():
+        yield np.zeros((16, 16, 3), np.uint8)
+        raise RuntimeError("the third panel failed")
+
+    other = outputs(tmp_path / "other", ("gif", "mp4", "html"))
+    (tmp_path / "other").mkdir()
+    with pytest.raises(RuntimeError, match="third panel"):
+        other.animation("blink", broken, alt="Blinking.")
+    assert list((tmp_path / "other").iterdir()) == [] and other.records == []

@@ -109,6 +109,19 @@ def test_mp4_decodes_with_even_size_and_held_frames(tmp_path):
     assert 0 < data.find(b"moov") < data.find(b"mdat")  # faststart: the index comes before the data
 
 
+def test_mp4_frame_rate_is_the_slowest_that_keeps_every_duration_whole(tmp_path):
+    frames = [solid(v, size=(16, 16)) for v in (0, 120, 240)]
+    path = tmp_path / "d.mp4"
+    info = write_animation(path, frames, "mp4", durations_ms=[900, 300, 300], hold_last_ms=2500)
+    assert info["fps"] == 10 and info["frames"] == 9 + 3 + 28  # 0.9 s, 0.3 s, 0.3 s + 2.5 s at 10 fps
+    video = _read_ffmpeg(path)
+    shades = [int(round(f[8, 8, 0] / 120)) for f in video]  # 0, 1, 2 for the three frames
+    assert shades == [0] * 9 + [1] * 3 + [2] * 28
+    assert write_animation(path, frames, "mp4", durations_ms=[600, 250, 250], hold_last_ms=2500)["fps"] == 20
+    odd = write_animation(path, frames, "mp4", durations_ms=[333, 333, 334], hold_last_ms=0)
+    assert odd["fps"] == 25 and odd["frames"] == 25  # no whole rate up to 60: rounded on the running total
+
+
 def _has_pyav():
     try:
         import av  # noqa: F401

@@ -9,6 +9,7 @@ machine cannot write before it starts rather than in the middle. A new format is
 from __future__ import annotations
 
 import abc
+import contextlib
 import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -134,6 +135,21 @@ def _durations(durations_ms: float | Sequence[float]) -> Iterator[float]:
     return items()
 
 
+def _frame_rate(durations_ms: float | Sequence[float], hold_last_ms: float) -> float:
+    """The video frame rate for these durations: one frame a duration when they are all the same, else
+    the slowest whole rate up to 60 fps at which each duration (and the last one's hold) is a whole number
+    of frames, so no frame is stretched or cut, else 25 fps (durations rounded on the running total)."""
+    if np.isscalar(durations_ms):
+        return min(60.0, max(1.0, 1000 / float(durations_ms)))
+    values = [float(d) for d in durations_ms]
+    if values:
+        values.append(values[-1] + hold_last_ms)
+    for fps in range(1, 61):
+        if all((v * fps / 1000).is_integer() for v in values):
+            return float(fps)
+    return 25.0
+
+
 def _check_frame(frame: np.ndarray, shape: tuple[int, ...] | None, index: int) -> np.ndarray:
     frame = np.asarray(frame)
     if frame.dtype != np.uint8 or frame.ndim != 3 or frame.shape[2] not in (3, 4):
@@ -147,6 +163,15 @@ def write_animation(
     path: str | os.PathLike,
     frames: Iterable[np.ndarray],
     fmt: str,
+    **options: Any,
+) -> dict:
+    """Write frames as an animation in format ``fmt``: :func:`write_animations` with one target."""
+    return write_animations([(path, fmt)], frames, **options)[0]
+
+
+def write_animations(
+    targets: Sequence[tuple[str | os.PathLike, str]],
+    frames: Iterable[np.ndarray],
     *,
     durations_ms: float | Sequence[float] = 100,
     hold_last_ms: float = 1500,
@@ -155,47 +180,57 @@ def write_animation(
     captions: Sequence[str] | None = None,
     progress: Progress | None = None,
     **options: Any,
-) -> dict:
-    """Write frames (consumed one at a time, a generator is fine) as an animation in format ``fmt``.
+) -> list[dict]:
+    """Write frames (consumed one at a time, a generator is fine) as animations, one per ``(path, format)``.
 
+    Each frame is made once and handed to every target's writer in turn, so drawing costs the same for one
+    format as for several, and only one frame is held at a time.
     ``durations_ms`` is one duration for every frame or one per frame (a length mismatch is an
     error). The last frame shows for its duration plus ``hold_last_ms``. ``loop`` 0 repeats forever,
     N repeats N more times, None plays once (GIF and WebP; video players decide for MP4). ``fps``
-    is the MP4 frame rate (default: 1000 / duration for a constant duration, else 25); frames are
-    repeated to honour durations. ``captions`` (one text per frame) reach writers that show text beside
-    the picture (the HTML player); ``alt`` and other ``options`` go to the writer, which ignores what it
-    does not use. ``progress(i, n)`` is called after each frame (n is None for an unsized iterable).
+    is the MP4 frame rate (default: 1000 / duration for a constant duration, else the slowest whole rate
+    up to 60 fps that shows every duration as whole frames, else 25); frames are repeated to honour
+    durations. ``captions`` (one text per frame) reach writers that show text beside
+    the picture (the HTML player); ``alt`` and other ``options`` go to the writers, which ignore what they
+    do not use. ``progress(i, n)`` is called after each frame (n is None for an unsized iterable).
     RGBA frames need a format with transparency (GIF, WebP, PNG, HTML); MP4 composites them over white.
-    Returns ``{"width", "height", "frames", "bytes", "format"}``; ``frames`` counts frames stored in the
-    file (after merging of unchanged frames, where the format does that).
-    The file appears only when complete; any error leaves no file and no temporary behind.
+    Returns, per target, ``{"width", "height", "frames", "bytes", "format"}``; ``frames`` counts frames
+    stored in the file (after merging of unchanged frames, where the format does that).
+    The files appear only when all are complete; any error leaves no file and no temporary behind.
     """
-    writer_cls = get_writer(fmt)
-    if writer_cls.kind != "animation":
-        raise ValueError(f"format '{fmt}' is a still image; use write_still")
+    classes = [get_writer(fmt) for _, fmt in targets]
+    for cls in classes:
+        if cls.kind != "animation":
+            raise ValueError(f"format '{cls.name}' is a still image; use write_still")
+    if not targets:
+        raise ValueError("no animation format to write")
     if hold_last_ms < 0:
         raise ValueError(f"hold_last_ms must be >= 0, got {hold_last_ms}")
     total = len(frames) if hasattr(frames, "__len__") else None
     if fps is None:
-        fps = min(60.0, max(1.0, 1000 / float(durations_ms))) if np.isscalar(durations_ms) else 25.0
+        fps = _frame_rate(durations_ms, hold_last_ms)
     durations = _durations(durations_ms)
     stream = iter(frames)
-    path = Path(path)
-    with atomic_path(path) as tmp:
+    paths = [Path(path) for path, _ in targets]
+    if captions is not None:
+        options["captions"] = captions
+    with contextlib.ExitStack() as files:
+        temporaries = [files.enter_context(atomic_path(path)) for path in paths]
         try:
             first = _check_frame(next(stream), None, 0)
         except StopIteration:
             raise ValueError("no frames to write") from None
         height, width = first.shape[:2]
-        writer = writer_cls()
-        if captions is not None:
-            options["captions"] = captions
-        with writer.saving(tmp, width, height, loop=loop, fps=fps, **options):
+        writers = [cls() for cls in classes]
+        with contextlib.ExitStack() as saving:  # every writer finishes, or all are cleaned up
+            for writer, tmp in zip(writers, temporaries, strict=True):
+                saving.enter_context(writer.saving(tmp, width, height, loop=loop, fps=fps, **options))
             # One frame of lookahead: a frame is handed on only once we know whether it is the last.
             pending, pending_ms, count = first, next(durations), 1
             for count, frame in enumerate(stream, start=2):
                 frame = _check_frame(frame, first.shape, count - 1)
-                writer.grab_frame(pending, pending_ms)
+                for writer in writers:
+                    writer.grab_frame(pending, pending_ms)
                 if progress is not None:
                     progress(count - 1, total)
                 pending, pending_ms = frame, next(durations)
@@ -203,12 +238,21 @@ def write_animation(
                 raise ValueError(f"{count} frames but {len(durations_ms)} durations")
             if captions is not None and len(captions) != count:
                 raise ValueError(f"{count} frames but {len(captions)} captions")
-            writer.grab_frame(pending, pending_ms + hold_last_ms)
+            for writer in writers:
+                writer.grab_frame(pending, pending_ms + hold_last_ms)
             if progress is not None:
                 progress(count, total)
-        info = {"format": fmt, "width": width, "height": height, "frames": count, **writer.info}
-    info["bytes"] = path.stat().st_size
-    return info
+    return [
+        {
+            "format": cls.name,
+            "width": width,
+            "height": height,
+            "frames": count,
+            **writer.info,
+            "bytes": path.stat().st_size,
+        }
+        for cls, writer, path in zip(classes, writers, paths, strict=True)
+    ]
 
 
 def write_still(path: str | os.PathLike, content: Any, fmt: str, **options: Any) -> dict:

@@ -22,7 +22,7 @@ import numpy as np
 from figgen.atomic import temporary_path
 from figgen.errors import FiggenError
 from figgen.themes import Preset, Theme
-from figgen.writers._base import formats, write_animation, write_still
+from figgen.writers._base import formats, write_animations, write_still
 
 DEFAULT_FORMATS = {"animation": ("gif", "mp4", "html"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
 FILMSTRIP_FORMATS = ("png", "pdf")  # raster key frames for print: no point in an SVG wrapper
@@ -88,8 +88,8 @@ class OutputSet:
     ) -> None:
         """Write an animation in the animation formats of the build, plus a filmstrip of its key frames.
 
-        ``frames`` is a function returning a fresh iterable of frames; it is called once per format, so the
-        frames stream through each writer and are never all held in memory. ``keyframes`` (indices; -1 is
+        ``frames`` is a function returning an iterable of frames; each frame is drawn once and handed to
+        the writer of every format, so frames are never all held in memory. ``keyframes`` (indices; -1 is
         the last frame) with their ``keyframe_labels`` make the filmstrip. ``captions``, one per frame, are
         the text the HTML player shows under each frame.
         """
@@ -113,23 +113,21 @@ class OutputSet:
             durations_ms = np.asarray(durations_ms, np.float64) * self.pace
             durations_ms = float(durations_ms) if durations_ms.ndim == 0 else durations_ms.tolist()
             hold_last_ms *= self.pace
-        for fmt in chosen:
-            tmp = self._stage(stem, fmt)
-            info = write_animation(
-                tmp,
+        if chosen:
+            temporaries = [self._stage(stem, fmt) for fmt in chosen]
+            infos = write_animations(
+                list(zip(temporaries, chosen, strict=True)),
                 stream(),
-                fmt,
                 durations_ms=durations_ms,
                 hold_last_ms=hold_last_ms,
                 captions=captions,
                 alt=alt,
-                progress=(
-                    lambda done, total, t=f"frames of {stem}.{fmt}": self.progress(t, done, total or count)
-                )
+                progress=(lambda done, total, t=f"frames of {stem}": self.progress(t, done, total or count))
                 if self.progress
                 else None,
             )
-            self._record(stem, fmt, "animation", alt, info, tmp)
+            for fmt, info, tmp in zip(chosen, infos, temporaries, strict=True):
+                self._record(stem, fmt, "animation", alt, info, tmp)
         if not chosen and wanted:
             for _ in stream():  # no animation asked, but its filmstrip is
                 pass
