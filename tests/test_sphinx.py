@@ -22,7 +22,9 @@ QUICK = ["-D", "figgen_quick=1"]  # the README's example, at --quick sizes
 
 
 def sphinx(*args: str) -> int:
-    return build_main(["-b", "html", "-W", *args, "docs", "docs/_build/html", "-d", "docs/_build/doctrees"])
+    # --no-color: Sphinx colours its log when CI=true is set, and these tests read the log as text
+    folders = ["docs", "docs/_build/html", "-d", "docs/_build/doctrees"]
+    return build_main(["-b", "html", "-W", "--no-color", *args, *folders])
 
 
 def recorded_alt(cache: Path, recipe: str, output: str, fmt: str, root: Path) -> str:
@@ -88,7 +90,7 @@ import json, sys, time
 from sphinx.cmd.build import build_main
 started = time.perf_counter()
 folders = ["docs", "docs/_build/html", "-d", "docs/_build/doctrees"]
-code = build_main(["-b", "html", "-W", *sys.argv[1:], *folders])
+code = build_main(["-b", "html", "-W", "--no-color", *sys.argv[1:], *folders])
 heavy = [m for m in ("tensorflow", "matplotlib") if m in sys.modules]
 print(json.dumps({"code": code, "seconds": time.perf_counter() - started, "heavy": heavy}))
 """
@@ -96,14 +98,14 @@ print(json.dumps({"code": code, "seconds": time.perf_counter() - started, "heavy
 
 def test_parallel_reading_other_builders_and_the_page_in_a_browser(course, tmp_path):
     done = subprocess.run(  # a fresh process: sphinx forks its readers, which build at once
-        [sys.executable, "-m", "sphinx", "-j", "2", "-b", "html", "-W", *QUICK, "-D", "figgen_theme=dark"]
-        + ["docs", "docs/_build/html"],
+        [sys.executable, "-m", "sphinx", "-j", "2", "-b", "html", "-W", "--no-color", *QUICK]
+        + ["-D", "figgen_theme=dark", "docs", "docs/_build/html"],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    assert build_main(["-b", "text", "-W", *QUICK, "docs", "docs/_build/text"]) == 0
+    assert build_main(["-b", "text", "-W", "--no-color", *QUICK, "docs", "docs/_build/text"]) == 0
     text = (course / "docs/_build/text/tutorial.txt").read_text()
     assert "The ten weight sheets as the training size grows" in " ".join(text.split())  # alt, not a player
     if CHROMIUM is None:
@@ -145,7 +147,8 @@ Bad
 
 def test_errors_name_the_file_and_line(course, capsys):
     (course / "docs/bad.rst").write_text(BAD)
-    assert build_main(["-b", "html", "-q", *QUICK, "docs", "docs/_build/html"]) == 0  # errors, reported
+    reported = build_main(["-b", "html", "-q", "--no-color", *QUICK, "docs", "docs/_build/html"])
+    assert reported == 0  # the errors are reported, and the build goes on
     errors = [line for line in capsys.readouterr().err.splitlines() if "bad.rst" in line]
     where = str(course / "docs/bad.rst")
     assert errors[:6] == [
