@@ -7,8 +7,9 @@ settings, print the log) run in child processes, alternating (TF1, build, TF1, b
 
 Prints each ratio beside its target (issue 12): the cold build at most 1.5x the TF1 process, its peak
 memory (the build process's maximum resident set) under 1 GiB, the warm rebuild under 2 s; and where the
-cold build's time goes, recipe by recipe. ``--quick`` builds every recipe in its quick mode (the ratio is
-then not meaningful). Extra arguments go to ``figgen build``.
+cold build's time goes: recipe by recipe (each recipe's own drawing) and training by training (on the
+build's training thread, side by side with the drawing, :mod:`figgen.training.ahead`). ``--quick`` builds
+every recipe in its quick mode (the ratio is then not meaningful). Extra arguments go to ``figgen build``.
 
     python bench/bench_build.py [--quick] [--jobs N] [--repeat N]
 """
@@ -51,6 +52,23 @@ def recipe_times(output: str) -> list[tuple[str, float]]:
     return [(m[1], float(m[2])) for m in re.finditer(r"^(\S+)\s+built\s+([\d.]+) s$", output, re.M)]
 
 
+def training_times(cache: Path) -> list[tuple[str, float]]:
+    """The trainings in a training cache: (kind, the seconds its entry records), longest first."""
+    import json
+
+    import numpy as np
+
+    from figgen.cache import META
+
+    found = []
+    for entry in cache.glob("*.npz"):
+        with np.load(entry, allow_pickle=False) as archive:
+            meta = json.loads(str(archive[META]))
+        seconds = meta["runs"][0]["seconds"] if "runs" in meta else meta["seconds"]  # a batch shares its time
+        found.append((entry.name.split("-")[0], seconds))
+    return sorted(found, key=lambda item: -item[1])
+
+
 def verdict(ok: bool) -> str:
     return "OK" if ok else "MISSED"
 
@@ -76,7 +94,7 @@ def main() -> None:
             cold.append(seconds)
             peaks.append(peak)
             if seconds == min(cold):
-                lines, best_out = recipe_times(output), (out, env)
+                lines, trainings, best_out = recipe_times(output), training_times(cache), (out, env)
         out, env = best_out
         warm, _, warm_output = timed(
             [sys.executable, "-m", "figgen", "build", "--out", str(out), *extra], env
@@ -102,7 +120,13 @@ def main() -> None:
     total = sum(seconds for _, seconds in lines)
     for name, seconds in sorted(lines, key=lambda item: -item[1]):
         print(f"    {name:<20}{seconds:7.2f} s {seconds / min(cold):6.1%}")
-    print(f"    {'(outside recipes)':<20}{min(cold) - total:7.2f} s {(min(cold) - total) / min(cold):6.1%}")
+    rest = min(cold) - total
+    share = f"{rest / min(cold):6.1%}"
+    print(f"    {'(outside recipes)':<20}{rest:7.2f} s {share}   waiting for training, start-up, manifest")
+    print("  its trainings, on the training thread while recipes draw (seconds each records):")
+    for kind, seconds in trainings:
+        note = "   (of which its largest model: the run)" if kind == "sweep" else ""
+        print(f"    {kind:<20}{seconds:7.2f} s{note}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,9 @@ the first one's result instead of training the same thing twice.
 The cache folder follows the output folder's rules: figgen touches only names of its own form there
 (entries, their locks, its temporaries), never follows a link, and ``clear`` removes nothing else. A cache
 that cannot be written (read-only, full) costs a warning and a recomputation, never the recipe.
+
+Where a miss is computed is up to the caller's context: :data:`ELSEWHERE`, when set, takes it (a serial
+build trains in a background thread while it draws, :mod:`figgen.training.ahead`); else it is computed here.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import re
 import stat
 import warnings
 from collections.abc import Callable
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +42,10 @@ _ENTRY = re.compile(r"^[a-z]+-[0-9a-f]{32}\.(npz|lock)$")
 
 Compute = Callable[[], tuple[dict[str, np.ndarray], dict]]
 Check = Callable[[dict[str, np.ndarray], dict], bool]
+
+# ``elsewhere(name, compute_and_store)`` computes a miss for this context, or raises to say it will: set
+# only around a serial build's recipes, so threads it starts (and every other caller) compute in place
+ELSEWHERE: ContextVar[Callable | None] = ContextVar("figgen_cache_elsewhere", default=None)
 
 
 def cache_dir(configured: str | os.PathLike | None = None) -> Path:
@@ -88,7 +96,14 @@ class Cache:
         if found is not None:
             self.hits += 1
             return (*found, True)
-        if not self._writable():
+        writable = self._writable()  # here: it may warn, and warnings belong to the caller's thread
+        elsewhere = ELSEWHERE.get()
+        if elsewhere is not None:
+            return elsewhere((str(path), force), lambda: self._compute(path, compute, force, check, writable))
+        return self._compute(path, compute, force, check, writable)
+
+    def _compute(self, path: Path, compute: Compute, force: bool, check: Check | None, writable: bool):
+        if not writable:
             self.misses += 1
             return (*compute(), False)
         with file_lock(path.with_suffix(".lock")):

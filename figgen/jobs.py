@@ -2,7 +2,9 @@
 
 A job carries everything its process needs as plain values (the recipe as read, its checked parameter
 values, the build's settings), so a worker neither re-plans nor re-checks. A failing recipe is a result,
-not an exception: the build goes on with the others and reports it at the end.
+not an exception: the build goes on with the others and reports it at the end. In this process the
+recipes run in turn while their trainings run on a thread beside them (:mod:`figgen.training.ahead`): a
+recipe whose training is not stored yet waits, and the next one draws meanwhile.
 """
 
 from __future__ import annotations
@@ -13,13 +15,14 @@ import time
 import traceback
 import warnings
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from figgen.atomic import NO_ROOM
 from figgen.errors import FiggenError, FiggenWarning
 from figgen.recipe import Recipe
+from figgen.training.ahead import Ahead, Waiting
 
 
 @dataclass(frozen=True)
@@ -59,25 +62,29 @@ class JobResult:
     error: str | None = None
     user_error: bool = False  # a FiggenError (bad input), as opposed to a bug
     warnings: list[str] = field(default_factory=list)
+    waiting_for: Future | None = None  # not done: the training it waits for (figgen.training.ahead)
 
 
 Progress = Callable[[str, int, "int | None"], None]  # (task, done, total)
 
 
-def run_job(job: Job, settings: Settings, progress: Progress | None = None) -> JobResult:
+def run_job(
+    job: Job, settings: Settings, progress: Progress | None = None, ahead: Ahead | None = None
+) -> JobResult:
     """Run one recipe; never raises (except Ctrl-C), a failure is in the result. A failed or interrupted
     recipe leaves nothing behind: its staged files are removed. ``progress(task, done, total)`` hears of
-    its training and frames as they go."""
+    its training and frames as they go. With ``ahead``, a training not in the cache is handed to it and the
+    result says what the recipe waits for (``waiting_for``): run it again when that is done."""
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FiggenWarning)
-        result = _run(job, settings, started, progress)
+        result = _run(job, settings, started, progress, ahead)
     result.warnings = [str(w.message) for w in caught if issubclass(w.category, FiggenWarning)]
     return result
 
 
-def _run(job: Job, settings: Settings, started: float, progress: Progress | None) -> JobResult:
-    from figgen.cache import Cache
+def _run(job: Job, settings: Settings, started: float, progress: Progress | None, ahead) -> JobResult:
+    from figgen.cache import ELSEWHERE, Cache
     from figgen.context import RecipeContext
     from figgen.recipe import load_make
     from figgen.themes import get_preset, get_theme
@@ -98,8 +105,12 @@ def _run(job: Job, settings: Settings, started: float, progress: Progress | None
             pace=settings.pace,
             progress=progress,
         )
-        with _matplotlib_defaults():
-            load_make(job.recipe)(ctx, ctx.params)
+        token = ELSEWHERE.set(ahead)
+        try:
+            with _matplotlib_defaults():
+                load_make(job.recipe)(ctx, ctx.params)
+        finally:
+            ELSEWHERE.reset(token)
         missing = ctx.outputs.missing()
         if missing:
             raise FiggenError(f"declared output(s) {', '.join(missing)} were not written")
@@ -107,6 +118,8 @@ def _run(job: Job, settings: Settings, started: float, progress: Progress | None
     except BaseException as exc:
         if ctx is not None:
             ctx.outputs.discard()
+        if isinstance(exc, Waiting):
+            return JobResult(seconds=time.perf_counter() - started, waiting_for=exc.future)
         if not isinstance(exc, Exception):  # Ctrl-C, SIGTERM, exit: unwind
             raise
         if isinstance(exc, FiggenError):
@@ -134,13 +147,7 @@ def run_jobs(
     go (jobs in worker processes report only their end).
     """
     if workers <= 1 or len(jobs) <= 1:
-        for i, job in enumerate(jobs):
-            tell = (lambda task, done, total, job=job: progress(job, task, done, total)) if progress else None
-            result = run_job(job, settings, tell)
-            finished(job, result)
-            if strict and result.error:
-                return jobs[i + 1 :]
-        return []
+        return _run_in_turn(jobs, settings, strict, finished, progress)
     import multiprocessing
 
     # "spawn": TensorFlow is not fork-safe. Each worker gets a share of the cores for its TF threads, and
@@ -159,6 +166,33 @@ def run_jobs(
                 for other in futures:
                     other.cancel()
         return [job for future, job in futures.items() if future.cancelled()]
+
+
+def _run_in_turn(jobs, settings, strict, finished, progress) -> list[Job]:
+    """Run the jobs one after another in this process, training ahead (:mod:`figgen.training.ahead`): a
+    recipe whose training is not stored yet waits while the next ones run, and runs again, before any
+    other, once it is. Its attempts' times and warnings add up to its result."""
+    todo, waiting = list(jobs), []  # waiting: (job, its attempts so far as one JobResult)
+    with Ahead() as ahead:
+        while todo or waiting:
+            ready = [w for w in waiting if w[1].waiting_for.done()]
+            if not ready and not todo:
+                ahead.wait([result.waiting_for for _, result in waiting])
+                continue
+            job, before = waiting.pop(waiting.index(ready[0])) if ready else (todo.pop(0), None)
+            tell = (lambda task, done, total, job=job: progress(job, task, done, total)) if progress else None
+            result = run_job(job, settings, ahead.listen(tell), ahead)
+            if before is not None:
+                result.seconds += before.seconds
+                result.warnings = list(dict.fromkeys(before.warnings + result.warnings))
+            if result.waiting_for is not None:
+                waiting.append((job, result))
+                continue
+            finished(job, result)
+            if strict and result.error:
+                left = {id(j) for j in todo} | {id(j) for j, _ in waiting}
+                return [j for j in jobs if id(j) in left]
+    return []
 
 
 def _die_with_parent(parent: int) -> None:

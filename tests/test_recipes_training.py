@@ -91,6 +91,17 @@ def test_quick_builds_are_byte_identical(built):
         assert (root / "out" / name).read_bytes() == (root / "again" / name).read_bytes(), name
 
 
+def test_worker_processes_train_to_the_same_bytes_as_a_serial_build_training_ahead(built, monkeypatch):
+    # the serial build trained on its training thread while it drew; workers train inline, own cache
+    root, manifest = built
+    monkeypatch.setenv("FIGGEN_CACHE", str(root / "workers-cache"))
+    names = ["weights_training", "learning_rate", "prediction"]
+    assert main(["build", *names, "--quick", "--jobs", "3", "--out", str(root / "workers")]) == 0
+    workers = json.loads((root / "workers" / "manifest.json").read_text())
+    serial = {r["path"]: r["sha256"] for r in manifest["outputs"] if r["recipe"] in names}
+    assert {r["path"]: r["sha256"] for r in workers["outputs"]} == serial and len(serial) == 9
+
+
 def test_alt_texts_carry_the_computed_numbers(built):
     _, manifest = built
     alt = {r["output"]: r["alt"] for r in manifest["outputs"]}
