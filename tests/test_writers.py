@@ -190,6 +190,31 @@ def test_stills_have_identical_bytes_and_no_dates(tmp_path, fmt):
         assert np.array_equal(np.asarray(Image.open(c)), frame)
 
 
+@pytest.mark.parametrize("channels", ["rgb", "rgba", "gray"])
+def test_a_frame_as_pdf_or_svg_holds_exactly_its_pixels(tmp_path, channels):
+    import base64
+    import io
+    import re
+
+    from pypdf import PdfReader
+
+    rng = np.random.default_rng(7)
+    frame = rng.integers(0, 256, (61, 90, 4), dtype=np.uint8)
+    frame[:10, :20, 3] = 0  # fully transparent: its colour must survive too
+    frame = {"rgb": frame[..., :3], "rgba": frame, "gray": frame[..., 0]}[channels]
+    want = np.repeat(frame[..., None], 3, axis=2) if channels == "gray" else frame  # gray stays gray
+    assert write_still(tmp_path / "f.pdf", frame, "pdf")["width"] == 90
+    page = PdfReader(tmp_path / "f.pdf").pages[0]
+    assert [float(v) for v in page.mediabox] == [0, 0, 90 * 0.72, 61 * 0.72]  # 100 pixels an inch
+    assert np.array_equal(np.asarray(page.images[0].image), want)
+    write_still(tmp_path / "f.svg", frame, "svg")
+    svg = (tmp_path / "f.svg").read_text()
+    image = re.search(r'data:image/png;base64,([^"]+)"[^>]* transform="([^"]+)"', svg)
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(image[1]))))
+    assert image[2] == "scale(1 -1) translate(0 -43.92)"  # stored bottom row first, shown upright
+    assert np.array_equal(pixels[::-1, :, : want.shape[2]], want)
+
+
 def _boom(exc, after=2):
     for i in range(10):
         if i == after:
