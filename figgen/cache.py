@@ -44,8 +44,13 @@ Compute = Callable[[], tuple[dict[str, np.ndarray], dict]]
 Check = Callable[[dict[str, np.ndarray], dict], bool]
 
 # ``elsewhere(name, compute_and_store)`` computes a miss for this context, or raises to say it will: set
-# only around a serial build's recipes, so threads it starts (and every other caller) compute in place
+# only around a serial build's recipes, so threads it starts (and every other caller) compute in place.
+# ``compute_and_store(stop)`` calls ``stop()`` while it waits for another process and before it stores: a
+# stop that raises ends it there, with nothing stored.
 ELSEWHERE: ContextVar[Callable | None] = ContextVar("figgen_cache_elsewhere", default=None)
+# Where the cache's warnings go instead of ``warnings.warn``, when set: a thread computing for another one
+# collects them for it (Python's warning filters and recorders are global, not per thread).
+WARNINGS: ContextVar[list[str] | None] = ContextVar("figgen_cache_warnings", default=None)
 
 
 def cache_dir(configured: str | os.PathLike | None = None) -> Path:
@@ -99,20 +104,23 @@ class Cache:
         writable = self._writable()  # here: it may warn, and warnings belong to the caller's thread
         elsewhere = ELSEWHERE.get()
         if elsewhere is not None:
-            return elsewhere((str(path), force), lambda: self._compute(path, compute, force, check, writable))
+            name = (str(path), force)
+            return elsewhere(name, lambda stop: self._compute(path, compute, force, check, writable, stop))
         return self._compute(path, compute, force, check, writable)
 
-    def _compute(self, path: Path, compute: Compute, force: bool, check: Check | None, writable: bool):
+    def _compute(self, path, compute: Compute, force: bool, check, writable: bool, stop=None):
         if not writable:
             self.misses += 1
             return (*compute(), False)
-        with file_lock(path.with_suffix(".lock")):
+        with file_lock(path.with_suffix(".lock"), poll=stop):
             found = None if force else self._load(path, check, warn=False)  # another process computed it?
             if found is not None:
                 self.hits += 1
                 return (*found, True)
             self.misses += 1
             arrays, meta = compute()
+            if stop is not None:
+                stop()
             self._store(path, arrays, meta)
             return arrays, meta, False
 
@@ -181,7 +189,11 @@ class Cache:
 
 
 def _warn(message: str) -> None:
-    warnings.warn(message, FiggenWarning, stacklevel=3)
+    sink = WARNINGS.get()
+    if sink is not None:
+        sink.append(message)
+    else:
+        warnings.warn(message, FiggenWarning, stacklevel=3)
 
 
 def _checksum(arrays: dict[str, np.ndarray]) -> str:

@@ -72,7 +72,12 @@ class RecipeContext:
         from figgen.training.cached import cached_rates
 
         return cached_rates(
-            self.data, self.knobs.replace(**knobs), learning_rates, self.cache, allow_diverged=allow_diverged
+            self.data,
+            self.knobs.replace(**knobs),
+            learning_rates,
+            self.cache,
+            allow_diverged=allow_diverged,
+            progress=self._reporter(f"training {len(learning_rates)} learning rates at once"),
         )
 
     def sweep(self, sizes: Sequence[int], *, allow_diverged: bool = False, **knobs):

@@ -9,6 +9,7 @@ recipe whose training is not stored yet waits, and the next one draws meanwhile.
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import os
 import time
@@ -184,7 +185,8 @@ def _run_in_turn(jobs, settings, strict, finished, progress) -> list[Job]:
             result = run_job(job, settings, ahead.listen(tell), ahead)
             if before is not None:
                 result.seconds += before.seconds
-                result.warnings = list(dict.fromkeys(before.warnings + result.warnings))
+                earlier = before.warnings + ahead.warnings(before.waiting_for)
+                result.warnings = earlier + _new(result.warnings, earlier)
             if result.waiting_for is not None:
                 waiting.append((job, result))
                 continue
@@ -193,6 +195,19 @@ def _run_in_turn(jobs, settings, strict, finished, progress) -> list[Job]:
                 left = {id(j) for j in todo} | {id(j) for j, _ in waiting}
                 return [j for j in jobs if id(j) in left]
     return []
+
+
+def _new(said: list[str], before: list[str]) -> list[str]:
+    """The warnings of a recipe's new attempt that its earlier attempts did not already give (it runs the
+    same code again up to its training, which says the same things again)."""
+    unsaid = collections.Counter(before)
+    fresh = []
+    for message in said:
+        if unsaid[message]:
+            unsaid[message] -= 1
+        else:
+            fresh.append(message)
+    return fresh
 
 
 def _die_with_parent(parent: int) -> None:

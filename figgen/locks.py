@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import os
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -21,7 +22,14 @@ class Busy(FiggenError):
     """The lock is held by another process and the caller asked not to wait."""
 
 
-def _hold(fd: int, what: Path, wait: bool, on_wait: Callable[[], None] | None, busy: str | None) -> None:
+def _hold(
+    fd: int,
+    what: Path,
+    wait: bool,
+    on_wait: Callable[[], None] | None,
+    busy: str | None,
+    poll: Callable[[], None] | None = None,
+) -> None:
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -29,7 +37,16 @@ def _hold(fd: int, what: Path, wait: bool, on_wait: Callable[[], None] | None, b
             raise Busy(busy or f"{what} is locked by another process") from None
         if on_wait is not None:
             on_wait()
-        fcntl.flock(fd, fcntl.LOCK_EX)
+        if poll is None:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return
+        while True:  # a thread cannot be interrupted in flock(): it asks ``poll`` between tries
+            poll()
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                time.sleep(0.1)
 
 
 @contextlib.contextmanager
@@ -57,14 +74,17 @@ def folder_lock(
 
 
 @contextlib.contextmanager
-def file_lock(path: Path) -> Iterator[None]:
-    """Hold an exclusive lock on ``path`` (a lock file, created if missing) for the block; wait for it."""
+def file_lock(path: Path, poll: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold an exclusive lock on ``path`` (a lock file, created if missing) for the block; wait for it.
+
+    ``poll``, if given, is called every tenth of a second while waiting; it may raise to stop waiting.
+    """
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW, 0o644)
     except OSError as exc:
         raise FiggenError(f"cannot lock {path}: {exc.strerror or exc}") from None
     try:
-        _hold(fd, Path(path), True, None, None)
+        _hold(fd, Path(path), True, None, None, poll)
         yield
     finally:
         os.close(fd)

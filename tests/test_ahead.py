@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 
+import numpy as np
 import pytest
 
 from figgen.atomic import is_temporary
@@ -27,7 +28,7 @@ def ask(ahead: Ahead, name, compute):
 def test_one_training_per_name_on_another_thread_handed_to_each_asker():
     calls = []
 
-    def compute():
+    def compute(stop):
         calls.append(threading.current_thread().name)
         return "weights"
 
@@ -43,13 +44,13 @@ def test_one_training_per_name_on_another_thread_handed_to_each_asker():
 def test_trainings_run_in_the_order_asked_and_a_failure_fails_each_asker():
     order = []
 
-    def failing():
+    def failing(stop):
         order.append("bad")
         raise ValueError("training size 0")
 
     with Ahead() as ahead:
         bad = ask(ahead, "bad", failing)
-        good = ask(ahead, "good", lambda: order.append("good") or 1)
+        good = ask(ahead, "good", lambda stop: order.append("good") or 1)
         ahead.wait([good])
         assert bad.done() and order == ["bad", "good"]
         for _ in range(2):
@@ -61,7 +62,7 @@ def test_trainings_run_in_the_order_asked_and_a_failure_fails_each_asker():
 def test_a_recipe_catching_exceptions_does_not_catch_the_wait():
     with Ahead() as ahead, pytest.raises(Waiting):
         try:
-            ahead("slow", lambda: time.sleep(0.2))
+            ahead("slow", lambda stop: time.sleep(0.2))
         except Exception:  # what a recipe might write around its training
             pytest.fail("Waiting was caught as an Exception")
 
@@ -76,7 +77,7 @@ def test_progress_heard_on_the_training_thread_is_shown_by_the_waiting_thread():
     with Ahead() as ahead:
         heard = ahead.listen(tell)
 
-        def compute():
+        def compute(stop):
             heard("training", 5, 10)  # held: the training thread never reports itself
             release.wait(30)
             return "done"
@@ -94,7 +95,7 @@ def test_closing_stops_the_training_at_its_next_report_and_cancels_the_queue():
     ahead = Ahead()
     heard = ahead.listen(None)
 
-    def endless():
+    def endless(stop):
         started.set()
         while True:
             heard("training", len(reports), None)
@@ -102,7 +103,7 @@ def test_closing_stops_the_training_at_its_next_report_and_cancels_the_queue():
             time.sleep(0.01)
 
     running = ask(ahead, "endless", endless)
-    queued = ask(ahead, "queued", lambda: queued_ran.append(1))
+    queued = ask(ahead, "queued", lambda stop: queued_ran.append(1))
     assert started.wait(30)
     closer = threading.Thread(target=ahead.close)
     closer.start()
@@ -124,13 +125,16 @@ OUTPUTS = {"long": "still"}
 
 
 def make(ctx, p):
-    run = ctx.run()
-    ctx.image("long", weights_frame(run.weights, ctx.theme, ctx.preset), alt="Weights after a long run.")
+    weights = WEIGHTS
+    ctx.image("long", weights_frame(weights, ctx.theme, ctx.preset), alt="Weights after a long run.")
 '''
 
 
-def test_ctrl_c_while_the_training_thread_trains_stops_it_and_stores_nothing(project):
-    write_recipe(project / "recipes", "long", LONG_TRAINING)
+@pytest.mark.parametrize(
+    "weights", ["ctx.run().weights", "ctx.runs([0.1, 0.5])[0].weights", "ctx.sweep([10, 50]).weights[-1]"]
+)
+def test_ctrl_c_while_the_training_thread_trains_stops_it_and_stores_nothing(project, weights):
+    write_recipe(project / "recipes", "long", LONG_TRAINING.replace("WEIGHTS", weights))
     child = subprocess.Popen(
         [sys.executable, "-m", "figgen", "build", "long", "--out", "out"],
         cwd=project,
@@ -147,3 +151,61 @@ def test_ctrl_c_while_the_training_thread_trains_stops_it_and_stores_nothing(pro
     cache = project / "cache"
     assert not list(cache.glob("*.npz")) and not [p for p in cache.iterdir() if is_temporary(p.name)]
     assert not (project / "out" / "long.png").exists()
+
+
+def test_a_training_that_cannot_start_fails_each_asker_and_leaves_none_waiting(monkeypatch):
+    import figgen.training._tf as tf_module
+
+    def missing():
+        raise ImportError("No module named 'tensorflow'")
+
+    monkeypatch.setattr(tf_module, "training_tensorflow", missing)
+    with Ahead() as ahead:
+        for _ in range(2):  # the second asker gets the error too, not a wait that never ends
+            with pytest.raises(ImportError, match="tensorflow"):
+                ahead("run", lambda stop: 1)
+
+
+def test_closing_stops_a_wait_for_another_process_lock_and_stores_nothing(tmp_path):
+    import fcntl
+
+    from figgen.cache import ELSEWHERE, Cache
+
+    cache, computed = Cache(tmp_path / "cache"), []
+    path = cache.path("run", "ab" * 32)
+    path.parent.mkdir()
+    with open(path.with_suffix(".lock"), "w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as another build computing the same entry would
+        ahead = Ahead()
+        token = ELSEWHERE.set(ahead)
+        try:
+            with pytest.raises(Waiting) as waiting:
+                cache.get_or_compute("run", "ab" * 32, lambda: computed.append(1) or ({}, {}))
+        finally:
+            ELSEWHERE.reset(token)
+        time.sleep(0.3)  # the training thread now waits for the lock
+        closer = threading.Thread(target=ahead.close)
+        closer.start()
+        closer.join(30)
+        assert not closer.is_alive()
+    assert isinstance(waiting.value.future.exception(), Cancelled)
+    assert not computed and not path.exists()
+
+
+def test_the_cache_warnings_of_a_training_are_kept_for_the_recipe_that_asked_first(tmp_path):
+    from figgen.cache import Cache
+
+    cache = Cache(tmp_path / "cache")
+    damaged = cache.path("run", "cd" * 32)
+    damaged.parent.mkdir()
+    damaged.write_bytes(b"damaged")
+
+    def nested(stop):  # like a sweep loading its largest model's run, on the training thread
+        return cache.get_or_compute("run", "cd" * 32, lambda: ({"w": np.zeros(2)}, {}))
+
+    with Ahead() as ahead:
+        future = ask(ahead, "sweep", nested)
+        ahead.wait([future])
+        said = ahead.warnings(future)
+        assert len(said) == 1 and said[0].startswith(f"damaged training cache entry {damaged}")
+        assert ahead.warnings(future) == []  # told once

@@ -155,6 +155,23 @@ def test_restyle_reuses_training_and_damaged_entry_retrains(project, capsys):
     assert len(list((project / "cache").glob("run-*.npz"))) == 2
 
 
+def test_a_warning_from_the_training_thread_reaches_its_recipe(project, capsys):
+    # the sweep's largest model is a run, loaded inside the sweep's training, on the training thread
+    sizes = TRAINING.replace("run = ctx.run()", "run = ctx.sweep([10, 50])").replace(
+        "run.weights", "run.weights[-1]"
+    )
+    write_recipe(project / "recipes", "sizes", sizes.replace("run.final_accuracy", "run.accuracy[-1]"))
+    assert main(["build", "sizes", "--out", "out"]) == 0
+    (run,) = (project / "cache").glob("run-*.npz")
+    run.write_bytes(b"damaged")
+    for sweep in (project / "cache").glob("sweep-*.npz"):
+        sweep.unlink()
+    capsys.readouterr()
+    assert main(["build", "sizes", "--out", "out", "--theme", "dark"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("figgen: warning: damaged training cache entry") == 1 and "FiggenWarning" not in err
+
+
 def test_a_diverged_run_stops_the_recipe_with_a_clear_error(project, capsys):
     write_recipe(project / "recipes", "tiny", TRAINING)
     assert main(["build", "tiny", "--out", "out", "--set", "LEARNING_RATE=1000"]) == 2

@@ -9,8 +9,9 @@ again, before any other, once its training is stored. Every request for one entr
 trained in the order asked; a training that failed fails each recipe that asks for it, with its error.
 
 Only the build's thread reports: progress heard on the training thread is held, and shown while the build
-has nothing else to do but wait for it. Closing cancels what is queued and stops the training under way at
-its next progress report (a tenth of a second or so); it stores nothing.
+has nothing else to do but wait for it; the cache's warnings there are kept for the recipe that asked first
+(:meth:`Ahead.warnings`). Closing cancels what is queued and stops the training under way at its next
+progress report (a tenth of a second or so), or its wait for another process's lock; it stores nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
+
+from figgen.cache import ELSEWHERE, WARNINGS
 
 Tell = Callable[[str, int, "int | None"], None]  # (task, done, total)
 
@@ -44,6 +47,7 @@ class Ahead:
         self._thread: threading.Thread | None = None
         self._closed = False
         self._heard: tuple[Tell, str, int, int | None] | None = None
+        self._warnings: dict[Future, list[str]] = {}
 
     def __enter__(self) -> Ahead:
         return self
@@ -52,12 +56,13 @@ class Ahead:
         self.close()
 
     def __call__(self, name: Hashable, compute: Callable):
-        """Return ``compute()``'s result once the training thread has computed it (or raise its error);
-        until then queue it (once per ``name``) and raise :class:`Waiting`."""
+        """Return ``compute(stop)``'s result once the training thread has computed it (or raise its error);
+        until then queue it (once per ``name``) and raise :class:`Waiting`. ``stop()`` raises
+        :class:`Cancelled` once the Ahead is closed."""
         future = self._futures.get(name)
         if future is None:
+            self._start()  # first: if TensorFlow cannot be imported, nothing is left waiting
             future = self._futures[name] = Future()
-            self._start()
             with self._ready:
                 self._queue.append((future, compute))
                 self._ready.notify()
@@ -74,8 +79,7 @@ class Ahead:
                 if tell is not None:
                     tell(task, done, total)
                 return
-            if self._closed:
-                raise Cancelled("the build ended")
+            self._stop()
             if tell is not None:
                 self._heard = (tell, task, done, total)
 
@@ -84,9 +88,14 @@ class Ahead:
     def wait(self, futures: list[Future]) -> None:
         """Wait until one of ``futures`` is done, showing the training's progress meanwhile."""
         while not wait(futures, timeout=0.1, return_when=FIRST_COMPLETED).done:
-            if self._heard is not None:
-                tell, *what = self._heard
+            heard = self._heard  # once: the training thread may clear it meanwhile
+            if heard is not None:
+                tell, *what = heard
                 tell(*what)
+
+    def warnings(self, future: Future) -> list[str]:
+        """The cache's warnings while computing ``future``, the first time they are asked for; then []."""
+        return self._warnings.pop(future, [])
 
     def close(self) -> None:
         """Cancel what is queued, stop the training under way at its next report, and wait for the thread."""
@@ -110,7 +119,12 @@ class Ahead:
         self._thread = threading.Thread(target=self._work, name="figgen-training", daemon=True)
         self._thread.start()
 
+    def _stop(self) -> None:
+        if self._closed:
+            raise Cancelled("the build ended")
+
     def _work(self) -> None:
+        ELSEWHERE.set(None)  # this thread computes what it is handed (threads may inherit the context)
         while True:
             with self._ready:
                 while not self._queue and not self._closed:
@@ -120,9 +134,14 @@ class Ahead:
                 future, compute = self._queue.pop(0)
             if not future.set_running_or_notify_cancel():
                 continue
+            said = self._warnings[future] = []
+            token = WARNINGS.set(said)
             try:
-                future.set_result(compute())
+                result = compute(self._stop)
             except BaseException as exc:  # noqa: BLE001 - handed to every recipe that asks for it
                 future.set_exception(exc)
+            else:
+                future.set_result(result)
             finally:
+                WARNINGS.reset(token)
                 self._heard = None
