@@ -108,3 +108,16 @@ def shared_cache(tmp_path_factory, monkeypatch):
     folder = tmp_path_factory.getbasetemp() / "shared-cache"
     monkeypatch.setenv("FIGGEN_CACHE", str(folder))
     return folder
+
+
+@pytest.fixture
+def clean_env(tmp_path, monkeypatch):
+    """No full MNIST anywhere: every place ``auto`` looks is an empty temporary folder."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.delenv("FIGGEN_MNIST", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("FIGGEN_DATA_HOME", str(tmp_path / "figgen-data"))
+    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
+    return tmp_path

@@ -1,9 +1,9 @@
-"""figgen.data: the bundled sample, IDX folders, .npz files, ``auto``, strict errors and ``fetch_mnist``."""
+"""figgen.data: the bundled sample, IDX folders, .npz files, ``auto`` and strict errors (``fetch_mnist``:
+test_fetch.py)."""
 
 from __future__ import annotations
 
 import gzip
-import hashlib
 import os
 import shutil
 import struct
@@ -23,7 +23,6 @@ from figgen.data import (
     sample_dir,
     verify_sample,
 )
-from figgen.data.fetch import fetch_mnist
 from figgen.errors import FiggenError
 
 SAMPLE_FINGERPRINT = "e5ab4c404c823ddc"  # a cache key: changing it invalidates every cached run
@@ -229,19 +228,6 @@ def test_a_changed_folder_is_reloaded_not_served_from_memory(tmp_path):
 # --- auto ------------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def clean_env(tmp_path, monkeypatch):
-    """No full MNIST anywhere: every place ``auto`` looks is an empty temporary folder."""
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.delenv("FIGGEN_MNIST", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("FIGGEN_DATA_HOME", str(tmp_path / "figgen-data"))
-    monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
-    return tmp_path
-
-
 def test_auto_falls_back_to_the_sample_with_a_note(clean_env):
     data = load_dataset("auto")
     assert data.source == "sample" and data.n_train == 10000
@@ -425,89 +411,6 @@ def test_unknown_source_names(tmp_path):
     other.write_text("hello")
     with pytest.raises(DataError, match=rf"{other}: not a data source"):
         load_dataset(str(other))
-
-
-# --- fetch_mnist (file:// mirrors, no network) ------------------------------------------------------------
-
-
-@pytest.fixture
-def mirror(tmp_path):
-    """A local mirror of the four files (tiny, gzipped) and their MD5s."""
-    folder = tmp_path / "mirror"
-    folder.mkdir()
-    checksums = {}
-    for stem, payload in idx_payloads(tiny_arrays(n_train=5, n_test=3)).items():
-        blob = gzip.compress(payload, mtime=0)
-        (folder / f"{stem}.gz").write_bytes(blob)
-        checksums[f"{stem}.gz"] = hashlib.md5(blob).hexdigest()
-    return folder, checksums
-
-
-def test_fetch_downloads_and_verifies(tmp_path, mirror):
-    folder, checksums = mirror
-    lines = []
-    target = fetch_mnist(
-        tmp_path / "dest", mirrors=[folder.as_uri() + "/"], checksums=checksums, progress=lines.append
-    )
-    assert target == tmp_path / "dest"
-    assert sorted(p.name for p in target.iterdir()) == sorted(checksums)
-    for name in checksums:
-        assert (target / name).read_bytes() == (folder / name).read_bytes()
-    assert len(lines) == 4 and all(line.startswith("downloading file://") for line in lines)
-    data = load_dataset(str(target))
-    assert (data.source, data.n_train, data.n_test) == ("idx", 5, 3)
-
-
-def test_fetch_skips_files_already_present(tmp_path, mirror):
-    folder, checksums = mirror
-    uri = folder.as_uri() + "/"
-    fetch_mnist(tmp_path / "dest", mirrors=[uri], checksums=checksums)
-    # one local file damaged: only that one is downloaded again
-    damaged = tmp_path / "dest" / "t10k-images-idx3-ubyte.gz"
-    damaged.write_bytes(b"junk")
-    lines = []
-    fetch_mnist(tmp_path / "dest", mirrors=[uri], checksums=checksums, progress=lines.append)
-    assert lines == [f"downloading {uri}t10k-images-idx3-ubyte.gz"]
-    assert damaged.read_bytes() == (folder / damaged.name).read_bytes()
-    # everything present: the (now empty) mirror is not asked at all
-    for path in folder.iterdir():
-        path.unlink()
-    lines.clear()
-    fetch_mnist(tmp_path / "dest", mirrors=[uri], checksums=checksums, progress=lines.append)
-    assert lines == []
-
-
-def test_fetch_tries_the_next_mirror(tmp_path, mirror):
-    folder, checksums = mirror
-    empty = tmp_path / "empty-mirror"
-    empty.mkdir()
-    fetch_mnist(tmp_path / "dest", mirrors=[empty.as_uri() + "/", folder.as_uri() + "/"], checksums=checksums)
-    assert sorted(p.name for p in (tmp_path / "dest").iterdir()) == sorted(checksums)
-
-
-def test_fetch_bad_checksum_leaves_nothing_behind(tmp_path, mirror):
-    folder, checksums = mirror
-    name = "train-images-idx3-ubyte.gz"
-    bad = {name: "0" * 32}
-    with pytest.raises(DataError, match=f"could not download {name} .*checksum mismatch"):
-        fetch_mnist(tmp_path / "dest", mirrors=[folder.as_uri() + "/"], checksums=bad)
-    assert list((tmp_path / "dest").iterdir()) == []
-
-
-def test_fetch_missing_everywhere(tmp_path):
-    empty = tmp_path / "empty"
-    empty.mkdir()
-    with pytest.raises(DataError, match="could not download a.gz"):
-        fetch_mnist(tmp_path / "dest", mirrors=[empty.as_uri() + "/"], checksums={"a.gz": "0" * 32})
-    assert list((tmp_path / "dest").iterdir()) == []
-
-
-def test_fetch_defaults_to_the_cache_that_auto_reads(clean_env, mirror):
-    folder, checksums = mirror
-    target = fetch_mnist(mirrors=[folder.as_uri() + "/"], checksums=checksums)
-    assert target == cache_dir() == clean_env / "figgen-data"
-    data = load_dataset("auto")
-    assert (data.source, data.n_train) == ("idx", 5)
 
 
 # --- property-based: any bytes, any arrays ------------------------------------------------------------
