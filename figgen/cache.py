@@ -108,7 +108,15 @@ class Cache:
             return elsewhere(name, lambda stop: self._compute(path, compute, force, check, writable, stop))
         return self._compute(path, compute, force, check, writable)
 
-    def _compute(self, path, compute: Compute, force: bool, check, writable: bool, stop=None):
+    def _compute(
+        self,
+        path: Path,
+        compute: Compute,
+        force: bool,
+        check: Check | None,
+        writable: bool,
+        stop: Callable[[], None] | None = None,
+    ) -> tuple[dict, dict, bool]:
         if not writable:
             self.misses += 1
             return (*compute(), False)
