@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from figgen.analysis import (
     accuracy_dips,
@@ -20,6 +22,7 @@ from figgen.analysis import (
     learning_rate_verdict,
     leftmost_column,
     nth_of_digit,
+    regime,
     shift_left,
     shift_study,
     snapshot_accuracy,
@@ -83,14 +86,45 @@ def test_gradient_descent_diverges_for_a_rate_above_one():
 
 
 def test_learning_rate_verdicts():
-    verdicts = [learning_rate_verdict(gradient_descent_path(4.0, r, 30)) for r in (0.02, 0.3, 0.6, 1.0, 1.05)]
+    rates = (0.02, 0.3, 0.6, 0.9, 1.0, 1.05)
+    verdicts = [learning_rate_verdict(gradient_descent_path(4.0, r, 30)) for r in rates]
     assert verdicts == [
         "too small: crawls",
         "good: converges",
         "overshoots, converges",
+        "overshoots, converges",
         "too large: bounces",
         "too large: diverges",
     ]
+
+
+LN10 = math.log(10)
+
+
+@pytest.mark.parametrize(
+    ("losses", "expected"),
+    [
+        ([LN10, 2.2, 1.9, 1.84], "crawls"),  # falls, ends above a quarter of where it began
+        ([LN10, 1.0, 0.5, 0.34], "converges"),
+        ([LN10, 0.5, 13.0, 0.3, 9.0, 0.35], "unstable"),  # the end lands low, the run jumped above ln 10
+        ([LN10, 0.5, 13.0, 0.3, 0.2, 12.0], "unstable"),  # the end lands high: still only a jump
+        ([LN10, 0.4, 0.3, 0.28, 8.0, 0.31], "unstable"),  # one jump late in the run is enough
+        ([LN10, 800.0, 2.4, 40.0, 3.0, 19.0], "diverged"),  # above ln 10 for most of its second half
+        ([LN10, 0.5, math.nan], "diverged"),
+        ([LN10, math.inf], "diverged"),
+        ([16.0, 16.0, 16.0], "unstable"),  # never falls: a ball bouncing between ±x0
+    ],
+)
+def test_regime_reads_the_whole_run(losses, expected):
+    assert regime(losses, losses[0]) == expected
+
+
+@given(st.lists(st.floats(0.0, 50.0), min_size=2, max_size=40), st.sampled_from([0.125, 0.5, 2.0, 64.0]))
+def test_regime_scale_free(losses, scale):
+    """The regime depends on the losses relative to where the run started, not on their unit (powers of
+    two scale exactly, so no comparison flips by rounding)."""
+    start = losses[0] or 1.0
+    assert regime(np.array(losses) * scale, start * scale) == regime(losses, start)
 
 
 def test_training_example_and_first_with_label():
