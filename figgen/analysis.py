@@ -243,6 +243,18 @@ def block_accuracies(hits: np.ndarray, block: int) -> np.ndarray:
     return hits[: count * block].reshape(count, block).mean(axis=1)
 
 
+def standard_error(accuracy: float, n: int) -> float:
+    """The binomial standard error of an accuracy measured on ``n`` test examples: sqrt(p (1 - p) / n).
+
+    How far the accuracy on another ``n`` examples like these would typically land from this one: at
+    90.6% on 10,000 test digits it is 0.29 points, 29 digits.
+    """
+    if n < 1:
+        raise FiggenError(f"a standard error needs at least one test example, got {n}")
+    p = min(max(float(accuracy), 0.0), 1.0)
+    return math.sqrt(p * (1.0 - p) / n)
+
+
 # --- training size ---------------------------------------------------------------------------------
 
 

@@ -54,7 +54,7 @@ def test_training_curve_marks_the_dips_in_the_zoom():
     fig = build(training_curve_figure, LOG, accuracy_dips(LOG), 50, 1000)
     zoom = next(ax for ax in fig.axes if ax.get_title().startswith("Test accuracy from"))
     assert zoom.get_title() == "Test accuracy from step 50"
-    assert texts(zoom) == ["−10 correct"]  # (0.80 − 0.79) × 1,000 test digits
+    assert texts(zoom)[0] == "−10 digits"  # (0.80 − 0.79) × 1,000 test digits
     red = [line for line in zoom.lines if to_rgb(line.get_color()) == rgb(THEME.mistake)]
     assert len(red) == 1 and list(red[0].get_xdata()) == [100, 200]
     assert zoom.get_legend() is not None
@@ -64,10 +64,17 @@ def test_training_curve_zoom_keeps_a_segment_and_survives_a_zero_loss():
     log = [(0, 0.5, 2.0), (100, 0.7, 0.01), (200, 0.75, 0.0)]  # a float32 loss can underflow to 0
     fig = build(training_curve_figure, log, [], 10_000, 1000)
     zoom = next(ax for ax in fig.axes if ax.get_title().startswith("Test accuracy from"))
-    assert zoom.get_title() == "Test accuracy from step 100" and zoom.get_legend() is None
-    assert describe_dips([]) == "no logged step shows accuracy falling while the loss falls"
-    assert describe_dips(accuracy_dips(LOG)) == (
-        "accuracy dips while the loss still falls at step 100 to 200 (80.00% to 79.00%)"
+    assert zoom.get_title() == "Test accuracy from step 100"
+    assert [t.get_text() for t in zoom.get_legend().get_texts()] == [
+        "±2 SE: ±27 digits",
+        "±1 SE: ±14 digits",
+    ]
+    assert describe_dips([], 0.75, 1000).startswith(
+        "no logged step shows accuracy falling while the loss falls"
+    )
+    assert describe_dips(accuracy_dips(LOG), 0.9, 1000) == (
+        "accuracy dips while the loss still falls at step 100 to 200 (80.00% to 79.00%, −10): a dip of 10 "
+        "digits of 1,000, within ±19 digits (2 SE) of noise"
     )
 
 
