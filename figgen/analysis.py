@@ -255,6 +255,22 @@ def standard_error(accuracy: float, n: int) -> float:
     return math.sqrt(p * (1.0 - p) / n)
 
 
+def random_sample_accuracies(hits: np.ndarray, size: int, samples: int, seed: int = 0) -> np.ndarray:
+    """Accuracy on each of ``samples`` random test sets of ``size`` examples drawn from ``hits``.
+
+    Each sample is drawn without replacement, independently of the others, by a generator seeded with
+    ``seed``: the same seed gives the same accuracies. Unlike :func:`block_accuracies`, the test set's
+    order plays no part, so the spread is the sample size's alone (about :func:`standard_error`).
+    """
+    hits = np.asarray(hits, bool)
+    if size < 1 or size > len(hits):
+        raise FiggenError(f"sample size must be between 1 and {len(hits)}, got {size}")
+    if samples < 1:
+        raise FiggenError(f"the number of samples must be at least 1, got {samples}")
+    rng = np.random.default_rng(seed)
+    return np.array([hits[rng.choice(len(hits), size, replace=False)].mean() for _ in range(samples)])
+
+
 # --- training size ---------------------------------------------------------------------------------
 
 

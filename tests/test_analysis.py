@@ -259,3 +259,27 @@ def test_snapshot_accuracy_scores_each_snapshot_as_correct_does(monkeypatch):
     for s in steps:
         assert scores[s] == correct(weights[s], biases[s], x, labels).mean()
     assert len(set(scores.values())) == 3  # the snapshots really differ
+
+
+def test_standard_error_is_the_binomial_one():
+    from figgen.analysis import standard_error
+
+    assert standard_error(0.9056, 10_000) == pytest.approx(0.002924, abs=1e-6)  # 29 digits of 10,000
+    assert standard_error(0.9, 100) == pytest.approx(0.03)
+    assert standard_error(1.0, 100) == 0.0
+    with pytest.raises(FiggenError, match="at least one test example"):
+        standard_error(0.5, 0)
+
+
+def test_random_sample_accuracies_are_seeded_and_checked():
+    from figgen.analysis import random_sample_accuracies
+
+    hits = np.arange(1000) % 4 != 0  # 75% right, in a strict pattern
+    samples = random_sample_accuracies(hits, 100, 50, seed=7)
+    assert samples.shape == (50,) and set(np.round(samples * 100)) <= set(range(101))
+    np.testing.assert_array_equal(samples, random_sample_accuracies(hits, 100, 50, seed=7))
+    assert samples.std() > 0  # unlike consecutive blocks of this pattern, which all score exactly 75%
+    assert block_accuracies(hits, 100).std() == 0
+    for size, count in ((0, 5), (1001, 5), (10, 0)):
+        with pytest.raises(FiggenError):
+            random_sample_accuracies(hits, size, count)

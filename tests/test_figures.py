@@ -22,9 +22,9 @@ from figgen.figures.curves import (
     training_curve_figure,
 )
 from figgen.figures.evaluation import (
-    block_accuracy_figure,
     describe_shift,
     prediction_figure,
+    sample_size_figure,
     shifted_digit_figure,
 )
 from figgen.figures.style import figure_to_array, matplotlib_style, mpl_colour, new_figure
@@ -132,15 +132,16 @@ def test_prediction_figure_colours_the_argmax(label, colour):
     assert all(c == pytest.approx(rgb(THEME.muted)) for k, c in enumerate(colours) if k != 3)
 
 
-def test_block_accuracy_figure_stacks_equal_blocks():
+def test_test_size_figure_stacks_equal_consecutive_blocks_below_the_random_samples():
     blocks = np.array([0.9, 0.8, 0.9, 0.9, 0.7])
-    fig = build(block_accuracy_figure, blocks, 0.84, 500, 100)
-    ax = fig.axes[0]
-    others, first = (c.get_offsets() for c in ax.collections)
+    samples = np.array([0.84, 0.86, 0.84, 0.8])
+    fig = build(sample_size_figure, samples, blocks, 0.84, 500, 100)
+    top, bottom = fig.axes
+    others, first = (c.get_offsets() for c in bottom.collections)
     np.testing.assert_allclose(first, [[90, 1]])
     np.testing.assert_allclose(others, [[80, 1], [90, 2], [90, 3], [70, 1]])  # the 90s stack on the first
-    assert ax.get_title() == "One model, 5 test sets of 100: accuracy 70% to 90%"
-    assert "all 500: 84.00%" in texts(ax)
+    assert top.get_title() == "One model, 4 random test sets of 100 digits: accuracy 80% to 86%"
+    assert "all 500: 84.00%" in texts(top)
 
 
 def test_shifted_digit_figure_one_panel_per_shift():

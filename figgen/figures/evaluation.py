@@ -7,12 +7,13 @@ it applies them itself.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from figgen.analysis import ShiftStudy
+from figgen.analysis import ShiftStudy, standard_error
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 from figgen.themes import Preset, Theme
 
@@ -81,38 +82,69 @@ def _stack_heights(values: np.ndarray) -> np.ndarray:
     return np.array([np.sum(values[:i] == v) for i, v in enumerate(values)])
 
 
-@themed
-def block_accuracy_figure(
-    blocks: np.ndarray, full: float, test_size: int, block: int, theme: Theme, preset: Preset
-) -> Figure:
-    """A dot plot of the accuracy on each block of ``block`` test digits, the first block (the text's) marked.
+def binomial_counts(p: float, n: int, samples: int) -> np.ndarray:
+    """How many of ``samples`` test sets of ``n`` examples are expected to get k right, for k = 0..n.
 
-    ``blocks`` are :func:`figgen.figures.training.block_accuracies`; a line marks ``full``, the accuracy on
-    all ``test_size`` digits. Blocks with the same accuracy stack upwards.
+    The binomial distribution of a model right with probability ``p``, from log-gamma so that a large ``n``
+    neither overflows nor underflows.
     """
-    values = np.round(100 * blocks, 6)
-    height = _stack_heights(values)
-    fig = new_figure(theme, preset, aspect=aspect(preset, 0.45), nrows=1, ncols=1)
-    ax = fig.axes[0]
-    size = preset.points(4.5) ** 2
-    ax.scatter(
-        values[1:],
-        height[1:] + 1,
-        s=size,
-        color=mpl_colour(theme.accent),
-        label=f"the other {len(blocks) - 1} blocks of {block}",
+    k = np.arange(n + 1)
+    if p <= 0 or p >= 1:
+        return samples * (k == round(p * n)).astype(float)
+    log_choose = np.array([math.lgamma(n + 1) - math.lgamma(j + 1) - math.lgamma(n - j + 1) for j in k])
+    return samples * np.exp(log_choose + k * math.log(p) + (n - k) * math.log1p(-p))
+
+
+@themed
+def sample_size_figure(
+    samples: np.ndarray,
+    blocks: np.ndarray,
+    full: float,
+    test_size: int,
+    block: int,
+    theme: Theme,
+    preset: Preset,
+    noun: str = "digits",
+) -> Figure:
+    """Top, the picture: the accuracies of random test sets of ``block`` examples, as a histogram, with the
+    binomial expectation and the accuracy on all ``test_size``; bottom, a contrast: consecutive blocks.
+
+    ``samples`` are :func:`figgen.analysis.random_sample_accuracies`: their spread is the small test set's
+    alone, and the binomial ±1 standard error around ``full`` is shaded. ``blocks`` are
+    :func:`figgen.analysis.block_accuracies` in the test set's order (equal ones stack upwards; the first,
+    the text's ``TEST_SIZE(block)``, is a diamond): their wider spread is the order's, named so in the
+    panel's title. ``noun`` says what the examples are ("digits", or "images" for other classes).
+    """
+    se = standard_error(full, block)
+    accent, fg, mistake = mpl_colour(theme.accent), mpl_colour(theme.foreground), mpl_colour(theme.mistake)
+    fig = new_figure(theme, preset, aspect=aspect(preset, 0.62))
+    axes = fig.subplot_mosaic([["samples"], ["blocks"]], height_ratios=[2, 1.2], sharex=True)
+    top, bottom = axes["samples"], axes["blocks"]
+    step = 100 / block  # one example more or less right, in points
+    right, counts = np.unique(np.round(np.asarray(samples) * block).astype(int), return_counts=True)
+    for ax in (top, bottom):
+        ax.axvspan(100 * (full - se), 100 * (full + se), color=mpl_colour(theme.muted), alpha=0.18, lw=0)
+        ax.axvline(100 * full, color=fg, linewidth=preset.points(1.5))
+    top.bar(
+        right * step,
+        counts,
+        width=0.85 * step,
+        color=accent,
+        label=f"{len(samples):,} random test sets: SD {100 * np.std(samples):.1f} points",
     )
-    ax.scatter(
-        values[:1],
-        height[:1] + 1,
-        s=size * 2.2,
-        color=mpl_colour(theme.mistake),
-        marker="D",
-        label=f"first {block} (TEST_SIZE = {block}): {blocks[0]:.0%}",
-        zorder=3,
+    expected = binomial_counts(full, block, len(samples))
+    seen = np.flatnonzero(expected >= 0.5)  # the binomial's bulk: where it expects at least half a test set
+    k = np.arange(seen.min(), seen.max() + 1) if len(seen) else right
+    top.plot(
+        k * step,
+        expected[k],
+        color=fg,
+        marker="o",
+        markersize=preset.points(2.5),
+        linewidth=preset.points(1),
+        label=f"binomial expectation: SE {100 * se:.1f} points (shaded)",
     )
-    ax.axvline(100 * full, color=mpl_colour(theme.foreground), linewidth=1.5)
-    ax.annotate(
+    top.annotate(
         f"all {test_size:,}: {full:.2%}",
         (100 * full, 1),
         xycoords=("data", "axes fraction"),
@@ -122,14 +154,38 @@ def block_accuracy_figure(
         va="top",
         fontsize="small",
     )
-    ax.set_ylim(0, height.max() + 2)
-    ax.set_xlabel(f"test accuracy on a block of {block} test digits (%)")
-    ax.set_ylabel("blocks")
-    ax.set_title(
-        f"One model, {len(blocks)} test sets of {block}: accuracy {blocks.min():.0%} to {blocks.max():.0%}"
+    top.set_ylim(0, max(counts.max(), expected.max()) * 1.25)
+    top.set_ylabel("test sets")
+    top.set_title(
+        f"One model, {len(samples):,} random test sets of {block:,} {noun}: "
+        f"accuracy {samples.min():.0%} to {samples.max():.0%}"
     )
-    ax.legend(loc="upper left")
-    ax.grid(True, axis="x")
+    handles, labels = top.get_legend_handles_labels()
+    top.legend(handles[::-1], labels[::-1], loc="upper left")  # the samples first, then their expectation
+    values = np.round(100 * blocks, 6)
+    height = _stack_heights(values)
+    size = preset.points(3) ** 2
+    bottom.scatter(values[1:], height[1:] + 1, s=size, color=mpl_colour(theme.series[1]))
+    bottom.scatter(
+        values[:1],
+        height[:1] + 1,
+        s=size * 3,
+        color=mistake,
+        marker="D",
+        label=f"the text's first {block:,} (TEST_SIZE = {block:,}): {blocks[0]:.0%}",
+        zorder=3,
+    )
+    bottom.set_ylim(0, 1.5 * height.max() + 3)  # room for the legend above the stacks
+    bottom.set_ylabel("blocks")
+    bottom.set_title(
+        f"Contrast: {len(blocks):,} consecutive blocks of {block:,}, SD {100 * blocks.std():.1f} points: "
+        "the test set's order adds spread",
+        fontsize="medium",
+    )
+    bottom.legend(loc="upper left")
+    bottom.set_xlabel(f"test accuracy on {block:,} test {noun} (%)")
+    for ax in (top, bottom):
+        ax.grid(True, axis="x")
     return fig
 
 

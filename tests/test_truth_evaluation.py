@@ -1,0 +1,85 @@
+"""The evaluation figures tell the truth at a glance: a random sample looks like a sample, the prediction
+names its data and split, shifted thumbnails carry a reference line."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from matplotlib.collections import PathCollection
+
+from figgen.analysis import block_accuracies, correct, random_sample_accuracies, standard_error
+from figgen.data import load_dataset
+from figgen.figures.evaluation import binomial_counts, sample_size_figure
+from figgen.themes import get_preset, get_theme
+from figgen.training import train
+
+THEME, PRESET = get_theme("light"), get_preset("docs")
+
+
+@pytest.fixture(scope="module")
+def hits():
+    """Which of the sample's 10,000 test digits a briefly trained text model gets right (about 88%)."""
+    data = load_dataset("sample")
+    x, labels = data.train(5500)
+    x_test, labels_test = data.test(10_000)
+    run = train(x, labels, x_test, labels_test, steps=300)
+    return correct(run.weights, run.bias, x_test, labels_test)
+
+
+def test_random_samples_spread_as_the_binomial_and_less_than_consecutive_blocks(hits):
+    p = hits.mean()
+    samples = random_sample_accuracies(hits, 100, 1000, seed=0)
+    binomial = math.sqrt(p * (1 - p) / 100)
+    assert samples.std() == pytest.approx(binomial, rel=0.15)
+    blocks = block_accuracies(hits, 100)
+    assert blocks.std() > 1.3 * samples.std()  # the test set's order adds spread: 5 points against 3
+    assert hits[:5000].mean() < hits[5000:].mean() - 0.03  # MNIST's first 5,000 test digits are harder
+    assert samples.mean() == pytest.approx(p, abs=0.005)
+
+
+def test_the_same_seed_draws_the_same_samples(hits):
+    a, b = (random_sample_accuracies(hits, 100, 200, seed=0) for _ in range(2))
+    np.testing.assert_array_equal(a, b)
+    assert not np.array_equal(a, random_sample_accuracies(hits, 100, 200, seed=1))
+    # each sample is drawn without replacement: a sample of the whole set is the whole set
+    np.testing.assert_array_equal(random_sample_accuracies(hits, len(hits), 3, seed=5), [hits.mean()] * 3)
+
+
+def test_binomial_counts_are_the_binomial_distribution():
+    counts = binomial_counts(0.9, 100, 1000)
+    assert counts.sum() == pytest.approx(1000)
+    assert counts[90] == pytest.approx(1000 * math.comb(100, 90) * 0.9**90 * 0.1**10)
+    assert binomial_counts(0.9, 10_000, 1).sum() == pytest.approx(1)  # no overflow at a large n
+    np.testing.assert_array_equal(binomial_counts(1.0, 4, 7), [0, 0, 0, 0, 7])
+
+
+def test_the_test_size_figure_shows_random_samples_first_and_blocks_as_a_contrast():
+    rng = np.random.default_rng(0)
+    samples = rng.binomial(100, 0.9, 500) / 100
+    blocks = np.array([0.95, 0.8, 0.9, 0.9, 0.85])
+    fig = sample_size_figure(samples, blocks, 0.9, 500, 100, THEME, PRESET, "images")
+    fig.canvas.draw()
+    top, bottom = fig.axes
+    assert top.get_title() == (
+        f"One model, 500 random test sets of 100 images: accuracy {samples.min():.0%} to {samples.max():.0%}"
+    )
+    heights = {round(p.get_x() + p.get_width() / 2): p.get_height() for p in top.patches if p.get_height()}
+    values, counts = np.unique(np.round(samples * 100).astype(int), return_counts=True)
+    assert heights == dict(zip(values.tolist(), counts.tolist(), strict=True))  # one bar per accuracy
+    legend = [t.get_text() for t in top.get_legend().get_texts()]
+    assert legend == [
+        f"500 random test sets: SD {100 * samples.std():.1f} points",
+        "binomial expectation: SE 3.0 points (shaded)",  # sqrt(0.9 × 0.1 / 100)
+    ]
+    assert round(100 * standard_error(0.9, 100), 1) == 3.0
+    expectation = top.get_lines()[-1]
+    assert max(expectation.get_ydata()) == pytest.approx(binomial_counts(0.9, 100, 500)[90])
+    assert bottom.get_title() == (
+        "Contrast: 5 consecutive blocks of 100, SD 5.1 points: the test set's order adds spread"
+    )
+    others, first = (c.get_offsets() for c in bottom.collections if isinstance(c, PathCollection))
+    np.testing.assert_allclose(first, [[95, 1]])  # the text's first block, a diamond
+    np.testing.assert_allclose(others, [[80, 1], [90, 1], [90, 2], [85, 1]])  # equal blocks stack
+    assert bottom.get_xlabel() == "test accuracy on 100 test images (%)"
