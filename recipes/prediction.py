@@ -5,10 +5,12 @@ prediction with ``answer.argmax()``: a 7, at 0.854. Here is that example beside 
 the softmax, the most probable digit, the prediction, highlighted. The text read MNIST with its first
 5,000 training images held out, so its example 0 is image 5,000 of the training file: EXAMPLE -1 (the
 default) picks it, whichever split the build uses (or example 0 of a data set without it); any other
-EXAMPLE is an index into the training set.
+EXAMPLE is an index into the training set. A subtitle names the data, the training image and the split,
+and says when the model was not trained as the text's was (the default split trains on images 0-5,499; the
+text's on 5,000-10,499), so a different probability is never passed off as the text's.
 """
 
-from figgen.figures.evaluation import prediction_figure
+from figgen.figures.evaluation import example_subtitle, prediction_figure
 from figgen.recipe import run_recipe_file
 from figgen.training import predict
 
@@ -25,16 +27,20 @@ def make(ctx, p):
     image, label = images[index], int(labels[index])
     run = ctx.run()
     probs = predict(run.weights, run.bias, image[None])[0]
-    fig = prediction_figure(image, index, label, probs, ctx.theme, ctx.preset, ctx.data.class_names)
+    subtitle = example_subtitle(ctx.data, index, p.TRAIN_SIZE)
+    names = ctx.data.class_names
+    fig = prediction_figure(image, index, label, probs, ctx.theme, ctx.preset, names, subtitle)
     guess, runner_up = int(probs.argmax()), int(probs.argsort()[-2])
     name = ctx.data.class_name
+    said = subtitle.replace(" · ", "; ").replace("\n", "; ")
     text = " (the text's x_train[0])" if text is not None else ""
     ctx.figure(
         "prediction",
         fig,
         alt=f"Training example {index}{text}, {ctx.data.a(label)}, and the trained model's ten "
         f"probabilities: it predicts {name(guess)} with probability {probs[guess]:.3f}, next "
-        f"{name(runner_up)} with {probs[runner_up]:.3f}{'' if guess == label else ' — a mistake'}.",
+        f"{name(runner_up)} with {probs[runner_up]:.3f}{'' if guess == label else ' — a mistake'}. "
+        f"{said[:1].upper()}{said[1:]}.",
     )
 
 

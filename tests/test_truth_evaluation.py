@@ -4,6 +4,7 @@ names its data and split, shifted thumbnails carry a reference line."""
 from __future__ import annotations
 
 import math
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
@@ -83,3 +84,44 @@ def test_the_test_size_figure_shows_random_samples_first_and_blocks_as_a_contras
     np.testing.assert_allclose(first, [[95, 1]])  # the text's first block, a diamond
     np.testing.assert_allclose(others, [[80, 1], [90, 1], [90, 2], [85, 1]])  # equal blocks stack
     assert bottom.get_xlabel() == "test accuracy on 100 test images (%)"
+
+
+def _prediction(data, index, train_size):
+    from figgen.figures.evaluation import example_subtitle, prediction_figure
+
+    probs = np.full(10, 0.01)
+    probs[7] = 0.91
+    subtitle = example_subtitle(data, index, train_size)
+    fig = prediction_figure(np.zeros(784), index, 7, probs, THEME, PRESET, data.class_names, subtitle)
+    fig.canvas.draw()
+    return fig.get_suptitle()
+
+
+def test_the_prediction_names_its_data_split_and_image_and_is_not_passed_off_as_the_texts():
+    original = load_dataset("sample")
+    assert _prediction(original, 5000, 5500) == (
+        "MNIST sample · training image 5,000 (the text's x_train[0]) · split: original (trained on images "
+        "0–5,499)\nthe text trained on images 5,000–10,499, so its P = 0.854 differs"
+    )
+    assert _prediction(original, 12, 100) == (
+        "MNIST sample · training image 12 · split: original (trained on images 0–99)"
+    )  # not the text's example: no word of the text's P
+
+
+def test_the_prediction_on_the_texts_split_says_so():
+    text = load_dataset("sample", split="text")
+    assert text.n_train == 5000  # the sample's text split tops out below the text's 5,500
+    assert _prediction(text, 0, 5000) == (
+        "MNIST sample · training image 5,000 (the text's x_train[0]) · split: text, the text's own (trained "
+        "on images 5,000–9,999)\nthe text's example and split, but the text trained on images "
+        "5,000–10,499 (its P = 0.854)"
+    )
+    full = SimpleNamespace(source="idx", path="/data/mnist", split="text", digits=True)  # full MNIST
+    from figgen.figures.evaluation import example_subtitle
+
+    assert example_subtitle(full, 0, 5500) == (
+        "mnist · training image 5,000 (the text's x_train[0]) · split: text, the text's own (trained on "
+        "images 5,000–10,499)\nthe text's example and training images; the text's P = 0.854"
+    )
+    clothes = SimpleNamespace(source="npz", path="/d/fashion.npz", split="original", digits=False)
+    assert "the text" not in example_subtitle(clothes, 5000, 5500)  # a 7 of the text is no Sandal

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from figgen.analysis import ShiftStudy, standard_error
+from figgen.data import TEXT_HOLDOUT
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 from figgen.themes import Preset, Theme
 
@@ -25,6 +27,49 @@ def probability_label(value: float) -> str:
     return f"{value:.3f}" if value >= 0.001 else "≈0"
 
 
+TEXT_PROBABILITY = 0.854  # the text's printed answer for its x_train[0], a 7: 8.53746116e-01
+TEXT_TRAIN_SIZE = 5500  # the text's TRAIN_SIZE(5500) for the run it printed
+
+
+def data_name(data) -> str:
+    """A data set's name for a figure: "MNIST sample" for the bundled sample, else its file or folder name."""
+    return "MNIST sample" if data.source == "sample" else Path(data.path).name
+
+
+def example_subtitle(data, index: int, train_size: int) -> str:
+    """Which data, which training image and which split a prediction is of, and whether it is the text's.
+
+    ``index`` is into ``data``'s training images (:meth:`figgen.data.Dataset.train`), the first
+    ``train_size`` of which the model was trained on; the images are numbered as in the training file, so
+    under the text's split (5,000 images held out) image 0 is 5,000. The text's example is its ``x_train[0]``
+    (image 5,000) with the text's split and 5,500 training images (images 5,000-10,499): whatever differs
+    from that is said, so the figure never passes for the text's own (P = 0.854) when it is not.
+    """
+    offset = TEXT_HOLDOUT if data.split == "text" else 0
+    first, last = offset, offset + train_size - 1
+    image = offset + index
+    text_first, text_last = TEXT_HOLDOUT, TEXT_HOLDOUT + TEXT_TRAIN_SIZE - 1
+    theirs = data.digits and image == TEXT_HOLDOUT  # the text's x_train[0], a 7
+    head = f"{data_name(data)} · training image {image:,}" + (" (the text's x_train[0])" if theirs else "")
+    if data.split == "text":
+        split = f"split: text, the text's own (trained on images {first:,}–{last:,})"
+    else:
+        split = f"split: {data.split} (trained on images {first:,}–{last:,})"
+    if not theirs:
+        return f"{head} · {split}"
+    if data.split == "text" and train_size == TEXT_TRAIN_SIZE:
+        return f"{head} · {split}\nthe text's example and training images; the text's P = {TEXT_PROBABILITY}"
+    if data.split == "text":
+        return (
+            f"{head} · {split}\nthe text's example and split, but the text trained on images "
+            f"{text_first:,}–{text_last:,} (its P = {TEXT_PROBABILITY})"
+        )
+    return (
+        f"{head} · {split}\nthe text trained on images {text_first:,}–{text_last:,}, so its "
+        f"P = {TEXT_PROBABILITY} differs"
+    )
+
+
 @themed
 def prediction_figure(
     image: np.ndarray,
@@ -34,17 +79,22 @@ def prediction_figure(
     theme: Theme,
     preset: Preset,
     names: Sequence[str] = tuple(str(k) for k in range(10)),
+    subtitle: str = "",
 ) -> Figure:
     """A digit titled ``Example: N Label: L`` beside the model's ten probabilities, the argmax highlighted.
 
     The argmax's bar is in the theme's good colour with ✓ when it is the label, in its mistake colour with
-    ✗ and hatched when not: right and wrong never rest on colour alone.
+    ✗ and hatched when not: right and wrong never rest on colour alone. ``subtitle`` (above both, e.g.
+    :func:`example_subtitle`) says whose example it is.
     """
     guess = int(probs.argmax())
     right = guess == label
     muted, chosen = mpl_colour(theme.muted), mpl_colour(theme.good if right else theme.mistake)
-    fig = new_figure(theme, preset, aspect=aspect(preset, 0.42), nrows=1, ncols=2, width_ratios=[1, 2.2])
+    tall = 0.42 + 0.05 * (subtitle.count("\n") + 1 if subtitle else 0)
+    fig = new_figure(theme, preset, aspect=aspect(preset, tall), nrows=1, ncols=2, width_ratios=[1, 2.2])
     left, right_ax = fig.axes
+    if subtitle:
+        fig.suptitle(subtitle, fontsize="small", linespacing=1.4)
     left.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
     left.set_xticks([])
     left.set_yticks([])
