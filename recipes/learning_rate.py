@@ -2,14 +2,15 @@
 
 The text's advice to try "too high or low of a learning rate", on MNIST itself: one run of the text's
 model per LEARNING_RATES value, its training loss logged every LOG_EVERY steps. A small rate creeps, a
-moderate one settles, a large one overshoots above the untrained model's loss (ln 10) and comes back
-down, and too large a rate diverges: its loss is still above ln 10 at the end, marked from where it
-stayed there.
+moderate one converges, a large one is unstable (its loss jumps above the untrained model's ln 10 again
+and again), and too large a rate diverges (its loss stays above ln 10). Each run is named by its whole
+log, the same rule wherever figgen names a run, and labelled where its line ends; the text's 0.1 is the
+thick line.
 TRAIN_STEPS defaults to 500 rather than the text's 2500: the rates have sorted themselves out by then,
 and the five runs, logged ten times as often as the text's loop, take seconds instead of a minute.
 """
 
-from figgen.figures.curves import describe_rates, learning_rate_figure
+from figgen.figures.rates import describe_rates, learning_rate_figure
 from figgen.recipe import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "TRAIN_STEPS", "LOG_EVERY")

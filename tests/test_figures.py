@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import matplotlib
 import numpy as np
 import pytest
@@ -17,8 +15,6 @@ from figgen.figures.curves import (
     accuracy_vs_size_figure,
     describe_dips,
     describe_gains,
-    describe_rates,
-    learning_rate_figure,
     training_curve_figure,
 )
 from figgen.figures.evaluation import (
@@ -75,34 +71,6 @@ def test_training_curve_zoom_keeps_a_segment_and_survives_a_zero_loss():
     assert describe_dips(accuracy_dips(LOG), 0.9, 1000) == (
         "accuracy dips while the loss still falls at step 100 to 200 (80.00% to 79.00%, −10): a dip of 10 "
         "digits of 1,000, within ±19 digits (2 SE) of noise"
-    )
-
-
-def _run(log, diverged_at=None):
-    final = (None, None) if diverged_at is not None else (log[-1][1], log[-1][2])
-    return SimpleNamespace(log=log, diverged_at=diverged_at, final_accuracy=final[0], final_loss=final[1])
-
-
-def test_learning_rate_figure_draws_a_diverged_run_whole_and_keeps_every_word_off_the_curves():
-    runs = [_run(LOG), _run([(0, 0.3, 2.0), (100, 0.1, 3.0), (200, 0.1, 40.0)], diverged_at=150)]
-    fig = build(learning_rate_figure, [0.1, 9.0], runs, 5500, 500)
-    ax = fig.axes[0]
-    assert ax.get_title() == "Training loss for 2 learning rates: 5,500 examples, 500 steps"
-    assert texts(ax) == []  # no label sits on the data: the legend says it all
-    assert [t.get_text() for t in fig.legends[0].get_texts()] == [
-        "0.1: 0.700 (90.0%)",
-        "9: diverged, above ln 10\nfrom step 150 (✕)",
-        "untrained model: ln 10",
-    ]
-    crosses = [line for line in ax.lines if line.get_marker() == "X"]
-    assert len(crosses) == 1 and list(crosses[0].get_xdata()) == [150]
-    assert list(crosses[0].get_ydata()) == [21.5]  # on the curve, between 3.0 at 100 and 40.0 at 200
-    curve = next(line for line in ax.lines if list(line.get_xdata()) == [0, 100, 200])
-    assert list(curve.get_ydata()) == [2.0, 3.0, 40.0]  # the whole log is drawn
-    assert ax.get_ylim()[1] > 40  # and the axis shows it
-    assert (
-        describe_rates([0.1, 9.0], runs)
-        == "0.1 reaches loss 0.700 (90.0% test accuracy); 9 diverges at step 150"
     )
 
 

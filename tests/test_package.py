@@ -15,7 +15,7 @@ PACKAGE = ROOT / "figgen"
 
 # Low to high; a module may import its own layer and those below, never above.
 LAYERS = [
-    {"errors", "knobs", "themes", "atomic", "locks"},
+    {"errors", "knobs", "themes", "atomic", "locks", "regime"},
     {"data", "cache"},
     {"training"},
     {"analysis"},

@@ -169,67 +169,6 @@ def describe_dips(dips: Sequence[Dip], accuracy: float, test_size: int, noun: st
     return f"accuracy dips while the loss still falls at {where}: {verdict}{noise}"
 
 
-# --- learning rates --------------------------------------------------------------------------------
-
-
-@themed
-def learning_rate_figure(
-    rates: Sequence[float], runs: Sequence, train_size: int, steps: int, theme: Theme, preset: Preset
-) -> Figure:
-    """The training loss of one run (a TrainResult) per learning rate, on a log scale, over ``steps`` steps.
-
-    A diverged run (its loss still above the untrained model's ln 10 at the end) is drawn whole, with a
-    cross where it went above ln 10 for good; a run stopped by a non-finite loss ends at its last finite
-    value, never drawn as NaN. Every word sits in the legend, beside the plot, never on a curve: each run's
-    final loss and test accuracy, where a diverged run stayed above ln 10, and the dashed ln 10 line.
-    """
-    start = LOSS_AT_START
-    fig = new_figure(theme, preset, aspect=aspect(preset, 0.55), nrows=1, ncols=1)
-    ax = fig.axes[0]
-    ax.axhline(
-        start, color=mpl_colour(theme.muted), linestyle="--", linewidth=1, label="untrained model: ln 10"
-    )
-    losses = []
-    for lr, run in zip(rates, runs, strict=True):
-        logged = [s for s, _, _ in run.log]
-        loss = [lo for _, _, lo in run.log]
-        losses += loss
-        if run.diverged_at is None:
-            ax.plot(logged, loss, label=f"{lr:g}: {run.final_loss:.3f} ({run.final_accuracy:.1%})")
-            continue
-        at = run.diverged_at
-        line = ax.plot(logged, loss, label=f"{lr:g}: diverged, above ln 10\nfrom step {at:,} (✕)")[0]
-        y = float(np.interp(at, logged, loss)) if logged else start
-        ax.plot([at], [max(y, start)], marker="X", markersize=preset.points(9), color=line.get_color(), ls="")
-    ax.set_yscale("log")
-    low, high = log_floor(losses, start), max([start, *losses])
-    plain_log_ticks(ax.yaxis, low, high * 1.2)
-    ax.set_ylim(low / 1.15, high * 1.35)
-    ax.set_xlabel("training step")
-    ax.set_ylabel("training loss (cross-entropy)")
-    ax.set_title(f"Training loss for {len(rates)} learning rates: {train_size:,} examples, {steps:,} steps")
-    handles, labels = ax.get_legend_handles_labels()
-    order = [*range(1, len(handles)), 0]  # the runs, then the ln 10 line
-    fig.legend(
-        [handles[i] for i in order],
-        [labels[i] for i in order],
-        title="LEARNING_RATE: final\nloss (test accuracy)",
-        loc="outside right center",
-    )
-    ax.grid(True)
-    return fig
-
-
-def describe_rates(rates: Sequence[float], runs: Sequence) -> str:
-    """What each learning rate's run reached, or where it diverged, for an alt text."""
-    return "; ".join(
-        f"{lr:g} diverges at step {run.diverged_at}"
-        if run.diverged_at is not None
-        else f"{lr:g} reaches loss {run.final_loss:.3f} ({run.final_accuracy:.1%} test accuracy)"
-        for lr, run in zip(rates, runs, strict=True)
-    )
-
-
 # --- training size ---------------------------------------------------------------------------------
 
 

@@ -5,10 +5,12 @@ gradient descent on the mean cross-entropy, ``TRAIN_STEPS + 1`` updates (the tex
 ``range(TRAIN_STEPS+1)``), and after every update whose index is a multiple of ``log_every`` (and after the
 last one) the test accuracy and the training loss are logged, measured with the weights just updated.
 
-A run has *diverged* when its training loss ends above ln 10, the loss of the untrained model (W = 0,
-b = 0), or stops being finite: gradient descent made it worse than knowing nothing. A loss that overshoots
-above ln 10 for a while and comes back down is not divergence (large learning rates do that), so training
-goes on to the end; ``diverged_at`` is the first update after which the loss stayed above ln 10.
+A run has *diverged* when its logged training loss stops being finite or stays above ln 10, the loss of the
+untrained model (W = 0, b = 0), for most of the run's second half: gradient descent made it worse than
+knowing nothing (:func:`figgen.regime.regime`, the rule every figure names runs by). A loss that jumps above
+ln 10 and comes back down is *unstable*, not diverged, whichever value the last step lands on, so training
+goes on to the end; ``diverged_at`` is the first update after which the loss stayed above ln 10. A sweep
+keeps no log: its models are called diverged when their last loss is above ln 10.
 
 One engine (:mod:`figgen.training._engine`) serves a single run, a batch of runs at several learning rates
 (:func:`train_rates`) and a *sweep* over training sizes alike. TensorFlow is imported lazily
@@ -27,9 +29,10 @@ import numpy as np
 
 from figgen.errors import FiggenError
 from figgen.knobs import Knobs
+from figgen.regime import UNTRAINED_LOSS, regime
 from figgen.training._engine import Engine, Progress
 
-TRAINER_VERSION = "5"  # bump when a change alters what training returns; it is part of cache keys
+TRAINER_VERSION = "6"  # bump when a change alters what training returns; it is part of cache keys
 TEXT = Knobs()
 
 
@@ -38,14 +41,15 @@ class TrainingError(FiggenError):
 
 
 class DivergedError(TrainingError):
-    """A run whose loss ended above ln 10 (or not finite): the one wording of divergence for every caller."""
+    """A run whose loss stayed above ln 10 (or stopped being finite): the one wording of divergence for every
+    caller."""
 
     def __init__(self, learning_rate: float, step: int, steps: int, where: str = ""):
         self.learning_rate, self.step, self.steps = learning_rate, step, steps
         super().__init__(
-            f"training with LEARNING_RATE={learning_rate:g}{where} diverged at step {step}: the training "
-            f"loss stayed above ln 10 = 2.303 (the untrained model's) from there to the last step {steps}; "
-            "use a smaller learning rate"
+            f"training with LEARNING_RATE={learning_rate:g}{where} diverged at step {step}: from there the "
+            f"training loss stayed above ln 10 = 2.303 (the untrained model's) for most of the run to its last "
+            f"step {steps}; use a smaller learning rate"
         )
 
 
@@ -58,7 +62,7 @@ class TrainResult:
     log: list[tuple[int, float, float]]  # (step, test accuracy, training loss)
     final_accuracy: float | None
     final_loss: float | None
-    diverged_at: int | None  # first update after which the loss stayed above ln 10 (None: it did not)
+    diverged_at: int | None  # where the loss went above ln 10 for good (None: the run did not diverge)
     seconds: float
     snapshots: dict[int, np.ndarray] = field(default_factory=dict)  # step -> W after that update
     snapshot_biases: dict[int, np.ndarray] = field(default_factory=dict)  # step -> b after that update
@@ -196,7 +200,12 @@ def _result(i: int, logged: list, accuracy: np.ndarray, snapshots: list, ends: d
     if id(state) not in ends:
         ends[id(state)] = state.weights(), state.biases()
     weights, biases = ends[id(state)]
-    diverged = state.diverged_at(i, loss)
+    losses = [lo for _, _, lo in log] + ([math.inf] if count < len(logged) else [])
+    diverged = None
+    if regime(losses, UNTRAINED_LOSS) == "diverged":  # the whole run decides, not where its last step fell
+        first_above = next((s for s, _, lo in log[1:] if lo > UNTRAINED_LOSS), step)
+        diverged = state.diverged_at(i, loss)
+        diverged = first_above if diverged is None else diverged
     return TrainResult(
         weights=weights[i],
         bias=biases[i],
