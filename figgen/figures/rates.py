@@ -125,7 +125,8 @@ def learning_rate_figure(
     renderer = fig.canvas.get_renderer()
     widest = 0.0
     for label in labels:
-        label.set_in_layout(False)  # placed by hand beside the axes  # the text alone (an annotation's extent includes its leader line)
+        label.set_in_layout(False)  # placed by hand beside the axes
+        # measured as text alone: an annotation's extent includes its leader line
         probe = fig.text(0, 0, label.get_text(), fontsize="small", fontweight=label.get_fontweight())
         widest = max(widest, probe.get_window_extent(renderer).width)
         probe.remove()

@@ -48,8 +48,8 @@ class DivergedError(TrainingError):
         self.learning_rate, self.step, self.steps = learning_rate, step, steps
         super().__init__(
             f"training with LEARNING_RATE={learning_rate:g}{where} diverged at step {step}: from there the "
-            f"training loss stayed above ln 10 = 2.303 (the untrained model's) for most of the run to its last "
-            f"step {steps}; use a smaller learning rate"
+            "training loss stayed above ln 10 = 2.303 (the untrained model's) for most of the run to its "
+            f"last step {steps}; use a smaller learning rate"
         )
 
 
