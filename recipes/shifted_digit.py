@@ -3,9 +3,10 @@
 The text asks what happens to "a 1 that was drawn on the very left side of the square". Top: a real
 example of class DIGIT (the text's 1) from the test set moved left pixel by pixel (empty columns enter on
 the right; nothing wraps around) until it touches the edge, with the trained model's prediction and its
-probability. Bottom: accuracy on every test example of that class, and on the whole test set, against
-the shift. The linear model's templates sit where the training digits were, centred, so a few pixels'
-move is enough to lose them.
+probability; a thin vertical line on every thumbnail marks where the unshifted ink began, so the shift
+shows as the gap to it. Bottom: accuracy on every test example of that class, and on the whole test
+set, against the shift. The linear model's templates sit where the training digits were, centred, so a
+few pixels' move is enough to lose them.
 """
 
 from figgen.analysis import nth_of_digit, shift_study

@@ -125,3 +125,35 @@ def test_the_prediction_on_the_texts_split_says_so():
     )
     clothes = SimpleNamespace(source="npz", path="/d/fashion.npz", split="original", digits=False)
     assert "the text" not in example_subtitle(clothes, 5000, 5500)  # a 7 of the text is no Sandal
+
+
+def test_every_shifted_thumbnail_has_the_reference_line_at_the_unshifted_left_edge():
+    from figgen.analysis import ShiftStudy, shift_left
+    from figgen.figures.evaluation import shifted_digit_figure
+
+    digit = np.zeros((28, 28), np.float32)
+    digit[5:20, 9:11] = 1  # a bar of ink from column 9
+    shown = [0, 1, 2, 9]
+    study = ShiftStudy(
+        index=0,
+        digit=1,
+        edge=9,
+        shown=shown,
+        moved=np.stack([shift_left(digit.reshape(-1), s) for s in shown]),
+        probs=np.full((4, 10), 0.1),
+        shifts=[0, 1],
+        on_digit=np.array([1.0, 0.5]),
+        on_all=np.array([0.9, 0.6]),
+        digit_count=1,
+        test_count=2,
+    )
+    fig = shifted_digit_figure(study, THEME, PRESET)
+    fig.canvas.draw()
+    thumbnails = [ax for ax in fig.axes if ax.images]
+    assert len(thumbnails) == 4
+    for ax, s in zip(thumbnails, shown, strict=True):
+        (line,) = ax.get_lines()
+        assert list(line.get_xdata()) == [8.5, 8.5]  # the left side of column 9, where the ink began
+        ink = np.flatnonzero(ax.images[0].get_array().any(axis=0))
+        assert ink[0] - 0.5 == 8.5 - s  # the gap to the line is the shift
+    assert thumbnails[0].get_xlabel() == "line: unshifted left edge"

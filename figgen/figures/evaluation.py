@@ -246,7 +246,8 @@ def shifted_digit_figure(
     """Top: the digit at each shown shift with its prediction; bottom: accuracy against the shift.
 
     A panel's title has ✓ and the good colour while the prediction is still the right class, ✗ and the
-    mistake colour once it is not.
+    mistake colour once it is not. A thin vertical line on every thumbnail marks where the unshifted ink
+    began (its leftmost column, ``study.edge``), so a shift of 1, 2 or 4 pixels reads as a gap to the line.
     """
     good, bad = theme.good, theme.mistake
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.72))
@@ -255,6 +256,7 @@ def shifted_digit_figure(
     for key, s, image, prob in zip(top, study.shown, study.moved, study.probs, strict=True):
         ax, guess = axes[key], int(prob.argmax())
         ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+        ax.axvline(study.edge - 0.5, color=mpl_colour(theme.accent), linewidth=preset.points(1.2))
         ax.set_xticks([])
         ax.set_yticks([])
         right = guess == study.digit
@@ -264,6 +266,7 @@ def shifted_digit_figure(
             color=mpl_colour(good if right else bad),
             fontsize="small",
         )
+    axes[top[0]].set_xlabel("line: unshifted left edge", fontsize="small")
     ax = axes["curve"]
     shifts = study.shifts
     ax.plot(
