@@ -3,8 +3,10 @@
 The text's ``display_compare``: each digit titled with its prediction and its label. The grid shows the
 first COUNT digits of the test set, then, as a section of its own, the next MISTAKES test digits the model
 gets wrong, so that a few of its errors are always in view. Mistakes are framed, marked ✗ and titled in
-the theme's mistake colour. COLUMNS 0 lets the preset decide (8 for documents; on slides, the count that
-makes the digits largest).
+the theme's mistake colour. COUNT 0 and MISTAKES -1 let the preset decide: 24 and 8 for documents, 12 and
+6 on slides, where fewer, larger digits keep their titles readable from the back of the room. COLUMNS 0 lets
+the preset decide too (the most, up to 8, whose titles stay legible; on slides, the count that makes the
+digits largest).
 """
 
 import numpy as np
@@ -15,8 +17,10 @@ from figgen.recipe import run_recipe_file
 from figgen.training import predict
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
-PARAMS = {"COUNT": 24, "MISTAKES": 8, "COLUMNS": 0}
-LIMITS = {"COUNT": (1, 200), "MISTAKES": (0, 100), "COLUMNS": (0, 20)}
+PARAMS = {"COUNT": 0, "MISTAKES": -1, "COLUMNS": 0}
+LIMITS = {"COUNT": (0, 200), "MISTAKES": (-1, 100), "COLUMNS": (0, 20)}
+#: (COUNT, MISTAKES) when they are left to the preset: for a page, and for a slide (a preset of fixed height)
+BY_PRESET = {"page": (24, 8), "slide": (12, 6)}
 OUTPUTS = {"predictions_grid": "still"}
 
 
@@ -26,8 +30,10 @@ def make(ctx, p):
     name = ctx.data.class_name
     guesses = predict(run.weights, run.bias, x).argmax(axis=1)
     hits = correct(run.weights, run.bias, x, labels)
-    count = min(p.COUNT, len(x))
-    later = np.flatnonzero(~hits[count:])[: p.MISTAKES] + count
+    count, mistakes = BY_PRESET["slide" if ctx.preset.height else "page"]
+    count = min(p.COUNT or count, len(x))
+    mistakes = mistakes if p.MISTAKES < 0 else p.MISTAKES
+    later = np.flatnonzero(~hits[count:])[:mistakes] + count
     shown = np.concatenate([np.arange(count), later]).astype(int)
     first_wrong = [int(i) for i in shown[:count] if not hits[i]]
     sections = [(f"The first {count} test digits", count)]

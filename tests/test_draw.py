@@ -186,7 +186,10 @@ def test_a_grid_has_its_title_and_sections_and_fills_a_slide():
     titles = [
         f"{'✗ ' if k % 7 == 0 else ''}Prediction: {k % 10}\nLabel: {(k + k % 7) % 10}" for k in range(32)
     ]
-    slide = digit_grid(digits, titles, "light", "slides", sections=[("first", 24), ("later", 8)], title="T")
+    # 18 digits with legible titles fill a slide; 32 need more room than it has
+    slide = digit_grid(
+        digits[:18], titles[:18], "light", "slides", sections=[("first", 12), ("later", 6)], title="T"
+    )
     assert slide.shape == (1080, 1920, 3)
     docs = digit_grid(digits, titles, "light", "docs", sections=[("first", 24), ("later", 8)], title="T")
     assert docs.shape[1] == 800

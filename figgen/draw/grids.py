@@ -14,7 +14,7 @@ from PIL import Image, ImageDraw
 
 from figgen.draw._pixels import SIDE, as_images, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices
-from figgen.draw.text import draw_text, fit_font_size, text_size
+from figgen.draw.text import draw_text, fit_font_size, legible_size, text_size
 from figgen.themes import Preset, Theme, get_preset, get_theme
 
 
@@ -36,12 +36,13 @@ def digit_grid(
     """Digits (n, 784) with pixel values in [vmin, vmax] in a grid, each titled, the whole under ``title``.
 
     ``sections`` (``[(caption, count), ...]``) split the digits, in order, into groups that each start on a
-    new row under their caption. ``cols`` defaults to 8, or on a preset of fixed size (slides) to the count
-    that makes the digits largest. ``scale`` is the whole-pixel enlargement (default: as large as the space
+    new row under their caption. ``cols`` defaults to the most columns, up to 8, whose titles stay legible
+    (:func:`~figgen.draw.text.min_text_px`), or on a preset of fixed size (slides) to the legible count that
+    makes the digits largest. ``scale`` is the whole-pixel enlargement (default: as large as the space
     allows, at most 8). A True in ``marks`` draws that digit's frame and title in the theme's mistake colour.
-    Titles may have several lines and shrink to fit their cell. The frame is the preset's width, and its
-    fixed height when it has one, otherwise as tall as the digits need; more digits than fit at one pixel
-    per pixel make it larger.
+    Titles may have several lines; only in columns the caller forced do they shrink to fit. The frame is
+    the preset's width, and its fixed height when it has one, otherwise as tall as the digits need; more
+    digits than fit at one pixel per pixel make it larger.
     """
     theme, preset = get_theme(theme), get_preset(preset)
     digits = as_images(images)
@@ -56,13 +57,14 @@ def digit_grid(
     if cols is not None and cols < 1:
         raise ValueError(f"cols must be at least 1, got {cols}")
     if cols is None:
+        # Only as many columns as keep the titles legible (min_text_px): fewer, larger digits otherwise.
+        stroke = preset.px(1) if theme.outline else 0
+        widest = max((text_size(t, legible_size(preset), stroke=stroke)[0] for t in titles if t), default=0)
+        legible = [c for c in range(1, max(n, 1) + 1) if _cell_width(preset, c) >= widest] or [1]
         cols = (
-            min(8, n)
+            max(c for c in [*legible, 1] if c <= 8)
             if not preset.height or scale
-            else max(
-                range(1, n + 1),
-                key=lambda c: (_grid(c, n, titles, sections, title, theme, preset, scale)["factor"], -c),
-            )
+            else max(legible, key=lambda c: _fill(_grid(c, n, titles, sections, title, theme, preset, scale)))
         )
     g = _grid(min(cols, max(n, 1)), n, titles, sections, title, theme, preset, scale)
     width = max(preset.width, g["grid_w"] + 2 * g["margin"])
@@ -111,11 +113,10 @@ def _grid(cols, n, titles, sections, title, theme: Theme, preset: Preset, scale)
     mark_w = preset.px(3)
     stroke = preset.px(1) if theme.outline else 0
     rows = sum(math.ceil(count / cols) for _, count in sections)
-    cell_w = (preset.width - 2 * margin - (cols - 1) * gx) // cols
-    # digit labels a little smaller than body text: on a slide the digits, not their labels, should fill it
-    font = fit_font_size(
-        [t for t in titles if t] or ["0"], round(preset.font_size * 0.8), cell_w, stroke=stroke
-    )
+    cell_w = _cell_width(preset, cols)
+    # digit labels as small as stays legible: on a slide the digits, not their labels, should fill it;
+    # only columns the caller forced can make them smaller
+    font = fit_font_size([t for t in titles if t] or ["0"], legible_size(preset), cell_w, stroke=stroke)
     label_h = max((text_size(t, font, stroke=stroke)[1] for t in titles if t), default=0)
     label_h += preset.px(4) if label_h else 0
     title_font = round(preset.font_size * 1.2)
@@ -153,7 +154,19 @@ def _grid(cols, n, titles, sections, title, theme: Theme, preset: Preset, scale)
         "title_h": title_h,
         "caption_font": caption_font,
         "caption_h": caption_h,
+        "frame_h": preset.height or 0,
     }
+
+
+def _fill(g: dict) -> tuple:
+    """How well a grid fills a fixed-size frame, for ``max``: largest digits, then least overflow, then fewest
+    columns."""
+    return g["factor"], -max(0, g["grid_h"] + 2 * g["margin"] - g["frame_h"]), -g["cols"]
+
+
+def _cell_width(preset: Preset, cols: int) -> int:
+    """The width of one of ``cols`` columns of a digit grid (the gaps as in :func:`_grid`)."""
+    return (preset.width - 2 * preset.px(10) - (cols - 1) * preset.px(14)) // cols
 
 
 def filmstrip(

@@ -50,6 +50,32 @@ def text_size(text: str, size: int, *, bold: bool = False, stroke: int = 0) -> t
     return width, height
 
 
+def ink_height(text: str, size: int, *, bold: bool = False) -> int:
+    """Height in pixels of the glyphs' ink of one line of ``text`` at ``size``, from its top to its bottom.
+
+    What a reader sees as the text's size: "Prediction" has no descender, so its ink is its ascenders' height.
+    """
+    box = get_font(size, bold).getbbox(text, anchor="ls")
+    return max(0, int(box[3] - box[1]))
+
+
+def min_text_px(preset) -> int:
+    """The smallest ink height, in pixels, that text on ``preset`` may have: a capital's or a digit's.
+
+    11 px on a page; a slide is read from the back of a room, so 10 px scaled with the preset, 24 px at
+    1920 x 1080.
+    """
+    return max(11, round(10 * preset.scale))
+
+
+def legible_size(preset, *, bold: bool = False) -> int:
+    """The smallest font size at which a capital or a digit is :func:`min_text_px` tall on ``preset``."""
+    size = 1
+    while ink_height("H", size, bold=bold) < min_text_px(preset):
+        size += 1
+    return size
+
+
 def _line_spacing(size: int) -> int:
     """Extra pixels between lines of multi-line text."""
     return max(1, round(size * 0.2))

@@ -1,0 +1,64 @@
+"""What a reader sees on a slide and on a page, measured on the rendered pixels of real (quick) builds.
+
+Text must be at least 24 px tall on a 1920 x 1080 slide and 11 px on a page (the ink of a capital or a
+digit), every early frame of an animation must show its sheets, and a still must fit the size it claims.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from figgen.cli import main
+from figgen.draw import digit_grid
+from figgen.draw.text import legible_size, min_text_px
+from figgen.themes import get_preset, get_theme
+
+MIN_PX = {"docs": 11, "slides": 24}
+
+
+@pytest.fixture(scope="module")
+def builds(tmp_path_factory):
+    """Quick builds of the figures under test, in documents and on slides, with one training cache."""
+    root = tmp_path_factory.mktemp("legibility")
+    recipes = ["predictions_grid", "weights_evolution", "cross_entropy"]
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("FIGGEN_CACHE", str(root / "cache"))
+        for preset, theme in (("docs", "light"), ("slides", "light"), ("slides", "transparent")):
+            out = root / f"{preset}-{theme}"
+            argv = ["build", *recipes, "--quick", "--preset", preset, "--theme", theme, "--out", str(out)]
+            assert main([*argv, "--formats", "png,svg,gif"]) == 0
+    return root
+
+
+def runs(mask_rows: np.ndarray) -> list[int]:
+    """Lengths of the runs of True in a 1-D mask, top to bottom."""
+    edges = np.diff(np.concatenate([[0], mask_rows.astype(np.int8), [0]]))
+    return list(np.flatnonzero(edges == -1) - np.flatnonzero(edges == 1))
+
+
+def text_rows(frame: np.ndarray, theme: str) -> np.ndarray:
+    """Rows that hold fully inked pixels of the theme's text colour."""
+    fg = np.array(get_theme(theme).foreground)
+    opaque = frame[..., 3] == 255 if frame.shape[2] == 4 else True
+    return (np.all(frame[..., :3] == fg, axis=-1) & opaque).any(axis=1)
+
+
+@pytest.mark.parametrize("preset, theme", [("docs", "light"), ("slides", "light"), ("slides", "transparent")])
+def test_prediction_titles_are_legible(builds, preset, theme):
+    frame = np.asarray(Image.open(builds / f"{preset}-{theme}" / "predictions_grid.png").convert("RGBA"))
+    assert frame.shape[:2] == ((1080, 1920) if preset == "slides" else frame.shape[:2])
+    # the runs of text rows: the frame's title, then the first row of tiles' "Prediction: …" and "Label: …"
+    title, prediction, label = runs(text_rows(frame, theme))[:3]
+    assert prediction >= MIN_PX[preset] and label >= MIN_PX[preset]
+
+
+def test_a_slide_grid_picks_columns_that_keep_titles_legible():
+    digits = np.random.default_rng(0).random((18, 784))
+    titles = [f"{'✗ ' if k % 7 == 0 else ''}Prediction: {k % 10}\nLabel: {k % 10}" for k in range(18)]
+    for preset in ("docs", "slides"):
+        grid = digit_grid(digits, titles, "light", preset, sections=[("first", 12), ("later", 6)], title="T")
+        assert runs(text_rows(grid, "light"))[1] >= MIN_PX[preset]
+    assert [min_text_px(get_preset(p)) for p in ("docs", "slides")] == [11, 24]
+    assert legible_size(get_preset("slides")) > legible_size(get_preset("docs"))
