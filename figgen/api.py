@@ -35,6 +35,7 @@ def build(
     theme: str | None = None,
     preset: str | None = None,
     palette: str | None = None,
+    background: str | None = None,
     formats: Sequence[str] | str | None = None,
     pace: float | None = None,
     params: Mapping[str, object] | None = None,
@@ -56,7 +57,8 @@ def build(
 
     ``params`` maps ``KEY`` (every selected recipe that has it) or ``RECIPE.KEY`` to a value, as
     ``--set`` does; ``formats`` picks among ``gif, mp4, webp, png, svg, pdf``; ``split="text"`` trains on the
-    text's split; ``class_names`` names the ten classes (default: the data's own). Only stale recipes run; the
+    text's split; ``class_names`` names the ten classes (default: the data's own); ``background`` ("#1f4e9c",
+    transparent theme only) is the slide colour the figures will sit on. Only stale recipes run; the
     others are reported up to date from the folder's manifest. A failing recipe does not raise: it is in
     ``result.failures`` (``strict`` stops the others at the first). ``progress(event, **info)`` receives
     the build's events (see :func:`figgen.builder.build`).
@@ -72,6 +74,7 @@ def build(
         theme=theme,
         preset=preset,
         palette=palette,
+        background=background,
         formats=formats,
         pace=pace,
         data=_text(data),

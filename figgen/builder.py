@@ -94,6 +94,7 @@ def stamp(recipe, values: dict, settings: Settings, data_fingerprint: str, code:
         "params": values,
         "theme": settings.theme,
         "palette": settings.palette,
+        "background": settings.background,
         "preset": settings.preset,
         "formats": settings.formats,
         "pace": settings.pace,
@@ -142,6 +143,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
         options.formats,
         options.quick,
         options.pace,
+        options.background,
     )
     code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
     result = BuildResult(out)

@@ -127,6 +127,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--theme", help=", ".join(THEMES))
     p.add_argument("--preset", help=", ".join(PRESETS))
     p.add_argument("--palette", help=f"{', '.join(PALETTES)}: colour-blind safe colours for right and wrong")
+    p.add_argument(
+        "--background",
+        metavar="COLOUR",
+        help="with --theme transparent: the slide's colour (#1f4e9c); inks are chosen to read on it",
+    )
     p.add_argument("--formats", help=f"comma-separated: {','.join(_formats())}")
     p.add_argument(
         "--pace", type=float, help="frames show this many times as long: 2 for a lecture, 0.5 for a preview"
@@ -342,6 +347,7 @@ def _build_once(args, changes_only: bool = False) -> int:
         theme=args.theme,
         preset=args.preset,
         palette=args.palette,
+        background=args.background,
         formats=args.formats,
         pace=args.pace,
         params=parse_sets(args.set),

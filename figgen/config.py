@@ -7,6 +7,7 @@ A configuration file looks like this; every key is optional::
     theme = "light"            # light, dark, transparent
     preset = "docs"            # docs, slides
     palette = "default"        # or "colorblind": right and wrong apart under colour vision deficiencies
+    background = "#1f4e9c"     # transparent theme only: the slide's colour, inks chosen for it
     formats = ["gif", "mp4", "png", "svg"]
     pace = 1.0                 # every animation frame shows this many times as long (0.25 to 4)
     data = "sample"            # sample, auto, an IDX folder or an .npz file
@@ -41,13 +42,14 @@ from pathlib import Path
 from figgen.data import SPLITS, check_class_names
 from figgen.errors import FiggenError, suggest, unknown
 from figgen.knobs import Rule, check_value
-from figgen.themes import PALETTES, PRESETS, THEMES
+from figgen.themes import PALETTES, PRESETS, THEMES, get_theme, parse_colour
 
 TOP_KEYS = {
     "out": str,
     "theme": str,
     "preset": str,
     "palette": str,
+    "background": str,
     "formats": list,
     "pace": float,
     "data": str,
@@ -173,6 +175,8 @@ def _check_config(path: Path, text: str, document: dict) -> None:
                 _choice("preset", value, PRESETS)
             elif key == "palette":
                 _choice("palette", value, PALETTES)
+            elif key == "background":
+                parse_colour(value)
             elif key == "formats":
                 for fmt in value:
                     _choice("format", fmt, _formats())
@@ -225,6 +229,7 @@ class BuildOptions:
     theme: str = "light"
     preset: str = "docs"
     palette: str = "default"
+    background: str | None = None  # the slide's colour (transparent theme): inks chosen for it
     formats: tuple[str, ...] | None = None
     pace: float = 1.0
     data: str = "sample"
@@ -257,6 +262,7 @@ class BuildOptions:
             "theme",
             "preset",
             "palette",
+            "background",
             "pace",
             "data",
             "split",
@@ -289,6 +295,7 @@ class BuildOptions:
         _choice("theme", self.theme, THEMES)
         _choice("preset", self.preset, PRESETS)
         _choice("palette", self.palette, PALETTES)
+        get_theme(self.theme, self.palette, self.background)  # a background needs the transparent theme
         _choice("split", self.split, SPLITS)
         if self.class_names is not None:
             self.class_names = check_class_names(self.class_names, "--class-names")

@@ -41,6 +41,7 @@ class Settings:
     formats: tuple[str, ...] | None
     quick: bool
     pace: float = 1.0
+    background: str | None = None
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ def _run(job: Job, settings: Settings, started: float, progress: Progress | None
             job.values,
             data_source=settings.data,
             data_options={"split": settings.split, "class_names": settings.class_names},
-            theme=get_theme(settings.theme, settings.palette),
+            theme=get_theme(settings.theme, settings.palette, settings.background),
             preset=get_preset(settings.preset),
             formats=settings.formats,
             out_dir=Path(settings.out),

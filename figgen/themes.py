@@ -19,9 +19,10 @@ Decisions a lecturer may ask about:
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
-from figgen.errors import unknown
+from figgen.errors import FiggenError, unknown
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]
@@ -45,8 +46,9 @@ class Theme:
     accent: RGB
     transparent: bool = False
     outline: RGB | None = None
-    extra: tuple[RGB, ...] = ((255, 127, 14), (148, 103, 189), (140, 86, 75), (23, 190, 207))
+    extra: tuple[RGB, ...] = ((214, 95, 0), (148, 103, 189), (140, 86, 75), (0, 128, 140))
     palette: str = "default"
+    slide: RGB | None = None  # the colour a transparent figure is shown on, when the user said it
 
     @property
     def series(self) -> tuple[RGB, ...]:
@@ -62,6 +64,21 @@ class Theme:
     def fill(self, rgb: RGB) -> tuple[int, ...]:
         """A colour as a pixel value of this theme's frames (opaque RGBA when transparent)."""
         return (*rgb, 255) if self.transparent else tuple(rgb)
+
+    @property
+    def page(self) -> RGB:
+        """The colour every text and mark must read against: the slide's when the user named it, the halo's
+        on a slide of unknown colour (the transparent theme outlines everything), else the background."""
+        if self.slide is not None:
+            return self.slide
+        if self.transparent and self.outline is not None:
+            return self.outline
+        return self.background[:3]
+
+    def text_ink(self, rgb: RGB) -> RGB:
+        """A data colour made fit for text: the same hue, at 4.5:1 against :attr:`page` (a label in a
+        series' colour, a ✓ in the colour of right)."""
+        return ink_for(tuple(rgb[:3]), self.page, TEXT_CONTRAST)
 
     @property
     def background_pixel(self) -> tuple[int, ...]:
@@ -112,6 +129,7 @@ THEMES: dict[str, Theme] = {
         mistake=(255, 99, 99),
         good=(110, 220, 130),
         accent=(102, 178, 255),
+        extra=((255, 127, 14), (180, 140, 230), (215, 130, 100), (23, 190, 207)),
     ),
     # Mid-dark gray text with a white halo reads on white and on dark slides alike; pixels with
     # alpha 0 keep a white colour so a viewer that ignores alpha shows a light page.
@@ -139,11 +157,12 @@ PRESETS: dict[str, Preset] = {
 PALETTES: dict[str, dict[str, dict] | None] = {
     "default": None,
     "colorblind": {  # Okabe & Ito: apart under deuteranopia, protanopia and tritanopia (tested in CAM02-UCS)
+        # on white, sky blue, orange and yellow are below 3:1: deeper shades of the same hues keep 3:1
         "light": {
             "good": (0, 114, 178),  # blue
             "mistake": (213, 94, 0),  # vermillion
-            "accent": (86, 180, 233),  # sky blue
-            "extra": ((230, 159, 0), (204, 121, 167), (0, 158, 115), (90, 90, 90)),
+            "accent": (0, 158, 115),  # bluish green
+            "extra": ((180, 120, 0), (190, 100, 150), (90, 90, 90), (140, 86, 75)),
         },
         "dark": {
             "good": (86, 180, 233),  # sky blue
@@ -163,15 +182,97 @@ def _lookup(kind: str, name: str, table: dict):
         raise unknown(kind, name, table) from None
 
 
-def get_theme(name: str | Theme, palette: str = "default") -> Theme:
+def get_theme(name: str | Theme, palette: str = "default", background: str | None = None) -> Theme:
     """Return the theme called ``name`` in ``palette`` (a Theme passes through); unknown names raise
-    FiggenError with a suggestion."""
+    FiggenError with a suggestion.
+
+    ``background`` (``"#1f4e9c"``; only with the transparent theme) is the colour of the slide or page the
+    figures will sit on: the inks are then chosen for it (:func:`on_slide`) instead of for any colour.
+    """
     if isinstance(name, Theme):
         return name
     theme, colours = _lookup("theme", name, THEMES), _lookup("palette", palette, PALETTES)
-    if colours is None:
-        return theme
-    return dataclasses.replace(theme, palette=palette, **colours["dark" if name == "dark" else "light"])
+    if colours is not None:
+        theme = dataclasses.replace(theme, palette=palette, **colours["dark" if name == "dark" else "light"])
+    if background is not None:
+        if not theme.transparent:
+            raise FiggenError(
+                f"--background is for the transparent theme; the {name} theme paints its own background"
+            )
+        return on_slide(theme, parse_colour(background))
+    return theme
+
+
+# --- contrast -------------------------------------------------------------------------------------
+
+TEXT_CONTRAST = 4.5  # WCAG AA for text
+MARK_CONTRAST = 3.0  # WCAG for graphics: data lines, bars, markers
+_HEX = re.compile(r"#?([0-9a-fA-F]{6}|[0-9a-fA-F]{3})")
+
+
+def parse_colour(text: str) -> RGB:
+    """``"#1f4e9c"`` (or ``"1f4e9c"``, ``"#fff"``) as an RGB triple; anything else is a FiggenError."""
+    match = _HEX.fullmatch(str(text).strip())
+    if not match:
+        raise FiggenError(f"--background must be a colour as #rrggbb (e.g. #1f4e9c), got {text!r}")
+    digits = match.group(1)
+    if len(digits) == 3:
+        digits = "".join(d * 2 for d in digits)
+    return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))
+
+
+def luminance(rgb: tuple[int, ...]) -> float:
+    """WCAG relative luminance of a 0-255 colour: 0 for black, 1 for white."""
+
+    def channel(v: int) -> float:
+        c = v / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = rgb[:3]
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
+    """WCAG contrast ratio of two colours, 1 (the same) to 21 (black on white)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def ink_for(rgb: RGB, background: RGB, minimum: float) -> RGB:
+    """``rgb``, mixed towards white on a dark background (towards black on a light one) by the least amount
+    that gives it ``minimum`` contrast against ``background``: the same hue, as readable as asked."""
+    target = (
+        (255, 255, 255)
+        if contrast((255, 255, 255), background) >= contrast((0, 0, 0), background)
+        else (0, 0, 0)
+    )
+    for step in range(0, 101, 2):
+        t = step / 100
+        mixed = tuple(round(c + (e - c) * t) for c, e in zip(rgb, target, strict=True))
+        if contrast(mixed, background) >= minimum:
+            return mixed
+    return target
+
+
+def on_slide(theme: Theme, slide: RGB) -> Theme:
+    """The transparent theme for figures shown on a slide of colour ``slide``: light inks on a dark slide,
+    dark ones on a light slide (the dark or light theme's, in the theme's palette), each raised to 4.5:1
+    (text) or 3:1 (data marks) against the slide; halos in the slide's own colour only part crossing lines,
+    and pixels left transparent carry the slide's colour (what a viewer that ignores alpha shows)."""
+    dark = contrast((255, 255, 255), slide) >= contrast((0, 0, 0), slide)
+    base = get_theme("dark" if dark else "light", theme.palette)
+    return dataclasses.replace(
+        theme,
+        background=(*slide, 0),
+        foreground=ink_for(base.foreground, slide, TEXT_CONTRAST),
+        muted=ink_for(base.muted, slide, TEXT_CONTRAST),
+        mistake=ink_for(base.mistake, slide, MARK_CONTRAST),
+        good=ink_for(base.good, slide, MARK_CONTRAST),
+        accent=ink_for(base.accent, slide, MARK_CONTRAST),
+        extra=tuple(ink_for(c, slide, MARK_CONTRAST) for c in base.extra),
+        outline=slide,
+        slide=slide,
+    )
 
 
 def get_preset(name: str | Preset) -> Preset:

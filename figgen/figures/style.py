@@ -69,6 +69,7 @@ def rc_params(theme: Theme | str, preset: Preset | str) -> dict:
         "grid.color": muted,
         "grid.alpha": 0.35,
         "legend.facecolor": face,
+        "legend.framealpha": None if theme.transparent else 0.8,  # see-through: no light patch on a slide
         "legend.edgecolor": muted,
         "legend.labelcolor": fg,
         "lines.linewidth": preset.points(1.5),
@@ -156,6 +157,23 @@ def outline(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
             mark.set_linewidth(preset.points(1))
 
 
+def legible_text(fig: Figure, theme: Theme | str) -> None:
+    """Give every text drawn in a data colour (a label in its line's colour, a ✓ in the colour of right) the
+    text's contrast, 4.5:1 against the page (:meth:`Theme.text_ink`): data colours need only 3:1.
+
+    Texts in other colours (the foreground, white on a dark cell) are left as their builder chose them."""
+    from matplotlib.text import Text
+
+    theme = get_theme(theme)
+    data = {tuple(c) for c in (theme.good, theme.mistake, *theme.series)}
+    for text in fig.findobj(Text):
+        rgba = text.get_color()
+        rgb = tuple(round(255 * c) for c in matplotlib.colors.to_rgb(rgba))
+        if rgb in data:
+            alpha = matplotlib.colors.to_rgba(rgba)[3]
+            text.set_color(mpl_colour(theme.text_ink(rgb), alpha))
+
+
 def figure_to_array(fig: Figure) -> np.ndarray:
     """Render a figure with Agg to a uint8 frame: RGB, or RGBA when its background is not opaque."""
     canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
@@ -168,7 +186,8 @@ def figure_to_array(fig: Figure) -> np.ndarray:
 
 def themed(builder: Callable[..., Figure]) -> Callable[..., Figure]:
     """Decorate a figure builder taking ``theme`` and ``preset`` arguments: it runs inside
-    :func:`matplotlib_style` of them, and the figure it returns gets the theme's halo (:func:`outline`)."""
+    :func:`matplotlib_style` of them, and the figure it returns gets legible text (:func:`legible_text`)
+    and the theme's halo (:func:`outline`)."""
     signature = inspect.signature(builder)
 
     @functools.wraps(builder)
@@ -178,6 +197,7 @@ def themed(builder: Callable[..., Figure]) -> Callable[..., Figure]:
         preset = bound.arguments["preset"] = get_preset(bound.arguments["preset"])
         with matplotlib_style(theme, preset):
             fig = builder(*bound.args, **bound.kwargs)
+        legible_text(fig, theme)
         outline(fig, theme, preset)
         return fig
 

@@ -122,6 +122,7 @@ class OutputSet:
                 hold_last_ms=hold_last_ms,
                 captions=captions,
                 alt=alt,
+                matte=self.theme.slide or (255, 255, 255),
                 progress=(lambda done, total, t=f"frames of {stem}": self.progress(t, done, total or count))
                 if self.progress
                 else None,

@@ -19,12 +19,13 @@ from figgen.writers._base import AnimationWriter, register
 X264_THREADS = 4
 
 
-def composite_on_white(frame: np.ndarray) -> np.ndarray:
-    """An RGB frame: RGBA blended over white, RGB unchanged."""
+def composite(frame: np.ndarray, matte: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
+    """An RGB frame: RGBA blended over ``matte`` (MP4 has no alpha), RGB unchanged."""
     if frame.shape[2] == 3:
         return frame
     alpha = frame[..., 3:4].astype(np.uint16)
-    rgb = (frame[..., :3].astype(np.uint16) * alpha + 255 * (255 - alpha) + 127) // 255
+    under = np.asarray(matte, np.uint16) * (255 - alpha)
+    rgb = (frame[..., :3].astype(np.uint16) * alpha + under + 127) // 255
     return rgb.astype(np.uint8)
 
 
@@ -53,9 +54,14 @@ class Mp4Writer(AnimationWriter):
         fps: float = 25.0,
         crf: int = 18,
         preset: str = "medium",
+        matte: tuple[int, int, int] = (255, 255, 255),
         **_: object,
     ) -> None:
+        """``matte``: the colour a transparent frame is flattened onto, as MP4 has no alpha (the slide's
+        colour when the user named it, else white)."""
         import imageio_ffmpeg
+
+        self._matte = tuple(matte)
 
         self._pad = ((0, height % 2), (0, width % 2), (0, 0))
         self._fps = float(fps)
@@ -99,7 +105,7 @@ class Mp4Writer(AnimationWriter):
         self._gen.send(None)
 
     def _send(self, frame: np.ndarray, repeats: int) -> None:
-        data = np.ascontiguousarray(np.pad(composite_on_white(frame), self._pad, mode="edge"))
+        data = np.ascontiguousarray(np.pad(composite(frame, self._matte), self._pad, mode="edge"))
         for _ in range(repeats):
             self._gen.send(data)
         self._frames += repeats
