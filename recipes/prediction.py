@@ -22,6 +22,7 @@ OUTPUTS = {"prediction": "still"}
 
 def make(ctx, p):
     text = ctx.data.text_index(0) if p.EXAMPLE == -1 else None  # None: a data set without the text's images
+    theirs = text is not None and ctx.data.digits  # a clothing set's image 5,000 is not the text's 7
     index = p.EXAMPLE if p.EXAMPLE != -1 else text if text is not None else 0
     images, labels = ctx.data.train(index + 1)
     image, label = images[index], int(labels[index])
@@ -33,7 +34,7 @@ def make(ctx, p):
     guess, runner_up = int(probs.argmax()), int(probs.argsort()[-2])
     name = ctx.data.class_name
     said = subtitle.replace(" · ", "; ").replace("\n", "; ")
-    text = " (the text's x_train[0])" if text is not None else ""
+    text = " (the text's x_train[0])" if theirs else ""
     ctx.figure(
         "prediction",
         fig,

@@ -11,7 +11,7 @@ digits, the first one the text's: they spread wider, because the test set's orde
 """
 
 from figgen.analysis import block_accuracies, correct, random_sample_accuracies, standard_error
-from figgen.figures.evaluation import sample_size_figure
+from figgen.figures.evaluation import order_effect, sample_size_figure
 from figgen.recipe import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
@@ -28,6 +28,8 @@ def make(ctx, p):
     samples = random_sample_accuracies(hits, p.BLOCK, p.SAMPLES, p.SEED)
     noun = "digits" if ctx.data.digits else "images"
     fig = sample_size_figure(samples, blocks, full, len(hits), p.BLOCK, ctx.theme, ctx.preset, noun)
+    se = standard_error(full, p.BLOCK)
+    near = abs(samples.std() - se) <= 0.15 * se  # as the binomial expects, or not (few samples)
     half = len(hits) // 2
     halves = (
         f" (its first {half:,} score {hits[:half].mean():.1%}, its last {len(hits) - half:,} "
@@ -40,12 +42,12 @@ def make(ctx, p):
         fig,
         alt=f"Accuracy of the trained model on {p.SAMPLES:,} random test sets of {p.BLOCK} test {noun} "
         f"(seed {p.SEED}): from {samples.min():.0%} to {samples.max():.0%}, standard deviation "
-        f"{100 * samples.std():.1f} points, as the binomial standard error sqrt(p(1-p)/{p.BLOCK}) = "
-        f"{100 * standard_error(full, p.BLOCK):.1f} points expects, around {full:.2%} on all "
+        f"{100 * samples.std():.1f} points, {'close to' if near else 'against'} the binomial standard error "
+        f"sqrt(p(1-p)/{p.BLOCK}) = {100 * se:.1f} points, around {full:.2%} on all "
         f"{len(hits):,} test {noun}. The text's TEST_SIZE = {p.BLOCK}, the first {p.BLOCK} test {noun}, "
         f"scores {blocks[0]:.0%}. Contrast: the {len(blocks)} disjoint blocks of {p.BLOCK} consecutive "
-        f"test {noun} spread wider (standard deviation {100 * blocks.std():.1f} points), as the test set's "
-        f"order adds spread{halves}.",
+        f"test {noun} spread with a standard deviation of {100 * blocks.std():.1f} points: "
+        f"{order_effect(samples, blocks)}{halves}.",
     )
 
 

@@ -157,3 +157,13 @@ def test_every_shifted_thumbnail_has_the_reference_line_at_the_unshifted_left_ed
         ink = np.flatnonzero(ax.images[0].get_array().any(axis=0))
         assert ink[0] - 0.5 == 8.5 - s  # the gap to the line is the shift
     assert thumbnails[0].get_xlabel() == "line: unshifted left edge"
+
+
+def test_the_order_is_blamed_only_for_a_wider_spread():
+    from figgen.figures.evaluation import order_effect
+
+    samples = np.array([0.85, 0.9, 0.95])  # SD 4.1 points
+    assert order_effect(samples, np.array([0.8, 0.9, 1.0])) == "the test set's order adds spread"  # 8.2
+    assert order_effect(samples, np.array([0.88, 0.9, 0.92])) == "no wider than random test sets here"
+    fig = sample_size_figure(samples, np.array([0.88, 0.9, 0.92]), 0.9, 300, 100, THEME, PRESET)
+    assert fig.axes[1].get_title().endswith("SD 1.6 points: no wider than random test sets here")
