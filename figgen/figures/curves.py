@@ -145,6 +145,8 @@ def training_curve_figure(
     )
     # the y-range holds the whole ±2 SE band, so a wiggle inside the noise looks as small as it is
     lo, hi = float((y - 2 * se).min()), float((y + 2 * se).max())
+    if hi - lo < 0.01:  # a flat curve without noise (every one of a few test examples right): a visible range
+        lo, hi = lo - 0.5, hi + 0.5
     zoom.set_ylim(lo - 0.5 * (hi - lo), hi + 0.3 * (hi - lo))  # room for the legend below, the note above
     zoom.legend(loc="lower right")
     for ax in axes.values():
