@@ -133,7 +133,8 @@ def test_shifted_digit_figure_one_panel_per_shift():
     assert len(panels) == 3
     assert panels[2].get_title().startswith("shift 6 px (edge)\n✗ Prediction: 7 (91%)")
     assert panels[0].get_title().startswith("shift 0 px\n✓ Prediction: 1")
-    assert [to_rgb(ax.title.get_color()) for ax in panels] == [rgb(THEME.good)] * 2 + [rgb(THEME.mistake)]
+    good, bad = rgb(THEME.text_ink(THEME.good)), rgb(THEME.text_ink(THEME.mistake))  # raised to 4.5:1 as text
+    assert [to_rgb(ax.title.get_color()) for ax in panels] == [good] * 2 + [bad]
     assert study.collapse == 2
     assert describe_shift(study).startswith(
         "Test example #2, a 1, shifted left by 0, 2, 6 pixels is predicted 1, 1, 7"
