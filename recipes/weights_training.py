@@ -22,16 +22,17 @@ def make(ctx, p):
     steps = sorted(run.snapshots)
     accuracy = snapshot_accuracy(run, *ctx.data.test(p.TEST_SIZE))
     last = symmetric_limit(run.snapshots[steps[-1]])
+    limits = [last if p.SHARED_SCALE else symmetric_limit(run.snapshots[step]) for step in steps]
     scale = "shared by every step" if p.SHARED_SCALE else "this step's own scale"
 
     def frames():
-        for step in steps:
-            limit = last if p.SHARED_SCALE else symmetric_limit(run.snapshots[step])
+        for step, limit in zip(steps, limits, strict=True):
             yield weights_frame(
                 run.snapshots[step],
                 ctx.theme,
                 ctx.preset,
                 limit=limit,
+                colorbar_limits=limits,  # every frame's labels get the room of the widest: nothing jumps
                 levels=ANIMATION_LEVELS,
                 labels=ctx.data.class_names,
                 title=f"Weights during training on {p.TRAIN_SIZE:,} examples",

@@ -14,7 +14,7 @@ from figgen.draw import (
     upscale,
     weights_frame,
 )
-from figgen.draw.panels import SHEET_LEVELS, _sheet_layout
+from figgen.draw.panels import SHEET_LEVELS, _sheet_layout, colorbar_width
 from figgen.themes import PRESETS, THEMES, get_preset, get_theme
 
 
@@ -68,7 +68,7 @@ def test_weight_sheet_colours_at_known_points(theme):
     frame = weights_frame(W, theme, "docs", size=(800, 360), caption="training size 1 · accuracy 0.1")
     th = get_theme(theme)
     assert frame.shape == (360, 800, 4 if th.transparent else 3)
-    layout = _sheet_layout(th, get_preset("docs"), (800, 360), False, True, True)
+    layout = _sheet_layout(th, get_preset("docs"), (800, 360), False, True, colorbar_width(th, "docs"))
     f, p = layout["factor"], layout["panel"]
     lut = colormap_lut("seismic", SHEET_LEVELS)
     x3, y3 = layout["panels"][3]
@@ -86,7 +86,7 @@ def test_weight_sheet_extremes_and_shared_limit():
     W[783, 7] = -0.8
     frame = weights_frame(W, "light", "docs", colorbar=False)
     lut = colormap_lut("seismic", SHEET_LEVELS)
-    layout = _sheet_layout(get_theme("light"), get_preset("docs"), (800, 360), False, False, False)
+    layout = _sheet_layout(get_theme("light"), get_preset("docs"), (800, 360), False, False, 0)
     f = layout["factor"]
     assert np.count_nonzero(np.all(frame == lut[-1], axis=2)) == f * f
     assert np.count_nonzero(np.all(frame == lut[0], axis=2)) == f * f

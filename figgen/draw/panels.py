@@ -15,7 +15,7 @@ from PIL import Image, ImageDraw
 
 from figgen.draw._pixels import SIDE, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices, symmetric_limit
-from figgen.draw.text import draw_text, fit_font_size, text_size
+from figgen.draw.text import draw_text, fit_font_size, legible_size, text_size
 from figgen.themes import Preset, Theme, get_preset, get_theme
 
 SHEET_LEVELS = 201  # colours of a weight sheet's table; see weights_frame
@@ -28,24 +28,57 @@ ANIMATION_LEVELS = 41
 
 
 def _tick_label(value: float) -> str:
+    """A colour-bar tick: two significant digits, at most seven characters ("+0.59", "−0.094", "+6.3e−3")."""
     if value == 0:
         return "0"
-    text = f"{abs(value):.2g}"
+    size = abs(value)
+    if 0.01 <= size < 100:
+        text = f"{size:.2g}"
+    else:  # "0.0063" or "6.3e-03": a short power of ten keeps every label of an animation one width
+        mantissa, power = f"{size:.1e}".split("e")
+        text = f"{mantissa}e{int(power)}".replace("-", "\u2212")
     return ("+" if value > 0 else "\u2212") + text
 
 
-def _colorbar_metrics(theme: Theme, preset: Preset, bar_width=None, label_width=None, font_size=None):
-    """Bar width, gap, tick-label width, tick font size and text halo of a colour bar."""
+def _tick_labels(limit: float) -> list[str]:
+    """The tick labels of a colour bar from −limit to +limit, top first."""
+    return [_tick_label(limit), _tick_label(0.0), _tick_label(-limit)]
+
+
+def _colorbar_metrics(
+    theme: Theme,
+    preset: Preset,
+    bar_width=None,
+    label_width=None,
+    font_size=None,
+    limits: Sequence[float] = (),
+):
+    """Bar width, gap, tick-label width, tick font size and text halo of a colour bar.
+
+    The labels are never shrunk: the font is the smallest legible one (:func:`legible_size`) unless given,
+    and the default width holds "−0.88" or the widest label of any of ``limits``, whichever is wider.
+    """
     bar_width = bar_width or preset.px(14)
-    font_size = font_size or max(8, round(preset.font_size * 0.85))
+    font_size = font_size or legible_size(preset)
     stroke = preset.px(1) if theme.outline else 0
-    label_width = label_width or text_size("\u22120.88", font_size, stroke=stroke)[0]
+    if not label_width:
+        labels = ["\u22120.88", *(text for limit in limits for text in _tick_labels(limit))]
+        label_width = max(text_size(text, font_size, stroke=stroke)[0] for text in labels)
     return bar_width, preset.px(5), label_width, font_size, stroke
 
 
-def colorbar_width(theme: Theme | str, preset: Preset | str) -> int:
-    """Pixel width of a default :func:`colorbar` (bar, gap and tick labels)."""
-    bar_width, gap, label_width, _, _ = _colorbar_metrics(get_theme(theme), get_preset(preset))
+def colorbar_width(theme: Theme | str, preset: Preset | str, limits: Sequence[float] = ()) -> int:
+    """Pixel width of a default :func:`colorbar` (bar, gap and tick labels) whose labels may be any of
+    ±``limits``."""
+    bar_width, gap, label_width, _, _ = _colorbar_metrics(get_theme(theme), get_preset(preset), limits=limits)
+    return bar_width + gap + label_width
+
+
+def _bar_width(theme: Theme, preset: Preset, label_width: int) -> int:
+    """Pixel width of a colour bar with ``label_width`` pixels of tick labels (0: no colour bar at all)."""
+    if not label_width:
+        return 0
+    bar_width, gap, _, _, _ = _colorbar_metrics(theme, preset, label_width=label_width)
     return bar_width + gap + label_width
 
 
@@ -65,12 +98,13 @@ def colorbar(
 
     The bar samples the table directly, so with an odd-sized table and an odd number of rows the
     middle row is exactly the table's centre colour. ``label_width`` reserves room for the tick
-    labels (default: enough for "−0.88").
+    labels (default: enough for "−0.88" and for this bar's own labels); the labels keep their font size
+    whatever their width, so that every frame of an animation has the same size of text on its bar.
     """
     theme, preset = get_theme(theme), get_preset(preset)
     lut = colormap_lut(lut) if isinstance(lut, str) else lut
     bar_width, gap, label_width, font_size, stroke = _colorbar_metrics(
-        theme, preset, bar_width, label_width, font_size
+        theme, preset, bar_width, label_width, font_size, limits=(abs(vmin), abs(vmax))
     )
     if height < 3 + 2 * stroke:
         raise ValueError(f"a colour bar needs at least {3 + 2 * stroke} rows, got {height}")
@@ -83,11 +117,10 @@ def colorbar(
     draw = ImageDraw.Draw(image)
     ticks = [(vmax, stroke), ((vmin + vmax) / 2, stroke + (rows - 1) / 2), (vmin, stroke + rows - 1)]
     labels = [_tick_label(v) for v, _ in ticks]
-    size = fit_font_size(labels, font_size, label_width - 2 * stroke)
     for (_, y), text in zip(ticks, labels, strict=True):
         anchor = "la" if y == stroke else ("ld" if y == stroke + rows - 1 else "lm")
         draw_text(
-            draw, (bar_width + gap, y), text, size, theme.foreground, anchor=anchor, **text_kwargs(theme)
+            draw, (bar_width + gap, y), text, font_size, theme.foreground, anchor=anchor, **text_kwargs(theme)
         )
     return np.array(image)
 
@@ -102,9 +135,10 @@ def _sheet_layout(
     size: tuple[int, int],
     has_title: bool,
     has_caption: bool,
-    has_colorbar: bool,
+    colorbar_w: int,
 ) -> dict:
-    """Positions of everything on a weight sheet of ``size``; depends only on what is present."""
+    """Positions of everything on a weight sheet of ``size``; depends only on what is present and on the
+    colour bar's width (0: none)."""
     width, height = size
     fs = preset.font_size
     title_fs, label_fs = round(fs * 1.2), fs
@@ -113,9 +147,7 @@ def _sheet_layout(
     title_h = text_size("Ag", title_fs, stroke=stroke)[1] + preset.px(6) if has_title else 0
     caption_h = text_size("Ag", fs, stroke=stroke)[1] + preset.px(6) if has_caption else 0
     label_h = text_size("0", label_fs, stroke=stroke)[1] + preset.px(3)
-    cb_w = 0
-    if has_colorbar:
-        cb_w = preset.px(12) + colorbar_width(theme, preset)
+    cb_w = preset.px(12) + colorbar_w if colorbar_w else 0
     avail_w = width - 2 * margin - cb_w
     avail_h = height - 2 * margin - title_h - caption_h
     factor = min((avail_w - 4 * gx) // (5 * SIDE), (avail_h - gy - 2 * label_h) // (2 * SIDE))
@@ -151,12 +183,15 @@ def _sheet_base(
     has_title: bool,
     has_caption: bool,
     colorbar_limit: float | None,
+    label_width: int,
     cmap: str,
     levels: int,
     labels: tuple[str, ...],
 ) -> np.ndarray:
     """Everything on a weight sheet that does not change from frame to frame, cached read-only."""
-    layout = _sheet_layout(theme, preset, size, has_title, has_caption, colorbar_limit is not None)
+    layout = _sheet_layout(
+        theme, preset, size, has_title, has_caption, _bar_width(theme, preset, label_width)
+    )
     canvas = blank(theme, *size)
     p, line = layout["panel"], layout["border"]
     for x, y in layout["panels"]:
@@ -169,6 +204,7 @@ def _sheet_base(
             theme,
             preset,
             height=layout["colorbar_h"],
+            label_width=label_width,
         )
         cx, cy = layout["colorbar_xy"]
         canvas[cy : cy + bar.shape[0], cx : cx + bar.shape[1]] = bar
@@ -209,6 +245,7 @@ def weights_frame(
     cmap: str = "seismic",
     levels: int = SHEET_LEVELS,
     labels: Sequence[str] | None = None,
+    colorbar_limits: Sequence[float] = (),
 ) -> np.ndarray:
     """The ten weight "cheat sheets" of W (784, 10) as a 2 x 5 sheet, panels labelled 0-9.
 
@@ -217,8 +254,10 @@ def weights_frame(
     max |W| of this frame; pass one limit for every frame of an animation so colours compare
     across frames (weights beyond it take the end colours). ``levels`` is the (odd) size of the
     lookup table: 201 colours plus the text's few keep a sheet inside one exact 256-colour GIF
-    palette, and an odd size puts zero on the centre entry. The layout depends only on the size
-    and on which of title/caption/colour bar are present, so frames of one animation line up.
+    palette, and an odd size puts zero on the centre entry. The layout depends only on the size,
+    on which of title/caption/colour bar are present and on the room the colour bar's labels need, so
+    frames of one animation line up: an animation whose frames have their own limits passes them all as
+    ``colorbar_limits``, and every frame reserves the width of the widest label of the whole animation.
     """
     theme, preset = get_theme(theme), get_preset(preset)
     W = np.asarray(W)
@@ -230,9 +269,21 @@ def weights_frame(
         raise ValueError(f"colour limit must be positive, got {limit}")
     labels = tuple(labels) if labels is not None else tuple(str(k) for k in range(10))
     # Stages: layout, static layer (cached), panels through the table, per-frame text.
-    layout = _sheet_layout(theme, preset, size, bool(title), bool(caption), colorbar)
+    label_w = _colorbar_metrics(theme, preset, limits=(limit, *colorbar_limits))[2] if colorbar else 0
+    layout = _sheet_layout(
+        theme, preset, size, bool(title), bool(caption), _bar_width(theme, preset, label_w)
+    )
     canvas = _sheet_base(
-        theme, preset, size, bool(title), bool(caption), limit if colorbar else None, cmap, levels, labels
+        theme,
+        preset,
+        size,
+        bool(title),
+        bool(caption),
+        limit if colorbar else None,
+        label_w,
+        cmap,
+        levels,
+        labels,
     ).copy()
     lut = colormap_lut(cmap, levels)
     colours = lut[lut_indices(W.T.reshape(10, SIDE, SIDE), len(lut), -limit, limit)]
