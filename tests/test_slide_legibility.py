@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
+from PIL import Image, ImageSequence
 
 from figgen.cli import main
 from figgen.draw import digit_grid
@@ -22,7 +22,7 @@ MIN_PX = {"docs": 11, "slides": 24}
 def builds(tmp_path_factory):
     """Quick builds of the figures under test, in documents and on slides, with one training cache."""
     root = tmp_path_factory.mktemp("legibility")
-    recipes = ["predictions_grid", "weights_evolution", "cross_entropy"]
+    recipes = ["predictions_grid", "weights_evolution", "weights_training", "cross_entropy"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FIGGEN_CACHE", str(root / "cache"))
         for preset, theme in (("docs", "light"), ("slides", "light"), ("slides", "transparent")):
@@ -62,3 +62,45 @@ def test_a_slide_grid_picks_columns_that_keep_titles_legible():
         assert runs(text_rows(grid, "light"))[1] >= MIN_PX[preset]
     assert [min_text_px(get_preset(p)) for p in ("docs", "slides")] == [11, 24]
     assert legible_size(get_preset("slides")) > legible_size(get_preset("docs"))
+
+
+def frames(path) -> list[np.ndarray]:
+    """Every frame of a GIF as RGBA pixels."""
+    with Image.open(path) as gif:
+        return [np.asarray(f.convert("RGBA")) for f in ImageSequence.Iterator(gif)]
+
+
+def sheets(frame: np.ndarray, theme: str) -> list[np.ndarray]:
+    """The insides of the ten weight panels, found by their one-pixel borders in the theme's muted colour."""
+    muted = np.all(frame[..., :3] == get_theme(theme).muted, axis=-1)
+    xs, ys = np.flatnonzero(muted.sum(axis=0) > 40), np.flatnonzero(muted.sum(axis=1) > 40)
+    # left and right of five columns, top and bottom of two rows
+    assert len(xs) == 10 and len(ys) == 4, (xs, ys)
+    return [frame[t + 1 : b, x0 + 1 : x1] for t, b in ys.reshape(2, 2) for x0, x1 in xs.reshape(5, 2)]
+
+
+@pytest.mark.parametrize("preset, theme", [("docs", "light"), ("slides", "transparent")])
+def test_the_first_sheets_of_the_training_sizes_are_visible(builds, preset, theme):
+    for k, frame in enumerate(frames(builds / f"{preset}-{theme}" / "weights_evolution.gif")[:10]):  # 1 to 10
+        for digit, sheet in enumerate(sheets(frame, theme)):
+            coloured = (np.abs(sheet[..., :3].astype(int) - 255).max(axis=-1) > 40).mean()
+            # after one example the nine other sheets are −0.01 where it has ink: pale blue, never white
+            assert coloured > 0.05, f"frame {k}, sheet {digit}: {coloured:.1%} coloured"
+
+
+def colour_bar(frame: np.ndarray, theme: str) -> tuple[int, int]:
+    """Where a weight sheet's colour bar ends (x) and the ink height of its tallest tick label."""
+    rgb = frame[..., :3].astype(int)
+    darkest_red = (rgb[..., 0] > 100) & (rgb[..., 1] < 20) & (rgb[..., 2] < 20)
+    x = int(np.flatnonzero(darkest_red.any(axis=0)).max())
+    labels = np.all(frame[:, x + 1 :, :3] == get_theme(theme).foreground, axis=-1)
+    return x, max(runs(labels.any(axis=1)))
+
+
+@pytest.mark.parametrize("preset, theme", [("docs", "light"), ("slides", "light"), ("slides", "transparent")])
+@pytest.mark.parametrize("name", ["weights_evolution", "weights_training"])
+def test_colour_bar_labels_keep_one_legible_size_on_every_frame(builds, preset, theme, name):
+    bars = {colour_bar(frame, theme) for frame in frames(builds / f"{preset}-{theme}" / f"{name}.gif")}
+    assert len(bars) == 1, bars  # the bar stays put and its labels keep their size, "+6.3e−3" or "+0.59"
+    ((_, height),) = bars
+    assert height >= MIN_PX[preset]
