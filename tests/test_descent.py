@@ -1,52 +1,79 @@
-"""figgen.draw.descent: gradient-descent frames keep every ball in sight and fit one GIF palette."""
+"""figgen.draw.descent: gradient-descent frames in one fixed view per panel, fitting one GIF palette.
+
+What the frames show a reader (distances growing and shrinking, the same start) is tested on the pixels in
+test_descent_truth.py; here, the frames' sizes and colours and the helpers' numbers.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from figgen.analysis import gradient_descent_path
-from figgen.draw.descent import descent_frames, half_range, readable
+from figgen.analysis import gradient_descent_path, learning_rate_verdict
+from figgen.draw.descent import descent_frames, leaves_view, readable, short, strip_range, view_half
 from figgen.themes import get_preset, get_theme
 
-
-def _ball_pixels(frame: np.ndarray, colour, third: int) -> int:
-    """Pixels of exactly ``colour`` in the plot area (below titles, above ticks) of panel ``third``."""
-    h, w = frame.shape[0], frame.shape[1] // 3
-    region = frame[round(0.2 * h) : round(0.86 * h), third * w : (third + 1) * w, :3]
-    return int(np.all(region == colour, axis=-1).sum())
+RATES = [0.02, 0.3, 0.9, 1.05]
 
 
-@pytest.mark.parametrize("steps", [12, 60])  # 60: the diverging ball leaves the widest chart
-def test_descent_frames_keep_every_ball_in_sight(steps):
+def _panel_pixels(frame: np.ndarray, colour, panel: int, panels: int) -> int:
+    """Pixels of exactly ``colour`` in the ``panel``-th of ``panels`` equal columns of the frame."""
+    w = frame.shape[1] // panels
+    return int(np.all(frame[:, panel * w : (panel + 1) * w, :3] == colour, axis=-1).sum())
+
+
+@pytest.mark.parametrize(
+    "steps", [12, 60]
+)  # 60: the diverging ball is 4 · 1.1⁶⁰ = 1,217 away, far off the view
+def test_descent_frames_show_every_panel_on_every_frame(steps):
     theme, preset = get_theme("light"), get_preset("docs")
-    rates = [0.02, 0.3, 1.05]
-    paths = [gradient_descent_path(4.0, r, steps) for r in rates]
-    frames = list(descent_frames(paths, rates, theme, preset))
+    paths = [gradient_descent_path(4.0, r, steps) for r in RATES]
+    frames = list(descent_frames(paths, RATES, theme, preset))
     assert len(frames) == steps + 1
-    assert {f.shape for f in frames} == {(400, 800, 3)}
-    for frame in frames:  # each panel shows its colour: ball, trail or the off-chart arrow
-        for third, colour in enumerate((theme.accent, theme.good, theme.mistake)):
-            assert _ball_pixels(frame, colour, third) > 20
+    assert {f.shape for f in frames} == {(560, 800, 3)}
+    verdicts = [learning_rate_verdict(p) for p in paths]  # at 60 steps, 0.02 gets below a quarter: converges
+    colours = [
+        theme.accent if "small" in v else theme.mistake if "large" in v else theme.good for v in verdicts
+    ]
+    for frame in frames:  # each panel shows its colour: ball or edge arrow, trail, strip
+        for k, colour in enumerate(colours):
+            assert _panel_pixels(frame, colour, k, 4) > 60
     assert not np.array_equal(frames[1], frames[-1])
-    for third, colour in enumerate((theme.accent, theme.good, theme.mistake)):
-        assert _ball_pixels(frames[0], colour, third) >= 90  # a whole ball, before any trail
 
 
-def test_panels_widen_to_the_positions_reached_up_to_a_cap():
-    assert half_range(gradient_descent_path(4.0, 0.3, 30)) == pytest.approx(4.4)
-    assert half_range(gradient_descent_path(-4.0, 0.02, 30)) == pytest.approx(4.4)
-    assert half_range(gradient_descent_path(4.0, 1.05, 30)) == pytest.approx(1.1 * 4 * 1.1**30)
-    assert half_range(gradient_descent_path(4.0, 1.05, 300)) == pytest.approx(1.1 * 20 * 4)
+def test_slides_frames_fill_the_slide():
+    paths = [gradient_descent_path(4.0, r, 3) for r in RATES]
+    frames = list(descent_frames(paths, RATES, get_theme("dark"), get_preset("slides")))
+    assert {f.shape for f in frames} == {(1080, 1920, 3)}
 
 
-@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_every_panel_keeps_one_view_the_same_for_all():
+    assert view_half(4.0) == view_half(-4.0) == 8.0
+    assert view_half(0.0) == 1.0
+    assert leaves_view(gradient_descent_path(4.0, 1.05, 30)) == 8  # 4 · 1.1⁸ = 8.57 > 8
+    assert leaves_view(gradient_descent_path(4.0, 0.9, 30)) is None
+    assert leaves_view(gradient_descent_path(4.0, 1.0, 30)) is None  # bounces at ±4 for ever
+
+
+def test_distance_strips_span_one_range_from_the_largest_distance_down():
+    paths = [gradient_descent_path(4.0, r, 30) for r in RATES]
+    assert strip_range(paths) == (-4, 2)  # 69.8 at most; 6 powers of ten down, not to 4.6 × 10⁻¹²
+    assert strip_range([gradient_descent_path(4.0, 0.02, 30)]) == (-1, 1)  # at least two, start inside
+    assert strip_range([gradient_descent_path(10.0, 0.3, 3)]) == (-1, 2)  # the start line below the top
+    assert strip_range([gradient_descent_path(0.0, 0.3, 3)]) == (-5, 1)  # nothing but the minimum
+    # 100 · 3⁵⁰⁰ = 3.6 × 10²⁴⁰: capped 4 powers of ten above the start (log10 100 + 0.25, rounded up)
+    assert strip_range([gradient_descent_path(100.0, 2.0, 500)]) == (2, 7)
+
+
+@pytest.mark.parametrize("theme", ["light", "dark", "transparent"])
 def test_descent_frames_fit_one_gif_palette(theme):
-    rates = [0.02, 0.3, 1.05]
-    paths = [gradient_descent_path(4.0, r, 30) for r in rates]
+    paths = [gradient_descent_path(4.0, r, 30) for r in RATES]
     seen = set()
-    for frame in descent_frames(paths, rates, get_theme(theme), get_preset("docs")):
-        rgb = frame.reshape(-1, 3).astype(np.uint32)
+    for frame in descent_frames(paths, RATES, get_theme(theme), get_preset("docs")):
+        pixels = frame.reshape(-1, frame.shape[-1])
+        if frame.shape[-1] == 4:  # the GIF writer makes alpha below 128 transparent and keeps the rest's RGB
+            pixels = pixels[pixels[:, 3] >= 128]
+        rgb = pixels[:, :3].astype(np.uint32)
         seen.update(np.unique(rgb[:, 0] << 16 | rgb[:, 1] << 8 | rgb[:, 2]).tolist())
     assert len(seen) <= 255
 
@@ -54,28 +81,15 @@ def test_descent_frames_fit_one_gif_palette(theme):
 def test_descent_frames_transparent_theme_gives_rgba():
     theme, preset = get_theme("transparent"), get_preset("docs")
     frame = next(descent_frames([gradient_descent_path(4.0, 0.3, 3)], [0.3], theme, preset))
-    assert frame.shape == (400, 800, 4) and frame[..., 3].min() == 0 and frame[..., 3].max() == 255
+    assert frame.shape == (560, 800, 4) and frame[..., 3].min() == 0 and frame[..., 3].max() == 255
 
 
-def _ball_centres(frame: np.ndarray, colour) -> list[float]:
-    """The x of each panel's ball (pixels of exactly ``colour``), relative to its third of the frame."""
-    third = frame.shape[1] // 3
-    centres = []
-    for k in range(3):
-        ys, xs = np.nonzero(np.all(frame[:, k * third : (k + 1) * third, :3] == colour, axis=-1))
-        centres.append(float(xs.mean()) if len(xs) else float("nan"))
-    return centres
-
-
-def test_every_ball_starts_in_the_same_place_and_a_diverging_view_widens():
-    theme, preset = get_theme("light"), get_preset("docs")
-    rates = [0.02, 0.3, 1.05]
-    paths = [gradient_descent_path(4.0, r, 30) for r in rates]
-    frames = list(descent_frames(paths, rates, theme, preset))
-    starts = [_ball_centres(frames[0], c)[k] for k, c in enumerate((theme.accent, theme.good, theme.mistake))]
-    assert max(starts) - min(starts) < 3  # the same view: the same place in each panel at step 0
-    assert [half_range(paths[2], t) for t in (0, 5)] == [pytest.approx(4.4), pytest.approx(1.1 * 4 * 1.1**5)]
-    assert half_range(paths[0], 30) == pytest.approx(4.4)  # a converging view never moves
+@pytest.mark.parametrize("x0", [0.0, -3.0, 100.0])
+def test_descent_frames_draw_any_start(x0):
+    rates = [0.3, 1.5]
+    paths = [gradient_descent_path(x0, r, 200 if x0 == 100 else 5) for r in rates]
+    frames = descent_frames(paths, rates, get_theme("light"), get_preset("docs"))
+    assert sum(1 for _ in frames) == len(paths[0])
 
 
 @pytest.mark.parametrize(
@@ -84,3 +98,10 @@ def test_every_ball_starts_in_the_same_place_and_a_diverging_view_widens():
 )
 def test_numbers_read_as_a_person_writes_them(x, text):
     assert readable(x) == text
+
+
+@pytest.mark.parametrize(
+    "x, text", [(69.798, "69.8"), (0.004951, "0.00495"), (2.03e21, "2.0 × 10²¹"), (0.0, "0")]
+)
+def test_distances_read_in_three_digits(x, text):
+    assert short(x) == text

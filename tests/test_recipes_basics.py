@@ -57,10 +57,10 @@ def test_recipe_builds_quick(name, tmp_path, monkeypatch):
             assert (out / f"{stem}.svg").read_text().lstrip().startswith("<?xml")
         else:
             with Image.open(out / f"{stem}.gif") as im:
-                assert im.n_frames > 1 and im.size == (800, 400)
+                assert im.n_frames > 1 and im.size == (800, 560)  # parabolas above, distance strips below
             import imageio.v3 as iio
 
-            assert iio.imread(out / f"{stem}.mp4", index=0).shape == (400, 800, 3)
+            assert iio.imread(out / f"{stem}.mp4", index=0).shape == (560, 800, 3)
             assert iio.immeta(out / f"{stem}.mp4")["duration"] > 1
         alt = listed[files[0]]["alt"]
         for number in ALT_NUMBERS.get(name, []):
