@@ -104,3 +104,10 @@ def test_colour_bar_labels_keep_one_legible_size_on_every_frame(builds, preset, 
     assert len(bars) == 1, bars  # the bar stays put and its labels keep their size, "+6.3e−3" or "+0.59"
     ((_, height),) = bars
     assert height >= MIN_PX[preset]
+
+
+@pytest.mark.parametrize("theme", ["light", "transparent"])
+def test_a_slide_filmstrip_fits_the_slide(builds, theme):
+    for name in ("weights_evolution", "weights_training"):
+        with Image.open(builds / f"slides-{theme}" / f"{name}_filmstrip.png") as strip:
+            assert strip.size == (1920, 1080)  # was 1920 x 1219: four key frames of a full slide each

@@ -180,8 +180,10 @@ def filmstrip(
     """Key frames of an animation side by side, each shrunk to fit and labelled below.
 
     All frames must have the same size. Frames are resampled (Lanczos) since thumbnails rarely
-    land on whole pixel ratios; the strip is the preset's width and as tall as the frames need.
-    ``cols`` defaults to the most columns that keep the frames' own text at least ``MIN_TEXT_PX`` tall.
+    land on whole pixel ratios; the strip is the preset's width and as tall as the frames need, or on a
+    preset of fixed size (slides) exactly that size, with thumbnails as large as fit in it. ``cols``
+    defaults to the most columns that keep the frames' own text at least ``MIN_TEXT_PX`` tall, or on a
+    preset of fixed size to the count that makes the thumbnails largest.
     """
     theme, preset = get_theme(theme), get_preset(preset)
     if not frames:
@@ -193,29 +195,41 @@ def filmstrip(
         raise ValueError(f"filmstrip frames differ in size: {sorted(shapes)}")
     fh, fw = shapes.pop()
     margin, gap = preset.px(10), preset.px(12)
+    stroke = preset.px(1) if theme.outline else 0
+    label_h = text_size("Ag", preset.font_size, stroke=stroke)[1] + preset.px(4)
+
+    def thumb_width(c: int) -> int:
+        """Thumbnail width with ``c`` columns: the preset's width shared, and on a slide its height too."""
+        tw = _thumb_width(preset, c, margin, gap)
+        if preset.height:
+            rows = math.ceil(len(frames) / c)
+            th = (preset.height - 2 * margin - (rows - 1) * gap - rows * label_h) // rows
+            tw = min(tw, th * fw // fh)
+        return max(1, tw)
+
     if cols is None:
-        fits = [
-            c
-            for c in range(1, len(frames) + 1)
-            if _thumb_width(preset, c, margin, gap) / fw * preset.font_size >= MIN_TEXT_PX
-        ]
-        cols = max(fits, default=1)
+        if preset.height:
+            cols = max(range(1, len(frames) + 1), key=lambda c: (thumb_width(c), -c))
+        else:
+            fits = [
+                c for c in range(1, len(frames) + 1) if thumb_width(c) / fw * preset.font_size >= MIN_TEXT_PX
+            ]
+            cols = max(fits, default=1)
     cols = max(1, min(cols, len(frames)))
     rows = math.ceil(len(frames) / cols)
-    stroke = preset.px(1) if theme.outline else 0
-    tw = _thumb_width(preset, cols, margin, gap)
+    tw = thumb_width(cols)
     th = max(1, round(fh * tw / fw))
     font = fit_font_size([t for t in labels if t] or ["0"], preset.font_size, tw, stroke=stroke)
-    label_h = text_size("Ag", font, stroke=stroke)[1] + preset.px(4)
     cell_h = th + label_h
-    height = 2 * margin + rows * cell_h + (rows - 1) * gap
+    height = max(2 * margin + rows * cell_h + (rows - 1) * gap, preset.height or 0)
     canvas = blank(theme, preset.width, height)
     grid_w = cols * tw + (cols - 1) * gap
     x0 = (preset.width - grid_w) // 2
+    y0 = (height - (rows * cell_h + (rows - 1) * gap)) // 2
     mode = "RGBA" if theme.transparent else "RGB"
     spots = []
     for i, frame in enumerate(frames):
-        x, y = x0 + (i % cols) * (tw + gap), margin + (i // cols) * (cell_h + gap)
+        x, y = x0 + (i % cols) * (tw + gap), y0 + (i // cols) * (cell_h + gap)
         thumb = np.asarray(Image.fromarray(frame).convert(mode).resize((tw, th), Image.Resampling.LANCZOS))
         canvas[y : y + th, x : x + tw] = thumb
         border(canvas, x, y, tw, th, theme.muted, 1)
