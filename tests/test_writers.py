@@ -288,3 +288,16 @@ def test_a_writer_must_implement_the_streaming_protocol():
 
     with pytest.raises(TypeError, match="abstract"):
         Half()
+
+
+def test_an_svg_is_as_many_px_wide_as_its_png(tmp_path):
+    """A browser shows the SVG at the size the manifest records (matplotlib alone writes 576pt: 768 px)."""
+    import re
+
+    fig = new_figure("light", "slides", aspect=0.5, nrows=1, ncols=1)
+    frame = weights_frame(np.zeros((784, 10)), "light", "docs")
+    for name, content, size in (("fig", fig, (1920, 960)), ("frame", frame, (800, 360))):
+        info = write_still(tmp_path / f"{name}.svg", content, "svg")
+        root = re.search(r"<svg\b[^>]*>", (tmp_path / f"{name}.svg").read_text())[0]
+        assert (info["width"], info["height"]) == size
+        assert f'width="{size[0]}px"' in root and f'height="{size[1]}px"' in root

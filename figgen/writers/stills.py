@@ -5,6 +5,8 @@ its content. matplotlib is imported only when a figure (or an SVG/PDF of a frame
 
 from __future__ import annotations
 
+import io
+import re
 from pathlib import Path
 from typing import Any
 
@@ -62,11 +64,28 @@ class _Still(StillWriter):
         if not isinstance(fig.canvas, FigureCanvasAgg):
             FigureCanvasAgg(fig)
         metadata = {**_FIGURE_METADATA[self.name], **savefig_kw.pop("metadata", {})}
-        with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
-            fig.savefig(path, format=self.name, metadata=metadata, **savefig_kw)
         dpi = savefig_kw.get("dpi", fig.dpi)
-        width, height = fig.get_size_inches() * (fig.dpi if dpi == "figure" else dpi)
-        return round(width), round(height)
+        width, height = (round(v) for v in fig.get_size_inches() * (fig.dpi if dpi == "figure" else dpi))
+        with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
+            if self.name != "svg":
+                fig.savefig(path, format=self.name, metadata=metadata, **savefig_kw)
+            else:
+                buffer = io.BytesIO()
+                fig.savefig(buffer, format="svg", metadata=metadata, **savefig_kw)
+                path.write_bytes(_svg_size(buffer.getvalue(), width, height))
+        return width, height
+
+
+def _svg_size(svg: bytes, width: int, height: int) -> bytes:
+    """The SVG with its root's width and height set to the PNG's pixel size, in px.
+
+    matplotlib writes points (72 an inch: an 800-pixel figure at 100 dpi is 576pt, 768 CSS px); the viewBox
+    keeps the points, so the drawing scales to exactly the pixel size the manifest records.
+    """
+    root = re.search(rb"<svg\b[^>]*>", svg)
+    tag = re.sub(rb'\bwidth="[^"]*"', b'width="%dpx"' % width, root[0], count=1)
+    tag = re.sub(rb'\bheight="[^"]*"', b'height="%dpx"' % height, tag, count=1)
+    return svg[: root.start()] + tag + svg[root.end() :]
 
 
 def _pixels(frame: np.ndarray):
