@@ -111,3 +111,38 @@ def test_a_slide_filmstrip_fits_the_slide(builds, theme):
     for name in ("weights_evolution", "weights_training"):
         with Image.open(builds / f"slides-{theme}" / f"{name}_filmstrip.png") as strip:
             assert strip.size == (1920, 1080)  # was 1920 x 1219: four key frames of a full slide each
+
+
+@pytest.mark.parametrize("preset", ["docs", "slides"])
+def test_cross_entropy_labels_stay_off_the_curve_and_markers_inside_the_axes(preset):
+    from matplotlib.text import Annotation, Text
+
+    from figgen.analysis import cross_entropy
+    from figgen.figures.basics import cross_entropy_figure
+
+    j = [0.03, 0.03, 0.01, 0.9, 0.01, 0.01, 0.0025, 0.0025, 0.0025, 0.0025]
+    fig = cross_entropy_figure(j, [(3, cross_entropy(j, 3)), (2, cross_entropy(j, 2))], "light", preset)
+    renderer = fig.canvas.get_renderer()
+    fig.draw(renderer)
+    ax = fig.axes[0]
+    line, *markers = ax.get_lines()
+    points = ax.transData.transform(np.column_stack(line.get_data()))
+    labels = [t for t in ax.get_children() if isinstance(t, Annotation)]
+    assert len(labels) == 2
+    for label in labels:
+        box = Text.get_window_extent(label, renderer)  # the words, not their leader line
+        inside = (
+            (points[:, 0] > box.x0)
+            & (points[:, 0] < box.x1)
+            & (points[:, 1] > box.y0)
+            & (points[:, 1] < box.y1)
+        )
+        assert not inside.any(), f"the curve runs through {label.get_text()!r}"
+    for marker in markers:
+        (x, y), radius = (
+            ax.transData.transform(np.column_stack(marker.get_data()))[0],
+            marker.get_markersize(),
+        )
+        radius *= fig.dpi / 72 / 2
+        assert ax.bbox.x0 <= x - radius and x + radius <= ax.bbox.x1, "a marker is clipped at the side"
+        assert ax.bbox.y0 <= y - radius and y + radius <= ax.bbox.y1, "a marker is clipped at the bottom"

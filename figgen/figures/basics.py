@@ -157,22 +157,27 @@ def cross_entropy_figure(
     colours = [mpl_colour(theme.good), mpl_colour(theme.mistake)]
     p = np.linspace(0.004, 1.0, 500)
     curve.plot(p, -np.log(p), color=mpl_colour(theme.foreground))
+    top = 5.8
     for (label, loss), colour, (mark, sign) in zip(cases, colours, (("o", "✓"), ("X", "✗")), strict=False):
         x = prediction[label]
         curve.plot([x], [loss], mark, color=colour, markersize=preset.points(9))
-        # Right of a point near p = 0, above and left of one near p = 1: both clear of the curve.
+        # −log(p) hugs the left edge and the bottom: a point near p = 0 is labelled to its right, level with
+        # it; a point further right in two lines up in the empty space above the curve, its right edge at
+        # the point and a leader down to it; both clear of the curve.
         near_one = x > 0.5
+        text = f"{sign} label {names[label]}: −log({x:g}) = {truncate(loss)}…"
         curve.annotate(
-            f"{sign} label {names[label]}: −log({x:g}) = {truncate(loss)}…",
+            text.replace(": ", ":\n", 1) if near_one else text,
             (x, loss),
-            xytext=(x, loss + 1.6) if near_one else (x + 0.05, loss),
+            xytext=(x, min(loss + 0.45 * top, top * 0.8)) if near_one else (x + 0.07, loss),
             ha="right" if near_one else "left",
-            va="center",
+            va="bottom" if near_one else "center",
             color=colour,
-            arrowprops={"arrowstyle": "-", "color": colour, "shrinkB": 6} if near_one else None,
+            arrowprops={"arrowstyle": "-", "color": colour, "shrinkB": 8} if near_one else None,
         )
-    curve.set_xlim(0, 1.02)
-    curve.set_ylim(0, 5.8)
+    # Room around the data for a whole marker: one at p = 0.01 or at a loss near 0 sits inside the axes.
+    curve.set_xlim(-0.04, 1.04)
+    curve.set_ylim(-0.3, top)
     curve.set_xlabel("probability given to the true class, p")
     curve.set_ylabel("loss −log(p)")
     curve.set_title("cross-entropy of one example")
