@@ -52,7 +52,11 @@ def make(ctx, p):
         keyframes=keys,
         keyframe_labels=[f"step {steps[i]:,}" for i in keys],
         alt=f"The ten weight sheets over {len(steps)} snapshots of gradient descent from step 0 to "
-        f"{steps[-1]:,} on {p.TRAIN_SIZE:,} examples, "
+        f"{steps[-1]:,} on {p.TRAIN_SIZE:,} examples: after the first update each sheet is a blurred average "
+        "of its class's digits, red where they have ink and blue where the other classes' digits do; step by "
+        f"step the sheets sharpen into templates, the cheat sheets of step {steps[-1]:,}. Key frames: "
+        + ", ".join(f"step {steps[i]:,}" for i in keys)
+        + "; the frames are "
         + (
             f"on one colour scale (±{last:.2f})"
             if p.SHARED_SCALE
