@@ -99,6 +99,7 @@ class _Panel:
     pad: float
     strip_pad: float
     decades: tuple[int, int]
+    start_label: tuple[tuple[float, float], str] | None = None  # where "start" goes, and its anchor
 
     def to_px(self, x: float, y: float) -> tuple[float, float]:
         left, top, right, bottom = self.box
@@ -311,6 +312,7 @@ def descent_frames(
             else:
                 _edge_arrow(frame, panel, x, preset, paint_, small, theme)
             _strip_point(frame, panel, step, paint_, sizes)
+            _start_label(frame, panel, theme, small)
             centre = (panel.box[0] + panel.box[2]) / 2
             draw_text(
                 frame,
@@ -383,17 +385,17 @@ def _parabola(image, panel: _Panel, theme: Theme, preset: Preset, paint_, sizes,
     _paint(image, inside, clip, discs=[(sx, sy, ring - preset.px(2))])
     xs = np.linspace(-half, half, 301)
     paint_(image, theme.muted, clip, lines=[([panel.to_px(x, x * x) for x in xs], sizes["curve"])])
-    if x0 != 0:
-        side = -1 if x0 > 0 else 1  # inside the bowl, where no arm passes
-        draw_text(
-            image,
-            (sx + side * (ring + preset.px(4)), sy),
-            "start",
-            small,
-            theme.muted,
-            anchor="rm" if side < 0 else "lm",
-            outline=theme.outline,
-        )
+    if x0 != 0:  # the label, drawn on each frame over the trail (see _start_label), goes inside the bowl
+        side = -1 if x0 > 0 else 1
+        panel.start_label = ((sx + side * (ring + preset.px(4)), sy), "rm" if side < 0 else "lm")
+
+
+def _start_label(frame, panel: _Panel, theme: Theme, small: int) -> None:
+    """ "start" beside the start ring, cut out of any trail that crosses it (a halo of the background)."""
+    if panel.start_label is not None:
+        xy, anchor = panel.start_label
+        ground = theme.outline if theme.outline else theme.background[:3]
+        draw_text(frame, xy, "start", small, theme.muted, anchor=anchor, outline=ground)
 
 
 def _strip_axes(image, panel: _Panel, theme: Theme, preset: Preset, paint_, labels, small: int) -> None:
