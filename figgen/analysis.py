@@ -96,7 +96,8 @@ def learning_rate_verdict(path: np.ndarray) -> str:
     if kind == "unstable":
         return "too large: bounces"
     if kind == "crawls":
-        return "too small: crawls"
+        flips = len(path) > 1 and np.sign(path[1]) == -np.sign(path[0])
+        return "too large: bounces" if flips and distance[-1] >= distance[0] else "too small: crawls"
     overshoots = len(path) > 1 and np.sign(path[1]) == -np.sign(path[0])
     return "overshoots, converges" if overshoots else "good: converges"
 

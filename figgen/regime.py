@@ -25,9 +25,10 @@ def regime(losses: Sequence[float], start: float) -> str:
 
     - ``diverged``: a loss is not finite, or more than half of the losses logged in the run's second half
       are above ``start``: the run ends up and stays worse than where it began;
-    - ``unstable``: otherwise, a loss after the start jumps above ``start`` (or the run ends no lower than
-      it began): the rate is too large, whatever value the last step happens to land on;
-    - ``crawls``: the loss falls throughout but ends above ``CRAWL_FRACTION`` of ``start``;
+    - ``unstable``: otherwise, a loss after the start jumps above ``start``: the rate is too large, whatever
+      value the last step happens to land on;
+    - ``crawls``: the loss never rises above ``start`` but ends above ``CRAWL_FRACTION`` of it (a run that
+      never moves crawls too);
     - ``converges``: it falls below that.
 
     The rule reads the whole run, never one step, so it does not flip when only the training data changes
@@ -41,6 +42,6 @@ def regime(losses: Sequence[float], start: float) -> str:
         return "diverged"
     if np.mean(losses[len(losses) // 2 :] > start) > 0.5:
         return "diverged"
-    if (losses[1:] > start).any() or (len(losses) > 1 and losses[-1] >= start):
+    if (losses[1:] > start).any():
         return "unstable"
     return "crawls" if losses[-1] > CRAWL_FRACTION * start else "converges"
