@@ -17,6 +17,7 @@ UNTRAINED_LOSS = math.log(10)  # the text's model with W = 0 and b = 0 gives eve
 #: The regimes of a run (see :func:`regime`), in the order a growing learning rate meets them.
 REGIMES = ("crawls", "converges", "unstable", "diverged")
 CRAWL_FRACTION = 0.25  # a run that ends above a quarter of its starting loss has only crawled
+ABOVE = 1 + 1e-4  # "above the start" means beyond float32 rounding: a rate of 1e-9 sits at ln 10 ± 1 ulp
 
 
 def regime(losses: Sequence[float], start: float) -> str:
@@ -40,8 +41,9 @@ def regime(losses: Sequence[float], start: float) -> str:
         raise ValueError("a regime needs at least one loss")
     if not np.isfinite(losses).all():
         return "diverged"
-    if np.mean(losses[len(losses) // 2 :] > start) > 0.5:
+    above = losses > start * ABOVE
+    if np.mean(above[len(losses) // 2 :]) > 0.5:
         return "diverged"
-    if (losses[1:] > start).any():
+    if above[1:].any():
         return "unstable"
     return "crawls" if losses[-1] > CRAWL_FRACTION * start else "converges"

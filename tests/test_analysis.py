@@ -113,6 +113,7 @@ LN10 = math.log(10)
         ([LN10, 800.0, 2.4, 40.0, 3.0, 19.0], "diverged"),  # above ln 10 for most of its second half
         ([LN10, 0.5, math.nan], "diverged"),
         ([LN10, math.inf], "diverged"),
+        ([LN10, LN10 + 2e-7, LN10 + 2e-7], "crawls"),  # a rate of 1e-9: float32 rounding is not a rise
         ([16.0, 16.0, 16.0], "crawls"),  # never falls (a rate of 0; a ball bouncing between ±x0 is named so
         # by learning_rate_verdict, which sees the sign of x)
     ],
