@@ -87,7 +87,8 @@ def _layout(frame: np.ndarray, theme, colours, scale: float) -> _Layout:
             top -= 1
         mine = _exactly(frame, colour)[:, left:right]
         ball_rows = np.nonzero(_erode(mine[:axis], _side(scale, 7)).any(axis=1))[0]
-        above = np.nonzero(mine[: int(ball_rows[0]) - 12].any(axis=1))[0]  # the words above the view
+        words = _exactly(frame, theme.text_ink(colour))[:, left:right]  # the verdict, at text contrast
+        above = np.nonzero(words[: int(ball_rows[0]) - 12].any(axis=1))[0]  # the words above the view
         verdict_bottom = int(above[-1])
         below = np.nonzero(ink[verdict_bottom + 2 : axis, left:right].any(axis=1))[0]
         panels.append(

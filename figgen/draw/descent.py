@@ -284,7 +284,7 @@ def descent_frames(
             (centre, title_top + line_h),
             panel.verdict,
             fs,
-            panel.colour,
+            theme.text_ink(panel.colour),  # words in the panel's colour, at text contrast
             anchor="ma",
             bold=True,
             **halo,
@@ -493,7 +493,7 @@ def _edge_arrow(frame, panel: _Panel, x: float, preset: Preset, paint_, small: i
         (back[0] - sign * preset.px(4), v),
         f"|x| = {short(abs(x))}",
         small,
-        panel.colour,
+        theme.text_ink(panel.colour),
         anchor="rm" if sign > 0 else "lm",
         bold=True,
         outline=theme.outline,
