@@ -48,7 +48,10 @@ def test_records_describe_the_files_written(tmp_path):
         data = (tmp_path / tmp).read_bytes()
         assert record["sha256"] == hashlib.sha256(data).hexdigest() and record["bytes"] == len(data)
     assert (out.records[0]["width"], out.records[0]["height"]) == (4, 6)
-    assert out.records[1]["frames"] == 3 and out.records[2]["alt"] == "Key frames of the animation: Blinking."
+    assert (
+        out.records[1]["frames"] == 3
+        and out.records[2]["alt"] == "2 key frames of the animation (a, b, left to right): Blinking."
+    )
     assert out.missing() == []
     out.discard()  # the recipe failed after all: nothing is left behind
     assert list(tmp_path.iterdir()) == [] and out.records == [] and out.staged == []

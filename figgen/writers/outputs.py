@@ -136,8 +136,15 @@ class OutputSet:
             from figgen.draw import filmstrip
 
             picked = [kept[i] for i in keyframes if i in kept]
-            strip = filmstrip(picked, list(keyframe_labels)[: len(picked)], self.theme, self.preset)
-            self._write_still(f"{stem}_filmstrip", strip, f"Key frames of the animation: {alt}", "filmstrip")
+            labels = list(keyframe_labels)[: len(picked)]
+            strip = filmstrip(picked, labels, self.theme, self.preset)
+            shown = f" ({', '.join(labels)}, left to right)" if labels else ""
+            self._write_still(
+                f"{stem}_filmstrip",
+                strip,
+                f"{len(picked)} key frames of the animation{shown}: {alt}",
+                "filmstrip",
+            )
 
     def missing(self) -> list[str]:
         """Declared outputs that were not written although the build asked for formats of their kind."""
