@@ -254,6 +254,12 @@ def ink_for(rgb: RGB, background: RGB, minimum: float) -> RGB:
     return target
 
 
+def ink_on(fill: RGB) -> RGB:
+    """White or near-black, whichever reads better on a shape filled with ``fill`` (a number in a cell)."""
+    white, black = (255, 255, 255), (20, 20, 20)
+    return white if contrast(white, fill) >= contrast(black, fill) else black
+
+
 def on_slide(theme: Theme, slide: RGB) -> Theme:
     """The transparent theme for figures shown on a slide of colour ``slide``: light inks on a dark slide,
     dark ones on a light slide (the dark or light theme's, in the theme's palette), each raised to 4.5:1

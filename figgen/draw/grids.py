@@ -96,7 +96,7 @@ def digit_grid(
                 *(theme.mistake, mark_w) if marks[i] else (theme.muted, max(1, preset.px(1) // 2)),
             )
             if titles[i]:
-                colour = theme.mistake if marks[i] else theme.foreground
+                colour = theme.text_ink(theme.mistake) if marks[i] else theme.foreground
                 texts.append(((cx + cell_w / 2, cy), titles[i], g["font"], colour, "ma"))
             i += 1
         y += math.ceil(count / g["cols"]) * (cell_h + gy)

@@ -13,7 +13,7 @@ from matplotlib.patches import Rectangle
 
 from figgen.analysis import truncate
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
-from figgen.themes import Preset, Theme
+from figgen.themes import Preset, Theme, ink_on
 
 DIGITS = tuple(str(k) for k in range(10))
 
@@ -83,7 +83,7 @@ def one_hot_figure(
             f"{value:g}",
             ha="center",
             va="center",
-            color=mpl_colour(theme.background[:3]) if hot else fg,
+            color=mpl_colour(ink_on(theme.accent)) if hot else fg,  # the number reads on its cell
             fontweight="bold" if hot else "normal",
             fontsize="large",
         )
