@@ -39,7 +39,7 @@ def flat_digits_figure(rows: np.ndarray, start: int, theme: Theme, preset: Prese
     im = ax.imshow(rows, cmap="gray_r", vmin=0.0, vmax=1.0, extent=extent, interpolation="auto")
     ax.set_xlabel(f"pixel (0–{rows.shape[1] - 1})")
     ax.set_ylabel("example")
-    ax.set_title(f"{n} training digits, one row of {rows.shape[1]} pixel intensities each")
+    ax.set_title(f"{n:,} training digits, one row of {rows.shape[1]} pixel intensities each")
     fig.colorbar(im, ax=ax, label="intensity", shrink=0.8)
     return fig
 
@@ -106,7 +106,7 @@ def one_hot_figure(
         spine.set_visible(False)
     cells = ",".join(f"{v:g}" for v in vector)
     joiner = "\n" if standing else ": "
-    right.set_title(f"label {names[label]} as a one-hot vector{joiner}[{cells}]")
+    right.set_title(f"Label {names[label]} as a one-hot vector{joiner}[{cells}]")
     return fig
 
 
@@ -180,7 +180,7 @@ def cross_entropy_figure(
     curve.set_ylim(-0.3, top)
     curve.set_xlabel("probability given to the true class, p")
     curve.set_ylabel("loss −log(p)")
-    curve.set_title("cross-entropy of one example")
+    curve.set_title("Cross-entropy of one example")
     curve.grid(True)
     bar_colours = [mpl_colour(theme.muted)] * len(prediction)
     for (label, _), colour in zip(cases, colours, strict=False):
@@ -196,5 +196,5 @@ def cross_entropy_figure(
     bars.set_xlabel("class")
     bars.set_ylabel("predicted probability")
     bars.set_ylim(0, 1.05)
-    bars.set_title(f"prediction j: sure it is {names[int(np.argmax(prediction))]}")
+    bars.set_title(f"Prediction j: sure it is {names[int(np.argmax(prediction))]}")
     return fig
