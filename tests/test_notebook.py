@@ -31,7 +31,7 @@ def test_the_readme_cells_display_the_player_and_a_still_with_their_alt_texts(tm
     page = player.data["text/html"]
     assert page.startswith('<iframe class="figgen-player" srcdoc="') and "figgenPlayerResize" in page
     assert f'title="{html.escape(player_alt)}"' in page and "frames>" in player.data["text/plain"]
-    assert "The ten weight sheets as the training size grows" in player_alt
+    assert "The ten weight sheets, red for pixels that vote for a class" in player_alt
     srcdoc = html.unescape(re.search(r'srcdoc="([^"]*)"', page).group(1))
     assert srcdoc.startswith("<!DOCTYPE html>") and f'aria-label="{html.escape(player_alt)}"' in srcdoc
     assert still.data["image/svg+xml"].lstrip().startswith("<?xml")

@@ -147,5 +147,5 @@ def test_list_shows_each_parameter_with_its_default_quick_value_and_range(projec
     assert main(["list", "--recipes", str(Path(__file__).resolve().parents[1] / "recipes")]) == 0
     out = capsys.readouterr().out
     assert "TRAIN_SIZE = 5500, quick 300  (1 to the training examples)" in out
-    assert "LEARNING_RATES = 0.02,0.3,1.05  (above 0, at most 2; 1 to 4 values)" in out
+    assert "LEARNING_RATES = 0.02,0.3,0.9,1.05  (above 0, at most 2; 1 to 4 values)" in out
     assert "EXAMPLE = -1  (-1 to the last training example)" in out
