@@ -15,7 +15,7 @@ figures: $(STAMP)
 	$(BIN)/figgen build $(ARGS)
 
 test: $(DEV)
-	$(BIN)/python -m pytest -q $(ARGS)
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile $(ARGS)
 
 stress: $(DEV)
 	FIGGEN_KILLS=$${FIGGEN_KILLS:-200} $(BIN)/python -m pytest -q -s tests/test_faults.py
