@@ -212,3 +212,12 @@ def test_filmstrip_thumbnails_keep_the_frames_text_legible(preset, width, cols):
     thumb = (width - 2 * get_preset(preset).px(10) - (cols - 1) * get_preset(preset).px(12)) // cols
     assert thumb / width * get_preset(preset).font_size >= 12  # the frames' text stays 12 px or more
     assert strip.shape[0] > rows * thumb * 9 // 16
+
+
+@pytest.mark.parametrize("preset", ["docs", "slides"])
+def test_a_weight_sheet_titles_at_the_top_margin_like_the_charts(preset):
+    """One layout rule: the title's first ink sits at the top margin (on slides it sat 120-150 px down)."""
+    theme, preset = get_theme("light"), get_preset(preset)
+    frame = weights_frame(np.zeros((784, 10)), theme, preset, title="Weights", caption="a caption")
+    ink = np.nonzero(np.any(frame[..., :3] < 128, axis=-1).any(axis=1))[0]
+    assert preset.px(10) <= ink[0] <= preset.px(10) + preset.font_size // 2

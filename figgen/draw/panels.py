@@ -156,7 +156,9 @@ def _sheet_layout(
     p = SIDE * factor
     grid_w, grid_h = 5 * p + 4 * gx, 2 * (label_h + p) + gy
     x0 = (width - grid_w - cb_w) // 2
-    top = (height - (title_h + grid_h + caption_h)) // 2
+    # one layout rule with the charts: the title at the top margin, the sheets right below it (a slide's
+    # spare height goes below the caption, not above the title)
+    top = margin
     y0 = top + title_h
     panels = [(x0 + (k % 5) * (p + gx), y0 + (k // 5) * (label_h + p + gy) + label_h) for k in range(10)]
     # An odd number of colour-bar rows puts zero on one exact row.
