@@ -107,7 +107,8 @@ def test_parallel_reading_other_builders_and_the_page_in_a_browser(course, tmp_p
     assert done.returncode == 0, done.stderr
     assert build_main(["-b", "text", "-W", "--no-color", *QUICK, "docs", "docs/_build/text"]) == 0
     text = (course / "docs/_build/text/tutorial.txt").read_text()
-    assert "The ten weight sheets, red for pixels that vote for a class" in " ".join(text.split())  # alt, not a player
+    words = " ".join(text.split())
+    assert "The ten weight sheets, red for pixels that vote for a class" in words  # alt, not a player
     if CHROMIUM is None:
         pytest.skip("no Chromium installed (Debian package 'chromium')")
     with Browser(tmp_path / "profile") as browser:
