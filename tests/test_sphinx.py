@@ -51,7 +51,7 @@ def test_the_readme_example_builds_then_a_second_build_reads_nothing(course, sha
     index, tutorial = (out / "index.html").read_text(), (out / "tutorial.html").read_text()
     softmax_alt = recorded_alt(shared_cache, "softmax", "softmax", "svg", course)
     assert f'alt="{softmax_alt}"' in index and 'width="600"' in index  # the recipe's alt text
-    assert 'alt="Four key frames of gradient descent with three learning rates."' in index  # :alt: wins
+    assert 'alt="Four key frames of gradient descent with four learning rates."' in index  # :alt: wins
     assert "Gradient descent on y = x²: drag the slider" in index  # :caption:
     player_alt = recorded_alt(shared_cache, "weights_evolution", "weights_evolution", "html", course)
     assert (
