@@ -192,6 +192,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
                     "params": job.values,
                     "data": {"source": data.source, "fingerprint": data.fingerprint},
                     "theme": options.theme,
+                    "background": options.background,  # the slide colour a transparent figure is for
                     "preset": options.preset,
                     "outputs": outcome.records,
                 }

@@ -50,6 +50,7 @@ figure {{ margin: 0; background: var(--card); border: 1px solid var(--line); bor
 figure iframe {{ align-self: center; background: var(--bg); }}
 figure img, figure video {{ max-width: 100%; height: auto; align-self: center; display: block;
   background: repeating-conic-gradient(#0000 0 25%, #8881 0 50%) 0 0 / 16px 16px; }}
+figure[data-slide] img, figure[data-slide] video {{ background: var(--slide); }}
 figcaption {{ font-size: .85rem; }}
 figcaption .meta {{ color: var(--muted); display: block; }}
 .empty {{ color: var(--muted); font-style: italic; }}
@@ -110,7 +111,16 @@ def _media(record: dict) -> str:
     return f'<img src="{path}" alt="{alt}"{size} loading="lazy">'
 
 
-def _output_html(records: list[dict]) -> str:
+def _slide(entry: dict) -> str:
+    """The figure's attributes that show a transparent figure on the slide colour it was made for (never
+    markup from the manifest: only a ``#rrggbb`` colour passes)."""
+    colour = entry.get("background")
+    if isinstance(colour, str) and re.fullmatch(r"#[0-9a-fA-F]{6}", colour):
+        return f' data-slide style="--slide: {colour}"'
+    return ""
+
+
+def _output_html(records: list[dict], slide: str = "") -> str:
     """One card per output: a preview (and a video player for animations), links to every format.
 
     The preview is the HTML player where there is one, else the first format a browser shows as an image,
@@ -131,7 +141,7 @@ def _output_html(records: list[dict]) -> str:
         for r in records
     )
     return (
-        f'<figure data-output="{escape(first["output"])}">{"".join(_media(r) for r in shown)}'
+        f'<figure data-output="{escape(first["output"])}"{slide}>{"".join(_media(r) for r in shown)}'
         f"<figcaption>{escape(first.get('alt', ''))}"
         f'<span class="meta">{escape(first["output"])} · {size}{frames}'
         f'</span><span class="meta">{links}</span></figcaption></figure>'
@@ -161,7 +171,7 @@ def render_gallery(manifest: dict) -> str:
         groups: dict[str, list[dict]] = {}
         for record in entry["outputs"]:
             groups.setdefault(record.get("output", record["path"]), []).append(record)
-        outputs = "\n".join(_output_html(records) for records in groups.values())
+        outputs = "\n".join(_output_html(records, _slide(entry)) for records in groups.values())
         total += len(entry["outputs"])
         sections.append(
             f'<section id="{escape(name)}"><h2>{escape(entry["title"])} <code>{escape(name)}</code></h2>'

@@ -105,3 +105,29 @@ def test_background_belongs_to_the_transparent_theme(tmp_path):
 
     options = BuildOptions.resolve(config=str(tmp_path / "figgen.toml"))
     assert options.background == "#1f4e9c" and options.theme == "transparent"
+
+
+def test_the_gallery_and_the_player_show_a_see_through_figure_on_its_slide(tmp_path):
+    from figgen import api
+
+    api.build(
+        ["softmax", "gradient_descent"],
+        out=tmp_path / "out",
+        quick=True,
+        formats=["png", "html"],
+        theme="transparent",
+        background="#1f4e9c",
+        cache=tmp_path / "cache",
+    )
+    page = (tmp_path / "out" / "index.html").read_text()
+    assert page.count('data-slide style="--slide: #1f4e9c"') == 3  # softmax, the player, the filmstrip
+    player = (tmp_path / "out" / "gradient_descent.html").read_text()
+    assert "background: rgb(31,78,156);" in player
+
+
+@pytest.mark.parametrize("value", ["red; } body { display: none", '#1f4e9c" onload="x', None, 7])
+def test_the_gallery_takes_only_a_colour_from_the_manifest(value):
+    from figgen.gallery import _slide
+
+    assert _slide({"background": value}) == ""
+    assert _slide({"background": "#A0b1C2"}) == ' data-slide style="--slide: #A0b1C2"'

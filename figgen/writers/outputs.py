@@ -123,6 +123,7 @@ class OutputSet:
                 captions=captions,
                 alt=alt,
                 matte=self.theme.slide or (255, 255, 255),
+                slide=self.theme.slide,
                 progress=(lambda done, total, t=f"frames of {stem}": self.progress(t, done, total or count))
                 if self.progress
                 else None,

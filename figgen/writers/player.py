@@ -53,13 +53,16 @@ class HtmlPlayerWriter(AnimationWriter):
         loop: int | None = 0,
         alt: str = "",
         captions: Sequence[str] | None = None,
+        slide: tuple[int, int, int] | None = None,
         **_: object,
     ) -> None:
+        """``slide``: the colour see-through frames are made for (the page shows them on it)."""
         if loop is not None and not 0 <= loop < 65536:
             raise ValueError(f"loop must be None or 0-65535, got {loop}")
         self._path = path
         self._size = (width, height)
         self._loop, self._alt = loop, str(alt)
+        self._slide = tuple(int(c) for c in slide) if slide is not None else None
         self._captions = list(captions) if captions is not None else None
         self._deflate = zlib.compressobj(9, zlib.DEFLATED, 15, 9)
         self._chunks: list[bytes] = []
@@ -145,6 +148,8 @@ class HtmlPlayerWriter(AnimationWriter):
         }
         script_safe = json.dumps(film, sort_keys=True, separators=(",", ":")).replace("<", "\\u003c")
         red, green, blue, alpha = (int(v) for v in self._corner)
+        if alpha < 255 and self._slide is not None:  # see-through frames, on the slide they were made for
+            (red, green, blue), alpha = self._slide, 255
         dark = alpha == 255 and 0.2126 * red + 0.7152 * green + 0.0722 * blue < 128
         page = render_page(
             # the page takes the frames' background (their top-left pixel) unless they are see-through
