@@ -212,8 +212,13 @@ def test_the_colorblind_palette_keeps_right_and_wrong_apart_in_rendered_pixels(t
 def test_the_colorblind_palette_keeps_zero_weights_white():
     from figgen.draw import weights_frame
 
-    frame = weights_frame(np.zeros((784, 10)), get_theme("light", "colorblind"), PRESET, colorbar=False)
-    assert tuple(frame[frame.shape[0] // 2, frame.shape[1] // 2]) in {(255, 255, 255)}
+    from figgen.draw.panels import _sheet_layout
+
+    theme = get_theme("light", "colorblind")
+    frame = weights_frame(np.zeros((784, 10)), theme, PRESET, colorbar=False)
+    layout = _sheet_layout(theme, PRESET, (frame.shape[1], frame.shape[0]), False, False, 0)
+    (x, y), half = layout["panels"][0], layout["panel"] // 2  # the middle of the first sheet
+    assert tuple(frame[y + half, x + half]) == (255, 255, 255)
 
 
 def test_transparent_figures_outline_data_lines_and_marks():
