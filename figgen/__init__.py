@@ -16,9 +16,9 @@ Everything else is private to figgen and may change. ``import figgen`` loads no 
 
 __version__ = "0.1.0"
 
-from figgen.api import build, clean, list_recipes, load_dataset, run_recipe, train  # noqa: E402
-from figgen.errors import FiggenError  # noqa: E402
-from figgen.notebook import show  # noqa: E402
+from figgen.api import build, clean, list_recipes, load_dataset, run_recipe, train
+from figgen.errors import FiggenError
+from figgen.notebook import show
 
 __all__ = [
     "FiggenError",

@@ -161,7 +161,7 @@ class Cache:
             meta = json.loads(str(arrays.pop(META)))
             if not isinstance(meta, dict) or (check is not None and not check(arrays, meta)):
                 raise ValueError("missing or misshapen arrays")
-        except Exception as exc:  # noqa: BLE001 - any damage means: recompute (and replace it)
+        except Exception as exc:  # any damage means: recompute (and replace it)
             if warn:
                 _warn(f"damaged training cache entry {path} ({exc}); it is trained again and replaced")
             return None

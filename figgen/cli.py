@@ -40,7 +40,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # `figgen list | head`: the reader has gone, which is no error of figgen's
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 141
-    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into exit codes
+    except Exception as exc:  # the one place that turns errors into exit codes
         if args.debug:
             raise
         code = 2 if isinstance(exc, FiggenError) else 1

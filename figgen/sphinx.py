@@ -58,7 +58,7 @@ DEFAULT_FORMATS = {"still": ("svg", "png"), "filmstrip": ("png", "pdf"), "animat
 PATH_SETTINGS = ("figgen_config", "figgen_cache", "figgen_recipes", "figgen_out")
 
 
-class figgen_media(nodes.General, nodes.Element):  # noqa: N801 - docutils names nodes in lower case
+class figgen_media(nodes.General, nodes.Element):  # docutils names nodes in lower case
     """A player (iframe), a video or a link (PDF): files a browser shows but ``<img>`` cannot."""
 
 

@@ -211,7 +211,6 @@ def test_the_colorblind_palette_keeps_right_and_wrong_apart_in_rendered_pixels(t
 
 def test_the_colorblind_palette_keeps_zero_weights_white():
     from figgen.draw import weights_frame
-
     from figgen.draw.panels import _sheet_layout
 
     theme = get_theme("light", "colorblind")

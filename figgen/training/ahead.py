@@ -25,7 +25,7 @@ from figgen.cache import ELSEWHERE, WARNINGS
 Tell = Callable[[str, int, "int | None"], None]  # (task, done, total)
 
 
-class Waiting(BaseException):  # noqa: N818 - not an error: a recipe's `except Exception` must not catch it
+class Waiting(BaseException):  # not an error: a recipe's `except Exception` must not catch it
     """The recipe asked for a training that is not done yet; ``future`` is done when it is."""
 
     def __init__(self, future: Future):
@@ -33,7 +33,7 @@ class Waiting(BaseException):  # noqa: N818 - not an error: a recipe's `except E
         self.future = future
 
 
-class Cancelled(Exception):  # noqa: N818 - a deliberate stop, not a failure
+class Cancelled(Exception):  # a deliberate stop, not a failure
     """The build is over: the training under way stops here."""
 
 
@@ -138,7 +138,7 @@ class Ahead:
             token = WARNINGS.set(said)
             try:
                 result = compute(self._stop)
-            except BaseException as exc:  # noqa: BLE001 - handed to every recipe that asks for it
+            except BaseException as exc:  # handed to every recipe that asks for it
                 future.set_exception(exc)
             else:
                 future.set_result(result)

@@ -92,7 +92,7 @@ class AnimationWriter(Writer, abc.ABC):
     @abc.abstractmethod
     def finish(self) -> dict: ...
 
-    def cleanup(self) -> None:  # noqa: B027 - optional hook: most writers have nothing to release
+    def cleanup(self) -> None:  # optional hook: most writers have nothing to release
         """Release resources; safe to call more than once."""
 
     @contextmanager
