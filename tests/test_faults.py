@@ -18,9 +18,13 @@ import time
 import uuid
 from pathlib import Path
 
+import pytest
+
 from figgen.atomic import is_temporary, remove_leftovers
 from figgen.folder import STATE, OutputFolder
 from tests.conftest import write_recipe
+
+pytestmark = pytest.mark.slow
 
 SLOW = '''
 """Slow {name}.

@@ -43,6 +43,9 @@ VARIANTS = {
 MIN_TEXT_PX = {"docs": 11, "slides": 24}
 
 
+pytestmark = pytest.mark.slow
+
+
 class Recorder:
     """What the drawing layers drew during one build: (recipe output, text/mark, colour, size in px)."""
 

@@ -106,6 +106,7 @@ def test_page_lists_recipes_in_order_with_escaped_text():
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched from the network
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(
     CHROMIUM is None, reason="no Chromium installed (Debian package 'chromium'); .ci/run installs it"
 )

@@ -20,6 +20,9 @@ from tests._readme import project
 MKDOCS = [sys.executable, "-m", "mkdocs"]
 
 
+pytestmark = pytest.mark.docs
+
+
 @pytest.fixture
 def site(tmp_path, monkeypatch, shared_cache):
     root = project(tmp_path / "site", "mkdocs.yml", "docs/index.md")

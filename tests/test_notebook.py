@@ -14,6 +14,8 @@ from nbclient import NotebookClient
 import figgen
 from tests._readme import examples, project
 
+pytestmark = pytest.mark.docs
+
 
 def test_the_readme_cells_display_the_player_and_a_still_with_their_alt_texts(tmp_path, shared_cache):
     root = project(tmp_path / "course")

@@ -125,6 +125,7 @@ def pixel(page, x: int, y: int) -> list[int]:
     )
 
 
+@pytest.mark.browser
 @pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian package 'chromium')")
 def test_the_player_works_with_mouse_and_keyboard_in_chromium(tmp_path):
     colours = [(200, 30, 30), (30, 160, 60), (40, 60, 200), (230, 180, 20), (120, 40, 160), (20, 20, 20)]

@@ -18,6 +18,9 @@ RATES = [0.01, 0.1, 0.5, 20.0, 1000.0]  # the recipe's default rates
 EXPECTED = ["crawls", "converges", "converges", "unstable", "diverged"]
 
 
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def runs_by_data():
     """The figure's five rates over its 500 steps, trained on the text's split and on several TRAIN_SIZEs."""

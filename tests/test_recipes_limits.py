@@ -28,6 +28,9 @@ CHECKED_BY_THE_RECIPE = {
 }
 
 
+pytestmark = pytest.mark.slow
+
+
 @pytest.fixture(scope="module")
 def shared_cache(tmp_path_factory):
     return tmp_path_factory.mktemp("limits-cache")

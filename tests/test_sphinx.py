@@ -21,6 +21,9 @@ from tests._readme import project
 QUICK = ["-D", "figgen_quick=1"]  # the README's example, at --quick sizes
 
 
+pytestmark = pytest.mark.docs
+
+
 def sphinx(*args: str) -> int:
     # --no-color: Sphinx colours its log when CI=true is set, and these tests read the log as text
     folders = ["docs", "docs/_build/html", "-d", "docs/_build/doctrees"]
@@ -96,6 +99,7 @@ print(json.dumps({"code": code, "seconds": time.perf_counter() - started, "heavy
 """
 
 
+@pytest.mark.browser
 def test_parallel_reading_other_builders_and_the_page_in_a_browser(course, tmp_path):
     done = subprocess.run(  # a fresh process: sphinx forks its readers, which build at once
         [sys.executable, "-m", "sphinx", "-j", "2", "-b", "html", "-W", "--no-color", *QUICK]
