@@ -40,7 +40,7 @@ def cross_entropy(prediction: Sequence[float], label: int) -> float:
 
 
 CLASSES = 10  # the digits 0 to 9
-SCORE_ROWS = 2000  # test rows scored per block by snapshot_accuracy (a 16 MB float64 copy)
+SNAPSHOT_BLOCK = 2000  # test rows scored per block by snapshot_accuracy (a 16 MB float64 copy)
 MAX_LOGITS = 12  # more bars than this no longer fit one panel legibly
 
 
@@ -191,10 +191,10 @@ def snapshot_accuracy(run, x_test: np.ndarray, labels_test: np.ndarray) -> dict[
     bias = np.concatenate([run.snapshot_biases[s] for s in steps]).astype(np.float64)
     labels = np.asarray(labels_test)
     hits = np.zeros(len(steps), np.int64)
-    for start in range(0, len(labels), SCORE_ROWS):
-        x = np.asarray(x_test[start : start + SCORE_ROWS], np.float64)
+    for start in range(0, len(labels), SNAPSHOT_BLOCK):
+        x = np.asarray(x_test[start : start + SNAPSHOT_BLOCK], np.float64)
         guesses = (x @ weights + bias).reshape(len(x), len(steps), CLASSES).argmax(axis=2)
-        hits += (guesses == labels[start : start + SCORE_ROWS, None]).sum(axis=0)
+        hits += (guesses == labels[start : start + SNAPSHOT_BLOCK, None]).sum(axis=0)
     return {step: float(h / len(labels)) for step, h in zip(steps, hits, strict=True)}
 
 

@@ -1,10 +1,12 @@
 """figgen's public Python API: build recipes, run one, list them, load a data set, train, clean.
 
-The command line, the Sphinx extension, the MkDocs plugin and the notebook display all call these and
-nothing lower, so staleness, caching and writing live in one place. Options that are not given (None) come
-from ``figgen.toml`` (or ``[tool.figgen]`` in pyproject.toml, or the file named by ``config``), then from
-figgen's defaults. Every function raises :class:`figgen.FiggenError` (a ValueError) for bad input, with a
-one-line message naming what is wrong.
+The command line, the Sphinx extension, the MkDocs plugin and the notebook display build and train through
+these, so staleness, caching and writing live in one place (the docs tools also share
+:mod:`figgen.embed`, which calls :func:`build`, and read the writers' registry for page markup).
+
+Options that are not given (None) come from ``figgen.toml`` (or ``[tool.figgen]`` in pyproject.toml, or the
+file named by ``config``), then from figgen's defaults. Every function raises :class:`figgen.FiggenError`
+(a ValueError) for bad input, with a one-line message naming what is wrong.
 
 Heavy modules (TensorFlow, matplotlib) load only inside the calls that need them, so ``import figgen`` is
 cheap.

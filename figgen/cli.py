@@ -1,7 +1,10 @@
 """The ``figgen`` command: list, build, train, data and clean.
 
-It calls the public API (:mod:`figgen.api`) and nothing below it; only this layer prints or shows progress
-bars, the library reports progress through callbacks. Heavy modules (TensorFlow, matplotlib) are imported
+It builds, trains and cleans through the public API (:mod:`figgen.api`); besides it, it reads the names it
+offers from their registries (themes, presets, palettes, formats, the text's knobs), parses ``--set``
+through :mod:`figgen.config`, and reaches :mod:`figgen.data.fetch` (``figgen data fetch``) and
+:mod:`figgen.watch` (``--watch``) directly. Only this layer prints or shows progress bars; the library
+reports progress through callbacks. Heavy modules (TensorFlow, matplotlib) are imported
 inside the commands that need them, so ``figgen --help``, ``figgen list`` and ``figgen data`` start in well
 under a second.
 
