@@ -162,7 +162,7 @@ PALETTES: dict[str, dict[str, dict] | None] = {
             "good": (0, 114, 178),  # blue
             "mistake": (213, 94, 0),  # vermillion
             "accent": (0, 158, 115),  # bluish green
-            "extra": ((180, 120, 0), (190, 100, 150), (90, 90, 90), (140, 86, 75)),
+            "extra": ((180, 120, 0), (190, 100, 150), (140, 86, 75), (90, 90, 90)),  # grey last: not a rule
         },
         "dark": {
             "good": (86, 180, 233),  # sky blue
@@ -263,8 +263,9 @@ def ink_on(fill: RGB) -> RGB:
 def on_slide(theme: Theme, slide: RGB) -> Theme:
     """The transparent theme for figures shown on a slide of colour ``slide``: light inks on a dark slide,
     dark ones on a light slide (the dark or light theme's, in the theme's palette), each raised to 4.5:1
-    (text) or 3:1 (data marks) against the slide; halos in the slide's own colour only part crossing lines,
-    and pixels left transparent carry the slide's colour (what a viewer that ignores alpha shows)."""
+    (text) or 3:1 (data marks) against the slide, so nothing needs a halo (one in the slide's colour would
+    eat thin trails and small dots); pixels left transparent carry the slide's colour (what a viewer that
+    ignores alpha shows)."""
     dark = contrast((255, 255, 255), slide) >= contrast((0, 0, 0), slide)
     base = get_theme("dark" if dark else "light", theme.palette)
     return dataclasses.replace(
@@ -276,7 +277,7 @@ def on_slide(theme: Theme, slide: RGB) -> Theme:
         good=ink_for(base.good, slide, MARK_CONTRAST),
         accent=ink_for(base.accent, slide, MARK_CONTRAST),
         extra=tuple(ink_for(c, slide, MARK_CONTRAST) for c in base.extra),
-        outline=slide,
+        outline=None,
         slide=slide,
     )
 

@@ -87,7 +87,10 @@ def _alt(ctx, p, sweep, shown, limits) -> str:
     few = [s for s in shown if 1 < s <= 30]
     if few:
         parts.append(f"after {_examples(few[-1])} each sheet is a blurred overlay of the few digits it saw;")
-    parts.append(f"by {_examples(sizes[-1])} the sheets have become templates, cheat sheets of their digits.")
+    parts.append(
+        f"by {_examples(sizes[-1])} the sheets have become templates of their digits, cheat sheets with "
+        "fine speckle where single pixels vote."
+    )
     if p.SHARED_SCALE:
         parts.append(f"One colour scale (±{limits[-1]:.2f}) for every size;")
     else:

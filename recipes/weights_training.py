@@ -54,7 +54,8 @@ def make(ctx, p):
         alt=f"The ten weight sheets over {len(steps)} snapshots of gradient descent from step 0 to "
         f"{steps[-1]:,} on {p.TRAIN_SIZE:,} examples: after the first update each sheet is a blurred average "
         "of its class's digits, red where they have ink and blue where the other classes' digits do; step by "
-        f"step the sheets sharpen into templates, the cheat sheets of step {steps[-1]:,}. Key frames: "
+        "step the sheets sharpen into templates, and later steps add fine speckle as the weights fit "
+        f"single pixels, the cheat sheets of step {steps[-1]:,}. Key frames: "
         + ", ".join(f"step {steps[i]:,}" for i in keys)
         + "; the frames are "
         + (

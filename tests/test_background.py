@@ -31,6 +31,7 @@ def test_inks_read_on_the_slide_they_are_told_of(slide, palette):
     theme = get_theme("transparent", palette, slide)
     page = parse_colour(slide)
     assert theme.slide == page and theme.background == (*page, 0) and theme.page == page
+    assert theme.outline is None  # inks that read on the slide need no halo (one would eat thin trails)
     for ink in (theme.foreground, theme.muted):
         assert contrast(ink, page) >= TEXT_CONTRAST
     for mark in (theme.good, theme.mistake, *theme.series):

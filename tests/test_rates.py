@@ -56,7 +56,7 @@ def test_every_line_is_labelled_where_it_ends_and_no_label_overlaps(runs_by_data
             "0.1 (the text's): converges, loss 0.343",
             "0.5: converges, loss 0.226",
             "20: unstable, jumps above ln 10",
-            "1000: diverged, above ln 10",
+            "1000: diverged, stays above ln 10",
         ]
         assert words[5] == "ln 10: the untrained model"
         renderer = fig.canvas.get_renderer()

@@ -381,7 +381,7 @@ def _parabola(image, panel: _Panel, theme: Theme, preset: Preset, paint_, sizes,
     ring = sizes["ball"] + preset.px(3)
     clip = _around(panel.box, panel.pad)
     paint_(image, theme.muted, clip, discs=[(sx, sy, ring)])
-    inside = theme.outline if theme.transparent else theme.background[:3]
+    inside = theme.outline or theme.background[:3]  # the ring's hollow: the halo, or the page itself
     _paint(image, inside, clip, discs=[(sx, sy, ring - preset.px(2))])
     xs = np.linspace(-half, half, 301)
     paint_(image, theme.muted, clip, lines=[([panel.to_px(x, x * x) for x in xs], sizes["curve"])])

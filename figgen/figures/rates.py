@@ -36,7 +36,7 @@ def _end_words(rate: float, run, kind: str) -> str:
     """A run's label where its line ends: the rate, the text's mark, the regime and the final loss."""
     name = f"{rate:g} (the text's)" if rate == TEXT_RATE else f"{rate:g}"
     if kind == "diverged":
-        return f"{name}: diverged, above ln 10"
+        return f"{name}: diverged, stays above ln 10"
     if kind == "unstable":
         return f"{name}: unstable, jumps above ln 10"
     return f"{name}: {kind}, loss {run.log[-1][2]:.3f}"
