@@ -186,7 +186,8 @@ def cross_entropy_figure(
     for (label, _), colour in zip(cases, colours, strict=False):
         bar_colours[label] = colour
     drawn = bars.bar(np.arange(len(prediction)), prediction, color=bar_colours, width=0.7)
-    bars.bar_label(drawn, [f"{v:g}" if v >= 0.01 else "" for v in prediction], padding=2, fontsize="small")
+    # every bar labelled: an unlabelled 0.0025 read as missing, and the labelled ones did not add up to 1
+    bars.bar_label(drawn, [f"{v:g}" if v >= 0.01 else "≈0" for v in prediction], padding=2, fontsize="small")
     long = max(map(len, names)) > 2
     bars.set_xticks(
         np.arange(len(prediction)), list(names), rotation=30 if long else 0, ha="right" if long else "center"

@@ -312,5 +312,11 @@ def describe_shift(study: ShiftStudy, names: Sequence[str] = tuple(str(k) for k 
         f"unshifted to {study.on_digit[1]:.1%} at 1 pixel"
         + (f" and below half from {collapse} pixels" if collapse is not None else "")
         + f", and on all test examples from {study.on_all[0]:.1%} to {study.on_all[-1]:.1%} at "
-        f"{study.shifts[-1]} pixels."
+        f"{study.shifts[-1]} pixels"
+        + (
+            f", lowest at {study.on_all[low]:.1%} at {study.shifts[low]} pixels"
+            if (low := int(np.argmin(study.on_all))) != len(study.on_all) - 1
+            else ""
+        )
+        + "."
     )
