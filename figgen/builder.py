@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from figgen import __version__
+from figgen.config import OPTIONS, STAMPED
 from figgen.errors import FiggenError
 from figgen.jobs import Job, JobResult, Settings, run_jobs
 from figgen.manifest import GALLERY, MANIFEST, Output
@@ -89,20 +90,8 @@ def code_fingerprint(recipe_folder: Path) -> str:
 
 def stamp(recipe, values: dict, settings: Settings, data_fingerprint: str, code: str) -> str:
     """The hash that says whether a recipe's outputs are current."""
-    parts = {
-        "source": recipe.source_hash,
-        "params": values,
-        "theme": settings.theme,
-        "palette": settings.palette,
-        "background": settings.background,
-        "preset": settings.preset,
-        "formats": settings.formats,
-        "pace": settings.pace,
-        "data": data_fingerprint,
-        "split": settings.split,
-        "class_names": settings.class_names,
-        "code": code,
-    }
+    parts = {"source": recipe.source_hash, "params": values, "data": data_fingerprint, "code": code}
+    parts |= {name: getattr(settings, name) for name in STAMPED}  # every option the table marks stamped
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
@@ -131,20 +120,8 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
         {f for kind in ("animation", "still", "filmstrip") for f in formats_for(kind, options.formats)}
     )
     out = _output_folder(options.out)
-    settings = Settings(
-        str(out),
-        str(options.cache),
-        options.data,
-        options.split,
-        options.class_names,
-        options.theme,
-        options.palette,
-        options.preset,
-        options.formats,
-        options.quick,
-        options.pace,
-        options.background,
-    )
+    shared = {o.name: getattr(options, o.name) for o in OPTIONS if o.job}
+    settings = Settings(**shared | {"out": str(out), "cache": str(options.cache)})
     code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
     result = BuildResult(out)
     catalogue = [r.name for r in discovered]

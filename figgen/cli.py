@@ -147,6 +147,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="stop at the first failing recipe")
     p.add_argument("--keep-going", dest="strict", action="store_false", help="build the others (default)")
     p.add_argument("--no-wait", action="store_true", help="fail instead of waiting for another build")
+    p.add_argument(
+        "--no-gallery",
+        dest="gallery",
+        action="store_false",
+        default=None,
+        help="write no index.html (a page of your own lives in the folder)",
+    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something fails")
     p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
     p.add_argument(
@@ -362,6 +369,7 @@ def _build_once(args, changes_only: bool = False) -> int:
         jobs=args.jobs,
         strict=args.strict,
         wait=not args.no_wait,
+        gallery=args.gallery,
         config=args.config,
         recipes_dir=args.recipes,
         progress=reporter.event,

@@ -44,20 +44,45 @@ from figgen.errors import FiggenError, suggest, unknown
 from figgen.knobs import Rule, check_value
 from figgen.themes import PALETTES, PRESETS, THEMES, get_theme, parse_colour
 
-TOP_KEYS = {
-    "out": str,
-    "theme": str,
-    "preset": str,
-    "palette": str,
-    "background": str,
-    "formats": list,
-    "pace": float,
-    "data": str,
-    "split": str,
-    "class_names": list,
-    "jobs": int,
-    "cache": str,
-    "gallery": bool,
+
+@dataclass(frozen=True)
+class Option:
+    """One build option: its type in ``figgen.toml`` (None: the file may not set it), whether it marks
+    outputs stale (part of every output's stamp) and whether a recipe's job needs it (:class:`Settings`).
+
+    The table :data:`OPTIONS` is the one list of build options: the configuration file's keys, the options
+    a file may set, the stamp and what every job gets derive from it; :class:`BuildOptions`, the CLI's flags
+    and ``api.build``'s keywords are checked against it by the tests.
+    """
+
+    name: str
+    toml: type | None
+    stamp: bool = False
+    job: bool = False
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("out", str, job=True),
+    Option("theme", str, stamp=True, job=True),
+    Option("preset", str, stamp=True, job=True),
+    Option("palette", str, stamp=True, job=True),
+    Option("background", str, stamp=True, job=True),
+    Option("formats", list, stamp=True, job=True),
+    Option("pace", float, stamp=True, job=True),
+    Option("data", str, job=True),  # its content fingerprint, not its name, is in the stamp
+    Option("split", str, stamp=True, job=True),
+    Option("class_names", list, stamp=True, job=True),
+    Option("jobs", int),
+    Option("cache", str, job=True),
+    Option("gallery", bool),
+    Option("quick", None, job=True),  # quick sizes change the parameters, which the stamp holds
+    Option("force", None),
+    Option("strict", None),
+    Option("wait", None),
+)
+STAMPED = tuple(o.name for o in OPTIONS if o.stamp)
+# the file's keys: the options it may set, the recipes folder and the parameter tables
+TOP_KEYS = {o.name: o.toml for o in OPTIONS if o.toml is not None} | {
     "recipes_dir": str,
     "params": dict,
     "recipes": dict,
@@ -257,21 +282,11 @@ class BuildOptions:
         """
         document = load_config(config)
         options = cls()
-        for key in (
-            "out",
-            "theme",
-            "preset",
-            "palette",
-            "background",
-            "pace",
-            "data",
-            "split",
-            "class_names",
-            "jobs",
-            "gallery",
-        ):
-            if key in document and given.get(key) is None:
-                setattr(options, key, configured(document, key))
+        for option in OPTIONS:  # what the file sets, unless given (cache and formats: below)
+            key = option.name
+            if option.toml is not None and key not in ("cache", "formats"):
+                if key in document and given.get(key) is None:
+                    setattr(options, key, configured(document, key))
         if given.get("cache") is None:
             options.cache = str(cache_folder(document))
         if "formats" in document:

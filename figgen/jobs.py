@@ -28,7 +28,8 @@ from figgen.training.ahead import Ahead, Waiting
 
 @dataclass(frozen=True)
 class Settings:
-    """What every job of one build shares."""
+    """What every job of one build shares: the build options :data:`figgen.config.OPTIONS` marks ``job``
+    (the builder makes it from that table; a test checks the two agree)."""
 
     out: str
     cache: str
