@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from figgen.errors import FiggenError
+from figgen.knobs import CLASSES, SIDE
 from figgen.regime import regime
 from figgen.training import predict
 
@@ -39,7 +40,6 @@ def cross_entropy(prediction: Sequence[float], label: int) -> float:
         return float(np.sum(-np.multiply(np.log(p), k, where=k > 0, out=np.zeros_like(p))))
 
 
-CLASSES = 10  # the digits 0 to 9
 SNAPSHOT_BLOCK = 2000  # test rows scored per block by snapshot_accuracy (a 16 MB float64 copy)
 MAX_LOGITS = 12  # more bars than this no longer fit one panel legibly
 
@@ -134,8 +134,6 @@ def first_with_label(data, label: int) -> int:
 
 
 # --- what a trained model gets right ---------------------------------------------------------------
-
-SIDE = 28  # MNIST images are 28 x 28
 
 
 def correct(weights: np.ndarray, bias: np.ndarray, x: np.ndarray, labels: np.ndarray) -> np.ndarray:

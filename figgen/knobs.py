@@ -18,6 +18,11 @@ from typing import Protocol
 
 from figgen.errors import FiggenError
 
+#: MNIST's geometry, written once: 28 × 28 images, rows of 784 pixels, ten classes.
+SIDE = 28
+PIXELS = SIDE * SIDE
+CLASSES = 10
+
 
 @dataclass(frozen=True)
 class Knobs:

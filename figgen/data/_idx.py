@@ -18,10 +18,11 @@ from pathlib import Path
 import numpy as np
 
 from figgen.errors import FiggenError
+from figgen.knobs import SIDE
 
 IMAGE_MAGIC = 2051  # unsigned byte, 3 dimensions
 LABEL_MAGIC = 2049  # unsigned byte, 1 dimension
-IMAGE_SHAPE = (28, 28)
+IMAGE_SHAPE = (SIDE, SIDE)
 NPZ_ARRAYS = ("x_train", "y_train", "x_test", "y_test")
 
 

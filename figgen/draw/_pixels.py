@@ -8,9 +8,8 @@ import functools
 import numpy as np
 from PIL import Image
 
+from figgen.knobs import SIDE
 from figgen.themes import Theme
-
-SIDE = 28  # MNIST images are 28 x 28
 
 
 def upscale(image28: np.ndarray, factor: int) -> np.ndarray:

@@ -16,6 +16,7 @@ from PIL import Image, ImageDraw
 from figgen.draw._pixels import SIDE, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices, symmetric_limit
 from figgen.draw.text import draw_text, fit_font_size, legible_size, text_size
+from figgen.knobs import CLASSES, PIXELS
 from figgen.themes import Preset, Theme, get_preset, get_theme
 
 SHEET_LEVELS = 201  # colours of a weight sheet's table; see weights_frame
@@ -263,7 +264,7 @@ def weights_frame(
     """
     theme, preset = get_theme(theme), get_preset(preset)
     W = np.asarray(W)
-    if W.shape != (SIDE * SIDE, 10):
+    if W.shape != (PIXELS, CLASSES):
         raise ValueError(f"expected weights of shape (784, 10), got {W.shape}")
     size = tuple(int(v) for v in (size or sheet_size(preset)))
     limit = float(limit) if limit is not None else symmetric_limit(W)
@@ -288,7 +289,7 @@ def weights_frame(
         labels,
     ).copy()
     lut = colormap_lut(cmap, levels)
-    colours = lut[lut_indices(W.T.reshape(10, SIDE, SIDE), len(lut), -limit, limit)]
+    colours = lut[lut_indices(W.T.reshape(CLASSES, SIDE, SIDE), len(lut), -limit, limit)]
     for k, (x, y) in enumerate(layout["panels"]):
         put(canvas, x, y, upscale(colours[k], layout["factor"]))
     if not (title or caption):

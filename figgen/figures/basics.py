@@ -13,6 +13,7 @@ from matplotlib.patches import Rectangle
 
 from figgen.analysis import truncate
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
+from figgen.knobs import SIDE
 from figgen.themes import Preset, Theme, ink_on
 
 DIGITS = tuple(str(k) for k in range(10))
@@ -23,7 +24,7 @@ def digit_figure(image: np.ndarray, title: str, theme: Theme, preset: Preset):
     """One 28×28 digit in gray_r with the text's title, as ``display_digit`` shows it."""
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.6), nrows=1, ncols=1)
     ax = fig.axes[0]
-    ax.imshow(np.reshape(image, (28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
+    ax.imshow(np.reshape(image, (SIDE, SIDE)), cmap="gray_r", vmin=0.0, vmax=1.0)
     ax.set_title(title)
     return fig
 
@@ -67,7 +68,7 @@ def one_hot_figure(
     )
     left, right = fig.axes
     label = int(np.argmax(vector))
-    left.imshow(np.reshape(image, (28, 28)), cmap="gray_r", vmin=0.0, vmax=1.0)
+    left.imshow(np.reshape(image, (SIDE, SIDE)), cmap="gray_r", vmin=0.0, vmax=1.0)
     left.set_title(f"Example: {index} Label: {names[label]}")
     left.set_xticks([])
     left.set_yticks([])

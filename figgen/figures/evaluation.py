@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 from figgen.analysis import ShiftStudy, standard_error
 from figgen.data import TEXT_HOLDOUT
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
+from figgen.knobs import SIDE
 from figgen.themes import Preset, Theme
 
 
@@ -95,7 +96,7 @@ def prediction_figure(
     left, right_ax = fig.axes
     if subtitle:
         fig.suptitle(subtitle, fontsize="small", linespacing=1.4)
-    left.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+    left.imshow(image.reshape(SIDE, SIDE), cmap="gray_r", vmin=0, vmax=1)
     left.set_xticks([])
     left.set_yticks([])
     left.set_title(f"Example: {index} Label: {names[label]}")
@@ -267,7 +268,7 @@ def shifted_digit_figure(
     axes = fig.subplot_mosaic([top, ["curve"] * len(study.shown)], height_ratios=[1, 1.25])
     for key, s, image, prob in zip(top, study.shown, study.moved, study.probs, strict=True):
         ax, guess = axes[key], int(prob.argmax())
-        ax.imshow(image.reshape(28, 28), cmap="gray_r", vmin=0, vmax=1)
+        ax.imshow(image.reshape(SIDE, SIDE), cmap="gray_r", vmin=0, vmax=1)
         ax.axvline(study.edge - 0.5, color=mpl_colour(theme.accent), linewidth=preset.points(1.2))
         ax.set_xticks([])
         ax.set_yticks([])

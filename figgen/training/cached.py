@@ -14,7 +14,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from figgen.cache import Cache, cache_key
-from figgen.knobs import Knobs
+from figgen.knobs import CLASSES, PIXELS, Knobs
 from figgen.training import (
     TRAINER_VERSION,
     DivergedError,
@@ -250,11 +250,11 @@ def _shapes_match(arrays: dict, expected: dict[str, tuple]) -> bool:
 def _run_shaped(arrays: dict, meta: dict) -> bool:
     k = arrays["snapshot_steps"].shape[0] if "snapshot_steps" in arrays else -2
     shapes = {
-        "weights": (784, 10),
+        "weights": (PIXELS, CLASSES),
         "bias": (10,),
         "log": (-1, 3),
         "snapshot_steps": (-1,),
-        "snapshots": (k, 784, 10),
+        "snapshots": (k, PIXELS, CLASSES),
         "snapshot_biases": (k, 10),
     }
     at = meta.get("diverged_at")
@@ -277,7 +277,12 @@ def _rates_shaped(count: int):
 
 
 def _sweep_shaped(count: int):
-    shapes = {"weights": (count, 784, 10), "biases": (count, 10), "accuracy": (count,), "loss": (count,)}
+    shapes = {
+        "weights": (count, PIXELS, CLASSES),
+        "biases": (count, CLASSES),
+        "accuracy": (count,),
+        "loss": (count,),
+    }
 
     def check(arrays: dict, meta: dict) -> bool:
         at = meta.get("diverged_at")
@@ -298,7 +303,7 @@ def _pack_run(r: TrainResult) -> tuple[dict[str, np.ndarray], dict]:
         "snapshot_steps": np.array(steps, np.int64),
         "snapshots": np.stack([r.snapshots[s] for s in steps])
         if steps
-        else np.zeros((0, 784, 10), np.float32),
+        else np.zeros((0, PIXELS, CLASSES), np.float32),
         "snapshot_biases": np.stack([r.snapshot_biases[s] for s in steps])
         if steps
         else np.zeros((0, 10), np.float32),
