@@ -25,7 +25,7 @@ window.addEventListener("load", function () {
   (function poll() {
     var pending = videos.filter(function (v) { return v.readyState < 1 && !v.error; });
     pending = pending.concat(players.filter(function (f) { return !f.style.height.endsWith("px"); }));
-    if (pending.length && waited < 8000) { waited += 100; setTimeout(poll, 100); return; }
+    if (pending.length && waited < 20000) { waited += 100; setTimeout(poll, 100); return; }
     var bad = media.concat(players).filter(function (m) {
       if (m.tagName === "IFRAME") return !m.style.height.endsWith("px");  // the player never ran
       return m.tagName === "IMG" ? !(m.complete && m.naturalWidth > 0) : m.readyState < 1;
@@ -118,7 +118,7 @@ def test_every_image_and_video_decodes_in_a_real_browser(project, tmp_path):
     (out / "check.html").write_text(page.replace("</body>", CHECK + "</body>"))
     done = chromium(
         f"--user-data-dir={tmp_path / 'profile'}",
-        "--virtual-time-budget=20000",
+        "--virtual-time-budget=40000",  # the player may start late on a loaded machine
         "--dump-dom",
         (out / "check.html").as_uri(),
     )
