@@ -95,11 +95,10 @@ def learning_rate_verdict(path: np.ndarray) -> str:
         return "too large: diverges"
     if kind == "unstable":
         return "too large: bounces"
+    flips = len(path) > 1 and np.sign(path[1]) == -np.sign(path[0])  # the first step crosses the minimum
     if kind == "crawls":
-        flips = len(path) > 1 and np.sign(path[1]) == -np.sign(path[0])
         return "too large: bounces" if flips and distance[-1] >= distance[0] else "too small: crawls"
-    overshoots = len(path) > 1 and np.sign(path[1]) == -np.sign(path[0])
-    return "overshoots, converges" if overshoots else "good: converges"
+    return "overshoots, converges" if flips else "good: converges"
 
 
 # --- examples from the data set -------------------------------------------------------------------

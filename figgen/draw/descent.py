@@ -25,7 +25,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 from PIL import Image, ImageDraw
 
-from figgen.analysis import learning_rate_verdict, regime
+from figgen.analysis import learning_rate_verdict
 from figgen.draw._pixels import blank, paint
 from figgen.draw.text import draw_text, text_size
 from figgen.themes import Preset, Theme
@@ -186,13 +186,12 @@ def _paint(image: Image.Image, colour, clip, *, lines=(), discs=(), polygons=())
     paint(image, colour, (x0, y0), mask.reduce(s), COVERAGE_LEVELS)
 
 
-def _colour(path: np.ndarray, theme: Theme) -> tuple[int, int, int]:
-    """A panel's colour by the regime of its distance from the minimum (its words say the same)."""
-    distance = np.abs(np.asarray(path, np.float64))
-    if distance[0] == 0:
-        return theme.accent
-    kind = regime(distance, distance[0])
-    return {"crawls": theme.accent, "converges": theme.good}.get(kind, theme.mistake)
+def _colour(verdict: str, theme: Theme) -> tuple[int, int, int]:
+    """A panel's colour from its verdict, so colour and words never disagree (a ball bouncing between ±x0
+    is too large, though its distance, like a crawl's, never falls)."""
+    if verdict.startswith("too large"):
+        return theme.mistake
+    return theme.accent if verdict.startswith("too small") or verdict.startswith("starts") else theme.good
 
 
 def descent_frames(
@@ -265,8 +264,8 @@ def descent_frames(
         panel = _Panel(
             path=np.asarray(path, np.float64),
             rate=rate,
-            verdict=learning_rate_verdict(path),
-            colour=_colour(path, theme),
+            verdict=(verdict := learning_rate_verdict(path)),
+            colour=_colour(verdict, theme),
             box=(left, box_top, left + panel_w, axis),
             strip=(left, strip_top, left + panel_w, strip_bottom),
             half=view_half(path[0]),

@@ -7,7 +7,6 @@ The ``describe_*`` functions give the sentences of the figures' alt texts.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -17,10 +16,8 @@ from matplotlib.ticker import FuncFormatter
 from figgen.analysis import Dip, standard_error
 from figgen.figures._axes import log_floor, plain_log_ticks
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
+from figgen.regime import UNTRAINED_LOSS
 from figgen.themes import Preset, Theme
-
-LOSS_AT_START = math.log(10)  # the loss of the untrained model (W = 0, b = 0): every digit at 10%
-
 
 # --- the training curve ----------------------------------------------------------------------------
 
@@ -86,7 +83,7 @@ def training_curve_figure(
     axes["acc"].set_title("Test accuracy")
     axes["loss"].plot(steps, loss, color=other, marker="o", markersize=2.5)
     axes["loss"].set_yscale("log")
-    low = log_floor(loss, LOSS_AT_START)
+    low = log_floor(loss, UNTRAINED_LOSS)
     plain_log_ticks(axes["loss"].yaxis, low, max(max(loss), low))
     axes["loss"].set_ylabel("training loss")
     axes["loss"].set_xlabel("training step")

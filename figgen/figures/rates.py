@@ -16,7 +16,7 @@ from matplotlib.figure import Figure
 from figgen.figures._axes import log_floor, plain_log_ticks
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 from figgen.knobs import Knobs
-from figgen.regime import UNTRAINED_LOSS, regime
+from figgen.regime import ABOVE, UNTRAINED_LOSS, regime
 from figgen.themes import Preset, Theme
 
 TEXT_RATE = Knobs().LEARNING_RATE  # the text's LEARNING_RATE, drawn to stand out
@@ -148,7 +148,7 @@ def describe_rates(rates: Sequence[float], runs: Sequence) -> str:
         if kind == "diverged":
             parts.append(f"{name} diverges: its loss stays above ln 10 from step {run.diverged_at:,}")
         elif kind == "unstable":
-            jumps = sum(lo > UNTRAINED_LOSS for _, _, lo in run.log[1:])
+            jumps = sum(lo > UNTRAINED_LOSS * ABOVE for _, _, lo in run.log[1:])  # as regime() counts
             parts.append(
                 f"{name} is unstable: its loss jumps above ln 10 at {jumps} logged steps and ends at "
                 f"{run.log[-1][2]:.3f}"
