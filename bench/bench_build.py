@@ -58,7 +58,7 @@ def training_times(cache: Path) -> list[tuple[str, float]]:
 
     import numpy as np
 
-    from figgen.cache import META
+    from figgen.files.cache import META
 
     found = []
     for entry in cache.glob("*.npz"):

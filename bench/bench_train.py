@@ -38,9 +38,9 @@ from pathlib import Path
 import numpy as np
 
 from figgen import api
-from figgen.cache import Cache
+from figgen.core.knobs import Knobs
 from figgen.data import load_dataset
-from figgen.knobs import Knobs
+from figgen.files.cache import Cache
 from figgen.training import default_sweep_sizes, sweep_training_sizes, train
 from figgen.training._tf import training_tensorflow
 from figgen.training.cached import cached_run, cached_sweep

@@ -14,11 +14,10 @@ For docs: the Sphinx extension ``figgen.sphinx`` and the MkDocs plugin ``figgen`
 Everything else is private to figgen and may change. ``import figgen`` loads no heavy module.
 """
 
-__version__ = "0.1.0"
-
+from figgen._version import __version__
 from figgen.api import build, clean, list_recipes, load_dataset, run_recipe, train
-from figgen.errors import FiggenError
-from figgen.notebook import show
+from figgen.core.errors import FiggenError
+from figgen.integrations.notebook import show
 
 __all__ = [
     "FiggenError",

@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from figgen.errors import FiggenError
-from figgen.knobs import CLASSES, SIDE
-from figgen.regime import regime
+from figgen.core.errors import FiggenError
+from figgen.core.knobs import CLASSES, SIDE
+from figgen.core.regime import regime
 from figgen.training import predict
 
 # --- softmax and cross-entropy --------------------------------------------------------------------

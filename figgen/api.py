@@ -2,7 +2,7 @@
 
 The command line, the Sphinx extension, the MkDocs plugin and the notebook display build and train through
 these, so staleness, caching and writing live in one place (the docs tools also share
-:mod:`figgen.embed`, which calls :func:`build`, and read the writers' registry for page markup).
+:mod:`figgen.integrations.pages`, which calls :func:`build`, and read the writers' registry for page markup).
 
 Options that are not given (None) come from ``figgen.toml`` (or ``[tool.figgen]`` in pyproject.toml, or the
 file named by ``config``), then from figgen's defaults. Every function raises :class:`figgen.FiggenError`
@@ -18,13 +18,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from figgen.errors import FiggenError
+from figgen.core.errors import FiggenError
 
 if TYPE_CHECKING:
-    from figgen.builder import BuildResult
+    from figgen.builder.build import BuildResult
+    from figgen.builder.manifest import Output
     from figgen.data import Dataset
-    from figgen.manifest import Output
-    from figgen.recipe import Recipe
+    from figgen.recipe.spec import Recipe
     from figgen.training import TrainResult
 
 Progress = Callable[..., None]
@@ -65,8 +65,8 @@ def build(
     ``result.failures`` (``strict`` stops the others at the first). ``progress(event, **info)`` receives
     the build's events (see :func:`figgen.builder.build`).
     """
-    from figgen.builder import build as run_build
-    from figgen.config import BuildOptions
+    from figgen.builder.build import build as run_build
+    from figgen.builder.options import BuildOptions
 
     options = BuildOptions.resolve(
         config=_text(config),
@@ -104,7 +104,7 @@ def run_recipe(recipe: str, **options) -> list[Output]:
 
 def list_recipes(recipes_dir: str | Path | None = None) -> list[Recipe]:
     """The recipes of a folder (default: ``recipes/`` here, else the project's), read without running them."""
-    from figgen.recipe import discover_recipes
+    from figgen.recipe.spec import discover_recipes
 
     return discover_recipes(recipes_dir)
 
@@ -118,7 +118,7 @@ def load_dataset(
 ) -> Dataset:
     """Load a data set: ``sample`` (bundled), ``auto``, an IDX folder or an ``.npz``; options not given come
     from the configuration (``split="text"``: the text's split; ``class_names``: ten names)."""
-    from figgen.config import load_config
+    from figgen.builder.options import load_config
     from figgen.data import load_dataset as load
 
     document = load_config(_text(config))
@@ -146,14 +146,14 @@ def train(
     A run that diverged raises :class:`figgen.training.DivergedError` unless ``allow_diverged``.
     ``progress(updates_done, updates_total)`` is called as training goes (not for a cached run).
     """
-    from figgen.cache import Cache
-    from figgen.config import cache_folder, load_config
-    from figgen.knobs import NAMES, Knobs
+    from figgen.builder.options import cache_folder, load_config
+    from figgen.core.knobs import NAMES, Knobs
+    from figgen.files.cache import Cache
     from figgen.training.cached import cached_run
 
     unknown = sorted(set(knobs) - set(NAMES))
     if unknown:
-        from figgen.errors import unknown as unknown_error
+        from figgen.core.errors import unknown as unknown_error
 
         raise unknown_error("knob", unknown[0], NAMES)
     document = load_config(_text(config))
@@ -170,10 +170,10 @@ def clean(
     """Remove what builds wrote into ``out`` (and with ``cache``, the training cache and what the docs tools
     built there); return what it did, one line per folder. Only files figgen recorded, whose bytes are still
     what it wrote, are removed."""
-    from figgen.cache import Cache
-    from figgen.config import cache_folder, configured, load_config
-    from figgen.folder import OutputFolder
-    from figgen.locks import folder_lock
+    from figgen.builder.folder import OutputFolder
+    from figgen.builder.options import cache_folder, configured, load_config
+    from figgen.files.cache import Cache
+    from figgen.files.locks import folder_lock
 
     document = load_config(_text(config))
     folder = Path(out or configured(document, "out") or "output")
@@ -185,7 +185,7 @@ def clean(
         with folder_lock(folder):
             lines = [OutputFolder(folder).load().clean()]
     if cache:
-        from figgen.embed import clean_work_folders
+        from figgen.builder.workfolders import clean_work_folders
 
         store = Cache(cache_folder(document))
         count = store.clear() if store.folder.is_dir() else 0

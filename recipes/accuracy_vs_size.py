@@ -10,7 +10,7 @@ import numpy as np
 
 from figgen.analysis import accuracy_gains
 from figgen.figures.curves import accuracy_vs_size_figure, describe_gains
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 from figgen.training import default_sweep_sizes
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

@@ -7,7 +7,7 @@ a 2, where j gave only 1%. Both values are computed from j, as ``-np.multiply(np
 
 from figgen.analysis import check_prediction, cross_entropy, truncate
 from figgen.figures.basics import cross_entropy_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 PARAMS = {
     "PREDICTION": [0.03, 0.03, 0.01, 0.9, 0.01, 0.01, 0.0025, 0.0025, 0.0025, 0.0025],

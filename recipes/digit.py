@@ -6,7 +6,7 @@ index and its label. The text picks a random example; EXAMPLE fixes one so the f
 
 from figgen.analysis import training_example
 from figgen.figures.basics import digit_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 PARAMS = {"EXAMPLE": 0}
 LIMITS = {"EXAMPLE": (0, "train-1")}

@@ -6,7 +6,7 @@ zero and one and stacked, as the text's ``display_mult_flat(0, 400)`` shows them
 
 from figgen.analysis import training_rows
 from figgen.figures.basics import flat_digits_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 PARAMS = {"START": 0, "STOP": 400}
 LIMITS = {"START": (0, "STOP-1"), "STOP": (1, "train")}

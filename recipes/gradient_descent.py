@@ -13,7 +13,7 @@ import numpy as np
 from figgen.analysis import gradient_descent_path, learning_rate_verdict
 from figgen.draw import descent_frames
 from figgen.draw.descent import leaves_view, view_half
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 PARAMS = {"LEARNING_RATES": [0.02, 0.3, 0.9, 1.05], "X0": 4.0, "STEPS": 30}
 QUICK = {"STEPS": 8}

@@ -11,7 +11,7 @@ and the five runs, logged ten times as often as the text's loop, take seconds in
 """
 
 from figgen.figures.rates import describe_rates, learning_rate_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "TRAIN_STEPS", "LOG_EVERY")
 PARAMS = {"LEARNING_RATES": [0.01, 0.1, 0.5, 20.0, 1000.0], "TRAIN_STEPS": 500, "LOG_EVERY": 10}

@@ -7,7 +7,7 @@ form: ten cells, one per class, all 0 except a 1 in the cell of its class.
 from figgen.analysis import first_with_label, training_example
 from figgen.data import one_hot
 from figgen.figures.basics import one_hot_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 PARAMS = {"LABEL": 7}
 LIMITS = {"LABEL": (0, 9)}

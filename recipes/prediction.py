@@ -11,7 +11,7 @@ text's on 5,000-10,499), so a different probability is never passed off as the t
 """
 
 from figgen.figures.evaluation import example_subtitle, prediction_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 from figgen.training import predict
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

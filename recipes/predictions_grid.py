@@ -13,7 +13,7 @@ import numpy as np
 
 from figgen.analysis import correct
 from figgen.draw import digit_grid
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 from figgen.training import predict
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

@@ -11,7 +11,7 @@ few pixels' move is enough to lose them.
 
 from figgen.analysis import nth_of_digit, shift_study
 from figgen.figures.evaluation import describe_shift, shifted_digit_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {

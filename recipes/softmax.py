@@ -7,7 +7,7 @@ probabilities are between zero and one and sum to one.
 
 from figgen.analysis import check_logits, softmax
 from figgen.figures.basics import probability_text, softmax_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 PARAMS = {"ZEROS": 4, "LOGITS": [0.1, 0.005, 2.0]}
 LIMITS = {"ZEROS": (1, 12)}

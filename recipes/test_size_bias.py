@@ -12,7 +12,7 @@ digits, the first one the text's: they spread wider, because the test set's orde
 
 from figgen.analysis import block_accuracies, correct, random_sample_accuracies, standard_error
 from figgen.figures.evaluation import order_effect, sample_size_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"BLOCK": 100, "SAMPLES": 1000, "SEED": 0}

@@ -11,7 +11,7 @@ not evidence of overfitting.
 
 from figgen.analysis import accuracy_dips
 from figgen.figures.curves import describe_dips, training_curve_figure
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"ZOOM_FROM": 1000}

@@ -12,7 +12,7 @@ start.
 """
 
 from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 from figgen.training import default_sweep_sizes
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

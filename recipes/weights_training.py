@@ -10,7 +10,7 @@ SHARED_SCALE all frames share the last sheet's scale, which shows honestly how s
 
 from figgen.analysis import snapshot_accuracy
 from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
-from figgen.recipe import run_recipe_file
+from figgen.recipe.spec import run_recipe_file
 
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"SHARED_SCALE": False}

@@ -12,7 +12,7 @@ import time
 import numpy as np
 import pytest
 
-from figgen.atomic import is_temporary
+from figgen.files.atomic import is_temporary
 from figgen.training.ahead import Ahead, Cancelled, Waiting
 from tests.conftest import write_recipe
 
@@ -169,7 +169,7 @@ def test_a_training_that_cannot_start_fails_each_asker_and_leaves_none_waiting(m
 def test_closing_stops_a_wait_for_another_process_lock_and_stores_nothing(tmp_path):
     import fcntl
 
-    from figgen.cache import ELSEWHERE, Cache
+    from figgen.files.cache import ELSEWHERE, Cache
 
     cache, computed = Cache(tmp_path / "cache"), []
     path = cache.path("run", "ab" * 32)
@@ -193,7 +193,7 @@ def test_closing_stops_a_wait_for_another_process_lock_and_stores_nothing(tmp_pa
 
 
 def test_the_cache_warnings_of_a_training_are_kept_for_the_recipe_that_asked_first(tmp_path):
-    from figgen.cache import Cache
+    from figgen.files.cache import Cache
 
     cache = Cache(tmp_path / "cache")
     damaged = cache.path("run", "cd" * 32)

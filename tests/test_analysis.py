@@ -31,8 +31,8 @@ from figgen.analysis import (
     training_rows,
     truncate,
 )
+from figgen.core.errors import FiggenError
 from figgen.data import load_dataset
-from figgen.errors import FiggenError
 from figgen.figures.basics import probability_text
 
 J = [0.03, 0.03, 0.01, 0.9, 0.01, 0.01, 0.0025, 0.0025, 0.0025, 0.0025]

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import figgen
-from figgen.errors import FiggenError
+from figgen.core.errors import FiggenError
 from tests.conftest import SQUARE, write_recipe
 
 

@@ -1,4 +1,4 @@
-"""figgen.atomic: files appear whole or not at all, and only figgen's own leftovers are ever removed."""
+"""figgen.files.atomic: files appear whole or not at all, and only figgen's own leftovers are ever removed."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from figgen.atomic import atomic_path, is_temporary, remove_leftovers, temporary_path
+from figgen.files.atomic import atomic_path, is_temporary, remove_leftovers, temporary_path
 
 
 def dead_pid() -> int:

@@ -8,10 +8,8 @@ import sys
 import numpy as np
 import pytest
 
-from figgen.errors import FiggenError
-from figgen.figures.basics import softmax_figure
-from figgen.figures.style import figure_to_array
-from figgen.themes import (
+from figgen.core.errors import FiggenError
+from figgen.core.themes import (
     MARK_CONTRAST,
     PALETTES,
     TEXT_CONTRAST,
@@ -20,6 +18,8 @@ from figgen.themes import (
     get_theme,
     parse_colour,
 )
+from figgen.figures.basics import softmax_figure
+from figgen.figures.style import figure_to_array
 from figgen.writers.video import composite
 
 SLIDES = ["#1f4e9c", "#202124", "#f5f0e1", "#c0392b", "#808080", "#ffffff", "#000000"]
@@ -102,7 +102,7 @@ def test_background_belongs_to_the_transparent_theme(tmp_path):
         "figgen: error: --background is for the transparent theme; the light theme paints its own background"
     ]
     (tmp_path / "figgen.toml").write_text('theme = "transparent"\nbackground = "#1f4e9c"\n')
-    from figgen.config import BuildOptions
+    from figgen.builder.options import BuildOptions
 
     options = BuildOptions.resolve(config=str(tmp_path / "figgen.toml"))
     assert options.background == "#1f4e9c" and options.theme == "transparent"
@@ -128,7 +128,7 @@ def test_the_gallery_and_the_player_show_a_see_through_figure_on_its_slide(tmp_p
 
 @pytest.mark.parametrize("value", ["red; } body { display: none", '#1f4e9c" onload="x', None, 7])
 def test_the_gallery_takes_only_a_colour_from_the_manifest(value):
-    from figgen.gallery import _slide
+    from figgen.builder.gallery import _slide
 
     assert _slide({"background": value}) == ""
     assert _slide({"background": "#A0b1C2"}) == ' data-slide style="--slide: #A0b1C2"'

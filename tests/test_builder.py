@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from figgen.atomic import is_temporary
+from figgen.builder.manifest import read_manifest
 from figgen.cli import main
-from figgen.manifest import read_manifest
+from figgen.files.atomic import is_temporary
 from tests.conftest import BLINK, SQUARE, write_recipe
 
 

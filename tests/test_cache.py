@@ -8,9 +8,9 @@ import os
 import numpy as np
 import pytest
 
-from figgen.cache import Cache, cache_key
 from figgen.cli import main
-from figgen.errors import FiggenWarning
+from figgen.core.errors import FiggenWarning
+from figgen.files.cache import Cache, cache_key
 from tests.conftest import write_recipe
 
 
@@ -67,8 +67,8 @@ def test_damaged_entry_is_recomputed_not_trusted(tmp_path, damage):
 
 @pytest.mark.parametrize(("kind", "dropped"), [("run", "bias"), ("rates", "1.bias"), ("sweep", "biases")])
 def test_an_entry_with_a_valid_checksum_but_missing_arrays_is_damaged_and_heals(tmp_path, kind, dropped):
+    from figgen.core.knobs import Knobs
     from figgen.data import load_dataset
-    from figgen.knobs import Knobs
     from figgen.training.cached import cached_rates, cached_run, cached_sweep
 
     cache, data = Cache(tmp_path), load_dataset("sample")

@@ -8,8 +8,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from figgen.builder.options import BuildOptions
 from figgen.cli import main
-from figgen.config import BuildOptions
 from tests._readme import examples
 
 
@@ -109,8 +109,8 @@ from contextlib import redirect_stderr  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from figgen.config import TOP_KEYS  # noqa: E402
-from figgen.errors import FiggenError  # noqa: E402
+from figgen.builder.options import TOP_KEYS  # noqa: E402
+from figgen.core.errors import FiggenError  # noqa: E402
 
 VALUES = st.one_of(
     st.text(max_size=12),

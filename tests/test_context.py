@@ -1,15 +1,15 @@
-"""figgen.context: what a recipe sees, its knobs, cached training through them, and its outputs."""
+"""figgen.recipe.context: what a recipe sees, its knobs, cached training through them, and its outputs."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-from figgen.cache import Cache
-from figgen.context import RecipeContext
-from figgen.knobs import Knobs
-from figgen.recipe import read_recipe
-from figgen.themes import get_preset, get_theme
+from figgen.core.knobs import Knobs
+from figgen.core.themes import get_preset, get_theme
+from figgen.files.cache import Cache
+from figgen.recipe.context import RecipeContext
+from figgen.recipe.spec import read_recipe
 from figgen.training import DivergedError
 from tests.conftest import write_recipe
 

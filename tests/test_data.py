@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from figgen.core.errors import FiggenError
 from figgen.data import (
     IDX_FILES,
     DataError,
@@ -23,7 +24,6 @@ from figgen.data import (
     sample_dir,
     verify_sample,
 )
-from figgen.errors import FiggenError
 
 SAMPLE_FINGERPRINT = "e5ab4c404c823ddc"  # a cache key: changing it invalidates every cached run
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from figgen.analysis import gradient_descent_path, learning_rate_verdict
+from figgen.core.themes import get_preset, get_theme
 from figgen.draw.descent import descent_frames, leaves_view, readable, short, strip_range, view_half
-from figgen.themes import get_preset, get_theme
 
 RATES = [0.02, 0.3, 0.9, 1.05]
 

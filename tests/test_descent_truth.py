@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from figgen.analysis import gradient_descent_path
+from figgen.core.themes import get_preset, get_theme
 from figgen.draw.descent import descent_frames, leaves_view
-from figgen.themes import get_preset, get_theme
 
 RATES = [0.02, 0.3, 0.9, 1.05]  # crawls, converges, overshoots yet converges, diverges
 X0, STEPS = 4.0, 30

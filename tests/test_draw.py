@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from figgen.core.themes import PRESETS, THEMES, get_preset, get_theme
 from figgen.draw import (
     apply_lut,
     colormap_lut,
@@ -15,7 +16,6 @@ from figgen.draw import (
     weights_frame,
 )
 from figgen.draw.panels import SHEET_LEVELS, _sheet_layout, colorbar_width
-from figgen.themes import PRESETS, THEMES, get_preset, get_theme
 
 
 def test_seismic_centre_is_exact_white_and_ends_are_the_extremes():

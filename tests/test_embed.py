@@ -1,4 +1,5 @@
-"""figgen.embed: naming an output for a page, choosing its format, and one build folder per way of showing."""
+"""integrations.pages: naming an output for a page, choosing its format, and one build folder per way of
+showing."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from figgen.embed import build_target, choose_formats, find_target, work_folder
-from figgen.errors import FiggenError
+from figgen.builder.workfolders import work_folder
+from figgen.core.errors import FiggenError
+from figgen.integrations.pages import build_target, choose_formats, find_target
 from tests.conftest import SQUARE, write_recipe
 
 DEFAULTS = {"still": ("svg", "png"), "filmstrip": ("png",), "animation": ("html",)}

@@ -20,8 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from figgen.atomic import is_temporary, remove_leftovers
-from figgen.folder import STATE, OutputFolder
+from figgen.builder.folder import STATE, OutputFolder
+from figgen.files.atomic import is_temporary, remove_leftovers
 from tests.conftest import write_recipe
 
 pytestmark = pytest.mark.slow

@@ -26,8 +26,8 @@ from matplotlib.colors import to_rgba
 from PIL import Image
 
 from figgen import api
-from figgen.context import RecipeContext
-from figgen.themes import MARK_CONTRAST, TEXT_CONTRAST, contrast, get_preset, get_theme
+from figgen.core.themes import MARK_CONTRAST, TEXT_CONTRAST, contrast, get_preset, get_theme
+from figgen.recipe.context import RecipeContext
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
 VARIANTS = {

@@ -9,6 +9,7 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 from figgen.analysis import ShiftStudy, accuracy_dips
+from figgen.core.themes import THEMES, get_preset, get_theme
 from figgen.figures._axes import log_floor
 from figgen.figures.basics import digit_figure
 from figgen.figures.curves import (
@@ -24,7 +25,6 @@ from figgen.figures.evaluation import (
     shifted_digit_figure,
 )
 from figgen.figures.style import figure_to_array, matplotlib_style, mpl_colour, new_figure
-from figgen.themes import THEMES, get_preset, get_theme
 from tests.test_data import CLOTHES
 
 THEME, PRESET = get_theme("light"), get_preset("docs")

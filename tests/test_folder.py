@@ -1,4 +1,5 @@
-"""figgen.folder: figgen owns only what it wrote, changes a recipe's files with its manifest entry, and heals.
+"""builder.folder: figgen owns only what it wrote, changes a recipe's files with its manifest entry, and
+heals.
 
 Every test plants files of "someone else" and checks them byte for byte afterwards.
 """
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from figgen.atomic import is_temporary
+from figgen.builder.folder import STATE, OutputFolder
+from figgen.builder.manifest import read_manifest
 from figgen.cli import main
-from figgen.folder import STATE, OutputFolder
-from figgen.manifest import read_manifest
+from figgen.files.atomic import is_temporary
 from tests.conftest import write_recipe
 
 
@@ -155,7 +156,7 @@ def test_a_full_disk_is_a_clear_error_and_the_next_build_repairs(project, capsys
     out = project / "out"
     assert build() == 0
     before = snapshot(out)
-    import figgen.folder
+    import figgen.builder.folder
     import figgen.writers.stills
 
     def full(*args, **kwargs):
@@ -164,7 +165,7 @@ def test_a_full_disk_is_a_clear_error_and_the_next_build_repairs(project, capsys
     target, name = (
         (figgen.writers.stills, "save_png")
         if where == "staging"
-        else (figgen.folder.OutputFolder, "_stage_text")
+        else (figgen.builder.folder.OutputFolder, "_stage_text")
     )
     real = getattr(target, name)
     with monkeypatch.context() as patch:  # only this patch is undone after, not the project's folder

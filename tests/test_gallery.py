@@ -9,8 +9,8 @@ import subprocess
 
 import pytest
 
+from figgen.builder.gallery import render_gallery
 from figgen.cli import main
-from figgen.gallery import render_gallery
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 

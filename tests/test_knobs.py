@@ -1,4 +1,4 @@
-"""figgen.knobs: the text's knobs, their one set of defaults, and the one range check every caller uses."""
+"""core.knobs: the text's knobs, their one set of defaults, and the one range check every caller uses."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from figgen.errors import FiggenError
-from figgen.knobs import NAMES, QUICK, RULES, Knobs, Rule, check_value
+from figgen.core.errors import FiggenError
+from figgen.core.knobs import NAMES, QUICK, RULES, Knobs, Rule, check_value
 
 DATA = SimpleNamespace(n_train=10000, n_test=10000, source="sample", path="/data")
 

@@ -1,4 +1,4 @@
-"""figgen.manifest: what the manifest records of each output, and clean removing exactly that."""
+"""figgen.builder.manifest: what the manifest records of each output, and clean removing exactly that."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 
 from PIL import Image
 
+from figgen.builder.manifest import read_manifest
 from figgen.cli import main
-from figgen.manifest import read_manifest
 
 
 def build(*args: str) -> int:

@@ -1,4 +1,4 @@
-"""The one table of build options (figgen.config.OPTIONS) and every place that must agree with it."""
+"""The one table of build options (figgen.builder.options.OPTIONS) and every place that must agree with it."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import dataclasses
 import inspect
 
 from figgen import api
-from figgen.builder import stamp
+from figgen.builder.build import stamp
+from figgen.builder.options import OPTIONS, STAMPED, TOP_KEYS, BuildOptions
+from figgen.builder.workers import Settings
 from figgen.cli import _parser
-from figgen.config import OPTIONS, STAMPED, TOP_KEYS, BuildOptions
-from figgen.jobs import Settings
 
 NOT_OPTIONS = {"selected", "recipes", "params", "recipe_params", "config_params", "config_recipe_params"}
 NOT_ON_THE_COMMAND_LINE = {"cache"}  # $FIGGEN_CACHE or figgen.toml's cache

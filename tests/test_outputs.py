@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from figgen.atomic import is_temporary
-from figgen.errors import FiggenError
-from figgen.themes import get_preset, get_theme
+from figgen.core.errors import FiggenError
+from figgen.core.themes import get_preset, get_theme
+from figgen.files.atomic import is_temporary
 from figgen.writers import OutputSet, formats_for
 
 

@@ -10,8 +10,8 @@ import pytest
 from matplotlib.text import Text
 
 from figgen.api import load_dataset
+from figgen.core.themes import get_preset, get_theme
 from figgen.figures.rates import describe_rates, learning_rate_figure, run_regime, spread
-from figgen.themes import get_preset, get_theme
 from figgen.training import train_rates
 
 RATES = [0.01, 0.1, 0.5, 20.0, 1000.0]  # the recipe's default rates

@@ -1,4 +1,4 @@
-"""figgen.recipe: reading recipes without running them, their knobs and parameters, and running one file."""
+"""recipe.spec: reading recipes without running them, their knobs and parameters, and running one file."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 from PIL import Image
 
 from figgen.cli import main
-from figgen.errors import FiggenError
-from figgen.recipe import coerce, read_recipe
+from figgen.core.errors import FiggenError
+from figgen.recipe.spec import coerce, read_recipe
 from tests.conftest import write_recipe
 
 
@@ -112,7 +112,7 @@ def test_unknown_knobs_are_refused(tmp_path):
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from figgen.recipe import default_recipe_dir, discover_recipes  # noqa: E402
+from figgen.recipe.spec import default_recipe_dir, discover_recipes  # noqa: E402
 
 ALL = discover_recipes(default_recipe_dir())
 PARAMS = sorted({(r.name, key) for r in ALL for key in r.params})

@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from figgen import knobs
 from figgen.cli import main
+from figgen.core import knobs
 from figgen.data import load_dataset
-from figgen.recipe import default_recipe_dir, discover_recipes
+from figgen.recipe.spec import default_recipe_dir, discover_recipes
 
 RECIPES = {r.name: r for r in discover_recipes(default_recipe_dir())}
 DATA = load_dataset("sample")

@@ -13,7 +13,7 @@ from PIL import Image
 
 from figgen.cli import main
 from figgen.data import load_dataset
-from figgen.recipe import default_recipe_dir, read_recipe
+from figgen.recipe.spec import default_recipe_dir, read_recipe
 from figgen.training import default_sweep_sizes, sweep_training_sizes
 
 RECIPES = [

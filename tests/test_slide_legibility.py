@@ -11,9 +11,9 @@ import pytest
 from PIL import Image, ImageSequence
 
 from figgen.cli import main
+from figgen.core.themes import get_preset, get_theme
 from figgen.draw import digit_grid
 from figgen.draw.text import legible_size, min_text_px
-from figgen.themes import get_preset, get_theme
 
 MIN_PX = {"docs": 11, "slides": 24}
 

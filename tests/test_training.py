@@ -7,8 +7,8 @@ import math
 import numpy as np
 import pytest
 
+from figgen.core.errors import FiggenError
 from figgen.data import load_dataset, one_hot
-from figgen.errors import FiggenError
 from figgen.training import default_sweep_sizes, predict, sweep_training_sizes, train, train_rates
 from figgen.training.reference import tutorial_loop
 

@@ -8,8 +8,8 @@ import pytest
 from matplotlib.collections import PolyCollection
 
 from figgen.analysis import accuracy_dips
+from figgen.core.themes import get_preset, get_theme
 from figgen.figures.curves import describe_dips, describe_noise, training_curve_figure
-from figgen.themes import get_preset, get_theme
 
 THEME, PRESET = get_theme("light"), get_preset("docs")
 N = 10_000

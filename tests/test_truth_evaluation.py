@@ -11,9 +11,9 @@ import pytest
 from matplotlib.collections import PathCollection
 
 from figgen.analysis import block_accuracies, correct, random_sample_accuracies, standard_error
+from figgen.core.themes import get_preset, get_theme
 from figgen.data import load_dataset
 from figgen.figures.evaluation import binomial_counts, sample_size_figure
-from figgen.themes import get_preset, get_theme
 from figgen.training import train
 
 THEME, PRESET = get_theme("light"), get_preset("docs")

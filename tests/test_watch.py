@@ -1,4 +1,4 @@
-"""figgen.watch and ``figgen build --watch``: which files are watched, a rebuild per change (one for an
+"""figgen.cli.watch and ``figgen build --watch``: which files are watched, a rebuild per change (one for an
 editor's burst of writes), and Ctrl-C ending the command cleanly."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import threading
 import time
 from pathlib import Path
 
-from figgen.watch import snapshot, watch, watched_files
+from figgen.cli.watch import snapshot, watch, watched_files
 from tests.conftest import SQUARE, write_recipe
 
 

@@ -27,8 +27,8 @@ from pathlib import Path
 
 import numpy as np
 
+from figgen.core.knobs import Rule, check_value
 from figgen.data._idx import DataError, read_idx_images, read_idx_labels, read_npz
-from figgen.knobs import Rule, check_value
 
 __all__ = ["DataError", "Dataset", "load_dataset", "one_hot", "sample_dir", "cache_dir", "SPLITS"]
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from figgen.errors import FiggenError
-from figgen.knobs import SIDE
+from figgen.core.errors import FiggenError
+from figgen.core.knobs import SIDE
 
 IMAGE_MAGIC = 2051  # unsigned byte, 3 dimensions
 LABEL_MAGIC = 2049  # unsigned byte, 1 dimension

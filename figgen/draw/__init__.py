@@ -2,7 +2,7 @@
 
 Frames are uint8 RGB arrays (RGBA in the transparent theme), coloured through lookup tables, enlarged by
 whole pixel blocks and lettered with Pillow: no matplotlib figure is drawn per frame. Themes and presets
-are data from :mod:`figgen.themes`; matplotlib figures live in :mod:`figgen.figures`.
+are data from :mod:`figgen.core.themes`; matplotlib figures live in :mod:`figgen.figures`.
 """
 
 from figgen.draw._pixels import blank, upscale

@@ -8,8 +8,8 @@ import functools
 import numpy as np
 from PIL import Image
 
-from figgen.knobs import SIDE
-from figgen.themes import Theme
+from figgen.core.knobs import SIDE
+from figgen.core.themes import Theme
 
 
 def upscale(image28: np.ndarray, factor: int) -> np.ndarray:

@@ -14,7 +14,7 @@ import functools
 import matplotlib
 import numpy as np
 
-from figgen.errors import FiggenError, suggest
+from figgen.core.errors import FiggenError, suggest
 
 #: Default table size: odd, so that a symmetric scale has a centre entry.
 LUT_SIZE = 255

@@ -26,9 +26,9 @@ from matplotlib.ticker import MaxNLocator
 from PIL import Image, ImageDraw
 
 from figgen.analysis import learning_rate_verdict
+from figgen.core.themes import Preset, Theme
 from figgen.draw._pixels import blank, paint
 from figgen.draw.text import draw_text, text_size
-from figgen.themes import Preset, Theme
 
 SUPERSAMPLE = 4  # shapes are drawn on a 4× mask and averaged down: anti-aliased edges
 COVERAGE_LEVELS = 5  # edge coverage in quarters: overlapping shapes keep frames in one 255-colour GIF palette

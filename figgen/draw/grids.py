@@ -12,10 +12,10 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
+from figgen.core.themes import Preset, Theme, get_preset, get_theme
 from figgen.draw._pixels import SIDE, as_images, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices
 from figgen.draw.text import draw_text, fit_font_size, legible_size, text_size
-from figgen.themes import Preset, Theme, get_preset, get_theme
 
 
 def digit_grid(

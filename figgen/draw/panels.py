@@ -13,11 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 from PIL import Image, ImageDraw
 
+from figgen.core.knobs import CLASSES, PIXELS
+from figgen.core.themes import Preset, Theme, get_preset, get_theme
 from figgen.draw._pixels import SIDE, blank, border, put, text_kwargs, upscale
 from figgen.draw.colormaps import colormap_lut, lut_indices, symmetric_limit
 from figgen.draw.text import draw_text, fit_font_size, legible_size, text_size
-from figgen.knobs import CLASSES, PIXELS
-from figgen.themes import Preset, Theme, get_preset, get_theme
 
 SHEET_LEVELS = 201  # colours of a weight sheet's table; see weights_frame
 #: Table size for animated sheets: 41 steps (about 5% of the scale each) keep the look of 201 while

@@ -12,9 +12,9 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from figgen.analysis import truncate
+from figgen.core.knobs import SIDE
+from figgen.core.themes import Preset, Theme, ink_on
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
-from figgen.knobs import SIDE
-from figgen.themes import Preset, Theme, ink_on
 
 DIGITS = tuple(str(k) for k in range(10))
 

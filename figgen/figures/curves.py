@@ -14,10 +14,10 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from figgen.analysis import Dip, standard_error
+from figgen.core.regime import UNTRAINED_LOSS
+from figgen.core.themes import Preset, Theme
 from figgen.figures._axes import log_floor, plain_log_ticks
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
-from figgen.regime import UNTRAINED_LOSS
-from figgen.themes import Preset, Theme
 
 # --- the training curve ----------------------------------------------------------------------------
 

@@ -15,10 +15,10 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from figgen.analysis import ShiftStudy, standard_error
+from figgen.core.knobs import SIDE
+from figgen.core.themes import Preset, Theme
 from figgen.data import TEXT_HOLDOUT
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
-from figgen.knobs import SIDE
-from figgen.themes import Preset, Theme
 
 
 def probability_label(value: float) -> str:

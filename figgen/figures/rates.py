@@ -1,6 +1,6 @@
 """The learning_rate figure: MNIST's training loss for several learning rates, each run named by its regime.
 
-Every run is named by :func:`figgen.regime.regime` over its whole log (crawls, converges, unstable,
+Every run is named by :func:`figgen.core.regime.regime` over its whole log (crawls, converges, unstable,
 diverged), so the words do not flip with where a bouncing run's last step happens to land. Each line is
 labelled where it ends, in its own colour and with words, so no reader has to match colours to a legend;
 the text's own rate (0.1) is drawn thicker and named as the text's.
@@ -13,11 +13,11 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
+from figgen.core.knobs import Knobs
+from figgen.core.regime import ABOVE, UNTRAINED_LOSS, regime
+from figgen.core.themes import Preset, Theme
 from figgen.figures._axes import log_floor, plain_log_ticks
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
-from figgen.knobs import Knobs
-from figgen.regime import ABOVE, UNTRAINED_LOSS, regime
-from figgen.themes import Preset, Theme
 
 TEXT_RATE = Knobs().LEARNING_RATE  # the text's LEARNING_RATE, drawn to stand out
 LABEL_GAP = 1.6  # end labels at least this many line heights apart

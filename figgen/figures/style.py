@@ -18,7 +18,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from figgen.themes import Preset, Theme, get_preset, get_theme
+from figgen.core.themes import Preset, Theme, get_preset, get_theme
 
 
 def mpl_colour(rgb: tuple[int, ...], alpha: float | None = None) -> tuple[float, ...]:

@@ -7,7 +7,8 @@ last one) the test accuracy and the training loss are logged, measured with the 
 
 A run has *diverged* when its logged training loss stops being finite or stays above ln 10, the loss of the
 untrained model (W = 0, b = 0), for most of the run's second half: gradient descent made it worse than
-knowing nothing (:func:`figgen.regime.regime`, the rule every figure names runs by). A loss that jumps above
+knowing nothing (:func:`~figgen.core.regime.regime`, the rule every figure names runs by). A loss that jumps
+above
 ln 10 and comes back down is *unstable*, not diverged, whichever value the last step lands on, so training
 goes on to the end; ``diverged_at`` is the first update after which the loss stayed above ln 10. A sweep
 keeps no log: its models are called diverged when their last loss is above ln 10.
@@ -27,9 +28,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from figgen.errors import FiggenError
-from figgen.knobs import Knobs
-from figgen.regime import UNTRAINED_LOSS, regime
+from figgen.core.errors import FiggenError
+from figgen.core.knobs import Knobs
+from figgen.core.regime import UNTRAINED_LOSS, regime
 from figgen.training._engine import Engine, Progress
 
 TRAINER_VERSION = "6"  # bump when a change alters what training returns; it is part of cache keys

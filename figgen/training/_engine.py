@@ -26,14 +26,14 @@ from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from figgen.regime import UNTRAINED_LOSS
+from figgen.core.regime import UNTRAINED_LOSS
 from figgen.training._plan import LANES, plan_blocks
 from figgen.training._tf import training_tensorflow
 
 SPARSE_DENSITY = 0.05  # pixels lit in at most this share of the training rows use the sparse product
 TEST_PART_ROWS = 2000  # test rows are scored in LANES parts of at least this many
 SCORE_ROWS = 500  # weight rows scored per product: logits of 500 x 10,000 test rows are 20 MB
-LOSS_AT_START = UNTRAINED_LOSS  # the cross-entropy of W = 0, b = 0 (figgen.regime holds it)
+LOSS_AT_START = UNTRAINED_LOSS  # the cross-entropy of W = 0, b = 0 (figgen.core.regime holds it)
 DIVERGED_LOSS = LOSS_AT_START + 1e-3  # a loss above this (or NaN) is worse than knowing nothing
 NONE_OK = -(2**30)  # "no update in this call left the loss at or below ln 10"
 

@@ -2,8 +2,8 @@
 
 Drawing holds one core (matplotlib, Pillow and the frame writers run in Python), and training leaves part of
 two idle between its small per-step ops; side by side on two cores they overlap. While a serial build runs
-a recipe, :data:`figgen.cache.ELSEWHERE` is an :class:`Ahead`: a training-cache miss is handed to its one
-training thread, and the recipe that asked stops with :class:`Waiting` (its staged files are discarded: a
+a recipe, :data:`~figgen.files.cache.ELSEWHERE` is an :class:`Ahead`: a training-cache miss is handed to its
+one training thread, and the recipe that asked stops with :class:`Waiting` (its staged files are discarded: a
 recipe asks for its training before it draws). The build runs the next recipe meanwhile, and the waiting one
 again, before any other, once its training is stored. Every request for one entry shares one training,
 trained in the order asked; a training that failed fails each recipe that asks for it, with its error.
@@ -20,7 +20,7 @@ import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 
-from figgen.cache import ELSEWHERE, WARNINGS
+from figgen.files.cache import ELSEWHERE, WARNINGS
 
 Tell = Callable[[str, int, "int | None"], None]  # (task, done, total)
 

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from figgen.cache import Cache, cache_key
-from figgen.knobs import CLASSES, PIXELS, Knobs
+from figgen.core.knobs import CLASSES, PIXELS, Knobs
+from figgen.files.cache import Cache, cache_key
 from figgen.training import (
     TRAINER_VERSION,
     DivergedError,

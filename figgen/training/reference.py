@@ -13,7 +13,7 @@ import time
 
 import numpy as np
 
-from figgen.knobs import Knobs
+from figgen.core.knobs import Knobs
 from figgen.training._tf import tensorflow
 
 TEXT = Knobs()

@@ -19,8 +19,8 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from figgen.atomic import atomic_path
-from figgen.errors import FiggenError, unknown
+from figgen.core.errors import FiggenError, unknown
+from figgen.files.atomic import atomic_path
 
 Progress = Callable[[int, int | None], None]
 

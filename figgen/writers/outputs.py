@@ -6,7 +6,8 @@ still formats (default PNG and SVG). ``--formats`` picks among the registered fo
 file written gets a record for the manifest: its format, pixel size, frames, bytes, sha256 and alt text.
 
 Files are *staged*: written whole under a temporary name beside their final one (``staged`` pairs them).
-The build swaps them in with the recipe's manifest entry (:meth:`figgen.folder.OutputFolder.commit`), or
+The build swaps them in with the recipe's manifest entry (:meth:`~figgen.builder.folder.OutputFolder.commit`),
+or
 discards them if the recipe fails, so a recipe's outputs change together or not at all.
 """
 
@@ -19,9 +20,9 @@ from pathlib import Path
 
 import numpy as np
 
-from figgen.atomic import temporary_path
-from figgen.errors import FiggenError
-from figgen.themes import Preset, Theme
+from figgen.core.errors import FiggenError
+from figgen.core.themes import Preset, Theme
+from figgen.files.atomic import temporary_path
 from figgen.writers._base import formats, write_animations, write_still
 
 DEFAULT_FORMATS = {"animation": ("gif", "mp4", "html"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}

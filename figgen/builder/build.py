@@ -8,8 +8,8 @@ The stages of a build:
 3. plan once: stamp each recipe (source, parameters, theme, preset, formats, data, figgen's code); a recipe
    whose stamp and files match the manifest is up to date, the others become jobs; refuse, before any work,
    a file in the way that figgen did not write;
-4. run the jobs; as each ends, swap its staged files in with its manifest entry (:mod:`figgen.folder`), or
-   discard them if it failed.
+4. run the jobs; as each ends, swap its staged files in with its manifest entry
+   (:mod:`~figgen.builder.folder`), or discard them if it failed.
 
 A failing recipe does not stop the others (unless ``strict``); it is reported in the result.
 """
@@ -23,11 +23,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figgen import __version__
-from figgen.config import OPTIONS, STAMPED
-from figgen.errors import FiggenError
-from figgen.jobs import Job, JobResult, Settings, run_jobs
-from figgen.manifest import GALLERY, MANIFEST, Output
+from figgen._version import __version__
+from figgen.builder.manifest import GALLERY, MANIFEST, Output
+from figgen.builder.options import OPTIONS, STAMPED
+from figgen.builder.workers import Job, JobResult, Settings, run_jobs
+from figgen.core.errors import FiggenError
 
 Report = Callable[..., None]  # report(event, **info); see build()
 
@@ -79,7 +79,7 @@ def code_fingerprint(recipe_folder: Path) -> str:
     """Hash of figgen's version, its Python sources and the recipes' ``_*.py`` helpers: a change to any of
     them restales every output."""
     digest = hashlib.sha256(__version__.encode())
-    root = Path(__file__).resolve().parent
+    root = Path(__file__).resolve().parents[1]  # the figgen package
     sources = [(root, p) for p in sorted(root.rglob("*.py"))]
     sources += [(recipe_folder, p) for p in sorted(recipe_folder.glob("_*.py"))]
     for base, path in sources:
@@ -96,17 +96,18 @@ def stamp(recipe, values: dict, settings: Settings, data_fingerprint: str, code:
 
 
 def build(options, report: Report = lambda event, **info: None) -> BuildResult:
-    """Build the selected recipes of ``options`` (a :class:`figgen.config.BuildOptions`) into its folder.
+    """Build the selected recipes of ``options`` (:class:`~figgen.builder.options.BuildOptions`) into its
+    folder.
 
     ``report(event, **info)`` receives progress: ``start`` (total: recipes to run), ``waiting`` (message:
     another build holds the folder), ``output`` (output: an :class:`Output`), ``progress`` (recipe, task,
     done, total: training updates or frames, for recipes run in this process), ``recipe_done`` (recipe),
     ``recipe_failed`` (recipe, error) and ``warning`` (message).
     """
-    from figgen.atomic import remove_leftovers
+    from figgen.builder.folder import STATE, OutputFolder
     from figgen.data import load_dataset
-    from figgen.folder import STATE, OutputFolder
-    from figgen.recipe import discover_recipes, select_recipes
+    from figgen.files.atomic import remove_leftovers
+    from figgen.recipe.spec import discover_recipes, select_recipes
     from figgen.writers import check_available, formats_for, output_names
 
     started = time.perf_counter()
@@ -219,7 +220,7 @@ def _output_folder(name: str) -> Path:
 
 
 def _build_lock(out: Path, wait: bool, report: Report):
-    from figgen.locks import folder_lock
+    from figgen.files.locks import folder_lock
 
     return folder_lock(
         out,

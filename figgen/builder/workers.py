@@ -20,16 +20,16 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from figgen.atomic import NO_ROOM
-from figgen.errors import FiggenError, FiggenWarning
-from figgen.recipe import Recipe
+from figgen.core.errors import FiggenError, FiggenWarning
+from figgen.files.atomic import NO_ROOM
+from figgen.recipe.spec import Recipe
 from figgen.training.ahead import Ahead, Waiting
 
 
 @dataclass(frozen=True)
 class Settings:
-    """What every job of one build shares: the build options :data:`figgen.config.OPTIONS` marks ``job``
-    (the builder makes it from that table; a test checks the two agree)."""
+    """What every job of one build shares: the build options :data:`~figgen.builder.options.OPTIONS` marks
+    ``job`` (the builder makes it from that table; a test checks the two agree)."""
 
     out: str
     cache: str
@@ -87,10 +87,10 @@ def run_job(
 
 
 def _run(job: Job, settings: Settings, started: float, progress: Progress | None, ahead) -> JobResult:
-    from figgen.cache import ELSEWHERE, Cache
-    from figgen.context import RecipeContext
-    from figgen.recipe import load_make
-    from figgen.themes import get_preset, get_theme
+    from figgen.core.themes import get_preset, get_theme
+    from figgen.files.cache import ELSEWHERE, Cache
+    from figgen.recipe.context import RecipeContext
+    from figgen.recipe.spec import load_make
 
     ctx = None
     try:

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-from figgen.cache import Cache
-from figgen.knobs import Knobs
-from figgen.themes import Preset, Theme
+from figgen.core.knobs import Knobs
+from figgen.core.themes import Preset, Theme
+from figgen.files.cache import Cache
 from figgen.writers.outputs import OutputSet
 
 
@@ -133,7 +133,8 @@ class RecipeContext:
         pace: float = 1.0,
         progress: Callable[[str, int, int | None], None] | None = None,
     ) -> RecipeContext:
-        """The context of one recipe (a :class:`figgen.recipe.Recipe`) with its resolved parameter values."""
+        """The context of one recipe (:class:`~figgen.recipe.spec.Recipe`) with its resolved parameter
+        values."""
         outputs = OutputSet(recipe.name, recipe.outputs, Path(out_dir), theme, preset, formats, pace=pace)
         outputs.progress = progress
         params = recipe.parameters(values)

@@ -2,8 +2,8 @@
 
 It builds, trains and cleans through the public API (:mod:`figgen.api`); besides it, it reads the names it
 offers from their registries (themes, presets, palettes, formats, the text's knobs), parses ``--set``
-through :mod:`figgen.config`, and reaches :mod:`figgen.data.fetch` (``figgen data fetch``) and
-:mod:`figgen.watch` (``--watch``) directly. Only this layer prints or shows progress bars; the library
+through :mod:`figgen.builder.options`, and reaches :mod:`figgen.data.fetch` (``figgen data fetch``) and
+:mod:`figgen.cli.watch` (``--watch``) directly. Only this layer prints or shows progress bars; the library
 reports progress through callbacks. Heavy modules (TensorFlow, matplotlib) are imported
 inside the commands that need them, so ``figgen --help``, ``figgen list`` and ``figgen data`` start in well
 under a second.
@@ -21,10 +21,11 @@ import sys
 import threading
 from collections.abc import Sequence
 
-from figgen import __version__, api
-from figgen.errors import FiggenError
-from figgen.knobs import Knobs
-from figgen.themes import PALETTES, PRESETS, THEMES
+from figgen import api
+from figgen._version import __version__
+from figgen.core.errors import FiggenError
+from figgen.core.knobs import Knobs
+from figgen.core.themes import PALETTES, PRESETS, THEMES
 
 TEXT = Knobs()
 
@@ -78,7 +79,7 @@ def _warnings_as_lines() -> None:
     """Print figgen's warnings (what it repaired or worked around) as ``figgen: warning: ...`` lines."""
     import warnings
 
-    from figgen.errors import FiggenWarning
+    from figgen.core.errors import FiggenWarning
 
     default = warnings.showwarning
 
@@ -325,7 +326,7 @@ def _value(value) -> str:
 def _cmd_build(args) -> int:
     if not args.watch:
         return _build_once(args)
-    from figgen.watch import watch, watched_files
+    from figgen.cli.watch import watch, watched_files
 
     builds = 0
 
@@ -348,7 +349,7 @@ def _cmd_build(args) -> int:
 
 
 def _build_once(args, changes_only: bool = False) -> int:
-    from figgen.config import parse_sets
+    from figgen.builder.options import parse_sets
 
     reporter = _BuildReporter(changes_only, quiet=args.quiet)
     result = api.build(

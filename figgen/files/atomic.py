@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from figgen.errors import FiggenError
+from figgen.core.errors import FiggenError
 
 _counter = itertools.count()
 _TEMPORARY = re.compile(r"^\.figgen-tmp-(\d+)-(\d+)\.(.+)$")

@@ -189,7 +189,7 @@ def render_gallery(manifest: dict) -> str:
 
 def write_gallery(out: Path, manifest: dict) -> Path:
     """Write ``index.html`` into ``out`` (atomically, and only if it changed); return its path."""
-    from figgen.atomic import write_text_if_changed
+    from figgen.files.atomic import write_text_if_changed
 
     path = Path(out) / "index.html"
     write_text_if_changed(path, render_gallery(manifest))

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from figgen import __version__
+from figgen._version import __version__
 
 MANIFEST = "manifest.json"
 GALLERY = "index.html"

@@ -30,9 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from figgen.atomic import NO_ROOM, atomic_path, is_temporary
-from figgen.errors import FiggenError, FiggenWarning
-from figgen.locks import file_lock
+from figgen.core.errors import FiggenError, FiggenWarning
+from figgen.files.atomic import NO_ROOM, atomic_path, is_temporary
+from figgen.files.locks import file_lock
 
 META = "__meta__"
 CHECKSUM = "__checksum__"

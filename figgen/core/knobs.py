@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Protocol
 
-from figgen.errors import FiggenError
+from figgen.core.errors import FiggenError
 
 #: MNIST's geometry, written once: 28 × 28 images, rows of 784 pixels, ten classes.
 SIDE = 28

@@ -24,7 +24,7 @@ A configuration file looks like this; every key is optional::
     TRAIN_SIZE = 1000
 
 Errors name the file, the key and its line. Values are data (TOML); nothing is evaluated. The names of
-themes, presets and formats are checked against their registries (:mod:`figgen.themes`,
+themes, presets and formats are checked against their registries (:mod:`figgen.core.themes`,
 :mod:`figgen.writers`), never against a list of their own. Paths are relative to the file's folder, and
 ``out`` and ``cache`` must stay inside it: a configuration file (from a repository you cloned, say) never
 makes figgen write elsewhere; ``--out`` on the command line can.
@@ -39,10 +39,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figgen.core.errors import FiggenError, suggest, unknown
+from figgen.core.knobs import Rule, check_value
+from figgen.core.themes import PALETTES, PRESETS, THEMES, get_theme, parse_colour
 from figgen.data import SPLITS, check_class_names
-from figgen.errors import FiggenError, suggest, unknown
-from figgen.knobs import Rule, check_value
-from figgen.themes import PALETTES, PRESETS, THEMES, get_theme, parse_colour
 
 
 @dataclass(frozen=True)
@@ -178,7 +178,7 @@ def configured(document: dict, key: str, default=None):
 
 def cache_folder(document: dict):
     """The training cache's folder: ``$FIGGEN_CACHE``, else the configured ``cache``, else the default."""
-    from figgen.cache import ENVIRONMENT, cache_dir
+    from figgen.files.cache import ENVIRONMENT, cache_dir
 
     return cache_dir(None if os.environ.get(ENVIRONMENT) else configured(document, "cache"))
 

@@ -5,7 +5,7 @@ never import or run it):
 
 - a module docstring: its first line is the title, the rest the description (a missing one is an error);
 - ``KNOBS`` (optional): the text's knobs it uses, by name (``"TRAIN_SIZE"``, ...); their defaults, ``--quick``
-  values and ranges come from :mod:`figgen.knobs`;
+  values and ranges come from :mod:`figgen.core.knobs`;
 - ``PARAMS``: its own parameters and their defaults (and a knob's default where the recipe's differs);
 - ``QUICK``: the ``--quick`` values that differ from the knobs' shared ones (tests, previews);
 - ``LIMITS`` (optional): ``{"KEY": (low, high)}`` inclusive ranges for its parameters (a knob's narrow the
@@ -15,8 +15,8 @@ never import or run it):
   Every value LIMITS allow must build (the tests build the bounds);
 - ``OUTPUTS``: ``{"stem": "animation" | "still"}``, the files it writes (each in the formats of its kind);
 
-and a function ``make(ctx, p)`` that gets a :class:`figgen.context.RecipeContext` and the parameters as a
-frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
+and a function ``make(ctx, p)`` that gets a :class:`~figgen.recipe.context.RecipeContext` and the parameters
+as a frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
 ``python recipes/NAME.py [--set KEY=VALUE ...]`` build it alone.
 """
 
@@ -34,8 +34,8 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from figgen import knobs
-from figgen.errors import FiggenError, suggest
+from figgen.core import knobs
+from figgen.core.errors import FiggenError, suggest
 
 # The catalogue's order (DESIGN.md, "The figures"); recipes not listed follow in name order.
 CATALOGUE = (
@@ -251,7 +251,7 @@ def default_recipe_dir() -> Path:
     here = Path("recipes")
     if here.is_dir():
         return here
-    return Path(__file__).resolve().parent.parent / "recipes"
+    return Path(__file__).resolve().parents[2] / "recipes"
 
 
 def read_recipe(path: Path) -> Recipe:

@@ -6,7 +6,7 @@ The rules (the README's "Ownership" section says the same to users):
   page it recorded, its signed ``manifest.json``, and its hidden ``.figgen-state.json``;
 - it never overwrites, deletes or writes through anything else: a foreign file, a link or a folder where
   figgen would write is an error naming it, before any work;
-- it removes only temporaries unmistakably its own (:mod:`figgen.atomic`);
+- it removes only temporaries unmistakably its own (:mod:`figgen.files.atomic`);
 - a recipe's files and its manifest entry change together. The files are written under temporary names;
   then the state file records the moves to make (a journal: the commit point), the moves are made, and the
   journal is closed. A commit that a kill or a full disk interrupted is finished by the next figgen run in
@@ -24,16 +24,7 @@ import os
 import stat
 from pathlib import Path
 
-from figgen.atomic import (
-    NO_ROOM,
-    atomic_path,
-    is_temporary,
-    remove_leftovers,
-    temporary_path,
-    write_text_if_changed,
-)
-from figgen.errors import FiggenError
-from figgen.manifest import (
+from figgen.builder.manifest import (
     GALLERY,
     GENERATOR,
     MANIFEST,
@@ -44,7 +35,16 @@ from figgen.manifest import (
     make_document,
     recover_entries,
 )
-from figgen.manifest import salvage as salvage_recipes
+from figgen.builder.manifest import salvage as salvage_recipes
+from figgen.core.errors import FiggenError
+from figgen.files.atomic import (
+    NO_ROOM,
+    atomic_path,
+    is_temporary,
+    remove_leftovers,
+    temporary_path,
+    write_text_if_changed,
+)
 
 STATE = ".figgen-state.json"
 LEGACY_LOCK = ".figgen.lock"  # figgen 0.1 locked the folder through this file
@@ -64,7 +64,7 @@ def file_sha256(path: Path) -> str | None:
 class OutputFolder:
     """The records figgen keeps of one output folder, and the only way it changes files there.
 
-    Use it under the folder's lock (:func:`figgen.locks.folder_lock`); call :meth:`load` first.
+    Use it under the folder's lock (:func:`figgen.files.locks.folder_lock`); call :meth:`load` first.
     """
 
     def __init__(self, path: Path, *, gallery: bool = True):
@@ -228,7 +228,7 @@ class OutputFolder:
                 (self.path / temporary).unlink()
 
     def _publish(self, recipes: dict, order: list[str], staged, removals) -> None:
-        from figgen.gallery import render_gallery
+        from figgen.builder.gallery import render_gallery
 
         written: list[Path] = []
         moves = [[tmp, final] for tmp, final in staged]

@@ -34,7 +34,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
 
-from figgen.errors import FiggenError
+from figgen.core.errors import FiggenError
 
 log = get_plugin_logger(__name__)
 
@@ -81,7 +81,8 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         return IMAGE.sub(replace, markdown)
 
     def _show(self, match: re.Match, page, config, files) -> str:
-        from figgen.embed import build_target, choose_formats, find_target, work_folder
+        from figgen.builder.workfolders import work_folder
+        from figgen.integrations.pages import build_target, choose_formats, find_target
 
         name, dot, fmt = match["target"].rpartition(".")
         if not dot:
@@ -129,7 +130,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
     def on_serve(self, server, config, builder):
         """Rebuild when a recipe or figgen.toml changes, as when a page does."""
         from figgen.api import list_recipes
-        from figgen.config import config_files
+        from figgen.builder.options import config_files
 
         try:
             folder = list_recipes(self.config.recipes)[0].path.parent

@@ -22,7 +22,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from figgen.errors import FiggenError, unknown
+from figgen.core.errors import FiggenError, unknown
 
 RGB = tuple[int, int, int]
 RGBA = tuple[int, int, int, int]

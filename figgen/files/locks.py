@@ -15,7 +15,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from figgen.errors import FiggenError
+from figgen.core.errors import FiggenError
 
 
 class Busy(FiggenError):

@@ -22,9 +22,9 @@ def watched_files(
 ) -> list[Path]:
     """The files a build of these options reads: every ``*.py`` of the recipe folder, the configuration
     files (also those not written yet) and the data set's files (none for the bundled sample)."""
-    from figgen.config import config_files, configured, load_config
-    from figgen.errors import FiggenError
-    from figgen.recipe import default_recipe_dir
+    from figgen.builder.options import config_files, configured, load_config
+    from figgen.core.errors import FiggenError
+    from figgen.recipe.spec import default_recipe_dir
 
     def setting(key: str):
         try:

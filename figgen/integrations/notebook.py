@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from figgen.manifest import Output
+    from figgen.builder.manifest import Output
 
 DEFAULT_FORMATS = {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)}
 MIME = {
@@ -43,7 +43,8 @@ def show(
     for a still or a filmstrip). ``params`` are the recipe's parameters (``TRAIN_SIZE=500``), as ``--set``.
     Options left out come from figgen.toml, then the defaults; bad input raises :class:`figgen.FiggenError`.
     """
-    from figgen.embed import build_target, choose_formats, find_target, work_folder
+    from figgen.builder.workfolders import work_folder
+    from figgen.integrations.pages import build_target, choose_formats, find_target
 
     target = find_target(recipe if output is None else f"{recipe}/{output}")
     formats = choose_formats(target, format, DEFAULT_FORMATS)

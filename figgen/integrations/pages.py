@@ -3,10 +3,11 @@
 A page names a recipe (``weights``) or one of its outputs (``weights_evolution/weights_evolution_filmstrip``)
 and maybe a format. The name is checked against the recipes as read, without running them (a typo gets a
 suggestion); a missing format is the caller's default for the output's kind; and the output is built through
-:func:`figgen.build` into a folder of its own under the tool's :func:`work_folder` (never the docs' sources
-or output). There is one folder per recipe and per choice of formats, theme, preset, parameters and quick,
-so two pages that show a recipe two ways never replace each other's files, and a page read again finds its
-files up to date: no training, no drawing, no matplotlib.
+:func:`figgen.build` into a folder of its own under the tool's work folder
+(:func:`~figgen.builder.workfolders.work_folder`; never the docs' sources or output). There is one
+folder per recipe and per choice of formats, theme, preset, parameters and quick, so two pages that show a
+recipe two ways never replace each other's files, and a page read again finds its files up to date: no
+training, no drawing, no matplotlib.
 """
 
 from __future__ import annotations
@@ -19,11 +20,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from figgen import api
-from figgen.errors import FiggenError, suggest
+from figgen.core.errors import FiggenError, suggest
 
 if TYPE_CHECKING:
-    from figgen.manifest import Output
-    from figgen.recipe import Recipe
+    from figgen.builder.manifest import Output
+    from figgen.recipe.spec import Recipe
 
 FILMSTRIP = "_filmstrip"  # an animation's filmstrip still is the animation's name with this suffix
 
@@ -45,38 +46,6 @@ class Target:
         from figgen.writers import formats, formats_for
 
         return formats_for(self.kind, formats())
-
-
-TOOLS = ("sphinx", "mkdocs", "notebook")  # each builds in a folder of its name in figgen's cache folder
-
-
-def work_folder(tool: str, cache: str | Path | None = None, config: str | Path | None = None) -> Path:
-    """Where ``tool`` (one of :data:`TOOLS`) builds: a folder of that name in figgen's cache folder
-    (``cache``, else ``$FIGGEN_CACHE``, figgen.toml's ``cache`` or ``.figgen-cache``), which is neither
-    the docs' sources nor their output."""
-    if cache:
-        return Path(cache) / tool
-    from figgen.config import cache_folder, load_config
-
-    return Path(cache_folder(load_config(None if config is None else str(config)))) / tool
-
-
-def clean_work_folders(cache: Path) -> str:
-    """Remove what the docs tools built in ``cache`` (figgen's files only, as ``clean`` does); one line."""
-    from figgen.folder import OutputFolder
-    from figgen.locks import folder_lock
-
-    removed = 0
-    for tool in TOOLS:
-        for folder in sorted((Path(cache) / tool).glob("*/")):
-            with folder_lock(folder):
-                OutputFolder(folder).load().clean()
-            if not any(folder.iterdir()):
-                folder.rmdir()
-                removed += 1
-        if (Path(cache) / tool).is_dir() and not any((Path(cache) / tool).iterdir()):
-            (Path(cache) / tool).rmdir()
-    return f"removed {removed} docs-tool build folders from {cache}"
 
 
 def find_target(text: str, recipes_dir: str | Path | None = None) -> Target:
