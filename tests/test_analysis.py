@@ -250,9 +250,9 @@ def test_shift_study_on_a_tiny_model():
 
 
 def test_snapshot_accuracy_scores_each_snapshot_as_correct_does(monkeypatch):
-    import figgen.analysis
+    import figgen.analysis.scoring
 
-    monkeypatch.setattr(figgen.analysis, "SNAPSHOT_BLOCK", 64)  # several blocks of rows, the last one short
+    monkeypatch.setattr(figgen.analysis.scoring, "SNAPSHOT_BLOCK", 64)  # several blocks of rows, the last one short
     data = load_dataset("sample")
     x, labels = data.test(300)
     rng = np.random.default_rng(3)
