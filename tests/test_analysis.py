@@ -22,7 +22,6 @@ from figgen.analysis import (
     learning_rate_verdict,
     leftmost_column,
     nth_of_digit,
-    regime,
     shift_left,
     shift_study,
     snapshot_accuracy,
@@ -32,6 +31,7 @@ from figgen.analysis import (
     truncate,
 )
 from figgen.core.errors import FiggenError
+from figgen.core.regime import regime
 from figgen.data import load_dataset
 from figgen.figures.basics import probability_text
 
@@ -252,7 +252,7 @@ def test_shift_study_on_a_tiny_model():
 def test_snapshot_accuracy_scores_each_snapshot_as_correct_does(monkeypatch):
     import figgen.analysis.scoring
 
-    monkeypatch.setattr(figgen.analysis.scoring, "SNAPSHOT_BLOCK", 64)  # several blocks of rows, the last one short
+    monkeypatch.setattr(figgen.analysis.scoring, "SNAPSHOT_BLOCK", 64)  # several blocks, the last one short
     data = load_dataset("sample")
     x, labels = data.test(300)
     rng = np.random.default_rng(3)
@@ -289,3 +289,32 @@ def test_random_sample_accuracies_are_seeded_and_checked():
     for size, count in ((0, 5), (1001, 5), (10, 0)):
         with pytest.raises(FiggenError):
             random_sample_accuracies(hits, size, count)
+
+
+def test_the_package_re_exports_every_topic_module_name():
+    """Each topic module has a docstring, and every name it defines publicly is ``figgen.analysis.<name>``."""
+    import ast
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    import figgen.analysis
+
+    defined = set()
+    for info in pkgutil.iter_modules(figgen.analysis.__path__):
+        module = importlib.import_module(f"figgen.analysis.{info.name}")
+        assert module.__doc__, info.name
+        tree = ast.parse(Path(module.__file__).read_text())
+        for node in tree.body:
+            if isinstance(node, ast.FunctionDef | ast.ClassDef):
+                names = [node.name]
+            elif isinstance(node, ast.Assign | ast.AnnAssign):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [t.id for t in targets if isinstance(t, ast.Name)]
+            else:
+                continue
+            for name in names:
+                if not name.startswith("_"):
+                    defined.add(name)
+                    assert getattr(figgen.analysis, name) is getattr(module, name), name
+    assert defined == set(figgen.analysis.__all__)

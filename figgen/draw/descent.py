@@ -7,8 +7,9 @@ the view is pinned at the panel's top edge as an arrow pointing outwards, with i
 
 Beneath each parabola a strip plots that distance against the step on a log scale, with the same range in
 every panel, so growth and decay read at a glance even once a ball has left its view; a dashed line marks
-the start. Panel colours follow :func:`figgen.analysis.regime` of the run and the words above each panel
-are :func:`figgen.analysis.learning_rate_verdict`, so colour is never the only clue.
+the start. Above each panel are the words of :func:`figgen.analysis.descent.learning_rate_verdict` (by
+:func:`figgen.core.regime.regime` of the run), and the panel's colour follows them, so colour is never the
+only clue.
 
 The frames are drawn with Pillow and numpy, the static part once and each trail segment once, so dozens of
 frames cost little more than one. In the transparent theme every line and dot gets the theme's halo, so the
@@ -25,7 +26,7 @@ import numpy as np
 from matplotlib.ticker import MaxNLocator
 from PIL import Image, ImageDraw
 
-from figgen.analysis import learning_rate_verdict
+from figgen.analysis.descent import learning_rate_verdict
 from figgen.core.themes import Preset, Theme
 from figgen.draw._pixels import blank, paint
 from figgen.draw.text import draw_text, text_size

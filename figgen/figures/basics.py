@@ -11,7 +11,7 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from figgen.analysis import truncate
+from figgen.analysis.worked import truncate
 from figgen.core.knobs import SIDE
 from figgen.core.themes import Preset, Theme, ink_on
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed

@@ -13,7 +13,8 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from figgen.analysis import Dip, standard_error
+from figgen.analysis.progress import Dip
+from figgen.analysis.scoring import standard_error
 from figgen.core.regime import UNTRAINED_LOSS
 from figgen.core.themes import Preset, Theme
 from figgen.figures._axes import log_floor, plain_log_ticks

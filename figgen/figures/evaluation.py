@@ -14,7 +14,8 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from figgen.analysis import ShiftStudy, standard_error
+from figgen.analysis.scoring import standard_error
+from figgen.analysis.shift import ShiftStudy
 from figgen.core.knobs import SIDE
 from figgen.core.themes import Preset, Theme
 from figgen.data import TEXT_HOLDOUT
