@@ -20,7 +20,8 @@ def make(ctx, p):
     ctx.figure(
         "digit",
         fig,
-        alt=f"Training example {p.EXAMPLE}, {ctx.data.a(label)} shown as a 28 by 28 grayscale image, "
+        alt=f"Training example {p.EXAMPLE}, {ctx.data.example_phrase(label)} shown as a 28 by 28 "
+        "grayscale image, "
         f"titled '{title}'.",
     )
 

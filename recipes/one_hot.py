@@ -24,7 +24,8 @@ def make(ctx, p):
     ctx.figure(
         "one_hot",
         fig,
-        alt=f"Training example {index}, {ctx.data.a(label)}, beside its label as a one-hot vector of ten "
+        alt=f"Training example {index}, {ctx.data.example_phrase(label)}, beside its label as a one-hot "
+        "vector of ten "
         f"cells for the classes {names[0]} to {names[-1]}: [{cells}], a 1 only in the cell of "
         f"{names[label]}.",
     )

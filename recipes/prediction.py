@@ -38,7 +38,7 @@ def make(ctx, p):
     ctx.figure(
         "prediction",
         fig,
-        alt=f"Training example {index}{text}, {ctx.data.a(label)}, and the trained model's ten "
+        alt=f"Training example {index}{text}, {ctx.data.example_phrase(label)}, and the trained model's ten "
         f"probabilities: it predicts {name(guess)} with probability {probs[guess]:.3f}, next "
         f"{name(runner_up)} with {probs[runner_up]:.3f}{'' if guess == label else ' — a mistake'}. "
         f"{said[:1].upper()}{said[1:]}.",

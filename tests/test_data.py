@@ -18,7 +18,7 @@ from figgen.data import (
     IDX_FILES,
     DataError,
     Dataset,
-    cache_dir,
+    download_dir,
     load_dataset,
     one_hot,
     sample_dir,
@@ -265,12 +265,12 @@ def test_auto_does_not_hide_a_damaged_full_set(clean_env):
         load_dataset("auto")
 
 
-def test_cache_dir_follows_the_environment(clean_env, monkeypatch):
-    assert cache_dir() == clean_env / "figgen-data"
+def test_download_dir_follows_the_environment(clean_env, monkeypatch):
+    assert download_dir() == clean_env / "figgen-data"
     monkeypatch.delenv("FIGGEN_DATA_HOME")
-    assert cache_dir() == clean_env / "home" / ".cache" / "figgen" / "mnist"
+    assert download_dir() == clean_env / "home" / ".cache" / "figgen" / "mnist"
     monkeypatch.setenv("XDG_CACHE_HOME", str(clean_env / "xdg"))
-    assert cache_dir() == clean_env / "xdg" / "figgen" / "mnist"
+    assert download_dir() == clean_env / "xdg" / "figgen" / "mnist"
 
 
 # --- strict errors: every message names the file -----------------------------------------------------------
@@ -556,6 +556,8 @@ def test_class_names_come_from_labels_txt_or_the_caller(tmp_path):
     (folder / "labels.txt").write_text("\n".join(CLOTHES) + "\n")
     data = load_dataset(str(folder))
     assert data.class_names == tuple(CLOTHES) and data.class_name(7) == "Sneaker" and not data.digits
+    assert data.example_phrase(7) == "a Sneaker" and data.example_phrase(9) == "an Ankle boot"
+    assert load_dataset("sample").example_phrase(7) == "a handwritten 7"
     assert load_dataset(str(folder), class_names=",".join("abcdefghij")).class_name(0) == "a"
     assert load_dataset(str(folder)).fingerprint == data.fingerprint  # names do not change what trains
 

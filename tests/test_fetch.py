@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 
-from figgen.data import DataError, cache_dir, load_dataset
+from figgen.data import DataError, download_dir, load_dataset
 from figgen.data.fetch import fetch_mnist
 from tests.test_data import idx_payloads, tiny_arrays
 
@@ -87,6 +87,6 @@ def test_fetch_missing_everywhere(tmp_path):
 def test_fetch_defaults_to_the_cache_that_auto_reads(clean_env, mirror):
     folder, checksums = mirror
     target = fetch_mnist(mirrors=[folder.as_uri() + "/"], checksums=checksums)
-    assert target == cache_dir() == clean_env / "figgen-data"
+    assert target == download_dir() == clean_env / "figgen-data"
     data = load_dataset("auto")
     assert (data.source, data.n_train) == ("idx", 5)

@@ -6,7 +6,7 @@ A data source is named by a string:
   verified against its ``SHA256SUMS``;
 - a folder holding the four standard IDX files (gzipped or not), of any size;
 - a keras-style ``.npz`` file (``x_train``, ``y_train``, ``x_test``, ``y_test``);
-- ``auto``: full MNIST where it already lies on disk (``$FIGGEN_MNIST``, figgen's download cache, keras's
+- ``auto``: full MNIST where it already lies on disk (``$FIGGEN_MNIST``, figgen's download folder, keras's
   cache), else the sample. :attr:`Dataset.note` says which it chose.
 
 Two options shape what a source gives. ``split="text"`` is the text's own split: TensorFlow's
@@ -30,7 +30,7 @@ import numpy as np
 from figgen.core.knobs import Rule, check_value
 from figgen.data._idx import DataError, read_idx_images, read_idx_labels, read_npz
 
-__all__ = ["DataError", "Dataset", "load_dataset", "one_hot", "sample_dir", "cache_dir", "SPLITS"]
+__all__ = ["DataError", "Dataset", "load_dataset", "one_hot", "sample_dir", "download_dir", "SPLITS"]
 
 SAMPLE_DIR = Path(__file__).with_name("mnist-sample")
 DIGITS = tuple(str(k) for k in range(10))
@@ -50,8 +50,11 @@ def sample_dir() -> Path:
     return SAMPLE_DIR
 
 
-def cache_dir() -> Path:
-    """Return the folder where ``figgen data fetch`` keeps the full MNIST (``$FIGGEN_DATA_HOME`` or XDG)."""
+def download_dir() -> Path:
+    """Return the folder ``figgen data fetch`` downloads the full MNIST into, where ``auto`` looks for it:
+    ``$FIGGEN_DATA_HOME``, else ``figgen/mnist`` in ``$XDG_CACHE_HOME`` (default ``~/.cache``).
+
+    Not the training cache (:func:`figgen.files.cache.cache_dir`)."""
     if os.environ.get("FIGGEN_DATA_HOME"):
         return Path(os.environ["FIGGEN_DATA_HOME"]).expanduser()
     base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
@@ -127,8 +130,8 @@ class Dataset:
             return index if index < self.n_train else None
         return TEXT_HOLDOUT + index if TEXT_HOLDOUT + index < self.n_train else None
 
-    def a(self, label: int) -> str:
-        """The example of a label in words, for titles and alt texts: "a handwritten 7", "an Ankle boot"."""
+    def example_phrase(self, label: int) -> str:
+        """An example of a label in words, for alt texts: "a handwritten 7", "a Sneaker", "an Ankle boot"."""
         name = self.class_name(label)
         if self.digits:
             return f"a handwritten {name}"
@@ -198,7 +201,7 @@ def _auto_candidates() -> list[Path]:
     found = []
     if os.environ.get("FIGGEN_MNIST"):
         found.append(Path(os.environ["FIGGEN_MNIST"]).expanduser())
-    found.append(cache_dir())
+    found.append(download_dir())
     keras_home = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras")
     found.append(keras_home / "datasets" / "mnist.npz")
     return found

@@ -1,4 +1,4 @@
-"""Download the full MNIST (60,000 + 10,000 images) into figgen's data cache: figgen's only network use.
+"""Download the full MNIST (60,000 + 10,000 images) into figgen's download folder: figgen's only network use.
 
 It runs only when asked (``figgen data fetch``). Each file is checked against its published MD5 before it is
 moved into place, so an interrupted or corrupted download never becomes a data set.
@@ -13,7 +13,7 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
-from figgen.data import DataError, cache_dir
+from figgen.data import DataError, download_dir
 
 MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
@@ -35,12 +35,12 @@ def fetch_mnist(
     timeout: float = 30.0,
     progress: Callable[[str], None] | None = None,
 ) -> Path:
-    """Download the four MNIST files into ``target`` (default: :func:`cache_dir`) and return the folder.
+    """Download the four MNIST files into ``target`` (default: :func:`download_dir`) and return the folder.
 
     Files already present with the right checksum are kept. Raises :class:`DataError` when no mirror
     delivers a file with the right checksum.
     """
-    target = Path(target) if target else cache_dir()
+    target = Path(target) if target else download_dir()
     target.mkdir(parents=True, exist_ok=True)
     for name, md5 in checksums.items():
         path = target / name
