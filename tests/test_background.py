@@ -20,7 +20,7 @@ from figgen.core.themes import (
 )
 from figgen.figures.basics import softmax_figure
 from figgen.figures.style import figure_to_array
-from figgen.writers.video import composite
+from figgen.writers.mp4 import composite
 
 SLIDES = ["#1f4e9c", "#202124", "#f5f0e1", "#c0392b", "#808080", "#ffffff", "#000000"]
 

@@ -4,7 +4,7 @@ Importing the package registers every format (in this order: the animations, the
 :func:`write_animation`, :func:`write_still`, :func:`formats` and :class:`OutputSet`.
 """
 
-from figgen.writers import gif, video, player, stills  # noqa: F401, I001  (register the formats, in this order)
+from figgen.writers import gif, mp4, webp, player, stills  # noqa: F401, I001  (register the formats, in this order)
 from figgen.writers._base import (
     WRITERS,
     AnimationWriter,
