@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from figgen.core.errors import FiggenError
+from figgen.core.errors import FiggenError, recipe_failed
 
 if TYPE_CHECKING:
     from figgen.builder.build import BuildResult
@@ -98,7 +98,7 @@ def run_recipe(recipe: str, **options) -> list[Output]:
     """Build one recipe (options as :func:`build`) and return its outputs; raise FiggenError if it fails."""
     result = build([recipe], **options)
     for failure in result.failures:
-        raise FiggenError(f"recipe {failure.name} failed: {failure.error}")
+        raise FiggenError(recipe_failed(failure.name, failure.error))
     return result.find(recipe)
 
 

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 
 from figgen import api
 from figgen._version import __version__
-from figgen.core.errors import FiggenError
+from figgen.core.errors import FiggenError, recipe_failed
 from figgen.core.knobs import Knobs
 from figgen.core.themes import PALETTES, PRESETS, THEMES
 
@@ -389,7 +389,7 @@ def _build_once(args, changes_only: bool = False) -> int:
             f"{len(result.outputs)} outputs in {result.seconds:.1f} s"
         )
     for failure in result.failures:
-        print(f"figgen: error: recipe {failure.name} failed: {_one_line(failure.error)}", file=sys.stderr)
+        print(f"figgen: error: {recipe_failed(failure.name, _one_line(failure.error))}", file=sys.stderr)
     return 0 if result.ok else 2 if result.user_error else 1
 
 

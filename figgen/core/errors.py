@@ -27,3 +27,9 @@ def suggest(word: object, choices: Iterable[str], *, list_all: bool = False) -> 
 def unknown(kind: str, name: object, choices: Iterable[str]) -> FiggenError:
     """The error for a name that is not among ``choices``: ``unknown theme 'drak' (did you mean 'dark'?)``."""
     return FiggenError(f"unknown {kind} {str(name)!r}{suggest(name, choices, list_all=True)}")
+
+
+def recipe_failed(name: str, error: object) -> str:
+    """``recipe NAME failed: ERROR``: the one wording of a failed recipe, which the API and the docs tools
+    raise (as a FiggenError) and the command line prints."""
+    return f"recipe {name} failed: {error}"
