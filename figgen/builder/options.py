@@ -221,14 +221,15 @@ def _check_config(path: Path, text: str, document: dict) -> None:
             raise FiggenError(f"{where}: {exc}") from None
 
 
-def parse_sets(items: list[str]) -> dict[str, str]:
-    """``--set KEY=VALUE`` items as a mapping of ``KEY`` (or ``RECIPE.KEY``) to the value's text."""
+def parse_sets(items: list[str], where: str = "--set") -> dict[str, str]:
+    """``--set KEY=VALUE`` items as a mapping of ``KEY`` (or ``RECIPE.KEY``) to the value's text; an error
+    names an item as ``where`` and the item (Sphinx's ``:set:`` passes ``:set: item``)."""
     params = {}
     for item in items:
         key, sep, value = item.partition("=")
         key = key.strip()
         if not sep or not key:
-            raise FiggenError(f"--set {item!r}: expected KEY=VALUE")
+            raise FiggenError(f"{where} {item!r}: expected KEY=VALUE")
         params[key] = value
     return params
 
