@@ -13,8 +13,6 @@ from figgen.core.errors import FiggenError
 from figgen.integrations.pages import build_target, choose_formats, find_target
 from tests.conftest import SQUARE, write_recipe
 
-DEFAULTS = {"still": ("svg", "png"), "filmstrip": ("png",), "animation": ("html",)}
-
 
 def test_targets_are_checked_against_the_recipes_without_running_them(project):
     square = find_target("square")
@@ -35,16 +33,19 @@ def test_targets_are_checked_against_the_recipes_without_running_them(project):
             find_target(text)
 
 
-def test_formats_default_by_kind_and_a_named_one_must_suit_the_kind(project):
-    assert choose_formats(find_target("square"), None, DEFAULTS) == ("svg", "png")
-    assert choose_formats(find_target("blink"), "webp", DEFAULTS) == ("webp",)
-    assert choose_formats(find_target("blink/blink_filmstrip"), "pdf", DEFAULTS) == ("pdf",)
+def test_formats_default_by_kind_and_tool_and_a_named_one_must_suit_the_kind(project):
+    assert choose_formats(find_target("square"), None, "sphinx") == ("svg", "png")
+    assert choose_formats(find_target("square"), None, "mkdocs") == ("png",)
+    assert choose_formats(find_target("blink/blink_filmstrip"), None, "sphinx") == ("png", "pdf")
+    assert choose_formats(find_target("blink"), None, "notebook") == ("html",)
+    assert choose_formats(find_target("blink"), "webp", "sphinx") == ("webp",)
+    assert choose_formats(find_target("blink/blink_filmstrip"), "pdf", "mkdocs") == ("pdf",)
     with pytest.raises(FiggenError, match=r"unknown format 'gfi' \(did you mean 'gif'\?\)"):
-        choose_formats(find_target("blink"), "gfi", DEFAULTS)
+        choose_formats(find_target("blink"), "gfi", "sphinx")
     with pytest.raises(
         FiggenError, match="^blink/blink_filmstrip is a filmstrip: format 'svg' is not one of png, pdf$"
     ):
-        choose_formats(find_target("blink/blink_filmstrip"), "svg", DEFAULTS)
+        choose_formats(find_target("blink/blink_filmstrip"), "svg", "sphinx")
 
 
 def test_one_folder_per_way_of_showing_built_through_the_cache(project):

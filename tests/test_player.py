@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from figgen.writers import write_animation
-from figgen.writers.player import embed_html
+from figgen.writers.markup import player_html
 from tests._browser import CHROMIUM, Browser
 
 KEEP = {1: 0xFF, 2: 0xFFFF}
@@ -114,9 +114,9 @@ def test_page_is_self_contained_escaped_and_reproducible(tmp_path):
     assert read_film(tmp_path / "a.html")["loop"] is None
     assert "color-scheme: dark;" in page and "background: rgb(0,0,0);" in page  # the frames' own background
     assert not re.search(r"(src|href)=\"?(https?:)?//|https?://", page)  # nothing from the network
-    embed = embed_html("w x.html", width=80, height=40, alt=alt, classes="wide")
-    assert embed.startswith('<iframe class="figgen-player wide" src="w x.html" title="Three &quot;greys')
-    assert "max-width:80px" in embed and 'sandbox="allow-scripts"' in embed
+    frame = player_html("w x.html", width=80, height=40, alt=alt, classes=["wide"])
+    assert frame.startswith('<iframe class="figgen-player wide" src="w x.html" title="Three &quot;greys')
+    assert "max-width:80px" in frame and 'sandbox="allow-scripts"' in frame
 
 
 def pixel(page, x: int, y: int) -> list[int]:

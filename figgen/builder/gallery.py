@@ -85,30 +85,18 @@ function toggleTheme() {{
 """
 
 
-def _embed(fmt: str) -> str:
-    """How a browser shows a format ("img", "video", "frame" or "link"): each writer says so of its own."""
-    from figgen.writers import WRITERS
-
-    cls = WRITERS.get(fmt)
-    return cls.embed if cls is not None else "link"
-
-
 def _media(record: dict) -> str:
-    path, alt = escape(record["path"]), escape(record.get("alt", ""))
-    size = (
-        f' width="{_int(record["width"])}" height="{_int(record["height"])}"' if record.get("width") else ""
-    )
-    if _embed(record["format"]) == "frame":
-        from figgen.writers.player import embed_html
+    """The output as a page shows it (:mod:`figgen.writers.markup`): the player, a video or an image."""
+    from figgen.writers.markup import image_html, player_html, shown_as, video_html
 
-        width, height = _int(record["width"]), _int(record["height"])
-        return embed_html(record["path"], width=width, height=height, alt=record.get("alt", ""))
-    if _embed(record["format"]) == "video":
-        return (
-            f'<video src="{path}"{size} controls loop muted playsinline preload="metadata" '
-            f'aria-label="{alt}"></video>'
-        )
-    return f'<img src="{path}" alt="{alt}"{size} loading="lazy">'
+    path, alt = str(record["path"]), str(record.get("alt", ""))
+    size = {"width": _int(record.get("width")), "height": _int(record.get("height"))}
+    shown = shown_as(record["format"])
+    if shown == "frame":
+        return player_html(path, **size, alt=alt)
+    if shown == "video":
+        return video_html(path, **size, alt=alt)
+    return image_html(path, **size, alt=alt)
 
 
 def _slide(entry: dict) -> str:
@@ -127,12 +115,13 @@ def _output_html(records: list[dict], slide: str = "") -> str:
     in the writers' registry order (GIF before WebP, PNG before SVG); a video format adds its player.
     """
     from figgen.writers import formats
+    from figgen.writers.markup import shown_as
 
     by_format = {r["format"]: r for r in records}
     present = [f for f in formats() if f in by_format]
-    shown = [by_format[f] for f in present if _embed(f) == "frame"][:1]
-    shown = shown or [by_format[f] for f in present if _embed(f) == "img"][:1]
-    shown += [by_format[f] for f in present if _embed(f) == "video"][:1]
+    shown = [by_format[f] for f in present if shown_as(f) == "frame"][:1]
+    shown = shown or [by_format[f] for f in present if shown_as(f) == "img"][:1]
+    shown += [by_format[f] for f in present if shown_as(f) == "video"][:1]
     first = records[0]
     frames = f" · {_int(first['frames'])} frames" if first.get("frames") else ""
     size = f"{_int(first['width'])}×{_int(first['height'])} px"

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import posixpath
 import re
-from html import escape
 from pathlib import Path
 
 from mkdocs.config import config_options
@@ -35,6 +34,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File
 
 from figgen.core.errors import FiggenError
+from figgen.integrations.pages import PAGE_OPTIONS
 
 log = get_plugin_logger(__name__)
 
@@ -43,16 +43,25 @@ IMAGE = re.compile(
     r'!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*figgen:(?P<target>[^)\s]+)(?P<title>\s+"[^"]*")?\s*\)'
 )
 FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S)
-DEFAULT_FORMATS = {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)}
 
 
-class FiggenConfig(Config):
-    quick = config_options.Type(bool, default=False)
-    theme = config_options.Optional(config_options.Type(str))
-    preset = config_options.Optional(config_options.Type(str))
-    config = config_options.Optional(config_options.Type(str))
-    cache = config_options.Optional(config_options.Type(str))
-    recipes = config_options.Optional(config_options.Type(str))
+def _setting(kind: type) -> config_options.BaseConfigOption:
+    """A plugin setting: a flag defaults to false, text to figgen.toml's (else figgen's default)."""
+    if kind is bool:
+        return config_options.Type(bool, default=False)
+    return config_options.Optional(config_options.Type(kind))
+
+
+# The plugin's settings: the page options (theme, preset, quick) and the paths config, cache and recipes.
+# Built with type() because MkDocs reads a config's settings from its class's attributes.
+FiggenConfig = type(
+    "FiggenConfig",
+    (Config,),
+    {
+        name: _setting(kind)
+        for name, kind in {**PAGE_OPTIONS, "config": str, "cache": str, "recipes": str}.items()
+    },
+)
 
 
 class FiggenPlugin(BasePlugin[FiggenConfig]):
@@ -83,22 +92,21 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
     def _show(self, match: re.Match, page, config, files) -> str:
         from figgen.builder.workfolders import work_folder
         from figgen.integrations.pages import build_target, choose_formats, find_target
+        from figgen.writers.markup import player_html, shown_as, video_html
 
         name, dot, fmt = match["target"].rpartition(".")
         if not dot:
             name, fmt = fmt, None
         target = find_target(name, self.config.recipes)
-        formats = choose_formats(target, fmt, DEFAULT_FORMATS)
+        formats = choose_formats(target, fmt, "mkdocs")
         (output,) = build_target(
             target,
             formats,
             work_folder("mkdocs", self.config.cache, self.config.config),
-            theme=self.config.theme,
-            preset=self.config.preset,
-            quick=self.config.quick,
             config=self.config.config,
             cache=self.config.cache,
             progress=_log_progress,
+            **{option: self.config[option] for option in PAGE_OPTIONS},
         )
         src_uri = f"figgen/{output.path.parent.name}/{output.path.name}"
         file = files.get_file_from_path(src_uri)
@@ -106,24 +114,15 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             file = File.generated(config, src_uri, abs_src_path=str(output.path))
             files.append(file)
         alt = _unescape(match["alt"]) or output.alt
-        from figgen.writers import get_writer
-
-        embed = get_writer(output.format).embed
-        if embed == "frame":
-            from figgen.writers.player import embed_html
-
-            html = embed_html(
-                file.url_relative_to(page.file), width=output.width, height=output.height, alt=alt
-            )
-            return f"\n\n{html}\n\n"
-        if embed == "video":
-            return (
-                f'\n\n<video class="figgen-video" src="{escape(file.url_relative_to(page.file))}" '
-                f'width="{output.width}" height="{output.height}" style="max-width:100%;height:auto" '
-                f'controls loop muted playsinline preload="metadata" aria-label="{escape(alt)}"></video>\n\n'
-            )
+        shown, url = shown_as(output.format), file.url_relative_to(page.file)
+        size = {"width": output.width, "height": output.height}
+        if shown == "frame":
+            return f"\n\n{player_html(url, **size, alt=alt)}\n\n"
+        if shown == "video":
+            return f"\n\n{video_html(url, **size, alt=alt, classes=(), max_width='100%')}\n\n"
+        # an image or a link: Markdown, so MkDocs checks the link like any other
         link = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
-        if embed == "link":  # a PDF: a link named by its alt text
+        if shown == "link":  # a PDF: a link named by its alt text
             return f"[{_escape(alt)}]({link}{match['title'] or ''})"
         return f"![{_escape(alt)}]({link}{match['title'] or ''})"
 

@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
-from html import escape
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from figgen.builder.manifest import Output
 
-DEFAULT_FORMATS = {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)}
 MIME = {
     "png": "image/png",
     "gif": "image/gif",
@@ -47,7 +45,7 @@ def show(
     from figgen.integrations.pages import build_target, choose_formats, find_target
 
     target = find_target(recipe if output is None else f"{recipe}/{output}")
-    formats = choose_formats(target, format, DEFAULT_FORMATS)
+    formats = choose_formats(target, format, "notebook")
     (built,) = build_target(
         target, formats, work_folder("notebook"), theme=theme, preset=preset, quick=quick, params=params
     )
@@ -75,28 +73,24 @@ class Shown:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         """The file for the notebook: HTML that carries the alt text, and the raw image where there is one."""
+        from figgen.writers.markup import image_html, player_html, shown_as, video_html
+
         o = self.output
         data = o.path.read_bytes()
         bundle = {"text/plain": f"{self!r} {o.alt}"}
-        mime = MIME.get(o.format)
-        if o.format == "html":
-            from figgen.writers.player import embed_html
-
-            page = data.decode("utf-8")
-            bundle["text/html"] = embed_html(None, width=o.width, height=o.height, alt=o.alt, srcdoc=page)
+        mime, shown = MIME.get(o.format), shown_as(o.format)
+        size = {"width": o.width, "height": o.height}
+        if shown == "frame":  # the player's page itself: a notebook output has no file beside it
+            bundle["text/html"] = player_html(None, **size, alt=o.alt, srcdoc=data.decode("utf-8"))
         elif mime is not None:
             encoded = base64.b64encode(data).decode("ascii")
-            source = f'src="data:{mime};base64,{encoded}"'
-            size = f'width="{o.width}" height="{o.height}" style="max-width:100%;height:auto"'
-            if o.format == "mp4":
-                bundle["text/html"] = (
-                    f"<video {source} {size} controls loop muted playsinline "
-                    f'aria-label="{escape(o.alt)}"></video>'
-                )
-            elif o.format == "pdf":
+            source = f"data:{mime};base64,{encoded}"
+            if shown == "video":
+                bundle["text/html"] = video_html(source, **size, alt=o.alt, max_width="100%")
+            elif shown == "link":  # a PDF: the file alone, for a front end that shows it
                 bundle[mime] = encoded
             else:
-                bundle["text/html"] = f'<img {source} alt="{escape(o.alt)}" {size}>'
+                bundle["text/html"] = image_html(source, **size, alt=o.alt, max_width="100%")
                 bundle[mime] = data.decode("utf-8") if o.format == "svg" else encoded
         return {
             key: value

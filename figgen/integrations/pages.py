@@ -2,10 +2,11 @@
 
 A page names a recipe (``weights``) or one of its outputs (``weights_evolution/weights_evolution_filmstrip``)
 and maybe a format. The name is checked against the recipes as read, without running them (a typo gets a
-suggestion); a missing format is the caller's default for the output's kind; and the output is built through
-:func:`figgen.build` into a folder of its own under the tool's work folder
-(:func:`~figgen.builder.workfolders.work_folder`; never the docs' sources or output). There is one
-folder per recipe and per choice of formats, theme, preset, parameters and quick, so two pages that show a
+suggestion); a missing format is the docs tool's default for the output's kind (:data:`PAGE_FORMATS`); the
+page may choose the build options :data:`PAGE_OPTIONS` (named as in the build's table of options); and the
+output is built through :func:`figgen.build` into a folder of its own under the tool's work folder
+(:func:`~figgen.builder.workfolders.work_folder`; never the docs' sources or output). There is one folder
+per recipe and per choice of formats, theme, preset, parameters and quick, so two pages that show a
 recipe two ways never replace each other's files, and a page read again finds its files up to date: no
 training, no drawing, no matplotlib.
 """
@@ -20,13 +21,28 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from figgen import api
-from figgen.core.errors import FiggenError, suggest
+from figgen.builder.options import OPTIONS, BuildOptions
+from figgen.core.errors import FiggenError, recipe_failed, suggest
 
 if TYPE_CHECKING:
     from figgen.builder.manifest import Output
     from figgen.recipe.spec import Recipe
 
-FILMSTRIP = "_filmstrip"  # an animation's filmstrip still is the animation's name with this suffix
+# What a page shows an output of each kind as when it names no format, per docs tool. (What a build writes
+# when given no formats is another table: figgen.writers.outputs.BUILD_FORMATS.) Sphinx offers a still as
+# SVG and PNG and a filmstrip as PNG and PDF, and its builder picks (SVG for HTML, PNG or PDF for LaTeX).
+PAGE_FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
+    "sphinx": {"still": ("svg", "png"), "filmstrip": ("png", "pdf"), "animation": ("html",)},
+    "mkdocs": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)},
+    "notebook": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)},
+}
+
+# The build options a page (or its tool's settings) may choose besides its formats and parameters, as the
+# build's one table of options names them, each with the type of its default (text, or a bool for a flag).
+# Their values are checked where every build's are (figgen.builder.options.BuildOptions).
+PAGE_OPTIONS: dict[str, type] = {
+    o.name: type(getattr(BuildOptions, o.name)) for o in OPTIONS if o.name in ("theme", "preset", "quick")
+}
 
 
 @dataclass(frozen=True)
@@ -50,6 +66,8 @@ class Target:
 
 def find_target(text: str, recipes_dir: str | Path | None = None) -> Target:
     """The output named ``RECIPE`` (a recipe with one output) or ``RECIPE/OUTPUT``."""
+    from figgen.writers.outputs import FILMSTRIP  # numpy: not when Sphinx or MkDocs loads figgen
+
     name, _, output = text.strip().partition("/")
     recipes = {r.name: r for r in api.list_recipes(recipes_dir)}
     if name not in recipes:
@@ -69,10 +87,11 @@ def find_target(text: str, recipes_dir: str | Path | None = None) -> Target:
     return Target(recipe, output, kinds[output])
 
 
-def choose_formats(target: Target, fmt: str | None, defaults: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
-    """``fmt`` when the output's kind can be written in it (else a FiggenError), or the kind's default."""
+def choose_formats(target: Target, fmt: str | None, tool: str) -> tuple[str, ...]:
+    """``fmt`` when the output's kind can be written in it (else a FiggenError), or the kind's default for
+    the docs tool ``tool`` (a key of :data:`PAGE_FORMATS`)."""
     if not fmt:
-        return tuple(defaults[target.kind])
+        return PAGE_FORMATS[tool][target.kind]
     from figgen.writers import get_writer
 
     get_writer(fmt)  # an unknown name: "unknown format 'gfi' (did you mean 'gif'?)"
@@ -90,21 +109,25 @@ def build_target(
     formats: Sequence[str],
     root: str | Path,
     *,
-    theme: str | None = None,
-    preset: str | None = None,
-    quick: bool = False,
     params: Mapping[str, object] | None = None,
     config: str | Path | None = None,
     cache: str | Path | None = None,
     progress: Callable[..., None] | None = None,
+    **options: object,
 ) -> list[Output]:
     """Build the target's recipe (if stale) into its folder under ``root``; return the target's files, one
-    per format in ``formats``' order. A failing recipe raises FiggenError."""
+    per format in ``formats``' order. ``options`` are the :data:`PAGE_OPTIONS` (``theme``, ``preset``,
+    ``quick``; None or left out: figgen.toml's, then the defaults). A failing recipe raises FiggenError."""
+    unexpected = sorted(set(options) - set(PAGE_OPTIONS))
+    if unexpected:
+        raise TypeError(f"build_target() got an unexpected keyword argument {unexpected[0]!r}")
+    chosen = {
+        name: bool(options.get(name)) if kind is bool else options.get(name)
+        for name, kind in PAGE_OPTIONS.items()
+    }
     choice = {
         "formats": list(formats),
-        "theme": theme,
-        "preset": preset,
-        "quick": bool(quick),
+        **chosen,
         "params": sorted((str(k), str(v)) for k, v in (params or {}).items()),
         "config": str(config or ""),
         "recipes": str(target.recipe.path.parent.resolve()),
@@ -114,9 +137,7 @@ def build_target(
         [target.recipe.name],
         out=Path(root) / f"{target.recipe.name}-{digest}",
         formats=list(formats),
-        theme=theme,
-        preset=preset,
-        quick=quick,
+        **chosen,
         params={(k if "." in str(k) else f"{target.recipe.name}.{k}"): v for k, v in (params or {}).items()},
         config=config,
         cache=cache,
@@ -124,7 +145,7 @@ def build_target(
         progress=progress,
     )
     for failure in result.failures:
-        raise FiggenError(f"recipe {failure.name} failed: {failure.error}")
+        raise FiggenError(recipe_failed(failure.name, failure.error))
     shown = [o for fmt in formats for o in result.find(target.recipe.name, target.output, fmt)]
     if not shown:
         raise FiggenError(f"recipe {target.recipe.name} wrote no {target.output} in {', '.join(formats)}")

@@ -40,7 +40,6 @@ from __future__ import annotations
 import os
 import posixpath
 import urllib.parse
-from html import escape
 from pathlib import Path
 
 from docutils import nodes
@@ -50,11 +49,10 @@ from sphinx.util.docutils import SphinxDirective
 
 from figgen._version import __version__
 from figgen.core.errors import FiggenError
+from figgen.integrations.pages import PAGE_OPTIONS
 
 logger = logging.getLogger(__name__)
 
-# What an output of each kind is shown as when the page names no format.
-DEFAULT_FORMATS = {"still": ("svg", "png"), "filmstrip": ("png", "pdf"), "animation": ("html",)}
 PATH_SETTINGS = ("figgen_config", "figgen_cache", "figgen_recipes", "figgen_out")
 
 
@@ -68,10 +66,12 @@ class FiggenDirective(SphinxDirective):
     required_arguments = 1
     option_spec = {
         "format": directives.unchanged_required,
-        "theme": directives.unchanged_required,
-        "preset": directives.unchanged_required,
+        # :theme:, :preset: and the flag :quick: (else conf.py's figgen_theme, figgen_preset, figgen_quick)
+        **{
+            name: directives.flag if kind is bool else directives.unchanged_required
+            for name, kind in PAGE_OPTIONS.items()
+        },
         "set": directives.unchanged,
-        "quick": directives.flag,
         "alt": directives.unchanged,
         "caption": directives.unchanged,
         "width": directives.length_or_percentage_or_unitless,
@@ -79,6 +79,7 @@ class FiggenDirective(SphinxDirective):
     }
 
     def run(self) -> list[nodes.Node]:
+        from figgen.builder.options import parse_sets
         from figgen.builder.workfolders import work_folder
         from figgen.integrations.pages import build_target, choose_formats, find_target
 
@@ -87,18 +88,16 @@ class FiggenDirective(SphinxDirective):
             target = find_target(self.arguments[0], config.figgen_recipes)
             for path in [*target.dependencies, *_config_files(config.figgen_config)]:
                 self.env.note_dependency(str(Path(path).resolve()))
-            formats = choose_formats(target, self.options.get("format"), DEFAULT_FORMATS)
+            formats = choose_formats(target, self.options.get("format"), "sphinx")
             outputs = build_target(
                 target,
                 formats,
                 config.figgen_out or work_folder("sphinx", config.figgen_cache, config.figgen_config),
-                theme=self.options.get("theme") or config.figgen_theme,
-                preset=self.options.get("preset") or config.figgen_preset,
-                quick="quick" in self.options or config.figgen_quick,
-                params=_parse_sets(self.options.get("set", "")),
+                params=parse_sets(self.options.get("set", "").split(), ":set: item"),  # one a line, or spaced
                 config=config.figgen_config,
                 cache=config.figgen_cache,
                 progress=_log_progress,
+                **self._page_options(),
             )
         except FiggenError as exc:
             raise self.error(f"figgen: {exc}") from None
@@ -113,12 +112,22 @@ class FiggenDirective(SphinxDirective):
         self.set_source_info(figure)
         return [figure, *messages]
 
+    def _page_options(self) -> dict[str, object]:
+        """``:theme:``, ``:preset:``, ``:quick:``, each else its ``figgen_`` setting in conf.py."""
+        chosen = {}
+        for name, kind in PAGE_OPTIONS.items():
+            given = name in self.options if kind is bool else self.options.get(name)
+            chosen[name] = given or getattr(self.config, f"figgen_{name}")
+        return chosen
+
     def _media(self, outputs, alt: str) -> nodes.Element:
         """An image node (Sphinx copies the file it picks), or a player or video registered for copying."""
+        from figgen.writers.markup import shown_as
+
         first = outputs[0]
         doc_dir = Path(self.env.srcdir, self.env.docname).parent
         classes = self.options.get("class", [])
-        if _embed(first.format) == "img":
+        if shown_as(first.format) == "img":
             stem = first.path.with_suffix("")
             uri = os.path.relpath(stem, doc_dir).replace(os.sep, "/")
             uri += ".*" if len(outputs) > 1 else first.path.suffix
@@ -130,7 +139,7 @@ class FiggenDirective(SphinxDirective):
         relative = os.path.relpath(first.path, self.env.srcdir).replace(os.sep, "/")
         self.env.note_dependency(str(first.path))  # as Sphinx does for images: gone means read again
         node = figgen_media(
-            embed=_embed(first.format),
+            shown_as=shown_as(first.format),
             filename=str(self.env.dlfiles.add_file(self.env.docname, relative)),
             width=first.width,
             height=first.height,
@@ -140,12 +149,6 @@ class FiggenDirective(SphinxDirective):
         )
         self.set_source_info(node)
         return node
-
-
-def _embed(fmt: str) -> str:
-    from figgen.writers import get_writer
-
-    return get_writer(fmt).embed
 
 
 def _config_files(config: str | None) -> list[Path]:
@@ -159,17 +162,6 @@ def _css_length(width: str | None) -> str | None:
     return f"{width}px" if width and width.replace(".", "", 1).isdigit() else width
 
 
-def _parse_sets(text: str) -> dict[str, str]:
-    """``:set:`` items, KEY=VALUE, one per line or separated by spaces."""
-    params = {}
-    for item in text.split():
-        key, sep, value = item.partition("=")
-        if not sep or not key:
-            raise FiggenError(f":set: item {item!r}: expected KEY=VALUE")
-        params[key] = value
-    return params
-
-
 def _log_progress(event: str, **info) -> None:
     if event == "recipe_done":
         logger.info(f"figgen: built {info['recipe']}")
@@ -178,30 +170,18 @@ def _log_progress(event: str, **info) -> None:
 
 
 def visit_media_html(self, node: figgen_media) -> None:
-    """Write the player's iframe or the video tag, pointing at the copied file."""
-    from figgen.writers.player import embed_html
+    """Write the player's iframe, the PDF's link or the video tag, pointing at the copied file."""
+    from figgen.writers.markup import link_html, player_html, video_html
 
     src = posixpath.join(self.builder.dlpath, urllib.parse.quote(node["filename"]))
-    classes = " ".join(node["classes"])
-    if node["embed"] == "frame":
-        html = embed_html(
-            src,
-            width=node["width"],
-            height=node["height"],
-            alt=node["alt"],
-            classes=classes,
-            max_width=node["size"],
-        )
-    elif node["embed"] == "link":  # a PDF: a link named by its alt text
-        names = escape(" ".join(["figgen-link", *node["classes"]]))
-        html = f'<a class="{names}" href="{escape(src)}">{escape(node["alt"])}</a>'
+    size = {"width": node["width"], "height": node["height"]}
+    if node["shown_as"] == "frame":
+        html = player_html(src, **size, alt=node["alt"], classes=node["classes"], max_width=node["size"])
+    elif node["shown_as"] == "link":  # a PDF: a link named by its alt text
+        html = link_html(src, text=node["alt"], classes=node["classes"])
     else:
-        size = node["size"] or "100%"
-        html = (
-            f'<video class="{escape(" ".join(["figgen-video", *node["classes"]]))}" src="{escape(src)}" '
-            f'width="{node["width"]}" height="{node["height"]}" style="max-width:{escape(size)};height:auto" '
-            f'controls loop muted playsinline preload="metadata" aria-label="{escape(node["alt"])}"></video>'
-        )
+        max_width = node["size"] or "100%"
+        html = video_html(src, **size, alt=node["alt"], classes=node["classes"], max_width=max_width)
     self.body.append(html)
     raise nodes.SkipNode
 
@@ -225,9 +205,8 @@ def resolve_paths(app, config) -> None:
 def setup(app) -> dict:
     for name in PATH_SETTINGS:
         app.add_config_value(name, None, "env", (str,))
-    app.add_config_value("figgen_theme", None, "env", (str,))
-    app.add_config_value("figgen_preset", None, "env", (str,))
-    app.add_config_value("figgen_quick", False, "env", (bool,))
+    for name, kind in PAGE_OPTIONS.items():  # figgen_theme, figgen_preset, figgen_quick
+        app.add_config_value(f"figgen_{name}", False if kind is bool else None, "env", (kind,))
     app.add_node(figgen_media, html=(visit_media_html, None))
     app.add_directive("figgen", FiggenDirective)
     app.connect("config-inited", resolve_paths)

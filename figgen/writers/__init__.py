@@ -16,10 +16,10 @@ from figgen.writers._base import (
     write_animation,
     write_still,
 )
-from figgen.writers.outputs import DEFAULT_FORMATS, OutputSet, formats_for, output_names
+from figgen.writers.outputs import BUILD_FORMATS, OutputSet, formats_for, output_names
 
 __all__ = [
-    "DEFAULT_FORMATS",
+    "BUILD_FORMATS",
     "WRITERS",
     "AnimationWriter",
     "OutputSet",

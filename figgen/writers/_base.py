@@ -64,7 +64,7 @@ class Writer:
 
     kind: ClassVar[str] = "?"  # "animation" or "still"
     name: ClassVar[str] = "?"  # the format and file suffix, set by @register
-    embed: ClassVar[str] = "img"  # how a web page shows the file: "img", "video", "frame" or "link"
+    shown_as: ClassVar[str] = "img"  # how a page shows the file: "img", "video", "frame" or "link"
 
     @classmethod
     def unavailable(cls) -> str | None:

@@ -33,7 +33,7 @@ def composite(frame: np.ndarray, matte: tuple[int, int, int] = (255, 255, 255)) 
 class Mp4Writer(AnimationWriter):
     """H.264 MP4; ``crf`` (default 18, lower is better) and ``preset`` may be passed as options."""
 
-    embed = "video"
+    shown_as = "video"
 
     @classmethod
     def unavailable(cls) -> str | None:

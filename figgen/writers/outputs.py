@@ -25,14 +25,16 @@ from figgen.core.themes import Preset, Theme
 from figgen.files.atomic import temporary_path
 from figgen.writers._base import formats, write_animations, write_still
 
-DEFAULT_FORMATS = {"animation": ("gif", "mp4", "html"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
+# What a build writes when given no --formats (a docs page has defaults of its own: pages.PAGE_FORMATS)
+BUILD_FORMATS = {"animation": ("gif", "mp4", "html"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
 FILMSTRIP_FORMATS = ("png", "pdf")  # raster key frames for print: no point in an SVG wrapper
+FILMSTRIP = "_filmstrip"  # an animation's filmstrip still is named the animation's name with this suffix
 
 
 def formats_for(kind: str, chosen: Sequence[str] | None) -> tuple[str, ...]:
     """The formats an output of ``kind`` is written in, given the build's ``--formats`` (None: defaults)."""
     if chosen is None:
-        return DEFAULT_FORMATS[kind]
+        return BUILD_FORMATS[kind]
     allowed = FILMSTRIP_FORMATS if kind == "filmstrip" else formats(kind)
     return tuple(f for f in chosen if f in allowed)
 
@@ -43,7 +45,7 @@ def output_names(declared: dict[str, str], chosen: Sequence[str] | None) -> list
     for stem, kind in declared.items():
         names += [f"{stem}.{fmt}" for fmt in formats_for(kind, chosen)]
         if kind == "animation":
-            names += [f"{stem}_filmstrip.{fmt}" for fmt in formats_for("filmstrip", chosen)]
+            names += [f"{stem}{FILMSTRIP}.{fmt}" for fmt in formats_for("filmstrip", chosen)]
     return names
 
 
@@ -142,7 +144,7 @@ class OutputSet:
             strip = filmstrip(picked, labels, self.theme, self.preset)
             shown = f" ({', '.join(labels)}, left to right)" if labels else ""
             self._write_still(
-                f"{stem}_filmstrip",
+                stem + FILMSTRIP,
                 strip,
                 f"{len(picked)} key frames of the animation{shown}: {alt}",
                 "filmstrip",

@@ -1,4 +1,5 @@
-"""The ``html`` format: one self-contained interactive player per animation, and the markup that embeds it.
+"""The ``html`` format: one self-contained interactive player per animation (a page shows it in an iframe:
+:func:`figgen.writers.markup.player_html`).
 
 A GIF can only play; a reader who wants to compare two frames, read a caption or stop the motion needs a
 player. The page works from ``file://`` with no network: play/pause, a scrubber, previous/next, the keys
@@ -31,18 +32,18 @@ from pathlib import Path
 import numpy as np
 
 from figgen.writers._base import AnimationWriter, register
-from figgen.writers._player_page import RESIZE_LISTENER, render_page
+from figgen.writers._player_page import render_page
 
 KEEP = {1: 0xFF, 2: 0xFFFF}  # the index that means "this pixel does not change", per index width
 MIN_DURATION_MS = 20  # as in the GIF: browsers slow shorter delays down
-CONTROLS_PX = 88  # the caption line and the controls under the frame, for an embed's first layout
+CONTROLS_PX = 88  # the caption line and the controls under the frame, for a page's first layout of it
 
 
 @register("html")
 class HtmlPlayerWriter(AnimationWriter):
     """Interactive HTML player; options ``alt`` (the alt text) and ``captions`` (one text per frame)."""
 
-    embed = "frame"
+    shown_as = "frame"
 
     def setup(
         self,
@@ -187,30 +188,3 @@ def _unpack(packed: np.ndarray) -> np.ndarray:
     """Packed 0xRRGGBBAA values as RGBA bytes, the order a canvas's ImageData holds them in."""
     packed = np.asarray(packed, np.uint32)
     return np.stack([(packed >> s) & 255 for s in (24, 16, 8, 0)], axis=-1).astype(np.uint8)
-
-
-def embed_html(
-    src: str | None,
-    *,
-    width: int,
-    height: int,
-    alt: str,
-    srcdoc: str | None = None,
-    classes: str = "",
-    max_width: str | None = None,
-) -> str:
-    """The markup that shows a player in another page: an iframe that fits its width, and a listener that
-    gives it the height the player asks for (without the listener, the first layout's estimate stays).
-
-    ``src`` is the player's URL, or ``srcdoc`` its page itself (a notebook output, which has no file).
-    ``max_width`` (a CSS length) caps the width; by default the frames' own width.
-    """
-    source = f'srcdoc="{escape(srcdoc)}"' if srcdoc is not None else f'src="{escape(src or "")}"'
-    names = escape(" ".join(["figgen-player", *classes.split()]))
-    cap = escape(max_width) if max_width else f"{width}px"
-    style = f"width:100%;max-width:{cap};aspect-ratio:{width}/{height + CONTROLS_PX};height:auto;border:0"
-    return (
-        f'<iframe class="{names}" {source} title="{escape(alt)}" width="{width}" '
-        f'height="{height + CONTROLS_PX}" style="{style}" loading="lazy" sandbox="allow-scripts">'
-        f"</iframe>{RESIZE_LISTENER}"
-    )

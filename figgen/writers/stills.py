@@ -123,4 +123,4 @@ class SvgWriter(_Still):
 class PdfWriter(_Still):
     """PDF still: no creation date, producer or creator."""
 
-    embed = "link"
+    shown_as = "link"

@@ -1,0 +1,107 @@
+"""How a page shows a built file: the one home of the HTML that puts an output into a page.
+
+The gallery (:mod:`figgen.builder.gallery`), the Sphinx extension, the MkDocs plugin and a notebook's
+``figgen.show`` all write their markup here. Each writer says how a page shows its files
+(:attr:`~figgen.writers._base.Writer.shown_as`), and :func:`shown_as` is the one lookup of it:
+
+* ``"img"``: an image a browser shows (PNG, SVG, GIF, WebP): :func:`image_html`;
+* ``"video"``: MP4, in a video tag that plays muted, looped and inline: :func:`video_html`;
+* ``"frame"``: the interactive HTML player, in an iframe that fits its width: :func:`player_html`;
+* ``"link"``: a file a page links to (PDF): :func:`link_html`.
+
+Every function escapes what it is given (paths, alt texts, classes, a player's page): callers pass plain
+text. A ``data:`` URI (a notebook's output, which has no file) has its bytes already, so nothing is loaded
+lazily or preloaded for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from html import escape
+
+from figgen.writers._base import WRITERS
+from figgen.writers._player_page import RESIZE_LISTENER
+from figgen.writers.player import CONTROLS_PX
+
+SHOWN_AS = ("img", "video", "frame", "link")
+
+
+def shown_as(fmt: str) -> str:
+    """How a page shows a file of format ``fmt``: "img", "video", "frame" or "link" (a format no writer
+    knows, from an older manifest say, gets a link)."""
+    cls = WRITERS.get(fmt)
+    return cls.shown_as if cls is not None else "link"
+
+
+def image_html(src: str, *, alt: str, width: int = 0, height: int = 0, max_width: str | None = None) -> str:
+    """``<img>``, with its size in pixels when ``width`` is known and a CSS ``max_width`` when given."""
+    return f'<img src="{escape(src)}" alt="{escape(alt)}"{_size(width, height, max_width)}{_lazy(src)}>'
+
+
+def video_html(
+    src: str,
+    *,
+    alt: str,
+    width: int = 0,
+    height: int = 0,
+    classes: Sequence[str] | None = None,
+    max_width: str | None = None,
+) -> str:
+    """``<video>`` that plays muted, looped and inline, with controls; the alt text is its ``aria-label``.
+
+    ``classes``: its class is ``figgen-video`` and these (a docs page styles its videos by it); None: no
+    class (the gallery styles its figures' videos; a notebook output stands alone). ``max_width``: a CSS
+    length that caps the width (the height follows).
+    """
+    names = f' class="{escape(" ".join(["figgen-video", *classes]))}"' if classes is not None else ""
+    preload = "" if _inline(src) else ' preload="metadata"'
+    return (
+        f'<video{names} src="{escape(src)}"{_size(width, height, max_width)} controls loop muted playsinline'
+        f'{preload} aria-label="{escape(alt)}"></video>'
+    )
+
+
+def player_html(
+    src: str | None,
+    *,
+    width: int,
+    height: int,
+    alt: str,
+    srcdoc: str | None = None,
+    classes: Sequence[str] = (),
+    max_width: str | None = None,
+) -> str:
+    """The HTML player in another page: an iframe that fits its width, and a listener that gives it the
+    height the player asks for (without the listener, the first layout's estimate stays).
+
+    ``src`` is the player's URL, or ``srcdoc`` its page itself (a notebook output, which has no file).
+    ``max_width`` (a CSS length) caps the width; by default the frames' own width.
+    """
+    source = f'srcdoc="{escape(srcdoc)}"' if srcdoc is not None else f'src="{escape(src or "")}"'
+    names = escape(" ".join(["figgen-player", *classes]))
+    cap = escape(max_width) if max_width else f"{width}px"
+    style = f"width:100%;max-width:{cap};aspect-ratio:{width}/{height + CONTROLS_PX};height:auto;border:0"
+    return (
+        f'<iframe class="{names}" {source} title="{escape(alt)}" width="{width}" '
+        f'height="{height + CONTROLS_PX}" style="{style}" loading="lazy" sandbox="allow-scripts">'
+        f"</iframe>{RESIZE_LISTENER}"
+    )
+
+
+def link_html(href: str, *, text: str, classes: Sequence[str] = ()) -> str:
+    """A link named by ``text`` (a PDF's alt text), of class ``figgen-link`` and ``classes``."""
+    names = escape(" ".join(["figgen-link", *classes]))
+    return f'<a class="{names}" href="{escape(href)}">{escape(text)}</a>'
+
+
+def _size(width: int, height: int, max_width: str | None) -> str:
+    size = f' width="{int(width)}" height="{int(height)}"' if width else ""
+    return size + (f' style="max-width:{escape(max_width)};height:auto"' if max_width else "")
+
+
+def _inline(src: str) -> bool:
+    return src.startswith("data:")
+
+
+def _lazy(src: str) -> str:
+    return "" if _inline(src) else ' loading="lazy"'
