@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.figgen-installed
 DEV    := $(VENV)/.figgen-dev-installed
 ARGS   ?=
 
-.PHONY: figures test stress lint format bench clean install
+.PHONY: figures test stress lint typecheck format bench clean install
 
 figures: $(STAMP)
 	$(BIN)/figgen build $(ARGS)
@@ -23,6 +23,10 @@ stress: $(DEV)
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+
+# mypy on figgen/ as pyproject.toml's [tool.mypy] sets it; joins lint once every folder is clean
+typecheck: $(DEV)
+	$(BIN)/mypy
 
 format: $(DEV)
 	$(BIN)/ruff format .
