@@ -14,7 +14,7 @@ import math
 import numbers
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
 
 from figgen.core.errors import FiggenError
 
@@ -38,7 +38,8 @@ class Knobs:
     def from_values(cls, values: Mapping[str, object] | object) -> Knobs:
         """The knobs found in ``values`` (a mapping or an object with attributes), the text's for the rest."""
         get = values.get if isinstance(values, Mapping) else lambda name: getattr(values, name, None)
-        found = {name: get(name) for name in NAMES}
+        # Any: the values are passed on as found; their types and ranges are checked by .check(), not here.
+        found: dict[str, Any] = {name: get(name) for name in NAMES}
         return cls(**{name: value for name, value in found.items() if value is not None})
 
     def replace(self, **changes) -> Knobs:
@@ -74,12 +75,19 @@ QUICK = {"TRAIN_SIZE": 300, "TEST_SIZE": 1000, "TRAIN_STEPS": 60}
 
 
 class DataCounts(Protocol):
-    """What a range check needs of a data set (figgen.data.Dataset has it)."""
+    """What a range check needs of a data set (figgen.data.Dataset has it); read-only, as a Dataset's are."""
 
-    n_train: int
-    n_test: int
-    source: str
-    path: str
+    @property
+    def n_train(self) -> int: ...
+
+    @property
+    def n_test(self) -> int: ...
+
+    @property
+    def source(self) -> str: ...
+
+    @property
+    def path(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -138,11 +146,12 @@ def check_value(
             raise FiggenError(f"{where} must be {_kind_words(rule.kind)}, got {v!r}")
         if not math.isfinite(v):
             raise FiggenError(f"{where} must be a finite number, got {v}")
-        if rule.low is not None and (v <= rule.low if rule.low_open else v < rule.low):
+        x = float(v)  # finite: compared as a float (numbers.Real declares no > for a type checker)
+        if rule.low is not None and (x <= rule.low if rule.low_open else x < rule.low):
             raise FiggenError(
                 f"{where} must be {'above' if rule.low_open else 'at least'} {rule.low}, got {v}"
             )
-        if isinstance(rule.high, (int, float)) and v > rule.high:
+        if isinstance(rule.high, (int, float)) and x > rule.high:
             raise FiggenError(f"{where} must be at most {rule.high:,}, got {v}")
     if isinstance(rule.high, str) and items:
         _check_relative(where, items, rule.high, data, values or {})

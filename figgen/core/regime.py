@@ -36,14 +36,14 @@ def regime(losses: Sequence[float], start: float) -> str:
     (the split, or TRAIN_SIZE from 4,000 to 5,500: tested), and it names the learning_rate figure's runs and
     the gradient_descent figure's balls alike.
     """
-    losses = np.asarray(losses, np.float64)
-    if len(losses) == 0:
+    values = np.asarray(losses, np.float64)
+    if len(values) == 0:
         raise ValueError("a regime needs at least one loss")
-    if not np.isfinite(losses).all():
+    if not np.isfinite(values).all():
         return "diverged"
-    above = losses > start * ABOVE
-    if np.mean(above[len(losses) // 2 :]) > 0.5:
+    above = values > start * ABOVE
+    if np.mean(above[len(values) // 2 :]) > 0.5:
         return "diverged"
     if above[1:].any():
         return "unstable"
-    return "crawls" if losses[-1] > CRAWL_FRACTION * start else "converges"
+    return "crawls" if values[-1] > CRAWL_FRACTION * start else "converges"

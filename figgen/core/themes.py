@@ -78,7 +78,8 @@ class Theme:
     def text_ink(self, rgb: RGB) -> RGB:
         """A data colour made fit for text: the same hue, at 4.5:1 against :attr:`page` (a label in a
         series' colour, a ✓ in the colour of right)."""
-        return ink_for(tuple(rgb[:3]), self.page, TEXT_CONTRAST)
+        r, g, b = rgb[:3]
+        return ink_for((r, g, b), self.page, TEXT_CONTRAST)
 
     @property
     def background_pixel(self) -> tuple[int, ...]:
@@ -218,7 +219,8 @@ def parse_colour(text: str) -> RGB:
     digits = match.group(1)
     if len(digits) == 3:
         digits = "".join(d * 2 for d in digits)
-    return tuple(int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(digits[i : i + 2], 16) for i in (0, 2, 4))
+    return r, g, b
 
 
 def luminance(rgb: tuple[int, ...]) -> float:
@@ -248,7 +250,8 @@ def ink_for(rgb: RGB, background: RGB, minimum: float) -> RGB:
     )
     for step in range(0, 101, 2):
         t = step / 100
-        mixed = tuple(round(c + (e - c) * t) for c, e in zip(rgb, target, strict=True))
+        r, g, b = (round(c + (e - c) * t) for c, e in zip(rgb, target, strict=True))
+        mixed = (r, g, b)
         if contrast(mixed, background) >= minimum:
             return mixed
     return target

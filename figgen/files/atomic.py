@@ -62,7 +62,7 @@ def remove_leftovers(folder: str | os.PathLike) -> list[str]:
     Only regular files (not links, not folders) named like figgen's temporaries, whose process no longer
     runs, are removed.
     """
-    removed = []
+    removed: list[str] = []
     folder = Path(folder)
     try:
         entries = list(os.scandir(folder))
