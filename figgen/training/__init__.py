@@ -31,7 +31,7 @@ import numpy as np
 from figgen.core.errors import FiggenError
 from figgen.core.knobs import Knobs
 from figgen.core.regime import UNTRAINED_LOSS, regime
-from figgen.training._engine import Engine, Progress
+from figgen.training._engine import Engine, Progress, State
 
 TRAINER_VERSION = "6"  # bump when a change alters what training returns; it is part of cache keys
 TEXT = Knobs()
@@ -140,6 +140,9 @@ def train(
     return result
 
 
+_Snapshot = tuple[int, np.ndarray, np.ndarray]  # (step, W of every model, b of every model)
+
+
 def train_rates(
     x_train,
     labels_train,
@@ -168,42 +171,52 @@ def train_rates(
     n, k = len(x_train), len(learning_rates)
     log_steps = set(range(0, steps + 1, log_every)) | {steps}
     stops = sorted(log_steps | set(snapshot_steps))
-    snapshots = []  # (step, W of every model, b of every model)
-    logged = []  # [step, state, losses]: a stop's losses come with the next call's first update
+    snapshots: list[_Snapshot] = []
+    stops_logged: list[tuple[int, State]] = []  # the logged stops' steps and states
+    losses: list[np.ndarray] = []  # their losses: a stop's come with the next call's first update
     with Engine(x_train, labels_train, x_test, labels_test, [n] * k, list(learning_rates)) as engine:
         start = time.perf_counter()
         for step, state in engine.run(steps, stops, progress):
-            if logged and logged[-1][2] is None:
-                logged[-1][2] = state.start_loss
+            if len(losses) < len(stops_logged):
+                losses.append(state.start_loss)
                 if not np.isfinite(state.start_loss).any():
                     break  # no model's loss is finite any more, and none can recover
             if step in snapshot_steps:
                 snapshots.append((step, state.weights(), state.biases()))
             if step in log_steps:
-                logged.append([step, state.copy(), None])
-        if logged[-1][2] is None:
-            logged[-1][2] = engine.loss(logged[-1][1])
-        accuracy = engine.score([state for _, state, _ in logged])
+                stops_logged.append((step, state.copy()))
+        if len(losses) < len(stops_logged):
+            losses.append(engine.loss(stops_logged[-1][1]))
+        accuracy = engine.score([state for _, state in stops_logged])
         seconds = time.perf_counter() - start
-    ends = {}  # weights and biases of the states where runs end, computed once
+    logged = [(s, state, lo) for (s, state), lo in zip(stops_logged, losses, strict=True)]
+    ends: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # weights and biases where runs end, computed once
     return [_result(i, logged, accuracy, snapshots, ends, seconds) for i in range(k)]
 
 
-def _result(i: int, logged: list, accuracy: np.ndarray, snapshots: list, ends: dict, seconds: float):
+def _result(
+    i: int,
+    logged: list[tuple[int, State, np.ndarray]],
+    accuracy: np.ndarray,
+    snapshots: list[_Snapshot],
+    ends: dict[int, tuple[np.ndarray, np.ndarray]],
+    seconds: float,
+) -> TrainResult:
     """Model i's TrainResult: its log up to the first logged step whose loss is not finite (the run ends
-    there, it cannot recover), else to the last; the weights, snapshots and divergence of where it ends."""
+    there, it cannot recover), else to the last; the weights, snapshots and divergence of where it ends.
+    ``logged`` holds each logged stop's step, state and every model's training loss."""
     finite = [math.isfinite(losses[i]) for _, _, losses in logged]
     count = finite.index(False) if False in finite else len(logged)  # the logged steps it reached
     rows = zip(logged[:count], accuracy[:count], strict=True)
     log = [(s, float(a[i]), float(losses[i])) for (s, _, losses), a in rows]
-    step, state, losses = logged[min(count, len(logged) - 1)]
-    loss = float(losses[i])
+    step, state, end_losses = logged[min(count, len(logged) - 1)]
+    loss = float(end_losses[i])
     if id(state) not in ends:
         ends[id(state)] = state.weights(), state.biases()
     weights, biases = ends[id(state)]
-    losses = [lo for _, _, lo in log] + ([math.inf] if count < len(logged) else [])
-    diverged = None
-    if regime(losses, UNTRAINED_LOSS) == "diverged":  # the whole run decides, not where its last step fell
+    history = [lo for _, _, lo in log] + ([math.inf] if count < len(logged) else [])
+    diverged: int | None = None
+    if regime(history, UNTRAINED_LOSS) == "diverged":  # the whole run decides, not where its last step fell
         first_above = next((s for s, _, lo in log[1:] if lo > UNTRAINED_LOSS), step)
         diverged = state.diverged_at(i, loss)
         diverged = first_above if diverged is None else diverged

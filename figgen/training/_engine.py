@@ -23,6 +23,7 @@ import contextlib
 import copy
 import ctypes
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import numpy as np
 
@@ -62,7 +63,7 @@ class Engine:
         self.n_test = len(x_test)
         # The tensors go to the traced functions as arguments, not captured: then they belong to the
         # engine alone and are freed with it, without waiting for a garbage collection of TF's graphs.
-        self.constants = {
+        self.constants: dict[str, Any] | None = {  # None once closed
             "blocks": [
                 block.tensors(tf, x_dense[a:b], x_sparse[a:b], labels[a:b])
                 for block, (a, b) in zip(self.blocks, plan, strict=True)
@@ -110,7 +111,7 @@ class Engine:
         total = steps + 1
         for stop in stops:
             state.dense_t, state.sparse, last_ok, start_loss = self._steps_fn(
-                self.constants, state.dense_t, state.sparse, tf.constant(stop + 1 - done)
+                self._open(), state.dense_t, state.sparse, tf.constant(stop + 1 - done)
             )
             state.start_loss = start_loss.numpy().astype(np.float64)
             for k, ok in enumerate(last_ok.numpy()):
@@ -135,7 +136,7 @@ class Engine:
             chunk = states[i : i + per_call]
             dense_t = tf.stack([s.dense_t for s in chunk])
             sparse = tf.stack([s.sparse for s in chunk])
-            hits.append(self._score_fn(self.constants, dense_t, sparse).numpy())
+            hits.append(self._score_fn(self._open(), dense_t, sparse).numpy())
         return np.concatenate(hits) / self.n_test
 
     def loss(self, state: State) -> np.ndarray:
@@ -144,8 +145,14 @@ class Engine:
         One more update from ``state``, discarded: its first forward pass is the loss, and the step
         function is traced already (a forward-only function would cost as much to trace as it saves).
         """
-        *_, loss = self._steps_fn(self.constants, state.dense_t, state.sparse, self.tf.constant(1))
+        *_, loss = self._steps_fn(self._open(), state.dense_t, state.sparse, self.tf.constant(1))
         return loss.numpy().astype(np.float64)
+
+    def _open(self) -> dict[str, Any]:
+        """The engine's constant tensors; a RuntimeError once :meth:`close` has freed them."""
+        if self.constants is None:
+            raise RuntimeError("this Engine is closed: close() freed its tensors")
+        return self.constants
 
     def _steps(self, constants, dense_t, sparse, count):
         """Make ``count`` updates; also return, per model, the last update (counted from this call's first,
@@ -220,8 +227,8 @@ class _Block:
         several models), labels (zero on masked rows), mask, and block-diagonal sparse pixels."""
         rows, m = len(x_dense), self.m
         onehot = np.eye(10, dtype=np.float32)[labels].T[None]  # (1, 10, rows)
-        mask = (self.start + np.arange(rows)[None, :] < np.asarray(self.active)[:, None]).astype(np.float32)
-        mask = None if mask.all() else mask[:, None]  # (models, 1, rows): the model uses the row
+        uses = (self.start + np.arange(rows)[None, :] < np.asarray(self.active)[:, None]).astype(np.float32)
+        mask = None if uses.all() else uses[:, None]  # (models, 1, rows): the model uses the row
         t = {
             "x": tf.constant(x_dense),
             # one model's logits are faster from x itself (and need no copy); several models' from x_t

@@ -41,7 +41,8 @@ def hidden_module(name: str):
     if name in sys.modules:
         yield
         return
-    sys.modules[name] = None  # the import system's "not found" marker
+    # the import system's "not found" marker; typeshed types sys.modules as holding modules only
+    sys.modules[name] = None  # type: ignore[assignment]
     try:
         yield
     finally:

@@ -90,8 +90,8 @@ class Ahead:
         while not wait(futures, timeout=0.1, return_when=FIRST_COMPLETED).done:
             heard = self._heard  # once: the training thread may clear it meanwhile
             if heard is not None:
-                tell, *what = heard
-                tell(*what)
+                tell, task, done, total = heard
+                tell(task, done, total)
 
     def warnings(self, future: Future) -> list[str]:
         """The cache's warnings while computing ``future``, the first time they are asked for; then []."""

@@ -10,6 +10,7 @@ schedule of its steps, so every caller asking for the same run shares one entry.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -25,9 +26,12 @@ from figgen.training import (
 )
 from figgen.training._engine import Progress
 
+if TYPE_CHECKING:  # the data layer sits below training; only the annotations name it
+    from figgen.data import Dataset
+
 
 def cached_run(
-    data,
+    data: Dataset,
     knobs: Knobs,
     cache: Cache | None = None,
     *,
@@ -76,7 +80,7 @@ def cached_run(
 
 
 def cached_rates(
-    data,
+    data: Dataset,
     knobs: Knobs,
     learning_rates: Sequence[float],
     cache: Cache | None = None,
@@ -141,7 +145,7 @@ def cached_rates(
 
 
 def cached_sweep(
-    data,
+    data: Dataset,
     sizes: Sequence[int],
     knobs: Knobs,
     cache: Cache | None = None,
