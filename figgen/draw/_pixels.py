@@ -4,12 +4,13 @@ painting a colour through a coverage mask (text and shapes alike)."""
 from __future__ import annotations
 
 import functools
+from typing import TypedDict
 
 import numpy as np
 from PIL import Image
 
 from figgen.core.knobs import SIDE
-from figgen.core.themes import Theme
+from figgen.core.themes import RGB, Theme
 
 
 def upscale(image28: np.ndarray, factor: int) -> np.ndarray:
@@ -45,7 +46,13 @@ def border(canvas: np.ndarray, x: int, y: int, w: int, h: int, colour, width: in
     canvas[y0 : y + h + width, x + w : x + w + width] = value
 
 
-def text_kwargs(theme: Theme) -> dict:
+class TextStyle(TypedDict):
+    """Keyword arguments of :func:`figgen.draw.text.draw_text` that follow the theme."""
+
+    outline: RGB | None
+
+
+def text_kwargs(theme: Theme) -> TextStyle:
     """Keyword arguments that give drawn text the theme's halo."""
     return {"outline": theme.outline}
 

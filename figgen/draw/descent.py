@@ -28,7 +28,7 @@ from PIL import Image, ImageDraw
 
 from figgen.analysis.descent import learning_rate_verdict
 from figgen.core.themes import Preset, Theme
-from figgen.draw._pixels import blank, paint
+from figgen.draw._pixels import blank, paint, text_kwargs
 from figgen.draw.text import draw_text, text_size
 
 SUPERSAMPLE = 4  # shapes are drawn on a 4× mask and averaged down: anti-aliased edges
@@ -207,7 +207,7 @@ def descent_frames(
     height = preset.height or 2 * round(width * DOCS_ASPECT / 2)  # even: video encoders need it
     fs, small, big = preset.font_size, round(preset.font_size * 0.85), round(preset.font_size * 1.15)
     margin, gap = preset.px(10), preset.px(18)
-    halo = {"outline": theme.outline}
+    halo = text_kwargs(theme)
     paint_ = _Painter(theme, preset)
     sizes = {
         "ball": preset.px(6.5),

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
+from typing import TypedDict
 
 import numpy as np
 from PIL import Image, ImageDraw
@@ -129,6 +130,21 @@ def colorbar(
 # --- the 2 x 5 weight sheet -----------------------------------------------------------------
 
 
+class _SheetLayout(TypedDict):
+    """Where everything goes on a weight sheet (pixels; ``*_xy`` are text anchors, ``*_fs`` font sizes)."""
+
+    factor: int  # the enlargement of a 28 x 28 panel
+    panel: int  # a panel's side
+    panels: list[tuple[int, int]]  # each panel's top-left corner, digits 0-9
+    label_fs: int
+    title_fs: int
+    title_xy: tuple[float, int]
+    caption_xy: tuple[float, int]
+    colorbar_xy: tuple[int, int]
+    colorbar_h: int
+    border: int  # the panels' frame width
+
+
 @functools.lru_cache(maxsize=32)
 def _sheet_layout(
     theme: Theme,
@@ -137,7 +153,7 @@ def _sheet_layout(
     has_title: bool,
     has_caption: bool,
     colorbar_w: int,
-) -> dict:
+) -> _SheetLayout:
     """Positions of everything on a weight sheet of ``size``; depends only on what is present and on the
     colour bar's width (0: none)."""
     width, height = size
@@ -213,13 +229,13 @@ def _sheet_base(
         canvas[cy : cy + bar.shape[0], cx : cx + bar.shape[1]] = bar
     image = Image.fromarray(canvas)
     draw = ImageDraw.Draw(image)
-    size = fit_font_size(list(labels), layout["label_fs"], p + preset.px(10))  # "Ankle boot" fits its panel
+    label_fs = fit_font_size(list(labels), layout["label_fs"], p + preset.px(10))  # "Ankle boot" fits a panel
     for (x, y), text in zip(layout["panels"], labels, strict=True):
         draw_text(
             draw,
             (x + p / 2, y - preset.px(3)),
             text,
-            size,
+            label_fs,
             theme.foreground,
             anchor="md",
             **text_kwargs(theme),
@@ -266,7 +282,8 @@ def weights_frame(
     W = np.asarray(W)
     if W.shape != (PIXELS, CLASSES):
         raise ValueError(f"expected weights of shape (784, 10), got {W.shape}")
-    size = tuple(int(v) for v in (size or sheet_size(preset)))
+    width, height = size or sheet_size(preset)
+    size = (int(width), int(height))
     limit = float(limit) if limit is not None else symmetric_limit(W)
     if not limit > 0:
         raise ValueError(f"colour limit must be positive, got {limit}")

@@ -60,12 +60,9 @@ def one_hot_figure(
     digit as a column, so both fill the slide.
     """
     standing = preset.height is not None
-    shape = (
-        {"aspect": None, "width_ratios": [1.5, 1]} if standing else {"aspect": 0.34, "width_ratios": [1, 2.8]}
-    )
-    fig = new_figure(
-        theme, preset, aspect=shape["aspect"], nrows=1, ncols=2, width_ratios=shape["width_ratios"]
-    )
+    height: float | None = None if standing else 0.34  # standing: the slide's own height
+    ratios = [1.5, 1] if standing else [1, 2.8]
+    fig = new_figure(theme, preset, aspect=height, nrows=1, ncols=2, width_ratios=ratios)
     left, right = fig.axes
     label = int(np.argmax(vector))
     left.imshow(np.reshape(image, (SIDE, SIDE)), cmap="gray_r", vmin=0.0, vmax=1.0)

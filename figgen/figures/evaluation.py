@@ -13,12 +13,13 @@ from pathlib import Path
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.typing import HashableList
 
 from figgen.analysis.scoring import standard_error
 from figgen.analysis.shift import ShiftStudy
 from figgen.core.knobs import SIDE
 from figgen.core.themes import Preset, Theme
-from figgen.data import TEXT_HOLDOUT
+from figgen.data import DIGITS, TEXT_HOLDOUT
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 
 
@@ -80,7 +81,7 @@ def prediction_figure(
     probs: np.ndarray,
     theme: Theme,
     preset: Preset,
-    names: Sequence[str] = tuple(str(k) for k in range(10)),
+    names: Sequence[str] = DIGITS,
     subtitle: str = "",
 ) -> Figure:
     """A digit titled ``Example: N Label: L`` beside the model's ten probabilities, the argmax highlighted.
@@ -255,7 +256,7 @@ def sample_size_figure(
 
 @themed
 def shifted_digit_figure(
-    study: ShiftStudy, theme: Theme, preset: Preset, names: Sequence[str] = tuple(str(k) for k in range(10))
+    study: ShiftStudy, theme: Theme, preset: Preset, names: Sequence[str] = DIGITS
 ) -> Figure:
     """Top: the digit at each shown shift with its prediction; bottom: accuracy against the shift.
 
@@ -266,7 +267,9 @@ def shifted_digit_figure(
     good, bad = theme.good, theme.mistake
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.72))
     top = [f"d{i}" for i in range(len(study.shown))]
-    axes = fig.subplot_mosaic([top, ["curve"] * len(study.shown)], height_ratios=[1, 1.25])
+    # the thumbnails over the curve; matplotlib types a mosaic's rows as lists of names or of nested rows
+    mosaic: list[HashableList[str]] = [[*top], ["curve"] * len(top)]
+    axes = fig.subplot_mosaic(mosaic, height_ratios=[1, 1.25])
     for key, s, image, prob in zip(top, study.shown, study.moved, study.probs, strict=True):
         ax, guess = axes[key], int(prob.argmax())
         ax.imshow(image.reshape(SIDE, SIDE), cmap="gray_r", vmin=0, vmax=1)
@@ -302,7 +305,7 @@ def shifted_digit_figure(
     return fig
 
 
-def describe_shift(study: ShiftStudy, names: Sequence[str] = tuple(str(k) for k in range(10))) -> str:
+def describe_shift(study: ShiftStudy, names: Sequence[str] = DIGITS) -> str:
     """What the shifted digit figure shows, in words, for an alt text."""
     shown = ", ".join(map(str, study.shown))
     guesses = ", ".join(names[int(q.argmax())] for q in study.probs)

@@ -17,7 +17,7 @@ from figgen.core.knobs import Knobs
 from figgen.core.regime import ABOVE, UNTRAINED_LOSS, regime
 from figgen.core.themes import Preset, Theme
 from figgen.figures._axes import log_floor, plain_log_ticks
-from figgen.figures.style import aspect, mpl_colour, new_figure, themed
+from figgen.figures.style import agg_canvas, aspect, constrained_layout, mpl_colour, new_figure, themed
 
 TEXT_RATE = Knobs().LEARNING_RATE  # the text's LEARNING_RATE, drawn to stand out
 LABEL_GAP = 1.6  # end labels at least this many line heights apart
@@ -122,7 +122,7 @@ def learning_rate_figure(
             )
         )
     # the constrained layout leaves no room for labels outside the axes: keep the widest one's width free
-    renderer = fig.canvas.get_renderer()
+    renderer = agg_canvas(fig).get_renderer()
     widest = 0.0
     for label in labels:
         label.set_in_layout(False)  # placed by hand beside the axes
@@ -131,7 +131,7 @@ def learning_rate_figure(
         widest = max(widest, probe.get_window_extent(renderer).width)
         probe.remove()
     room = (widest + preset.px(24 + 10)) / (fig.get_figwidth() * fig.dpi)
-    fig.get_layout_engine().set(rect=(0, 0, 1 - room, 1))
+    constrained_layout(fig).set(rect=(0, 0, 1 - room, 1))
     ax.set_xlabel("training step")
     ax.set_ylabel("training loss (cross-entropy, log scale)")
     ax.set_title(f"Training loss for {len(rates)} learning rates: {train_size:,} examples, {steps:,} steps")

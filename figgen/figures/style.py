@@ -12,23 +12,29 @@ import functools
 import inspect
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import Literal
 
 import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.layout_engine import ConstrainedLayoutEngine
+from matplotlib.rcsetup import cycler  # matplotlib.cycler at run time, but typed only here
 
 from figgen.core.themes import Preset, Theme, get_preset, get_theme
 
+#: A colour as matplotlib takes it: 0-1 floats, RGB or RGBA.
+MplColour = tuple[float, float, float] | tuple[float, float, float, float]
 
-def mpl_colour(rgb: tuple[int, ...], alpha: float | None = None) -> tuple[float, ...]:
+
+def mpl_colour(rgb: tuple[int, ...], alpha: float | None = None) -> MplColour:
     """A theme colour (0-255 channels, RGB or RGBA) as matplotlib's 0-1 floats; ``alpha`` sets the alpha."""
-    rgba = [c / 255 for c in rgb[:3]]
+    r, g, b = (c / 255 for c in rgb[:3])
     if alpha is not None:
-        rgba.append(alpha)
-    elif len(rgb) == 4:
-        rgba.append(rgb[3] / 255)
-    return tuple(rgba)
+        return r, g, b, alpha
+    if len(rgb) == 4:
+        return r, g, b, rgb[3] / 255
+    return r, g, b
 
 
 def rc_params(theme: Theme | str, preset: Preset | str) -> dict:
@@ -60,7 +66,7 @@ def rc_params(theme: Theme | str, preset: Preset | str) -> dict:
         "axes.edgecolor": muted,
         "axes.labelcolor": fg,
         "axes.titlecolor": fg,
-        "axes.prop_cycle": matplotlib.cycler(color=[mpl_colour(c) for c in cycle]),
+        "axes.prop_cycle": cycler(color=[mpl_colour(c) for c in cycle]),
         "text.color": fg,
         "xtick.color": muted,
         "ytick.color": muted,
@@ -99,7 +105,7 @@ def new_figure(
     aspect: float | None = 0.6,
     nrows: int | None = None,
     ncols: int | None = None,
-    layout: str | None = "constrained",
+    layout: Literal["constrained", "compressed", "tight"] | None = "constrained",
     **subplot_kw,
 ) -> Figure:
     """A matplotlib Figure (Agg canvas, no pyplot) as wide as the preset, coloured by the theme.
@@ -118,7 +124,7 @@ def new_figure(
     fig = Figure(figsize=(preset.width / preset.dpi, height / preset.dpi), dpi=preset.dpi, layout=layout)
     if layout == "constrained":  # room around titles and labels that grows with the preset (a slide's edge)
         pad = preset.px(10) / preset.dpi
-        fig.get_layout_engine().set(w_pad=pad, h_pad=pad)
+        constrained_layout(fig).set(w_pad=pad, h_pad=pad)
     FigureCanvasAgg(fig)
     fig.patch.set_facecolor(mpl_colour(theme.background))
     if nrows is not None or ncols is not None:
@@ -126,6 +132,20 @@ def new_figure(
         for ax in fig.axes:
             ax.set_facecolor(mpl_colour(theme.background))
     return fig
+
+
+def constrained_layout(fig: Figure) -> ConstrainedLayoutEngine:
+    """The figure's constrained layout engine, to set its pads or its rectangle; a figure laid out otherwise
+    is a TypeError."""
+    engine = fig.get_layout_engine()
+    if not isinstance(engine, ConstrainedLayoutEngine):
+        raise TypeError(f"the figure has no constrained layout (its layout engine: {engine!r})")
+    return engine
+
+
+def agg_canvas(fig: Figure) -> FigureCanvasAgg:
+    """The figure's Agg canvas (:func:`new_figure` gives it one), attached now if it has another."""
+    return fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
 
 
 def outline(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
@@ -151,7 +171,11 @@ def outline(fig: Figure, theme: Theme | str, preset: Preset | str) -> None:
             width = line.get_linewidth() + preset.points(1)
             line.set_path_effects([patheffects.withStroke(linewidth=width, foreground=halo)])
         dots = [c for c in ax.collections if isinstance(c, PathCollection)]
-        bars = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_facecolor()[3] > 0]
+        bars = [
+            p
+            for p in ax.patches
+            if isinstance(p, Rectangle) and matplotlib.colors.to_rgba(p.get_facecolor())[3] > 0
+        ]
         for mark in dots + bars:
             mark.set_edgecolor(halo)
             mark.set_linewidth(preset.points(1))
@@ -168,7 +192,8 @@ def legible_text(fig: Figure, theme: Theme | str) -> None:
     data = {tuple(c) for c in (theme.good, theme.mistake, *theme.series)}
     for text in fig.findobj(Text):
         rgba = text.get_color()
-        rgb = tuple(round(255 * c) for c in matplotlib.colors.to_rgb(rgba))
+        r, g, b = (round(255 * c) for c in matplotlib.colors.to_rgb(rgba))
+        rgb = (r, g, b)
         if rgb in data:
             alpha = matplotlib.colors.to_rgba(rgba)[3]
             text.set_color(mpl_colour(theme.text_ink(rgb), alpha))
@@ -176,7 +201,7 @@ def legible_text(fig: Figure, theme: Theme | str) -> None:
 
 def figure_to_array(fig: Figure) -> np.ndarray:
     """Render a figure with Agg to a uint8 frame: RGB, or RGBA when its background is not opaque."""
-    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas = agg_canvas(fig)
     canvas.draw()
     rgba = np.asarray(canvas.buffer_rgba())
     if rgba[..., 3].min() < 255:
