@@ -23,7 +23,7 @@ def make(ctx, p):
     rates = sorted(p.LEARNING_RATES)
     # the rates train side by side in one batch; a diverged run is drawn up to where it diverged: this
     # figure is about that
-    runs = ctx.runs(rates, allow_diverged=True)
+    runs = ctx.train_rates(rates, allow_diverged=True)
     fig = learning_rate_figure(rates, runs, p.TRAIN_SIZE, p.TRAIN_STEPS, ctx.theme, ctx.preset)
     ctx.figure(
         "learning_rate",

@@ -26,7 +26,7 @@ def make(ctx, p):
     index = p.EXAMPLE if p.EXAMPLE != -1 else text if text is not None else 0
     images, labels = ctx.data.train(index + 1)
     image, label = images[index], int(labels[index])
-    run = ctx.run()
+    run = ctx.train()
     probs = predict(run.weights, run.bias, image[None])[0]
     subtitle = example_subtitle(ctx.data, index, p.TRAIN_SIZE)
     names = ctx.data.class_names

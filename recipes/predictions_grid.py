@@ -25,7 +25,7 @@ OUTPUTS = {"predictions_grid": "still"}
 
 
 def make(ctx, p):
-    run = ctx.run()
+    run = ctx.train()
     x, labels = ctx.data.test(p.TEST_SIZE)
     name = ctx.data.class_name
     guesses = predict(run.weights, run.bias, x).argmax(axis=1)

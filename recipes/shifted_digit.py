@@ -27,7 +27,7 @@ OUTPUTS = {"shifted_digit": "still"}
 def make(ctx, p):
     x, labels = ctx.data.test(p.TEST_SIZE)
     index = nth_of_digit(labels, p.DIGIT, p.WHICH, "shifted_digit.WHICH")  # before training: fail fast
-    run = ctx.run()
+    run = ctx.train()
     study = shift_study(run.weights, run.bias, x, labels, index, p.SHIFTS, p.MAX_SHIFT)
     fig = shifted_digit_figure(study, ctx.theme, ctx.preset, ctx.data.class_names)
     ctx.figure("shifted_digit", fig, alt=describe_shift(study, ctx.data.class_names))

@@ -21,7 +21,7 @@ OUTPUTS = {"test_size_bias": "still"}
 
 
 def make(ctx, p):
-    run = ctx.run()
+    run = ctx.train()
     x, labels = ctx.data.test(p.TEST_SIZE)
     hits = correct(run.weights, run.bias, x, labels)
     blocks, full = block_accuracies(hits, p.BLOCK), hits.mean()

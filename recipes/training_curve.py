@@ -21,7 +21,7 @@ OUTPUTS = {"training_curve": "still"}
 
 
 def make(ctx, p):
-    run = ctx.run()
+    run = ctx.train()
     dips = accuracy_dips(run.log)
     noun = "digits" if ctx.data.digits else "images"
     fig = training_curve_figure(run.log, dips, p.ZOOM_FROM, p.TEST_SIZE, ctx.theme, ctx.preset, noun)

@@ -13,7 +13,7 @@ OUTPUTS = {"weights": "still"}
 
 
 def make(ctx, p):
-    run = ctx.run()
+    run = ctx.train()
     limit = symmetric_limit(run.weights)  # max |W|; 1 when every weight is still 0
     frame = weights_frame(
         run.weights,

@@ -18,7 +18,7 @@ OUTPUTS = {"weights_training": "animation"}
 
 
 def make(ctx, p):
-    run = ctx.run()
+    run = ctx.train()
     steps = sorted(run.snapshots)
     accuracy = snapshot_accuracy(run, *ctx.data.test(p.TEST_SIZE))
     last = symmetric_limit(run.snapshots[steps[-1]])

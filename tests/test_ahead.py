@@ -131,7 +131,8 @@ def make(ctx, p):
 
 
 @pytest.mark.parametrize(
-    "weights", ["ctx.run().weights", "ctx.runs([0.1, 0.5])[0].weights", "ctx.sweep([10, 50]).weights[-1]"]
+    "weights",
+    ["ctx.train().weights", "ctx.train_rates([0.1, 0.5])[0].weights", "ctx.sweep([10, 50]).weights[-1]"],
 )
 def test_ctrl_c_while_the_training_thread_trains_stops_it_and_stores_nothing(project, weights):
     write_recipe(project / "recipes", "long", LONG_TRAINING.replace("WEIGHTS", weights))

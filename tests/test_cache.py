@@ -131,7 +131,7 @@ OUTPUTS = {"tiny": "still"}
 
 
 def make(ctx, p):
-    run = ctx.run()
+    run = ctx.train()
     ctx.image("tiny", weights_frame(run.weights, ctx.theme, ctx.preset),
               alt=f"Weights after {p.TRAIN_STEPS + 1} updates, accuracy {run.final_accuracy:.2f}.")
 '''
@@ -157,7 +157,7 @@ def test_restyle_reuses_training_and_damaged_entry_retrains(project, capsys):
 
 def test_a_warning_from_the_training_thread_reaches_its_recipe(project, capsys):
     # the sweep's largest model is a run, loaded inside the sweep's training, on the training thread
-    sizes = TRAINING.replace("run = ctx.run()", "run = ctx.sweep([10, 50])").replace(
+    sizes = TRAINING.replace("run = ctx.train()", "run = ctx.sweep([10, 50])").replace(
         "run.weights", "run.weights[-1]"
     )
     write_recipe(project / "recipes", "sizes", sizes.replace("run.final_accuracy", "run.accuracy[-1]"))

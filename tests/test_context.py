@@ -46,17 +46,17 @@ def test_knobs_are_the_recipes_and_the_texts_for_the_rest(ctx):
     assert ctx.data.n_train == 10000 and ctx.theme.name == "dark"
 
 
-def test_run_trains_once_then_serves_the_cache_and_changed_knobs_train_again(ctx):
-    first = ctx.run()
-    again = ctx.run()
+def test_train_trains_once_then_serves_the_cache_and_changed_knobs_train_again(ctx):
+    first = ctx.train()
+    again = ctx.train()
     assert not first.cached and again.cached
     np.testing.assert_array_equal(first.weights, again.weights)
     assert [row[0] for row in first.log] == [0, 5] and sorted(first.snapshots)[-1] == 5
-    other = ctx.run(LEARNING_RATE=0.5)
+    other = ctx.train(LEARNING_RATE=0.5)
     assert not other.cached and not np.array_equal(other.weights, first.weights)
     with pytest.raises(DivergedError, match="LEARNING_RATE=1000 diverged at step 0"):
-        ctx.run(LEARNING_RATE=1000)
-    assert ctx.run(LEARNING_RATE=1000, allow_diverged=True).diverged_at == 0
+        ctx.train(LEARNING_RATE=1000)
+    assert ctx.train(LEARNING_RATE=1000, allow_diverged=True).diverged_at == 0
 
 
 def test_sweep_is_cached_too(ctx):
@@ -64,9 +64,9 @@ def test_sweep_is_cached_too(ctx):
     assert not first.cached and again.cached and first.sizes.tolist() == [1, 10, 50]
 
 
-def test_sweep_takes_its_largest_model_from_the_run_and_stores_it(ctx):
+def test_sweep_takes_its_largest_model_from_train_and_stores_it(ctx):
     sweep = ctx.sweep([10, 50, 1])  # 50 is the recipe's TRAIN_SIZE: the run at 50 is the largest model
-    run = ctx.run()
+    run = ctx.train()
     assert run.cached  # trained and stored by the sweep, not again
     np.testing.assert_array_equal(sweep.weights[1], run.weights)
     np.testing.assert_array_equal(sweep.biases[1], run.bias)
@@ -78,17 +78,17 @@ def test_sweep_takes_its_largest_model_from_the_run_and_stores_it(ctx):
     np.testing.assert_allclose(sweep.accuracy, alone.accuracy, atol=1e-6)
 
 
-def test_runs_train_the_rates_in_one_cached_batch(ctx):
-    first, again = ctx.runs([0.5, 0.1]), ctx.runs([0.5, 0.1])
+def test_train_rates_trains_them_in_one_cached_batch(ctx):
+    first, again = ctx.train_rates([0.5, 0.1]), ctx.train_rates([0.5, 0.1])
     assert not any(r.cached for r in first) and all(r.cached for r in again)
     assert [row[0] for row in again[0].log] == [0, 5] and again[0].snapshots == {}
     np.testing.assert_array_equal(first[1].weights, again[1].weights)
     with pytest.raises(DivergedError, match="LEARNING_RATE=1000 diverged at step 0"):
-        ctx.runs([0.5, 1000])  # trained and stored, then refused
-    drawn = ctx.runs([0.5, 1000], allow_diverged=True)
+        ctx.train_rates([0.5, 1000])  # trained and stored, then refused
+    drawn = ctx.train_rates([0.5, 1000], allow_diverged=True)
     assert all(r.cached for r in drawn) and [r.diverged_at for r in drawn] == [None, 0]
     assert drawn[1].final_loss is None and drawn[1].log[0][0] == 0
-    single = ctx.run(LEARNING_RATE=0.1)  # a separate entry, equal to float32 rounding
+    single = ctx.train(LEARNING_RATE=0.1)  # a separate entry, equal to float32 rounding
     assert not single.cached
     np.testing.assert_allclose(again[1].weights, single.weights, atol=1e-6)
     assert again[1].log[-1][1:] == pytest.approx(single.log[-1][1:], abs=1e-6)

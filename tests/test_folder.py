@@ -246,7 +246,7 @@ OUTPUTS = {"t": "still"}
 
 def make(ctx, p):
     import numpy as np
-    ctx.run()
+    ctx.train()
     ctx.image("t", np.zeros((2, 2, 3), np.uint8), alt="Nothing.")
 ''',
     )

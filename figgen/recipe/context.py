@@ -20,7 +20,11 @@ from figgen.writers.outputs import OutputSet
 
 @dataclass
 class RecipeContext:
-    """The services a recipe uses; made by the build for each recipe it runs."""
+    """The services a recipe uses; made by the build for each recipe it runs.
+
+    Training, each cached: :meth:`train` one model with the recipe's knobs, :meth:`train_rates` one per
+    learning rate, :meth:`sweep` one per training size.
+    """
 
     recipe: str
     params: object  # the recipe's parameters, as ``p``
@@ -45,7 +49,7 @@ class RecipeContext:
         """The text's knobs as this recipe set them (the text's defaults for those it does not have)."""
         return Knobs.from_values(self.params)
 
-    def run(self, *, allow_diverged: bool = False, **knobs):
+    def train(self, *, allow_diverged: bool = False, **knobs):
         """Train the text's model with this recipe's knobs, some changed (``LEARNING_RATE=0.5``); cached.
 
         Returns a :class:`figgen.training.TrainResult` with weight snapshots along a fixed geometric schedule
@@ -62,11 +66,11 @@ class RecipeContext:
             progress=self._reporter("training"),
         )
 
-    def runs(self, learning_rates: Sequence[float], *, allow_diverged: bool = False, **knobs):
+    def train_rates(self, learning_rates: Sequence[float], *, allow_diverged: bool = False, **knobs):
         """Train the text's model once per learning rate with this recipe's knobs, all in one batch; cached.
 
         Returns a list of :class:`figgen.training.TrainResult` in the order of ``learning_rates``, each
-        like :meth:`run`'s but without snapshots: one loop multiplying the rows once per step for all
+        like :meth:`train`'s but without snapshots: one loop multiplying the rows once per step for all
         rates, instead of a run per rate. A diverged run raises a TrainingError unless ``allow_diverged``.
         """
         from figgen.training.cached import cached_rates
@@ -83,7 +87,7 @@ class RecipeContext:
     def sweep(self, sizes: Sequence[int], *, allow_diverged: bool = False, **knobs):
         """Train one model per training size in one batched run (cached); return the SweepResult.
 
-        The largest size's model is this recipe's :meth:`run` at that size, shared with the recipes that
+        The largest size's model is this recipe's :meth:`train` at that size, shared with the recipes that
         draw it (:func:`figgen.training.cached.cached_sweep`). A diverged model raises a TrainingError
         unless ``allow_diverged`` (then its accuracy is NaN).
         """
