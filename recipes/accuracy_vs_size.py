@@ -13,6 +13,7 @@ from figgen.figures.curves import accuracy_vs_size_figure, describe_gains
 from figgen.recipe.spec import run_recipe_file
 from figgen.training import default_sweep_sizes
 
+ORDER = 140
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"FRAMES": 36}
 QUICK = {"FRAMES": 14}

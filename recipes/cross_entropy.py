@@ -9,6 +9,7 @@ from figgen.analysis import check_prediction, cross_entropy, truncate
 from figgen.figures.basics import cross_entropy_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 50
 PARAMS = {
     "PREDICTION": [0.03, 0.03, 0.01, 0.9, 0.01, 0.01, 0.0025, 0.0025, 0.0025, 0.0025],
     "RIGHT_LABEL": 3,

@@ -8,6 +8,7 @@ from figgen.analysis import training_example
 from figgen.figures.basics import digit_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 10
 PARAMS = {"EXAMPLE": 0}
 LIMITS = {"EXAMPLE": (0, "train-1")}
 OUTPUTS = {"digit": "still"}

@@ -8,6 +8,7 @@ from figgen.analysis import training_rows
 from figgen.figures.basics import flat_digits_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 20
 PARAMS = {"START": 0, "STOP": 400}
 LIMITS = {"START": (0, "STOP-1"), "STOP": (1, "train")}
 OUTPUTS = {"digits_flat": "still"}

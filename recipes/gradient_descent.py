@@ -15,6 +15,7 @@ from figgen.draw import descent_frames
 from figgen.draw.descent import leaves_view, view_half
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 100
 PARAMS = {"LEARNING_RATES": [0.02, 0.3, 0.9, 1.05], "X0": 4.0, "STEPS": 30}
 QUICK = {"STEPS": 8}
 LIMITS = {"LEARNING_RATES": {"range": (0, 2), "items": (1, 4)}, "X0": (-100.0, 100.0), "STEPS": (1, 500)}

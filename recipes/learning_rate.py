@@ -13,6 +13,7 @@ and the five runs, logged ten times as often as the text's loop, take seconds in
 from figgen.figures.rates import describe_rates, learning_rate_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 110
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "TRAIN_STEPS", "LOG_EVERY")
 PARAMS = {"LEARNING_RATES": [0.01, 0.1, 0.5, 20.0, 1000.0], "TRAIN_STEPS": 500, "LOG_EVERY": 10}
 QUICK = {"LOG_EVERY": 5}

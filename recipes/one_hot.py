@@ -9,6 +9,7 @@ from figgen.data import one_hot
 from figgen.figures.basics import one_hot_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 30
 PARAMS = {"LABEL": 7}
 LIMITS = {"LABEL": (0, 9)}
 OUTPUTS = {"one_hot": "still"}

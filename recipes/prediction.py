@@ -14,6 +14,7 @@ from figgen.figures.evaluation import example_subtitle, prediction_figure
 from figgen.recipe.spec import run_recipe_file
 from figgen.training import predict
 
+ORDER = 120
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"EXAMPLE": -1}
 LIMITS = {"EXAMPLE": (-1, "train-1")}

@@ -16,6 +16,7 @@ from figgen.draw import digit_grid
 from figgen.recipe.spec import run_recipe_file
 from figgen.training import predict
 
+ORDER = 130
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"COUNT": 0, "MISTAKES": -1, "COLUMNS": 0}
 LIMITS = {"COUNT": (0, 200), "MISTAKES": (-1, 100), "COLUMNS": (0, 20)}

@@ -13,6 +13,7 @@ from figgen.analysis import nth_of_digit, shift_study
 from figgen.figures.evaluation import describe_shift, shifted_digit_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 160
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {
     "DIGIT": 1,

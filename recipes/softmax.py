@@ -9,6 +9,7 @@ from figgen.analysis import check_logits, softmax
 from figgen.figures.basics import probability_text, softmax_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 40
 PARAMS = {"ZEROS": 4, "LOGITS": [0.1, 0.005, 2.0]}
 LIMITS = {"ZEROS": (1, 12)}
 OUTPUTS = {"softmax": "still"}

@@ -14,6 +14,7 @@ from figgen.analysis import block_accuracies, correct, random_sample_accuracies,
 from figgen.figures.evaluation import order_effect, sample_size_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 150
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"BLOCK": 100, "SAMPLES": 1000, "SEED": 0}
 LIMITS = {"BLOCK": (1, "TEST_SIZE"), "SAMPLES": (1, 100_000), "SEED": (0, 4_294_967_295)}

@@ -13,6 +13,7 @@ from figgen.analysis import accuracy_dips
 from figgen.figures.curves import describe_dips, training_curve_figure
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 60
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"ZOOM_FROM": 1000}
 QUICK = {"ZOOM_FROM": 20}

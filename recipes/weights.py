@@ -8,6 +8,7 @@ red pixels vote for the digit, blue ones against it, white is neutral.
 from figgen.draw import symmetric_limit, weights_frame
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 70
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 OUTPUTS = {"weights": "still"}
 

@@ -15,6 +15,7 @@ from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
 from figgen.recipe.spec import run_recipe_file
 from figgen.training import default_sweep_sizes
 
+ORDER = 80
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"FRAMES": 36, "SIZES": [], "SHARED_SCALE": False}
 QUICK = {"FRAMES": 14}

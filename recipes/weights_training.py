@@ -12,6 +12,7 @@ from figgen.analysis import snapshot_accuracy
 from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
 from figgen.recipe.spec import run_recipe_file
 
+ORDER = 90
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")
 PARAMS = {"SHARED_SCALE": False}
 OUTPUTS = {"weights_training": "animation"}

@@ -12,7 +12,7 @@ from PIL import Image
 
 from figgen.cli import main
 from figgen.core.errors import FiggenError
-from figgen.recipe.spec import coerce, read_recipe
+from figgen.recipe.spec import coerce, default_recipe_dir, discover_recipes, read_recipe
 from tests.conftest import write_recipe
 
 
@@ -31,6 +31,40 @@ def test_a_recipe_file_runs_on_its_own(project):
     )
     assert done.returncode == 0, done.stderr
     assert Image.open(project / "solo" / "square.png").size == (12, 12)
+
+
+def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsys):
+    shipped = [r.name for r in discover_recipes(default_recipe_dir())]
+    assert shipped == [
+        "digit",
+        "digits_flat",
+        "one_hot",
+        "softmax",
+        "cross_entropy",
+        "training_curve",
+        "weights",
+        "weights_evolution",
+        "weights_training",
+        "gradient_descent",
+        "learning_rate",
+        "prediction",
+        "predictions_grid",
+        "accuracy_vs_size",
+        "test_size_bias",
+        "shifted_digit",
+    ]
+    assert main(["list", "--json"]) == 0
+    assert [r["name"] for r in json.loads(capsys.readouterr().out)] == shipped
+    square = '"""A square."""\nORDER = ORDINAL\nOUTPUTS = {"square": "still"}\n'
+    for name, order in [("b", "2.5"), ("a", "20"), ("c", "2.5"), ("z", "-1")]:
+        write_recipe(tmp_path, name, square.replace("ORDINAL", order))
+    for name in ("y", "x"):
+        write_recipe(tmp_path, name, square.replace("ORDER = ORDINAL\n", ""))
+    assert [r.name for r in discover_recipes(tmp_path)] == ["z", "b", "c", "a", "x", "y"]
+    for order in ("True", "'first'", "float('nan')", "1e999"):
+        write_recipe(tmp_path, "bad", square.replace("ORDINAL", order))
+        with pytest.raises(FiggenError, match="ORDER must be a number|ORDER must be a literal"):
+            read_recipe(tmp_path / "bad.py")
 
 
 def test_list_json_reads_recipes_without_running_them(project, capsys):
@@ -111,8 +145,6 @@ def test_unknown_knobs_are_refused(tmp_path):
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
-
-from figgen.recipe.spec import default_recipe_dir, discover_recipes  # noqa: E402
 
 ALL = discover_recipes(default_recipe_dir())
 PARAMS = sorted({(r.name, key) for r in ALL for key in r.params})

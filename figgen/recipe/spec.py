@@ -14,6 +14,9 @@ never import or run it):
   range applies to each item, and ``{"range": (low, high), "items": (least, most)}`` also bounds its length.
   Every value LIMITS allow must build (the tests build the bounds);
 - ``OUTPUTS``: ``{"stem": "animation" | "still"}``, the files it writes (each in the formats of its kind);
+- ``ORDER`` (optional): a number, its place in the catalogue (``figgen list``, the gallery, the manifest):
+  recipes go by ORDER, lowest first, then those without one, each group by name. The shipped recipes count
+  in tens (``digit`` is 10), so a new one slots in between without renumbering;
 
 and a function ``make(ctx, p)`` that gets a :class:`~figgen.recipe.context.RecipeContext` and the parameters
 as a frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
@@ -37,25 +40,6 @@ from pathlib import Path
 from figgen.core import knobs
 from figgen.core.errors import FiggenError, suggest
 
-# The catalogue's order (DESIGN.md, "The figures"); recipes not listed follow in name order.
-CATALOGUE = (
-    "digit",
-    "digits_flat",
-    "one_hot",
-    "softmax",
-    "cross_entropy",
-    "training_curve",
-    "weights",
-    "weights_evolution",
-    "weights_training",
-    "gradient_descent",
-    "learning_rate",
-    "prediction",
-    "predictions_grid",
-    "accuracy_vs_size",
-    "test_size_bias",
-    "shifted_digit",
-)
 KINDS = ("animation", "still")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -73,6 +57,7 @@ class Recipe:
     limits: dict
     outputs: dict  # stem -> kind
     source_hash: str
+    order: int | float | None = None  # its place in the catalogue (ORDER); None: after those with one
 
     def summary(self) -> dict:
         """What ``figgen list --json`` says of a recipe, and each parameter's default, quick value, range."""
@@ -273,7 +258,7 @@ def read_recipe(path: Path) -> Recipe:
     for node in tree.body:
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             key = node.targets[0].id
-            if key in ("KNOBS", "PARAMS", "QUICK", "LIMITS", "OUTPUTS"):
+            if key in ("KNOBS", "PARAMS", "QUICK", "LIMITS", "OUTPUTS", "ORDER"):
                 try:
                     settings[key] = ast.literal_eval(node.value)
                 except ValueError:
@@ -292,6 +277,11 @@ def read_recipe(path: Path) -> Recipe:
             raise FiggenError(f"{path}: output name {stem!r} must be lower-case letters, digits and '_'")
         if kind not in KINDS:
             raise FiggenError(f"{path}: output {stem!r} has kind {kind!r}; use 'animation' or 'still'")
+    order = settings.get("ORDER")
+    if order is not None and (
+        isinstance(order, bool) or not isinstance(order, (int, float)) or not math.isfinite(order)
+    ):
+        raise FiggenError(f"{path}: ORDER must be a number (its place in the catalogue), got {order!r}")
     unknown = set(quick) - set(params)
     if unknown:
         raise FiggenError(f"{path}: QUICK sets {sorted(unknown)[0]!r}, which is not in PARAMS")
@@ -311,17 +301,18 @@ def read_recipe(path: Path) -> Recipe:
         limits=limits,
         outputs=outputs,
         source_hash=hashlib.sha256(source).hexdigest(),
+        order=order,
     )
 
 
 def discover_recipes(folder: str | Path | None = None) -> list[Recipe]:
-    """Return the recipes of ``folder`` (default :func:`default_recipe_dir`) in the catalogue's order."""
+    """Return the recipes of ``folder`` (default :func:`default_recipe_dir`) in the catalogue's order: by
+    their ``ORDER``, then those without one; each group by name."""
     folder = Path(folder) if folder else default_recipe_dir()
     if not folder.is_dir():
         raise FiggenError(f"recipe folder {folder} does not exist")
     recipes = [read_recipe(p) for p in sorted(folder.glob("*.py")) if not p.name.startswith("_")]
-    rank = {name: i for i, name in enumerate(CATALOGUE)}
-    return sorted(recipes, key=lambda r: (rank.get(r.name, len(rank)), r.name))
+    return sorted(recipes, key=lambda r: (r.order is None, r.order or 0, r.name))
 
 
 def select_recipes(recipes: list[Recipe], names: list[str]) -> list[Recipe]:
