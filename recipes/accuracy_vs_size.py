@@ -8,10 +8,13 @@ accuracy drastically", the limit of a linear classifier.
 
 import numpy as np
 
-from figgen.analysis import accuracy_gains
-from figgen.figures.curves import accuracy_vs_size_figure, describe_gains
-from figgen.recipe.spec import run_recipe_file
-from figgen.training import default_sweep_sizes
+from figgen.kit import (
+    accuracy_gains,
+    accuracy_vs_size_figure,
+    default_sweep_sizes,
+    describe_gains,
+    run_recipe_file,
+)
 
 ORDER = 140
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

@@ -5,9 +5,7 @@ example: a prediction j that is 90% sure of a 3 costs 0.1053… when the digit i
 a 2, where j gave only 1%. Both values are computed from j, as ``-np.multiply(np.log(j), k)`` does.
 """
 
-from figgen.analysis import check_prediction, cross_entropy, truncate
-from figgen.figures.basics import cross_entropy_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import check_prediction, cross_entropy, cross_entropy_figure, run_recipe_file, truncate
 
 ORDER = 50
 PARAMS = {

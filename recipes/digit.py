@@ -4,9 +4,7 @@ A single 28×28 training image in gray_r, titled as the text's ``display_digit``
 index and its label. The text picks a random example; EXAMPLE fixes one so the figure is reproducible.
 """
 
-from figgen.analysis import training_example
-from figgen.figures.basics import digit_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import digit_figure, run_recipe_file, training_example
 
 ORDER = 10
 PARAMS = {"EXAMPLE": 0}

@@ -4,9 +4,7 @@ The training digits START to STOP, each flattened from 28×28 to one row of 784 
 zero and one and stacked, as the text's ``display_mult_flat(0, 400)`` shows them: a 400 × 784 image.
 """
 
-from figgen.analysis import training_rows
-from figgen.figures.basics import flat_digits_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import flat_digits_figure, run_recipe_file, training_rows
 
 ORDER = 20
 PARAMS = {"START": 0, "STOP": 400}

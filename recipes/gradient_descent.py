@@ -10,10 +10,14 @@ distance |x| on a log scale.
 
 import numpy as np
 
-from figgen.analysis import gradient_descent_path, learning_rate_verdict
-from figgen.draw import descent_frames
-from figgen.draw.descent import leaves_view, view_half
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import (
+    descent_frames,
+    gradient_descent_path,
+    learning_rate_verdict,
+    leaves_view,
+    run_recipe_file,
+    view_half,
+)
 
 ORDER = 100
 PARAMS = {"LEARNING_RATES": [0.02, 0.3, 0.9, 1.05], "X0": 4.0, "STEPS": 30}

@@ -10,8 +10,7 @@ TRAIN_STEPS defaults to 500 rather than the text's 2500: the rates have sorted t
 and the five runs, logged ten times as often as the text's loop, take seconds instead of a minute.
 """
 
-from figgen.figures.rates import describe_rates, learning_rate_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import describe_rates, learning_rate_figure, run_recipe_file
 
 ORDER = 110
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "TRAIN_STEPS", "LOG_EVERY")

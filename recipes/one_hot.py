@@ -4,10 +4,7 @@ The first training example labelled LABEL (7, as in the text) beside its label i
 form: ten cells, one per class, all 0 except a 1 in the cell of its class.
 """
 
-from figgen.analysis import first_with_label, training_example
-from figgen.data import one_hot
-from figgen.figures.basics import one_hot_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import first_with_label, one_hot, one_hot_figure, run_recipe_file, training_example
 
 ORDER = 30
 PARAMS = {"LABEL": 7}

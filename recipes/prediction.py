@@ -10,9 +10,7 @@ and says when the model was not trained as the text's was (the default split tra
 text's on 5,000-10,499), so a different probability is never passed off as the text's.
 """
 
-from figgen.figures.evaluation import example_subtitle, prediction_figure
-from figgen.recipe.spec import run_recipe_file
-from figgen.training import predict
+from figgen.kit import example_subtitle, predict, prediction_figure, run_recipe_file
 
 ORDER = 120
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

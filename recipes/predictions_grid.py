@@ -11,10 +11,7 @@ digits largest).
 
 import numpy as np
 
-from figgen.analysis import correct
-from figgen.draw import digit_grid
-from figgen.recipe.spec import run_recipe_file
-from figgen.training import predict
+from figgen.kit import correct, digit_grid, predict, run_recipe_file
 
 ORDER = 130
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

@@ -9,9 +9,7 @@ set, against the shift. The linear model's templates sit where the training digi
 few pixels' move is enough to lose them.
 """
 
-from figgen.analysis import nth_of_digit, shift_study
-from figgen.figures.evaluation import describe_shift, shifted_digit_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import describe_shift, nth_of_digit, run_recipe_file, shift_study, shifted_digit_figure
 
 ORDER = 160
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

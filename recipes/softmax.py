@@ -5,9 +5,7 @@ the softmax of LOGITS = [0.1, 0.005, 2] puts most of the probability on the larg
 probabilities are between zero and one and sum to one.
 """
 
-from figgen.analysis import check_logits, softmax
-from figgen.figures.basics import probability_text, softmax_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import check_logits, probability_text, run_recipe_file, softmax, softmax_figure
 
 ORDER = 40
 PARAMS = {"ZEROS": 4, "LOGITS": [0.1, 0.005, 2.0]}

@@ -10,9 +10,15 @@ digits, the first one the text's: they spread wider, because the test set's orde
 (MNIST's first 5,000 test digits are harder than its last 5,000).
 """
 
-from figgen.analysis import block_accuracies, correct, random_sample_accuracies, standard_error
-from figgen.figures.evaluation import order_effect, sample_size_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import (
+    block_accuracies,
+    correct,
+    order_effect,
+    random_sample_accuracies,
+    run_recipe_file,
+    sample_size_figure,
+    standard_error,
+)
 
 ORDER = 150
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

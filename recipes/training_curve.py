@@ -9,9 +9,7 @@ on 10,000 test digits one standard error is about 29 digits, so dips of a few di
 not evidence of overfitting.
 """
 
-from figgen.analysis import accuracy_dips
-from figgen.figures.curves import describe_dips, training_curve_figure
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import accuracy_dips, describe_dips, run_recipe_file, training_curve_figure
 
 ORDER = 60
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

@@ -5,8 +5,7 @@ the seismic colormap, one panel per digit. The colour scale is centred on zero f
 red pixels vote for the digit, blue ones against it, white is neutral.
 """
 
-from figgen.draw import symmetric_limit, weights_frame
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import run_recipe_file, symmetric_limit, weights_frame
 
 ORDER = 70
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

@@ -11,9 +11,7 @@ misses too; with SHARED_SCALE all frames share the last sheet's scale, which sho
 start.
 """
 
-from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
-from figgen.recipe.spec import run_recipe_file
-from figgen.training import default_sweep_sizes
+from figgen.kit import ANIMATION_LEVELS, default_sweep_sizes, run_recipe_file, symmetric_limit, weights_frame
 
 ORDER = 80
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

@@ -8,9 +8,7 @@ colour scale, shown on its colour bar and in its caption, so the first sheets ar
 SHARED_SCALE all frames share the last sheet's scale, which shows honestly how small they start.
 """
 
-from figgen.analysis import snapshot_accuracy
-from figgen.draw import ANIMATION_LEVELS, symmetric_limit, weights_frame
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import ANIMATION_LEVELS, run_recipe_file, snapshot_accuracy, symmetric_limit, weights_frame
 
 ORDER = 90
 KNOBS = ("TRAIN_SIZE", "TEST_SIZE", "LEARNING_RATE", "TRAIN_STEPS")

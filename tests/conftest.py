@@ -14,7 +14,7 @@ SQUARE = '''
 A filled square whose side is SIDE pixels.
 """
 import numpy as np
-from figgen.recipe.spec import run_recipe_file
+from figgen.kit import run_recipe_file
 
 PARAMS = {"SIDE": 40, "LEVEL": 0.5}
 QUICK = {"SIDE": 20}

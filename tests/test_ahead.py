@@ -118,7 +118,7 @@ LONG_TRAINING = '''
 
 Trains the text's model for many steps, then draws its weights.
 """
-from figgen.draw import weights_frame
+from figgen.kit import weights_frame
 
 PARAMS = {"TRAIN_SIZE": 50, "TEST_SIZE": 100, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 100000}
 OUTPUTS = {"long": "still"}

@@ -124,7 +124,7 @@ TRAINING = '''
 
 Trains the text's model on a few examples and draws its weights.
 """
-from figgen.draw import weights_frame
+from figgen.kit import weights_frame
 
 PARAMS = {"TRAIN_SIZE": 50, "TEST_SIZE": 100, "LEARNING_RATE": 0.1, "TRAIN_STEPS": 5}
 OUTPUTS = {"tiny": "still"}

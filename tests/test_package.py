@@ -126,12 +126,54 @@ def test_the_layering_check_sees_imports_inside_functions(tmp_path):
     assert imports(probe, {"figgen.api", "figgen.cli"}) == {"figgen.api", "figgen.cli"}
 
 
-def test_nothing_imports_the_command_line_and_recipes_stand_on_the_recipe_layer():
+def test_nothing_below_the_command_line_imports_it():
+    """Only the entry point and the recipe kit (``run_recipe_file`` runs ``figgen build``) call the CLI."""
     for name, path in modules().items():
-        if not name.startswith(("figgen.cli", "figgen.__main__")):
+        if not name.startswith(("figgen.cli", "figgen.__main__", "figgen.kit")):
             assert not any(i.startswith("figgen.cli") for i in imports(path, set(modules()))), name
-    for recipe in (ROOT / "recipes").glob("*.py"):
-        assert not any(i.startswith("figgen.cli") for i in imports(recipe)), recipe.name
+
+
+RECIPES = sorted((ROOT / "recipes").glob("*.py"))
+
+
+def kit_names_imported(path: Path) -> set[str]:
+    """The names a file imports from figgen.kit; raise if it imports figgen any other way."""
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            wrong = [a.name for a in node.names if a.name == "figgen" or a.name.startswith("figgen.")]
+            assert not wrong, f"{path.name}:{node.lineno} imports {wrong[0]}; import names from figgen.kit"
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "figgen":
+            assert node.module == "figgen.kit", (
+                f"{path.name}:{node.lineno} imports from {node.module}; a recipe imports from figgen.kit only"
+            )
+            names.update(alias.name for alias in node.names)
+    return names
+
+
+def test_recipes_import_figgen_only_through_the_kit_and_the_kit_holds_what_they_use():
+    import figgen.kit as kit
+
+    assert RECIPES
+    used = set().union(*(kit_names_imported(path) for path in RECIPES))
+    assert "*" not in used, "a recipe names what it imports from figgen.kit"
+    assert used <= set(kit.__all__), f"not in figgen.kit.__all__: {sorted(used - set(kit.__all__))}"
+    assert len(kit.__all__) == len(set(kit.__all__))
+    missing = [name for name in kit.__all__ if not hasattr(kit, name)]
+    assert not missing, f"figgen.kit.__all__ names what it does not define: {missing}"
+    # every name is for recipes: one uses it, or the kit's docstring offers it to authors
+    idle = [name for name in kit.__all__ if name not in used and f"``{name}``" not in kit.__doc__]
+    assert not idle, f"in figgen.kit.__all__ but used by no recipe nor documented for authors: {idle}"
+
+
+def test_the_kit_check_sees_every_way_of_importing_figgen(tmp_path):
+    probe = tmp_path / "probe.py"
+    for line in ("import figgen.draw", "from figgen.draw import weights_frame", "from figgen import kit"):
+        probe.write_text(f"def make(ctx, p):\n    {line}\n")
+        with pytest.raises(AssertionError):
+            kit_names_imported(probe)
+    probe.write_text("import numpy as np\nfrom figgen.kit import weights_frame, run_recipe_file\n")
+    assert kit_names_imported(probe) == {"weights_frame", "run_recipe_file"}
 
 
 @pytest.mark.parametrize("library, home", [("tensorflow", "figgen.training"), ("tqdm", "figgen.cli")])

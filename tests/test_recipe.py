@@ -31,6 +31,18 @@ def test_a_recipe_file_runs_on_its_own(project):
     )
     assert done.returncode == 0, done.stderr
     assert Image.open(project / "solo" / "square.png").size == (12, 12)
+    quick = subprocess.run(
+        [sys.executable, "recipes/square.py", "--out", "solo", "--quick"], cwd=project, capture_output=True
+    )
+    assert quick.returncode == 0 and Image.open(project / "solo" / "square.png").size == (20, 20)
+    # a bad value: the build's one-line error and exit code, as `figgen build square --set SIDE=1`
+    bad = subprocess.run(
+        [sys.executable, "recipes/square.py", "--out", "solo", "--set", "SIDE=1"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+    )
+    assert bad.returncode == 2 and bad.stderr.startswith("figgen: error: square.SIDE must be at least 2")
 
 
 def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsys):

@@ -19,7 +19,8 @@ never import or run it):
   in tens (``digit`` is 10), so a new one slots in between without renumbering;
 
 and a function ``make(ctx, p)`` that gets a :class:`~figgen.recipe.context.RecipeContext` and the parameters
-as a frozen dataclass. Ending the file with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
+as a frozen dataclass. A recipe imports figgen's names from :mod:`figgen.kit` only. Ending the file with
+``if __name__ == "__main__": run_recipe_file(__file__)`` (from the kit) lets
 ``python recipes/NAME.py [--set KEY=VALUE ...]`` build it alone.
 """
 
@@ -30,9 +31,7 @@ import dataclasses
 import hashlib
 import importlib.util
 import math
-import os
 import re
-import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -336,27 +335,3 @@ def load_make(recipe: Recipe):
     if not callable(make):
         raise FiggenError(f"{recipe.path}: a recipe needs a function make(ctx, p)")
     return make
-
-
-def run_recipe_file(path: str) -> None:
-    """Build one recipe from its own file: ``python recipes/NAME.py [build options]``.
-
-    It is the command ``figgen build NAME --recipes DIR [options]``, run in this process's place, so a recipe
-    run on its own behaves exactly like a build of it (options, output, exit code).
-    """
-    recipe = Path(path).resolve()
-    argv = [
-        sys.executable,
-        "-m",
-        "figgen",
-        "build",
-        recipe.stem,
-        "--recipes",
-        str(recipe.parent),
-        *sys.argv[1:],
-    ]
-    sys.stdout.flush()
-    sys.stderr.flush()
-    if os.name == "posix":
-        os.execv(sys.executable, argv)
-    sys.exit(subprocess.call(argv))
