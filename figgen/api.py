@@ -63,33 +63,15 @@ def build(
     transparent theme only) is the slide colour the figures will sit on. Only stale recipes run; the
     others are reported up to date from the folder's manifest. A failing recipe does not raise: it is in
     ``result.failures`` (``strict`` stops the others at the first). ``progress(event, **info)`` receives
-    the build's events (see :func:`figgen.builder.build`).
+    the build's events (see :func:`figgen.builder.build.build`).
     """
+    arguments = locals()
     from figgen.builder.build import build as run_build
-    from figgen.builder.options import BuildOptions
+    from figgen.builder.options import OPTIONS, BuildOptions
 
+    given = {o.name: arguments[o.name] for o in OPTIONS}  # every build option is a keyword above
     options = BuildOptions.resolve(
-        config=_text(config),
-        params=params,
-        selected=list(recipes),
-        out=_text(out),
-        theme=theme,
-        preset=preset,
-        palette=palette,
-        background=background,
-        formats=formats,
-        pace=pace,
-        data=_text(data),
-        split=split,
-        class_names=class_names,
-        jobs=jobs,
-        cache=_text(cache),
-        recipes=_text(recipes_dir),
-        gallery=gallery,
-        force=force,
-        quick=quick,
-        strict=strict,
-        wait=wait,
+        config=_text(config), params=params, selected=list(recipes), recipes=_text(recipes_dir), **given
     )
     return run_build(options, report=progress or (lambda event, **info: None))
 

@@ -5,24 +5,19 @@ from __future__ import annotations
 import dataclasses
 import inspect
 
+import pytest
+
 from figgen import api
 from figgen.builder.build import stamp
 from figgen.builder.options import OPTIONS, STAMPED, TOP_KEYS, BuildOptions
-from figgen.builder.workers import Settings
 from figgen.cli import _parser
 
 NOT_OPTIONS = {"selected", "recipes", "params", "recipe_params", "config_params", "config_recipe_params"}
-NOT_ON_THE_COMMAND_LINE = {"cache"}  # $FIGGEN_CACHE or figgen.toml's cache
 
 
 def test_every_build_option_is_in_the_table_and_the_table_in_the_options():
     fields = {f.name for f in dataclasses.fields(BuildOptions)}
     assert fields - NOT_OPTIONS == {o.name for o in OPTIONS}
-
-
-def test_a_job_gets_exactly_the_options_the_table_marks_for_jobs():
-    assert {f.name for f in dataclasses.fields(Settings)} == {o.name for o in OPTIONS if o.job}
-    assert set(STAMPED) <= {f.name for f in dataclasses.fields(Settings)}  # the stamp reads them there
 
 
 def test_the_configuration_file_takes_the_options_the_table_gives_a_type():
@@ -31,14 +26,71 @@ def test_the_configuration_file_takes_the_options_the_table_gives_a_type():
     }
 
 
-def test_the_python_api_and_the_command_line_offer_every_option():
-    keywords = set(inspect.signature(api.build).parameters)
-    assert {o.name for o in OPTIONS} <= keywords
-    build = _parser()._subparsers._group_actions[0].choices["build"]
-    dests = {a.dest for a in build._actions}
-    assert {o.name for o in OPTIONS} - NOT_ON_THE_COMMAND_LINE <= dests | {"gallery", "wait"}
-    flags = {flag for a in build._actions for flag in a.option_strings}
-    assert {"--no-gallery", "--no-wait"} <= flags
+def _build_parser():
+    return _parser()._subparsers._group_actions[0].choices["build"]
+
+
+def test_the_python_api_names_every_option_and_passes_each_on(monkeypatch):
+    """api.build spells every option out as a keyword (for readers and IDEs) and hands each one, with its
+    value, to the options: give each a value of its own and each arrives."""
+    keywords = inspect.signature(api.build).parameters
+    assert {o.name for o in OPTIONS} <= set(keywords)
+    assert all(keywords[o.name].kind is inspect.Parameter.KEYWORD_ONLY for o in OPTIONS)
+    seen = {}
+
+    def resolve(cls, **given):
+        seen.update(given)
+        raise SystemExit  # stop before any work
+
+    monkeypatch.setattr(BuildOptions, "resolve", classmethod(resolve))
+    with pytest.raises(SystemExit):
+        api.build(["softmax"], **{o.name: f"value of {o.name}" for o in OPTIONS})
+    assert {o.name: seen[o.name] for o in OPTIONS} == {o.name: f"value of {o.name}" for o in OPTIONS}
+
+
+def test_the_command_line_flags_are_the_tables():
+    """Every option with flags is on ``figgen build`` under its own name, with the table's help; not given,
+    it is None, so the configuration file's value or the default applies."""
+    actions = {a.dest: a for a in _build_parser()._actions if a.option_strings and a.dest != "strict"}
+    actions["strict"] = next(a for a in _build_parser()._actions if "--strict" in a.option_strings)
+    for option in OPTIONS:
+        if not option.flags:
+            assert option.name not in actions, option.name
+            continue
+        action = actions[option.name]
+        assert tuple(action.option_strings) == option.flags and action.help == option.help(), option.name
+    args = _build_parser().parse_args([])
+    assert all(getattr(args, o.name) is None for o in OPTIONS if o.flags)
+    flags = {flag for a in _build_parser()._actions for flag in a.option_strings}
+    assert {"--no-gallery", "--no-wait", "--keep-going"} <= flags
+
+
+@pytest.mark.parametrize(
+    "argv, name, value",
+    [
+        (["--theme", "dark"], "theme", "dark"),
+        (["--no-gallery"], "gallery", False),
+        (["--no-wait"], "wait", False),
+        (["--jobs", "3"], "jobs", 3),
+        (["--pace", "2"], "pace", 2.0),
+        (["--strict"], "strict", True),
+        (["--strict", "--keep-going"], "strict", False),
+    ],
+)
+def test_a_flag_reaches_the_build_options(tmp_path, monkeypatch, argv, name, value):
+    from figgen import cli
+
+    seen = {}
+
+    def build(recipes, **given):
+        seen.update(given)
+        raise SystemExit
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli.api, "build", build)
+    with pytest.raises(SystemExit):
+        cli.main(["build", *argv])
+    assert seen[name] == value and all(seen[o.name] is None for o in OPTIONS if o.flags and o.name != name)
 
 
 def test_every_stamped_option_marks_outputs_stale():
@@ -48,13 +100,13 @@ def test_every_stamped_option_marks_outputs_stale():
     class Recipe:
         source_hash = "s"
 
-    base = Settings(**{o.name: None for o in OPTIONS if o.job})
+    base = BuildOptions(**{o.name: None for o in OPTIONS})
     reference = stamp(Recipe, {"A": 1}, base, "data", "code")
     for name in STAMPED:
         changed = dataclasses.replace(base, **{name: "other"})
         assert stamp(Recipe, {"A": 1}, changed, "data", "code") != reference, name
     for option in OPTIONS:
-        if option.job and not option.stamp:
+        if not option.stamp:
             same = dataclasses.replace(base, **{option.name: "other"})
             assert stamp(Recipe, {"A": 1}, same, "data", "code") == reference, option.name
 

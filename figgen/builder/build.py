@@ -16,6 +16,7 @@ A failing recipe does not stop the others (unless ``strict``); it is reported in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import time
@@ -25,8 +26,8 @@ from pathlib import Path
 
 from figgen._version import __version__
 from figgen.builder.manifest import GALLERY, MANIFEST, Output
-from figgen.builder.options import OPTIONS, STAMPED
-from figgen.builder.workers import Job, JobResult, Settings, run_jobs
+from figgen.builder.options import STAMPED, BuildOptions
+from figgen.builder.workers import Job, JobResult, run_jobs
 from figgen.core.errors import FiggenError
 
 Report = Callable[..., None]  # report(event, **info); see build()
@@ -88,14 +89,14 @@ def code_fingerprint(recipe_folder: Path) -> str:
     return digest.hexdigest()[:16]
 
 
-def stamp(recipe, values: dict, settings: Settings, data_fingerprint: str, code: str) -> str:
+def stamp(recipe, values: dict, options: BuildOptions, data_fingerprint: str, code: str) -> str:
     """The hash that says whether a recipe's outputs are current."""
     parts = {"source": recipe.source_hash, "params": values, "data": data_fingerprint, "code": code}
-    parts |= {name: getattr(settings, name) for name in STAMPED}  # every option the table marks stamped
+    parts |= {name: getattr(options, name) for name in STAMPED}  # every option the table marks stamped
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
-def build(options, report: Report = lambda event, **info: None) -> BuildResult:
+def build(options: BuildOptions, report: Report = lambda event, **info: None) -> BuildResult:
     """Build the selected recipes of ``options`` (:class:`~figgen.builder.options.BuildOptions`) into its
     folder.
 
@@ -121,8 +122,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
         {f for kind in ("animation", "still", "filmstrip") for f in formats_for(kind, options.formats)}
     )
     out = _output_folder(options.out)
-    shared = {o.name: getattr(options, o.name) for o in OPTIONS if o.job}
-    settings = Settings(**shared | {"out": str(out), "cache": str(options.cache)})
+    shared = dataclasses.replace(options, out=str(out))  # the options every job gets
     code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
     result = BuildResult(out)
     catalogue = [r.name for r in discovered]
@@ -144,7 +144,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
             job = Job(
                 recipe,
                 values[recipe.name],
-                stamp(recipe, values[recipe.name], settings, data.fingerprint, code),
+                stamp(recipe, values[recipe.name], shared, data.fingerprint, code),
             )
             if options.force or not folder.is_current(recipe.name, job.stamp):
                 jobs.append(job)
@@ -194,7 +194,7 @@ def build(options, report: Report = lambda event, **info: None) -> BuildResult:
         def progress(job: Job, task: str, done: int, total: int | None) -> None:
             report("progress", recipe=job.recipe.name, task=task, done=done, total=total)
 
-        for job in run_jobs(jobs, settings, options.jobs, options.strict, finished, progress):
+        for job in run_jobs(jobs, shared, options.jobs, options.strict, finished, progress):
             result.recipes.append(RecipeStatus(job.recipe.name, "not run"))
         folder.sync(catalogue)
     order = {r.name: i for i, r in enumerate(recipes)}

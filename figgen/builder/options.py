@@ -35,67 +35,16 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Any
 
 from figgen.core.errors import FiggenError, suggest, unknown
 from figgen.core.knobs import Rule, check_value
 from figgen.core.themes import PALETTES, PRESETS, THEMES, get_theme, parse_colour
-from figgen.data import SPLITS, check_class_names
-
-
-@dataclass(frozen=True)
-class Option:
-    """One build option: its type in ``figgen.toml`` (None: the file may not set it), whether it marks
-    outputs stale (part of every output's stamp) and whether a recipe's job needs it (:class:`Settings`).
-
-    The table :data:`OPTIONS` is the one list of build options: the configuration file's keys, the options
-    a file may set, the stamp and what every job gets derive from it; :class:`BuildOptions`, the CLI's flags
-    and ``api.build``'s keywords are checked against it by the tests.
-    """
-
-    name: str
-    toml: type | None
-    stamp: bool = False
-    job: bool = False
-
-
-OPTIONS: tuple[Option, ...] = (
-    Option("out", str, job=True),
-    Option("theme", str, stamp=True, job=True),
-    Option("preset", str, stamp=True, job=True),
-    Option("palette", str, stamp=True, job=True),
-    Option("background", str, stamp=True, job=True),
-    Option("formats", list, stamp=True, job=True),
-    Option("pace", float, stamp=True, job=True),
-    Option("data", str, job=True),  # its content fingerprint, not its name, is in the stamp
-    Option("split", str, stamp=True, job=True),
-    Option("class_names", list, stamp=True, job=True),
-    Option("jobs", int),
-    Option("cache", str, job=True),
-    Option("gallery", bool),
-    Option("quick", None, job=True),  # quick sizes change the parameters, which the stamp holds
-    Option("force", None),
-    Option("strict", None),
-    Option("wait", None),
-)
-STAMPED = tuple(o.name for o in OPTIONS if o.stamp)
-# the file's keys: the options it may set, the recipes folder and the parameter tables
-TOP_KEYS = {o.name: o.toml for o in OPTIONS if o.toml is not None} | {
-    "recipes_dir": str,
-    "params": dict,
-    "recipes": dict,
-}
-
 
 PACE = Rule(float, 0.25, 4.0)  # how many times as long every animation frame shows
-
-
-def _formats() -> tuple[str, ...]:
-    from figgen.writers import formats
-
-    return formats()
 
 
 def _line_of(text: str, key: str) -> str:
@@ -153,7 +102,7 @@ def _resolve_paths(path: Path, text: str, document: dict) -> dict:
     error to raise when that value is used (see :func:`configured`): the command line may override it."""
     folder = path.parent
     resolved = dict(document)
-    for key in ("out", "cache", "data", "recipes_dir"):
+    for key in (*(o.name for o in OPTIONS if o.path), "recipes_dir"):
         if key not in document or (key == "data" and document[key] in ("sample", "auto")):
             continue
         value = Path(document[key]).expanduser()
@@ -194,29 +143,12 @@ def _check_config(path: Path, text: str, document: dict) -> None:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise FiggenError(f"{where}: expected {kind.__name__}, got {value!r}")
         try:
-            if key == "theme":
-                _choice("theme", value, THEMES)
-            elif key == "preset":
-                _choice("preset", value, PRESETS)
-            elif key == "palette":
-                _choice("palette", value, PALETTES)
-            elif key == "background":
-                parse_colour(value)
-            elif key == "formats":
-                for fmt in value:
-                    _choice("format", fmt, _formats())
-            elif key == "split":
-                _choice("split", value, SPLITS)
-            elif key == "class_names":
-                check_class_names(value, "class_names")
-            elif key == "pace":
-                check_value("pace", value, PACE)
-            elif key == "jobs" and value < 1:
-                raise FiggenError(f"jobs must be at least 1, got {value}")
-            elif key == "recipes":
+            if key == "recipes":
                 for name, table in value.items():
                     if not isinstance(table, dict):
                         raise FiggenError(f"[recipes.{name}] must be a table of parameters")
+            elif key in OPTION_NAMES and not get_option(key).path and get_option(key).check is not None:
+                get_option(key).check(value, key)
         except FiggenError as exc:
             raise FiggenError(f"{where}: {exc}") from None
 
@@ -246,29 +178,256 @@ def split_params(params: Mapping[str, object]) -> tuple[dict, dict]:
     return everywhere, per_recipe
 
 
+# --- the checks an option's value passes: (value, where) -> the value to keep; a FiggenError says what is
+# wrong, naming ``where`` (the flag, or the configuration file's key).
+
+
+def _formats() -> tuple[str, ...]:
+    from figgen.writers import formats
+
+    return formats()
+
+
+def _one_of(kind: str, registry: Callable[[], Iterable[str]]) -> Check:
+    def check(value, where: str):
+        return _choice(kind, value, tuple(registry()))
+
+    return check
+
+
+def _colour(value, where: str) -> str:
+    parse_colour(value)
+    return value
+
+
+def _format_list(value, where: str) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [f.strip() for f in value.split(",") if f.strip()]
+    if not value:
+        raise FiggenError(f"{where} names no format")
+    for fmt in value:
+        _choice("format", fmt, _formats())
+    return tuple(value)
+
+
+def _pace(value, where: str) -> float:
+    check_value(where, value, PACE)
+    return float(value)
+
+
+def _split(value, where: str) -> str:
+    from figgen.data import SPLITS  # numpy: not at import, so `figgen --help` starts at once
+
+    return _choice("split", value, SPLITS)
+
+
+def _class_names(value, where: str) -> tuple[str, ...]:
+    from figgen.data import check_class_names
+
+    return check_class_names(value, where)
+
+
+def _jobs(value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise FiggenError(f"{where} must be at least 1, got {value}")
+    return value
+
+
+def _path_text(value, where: str) -> str:
+    return os.fspath(value)
+
+
+def _folder(is_a_file: str) -> Check:
+    """A folder's path (as text); ``is_a_file`` words the error when a file is there (``{}``: the path)."""
+
+    def check(value, where: str) -> str:
+        value = os.fspath(value)
+        if not value.strip():
+            raise FiggenError(f"{where} needs a folder name, got an empty one")
+        if Path(value).exists() and not Path(value).is_dir():
+            raise FiggenError(is_a_file.format(value))
+        return value
+
+    return check
+
+
+Check = Callable[[Any, str], Any]
+
+
+@dataclass(frozen=True)
+class Option:
+    """One build option, read from its field in :class:`BuildOptions` (see :func:`option`)."""
+
+    name: str
+    default: Any
+    toml: type | None  # its type in figgen.toml; None: a file may not set it
+    stamp: bool  # part of every output's stamp: changing it marks outputs stale
+    path: bool  # a path: in figgen.toml relative to the file's folder, checked once resolved
+    page: bool  # a docs page (Sphinx, MkDocs, a notebook) may choose it (figgen.integrations.pages)
+    check: Check | None  # (value, where) -> the value to keep; raises FiggenError naming ``where``
+    flags: tuple[str, ...]  # the build command's flags; () for none
+    cli: Mapping[str, Any]  # argparse's keywords for them: help (text, or a function giving it), ...
+
+    @property
+    def where(self) -> str:
+        """How an error names the option given by a caller: its flag, else its name."""
+        return next((f for f in self.flags if f.startswith("--") and not f.startswith("--no-")), self.name)
+
+    def help(self) -> str:
+        text = self.cli.get("help", "")
+        return text() if callable(text) else text
+
+
+def option(
+    default: Any,
+    *,
+    toml: type | None = None,
+    stamp: bool = False,
+    path: bool = False,
+    page: bool = False,
+    check: Check | None = None,
+    flags: tuple[str, ...] = (),
+    **cli: Any,
+) -> Any:
+    """A :class:`BuildOptions` field that is a build option: its default, its type in figgen.toml, whether
+    it is stamped, whether it is a path, whether a docs page may choose it, its check, and its command-line
+    flags with argparse's keywords (``help``, ``metavar``, ``type``, ``action``)."""
+    meta = dict(toml=toml, stamp=stamp, path=path, page=page, check=check, flags=flags, cli=cli)
+    return field(default=default, metadata={"option": meta})
+
+
 @dataclass
 class BuildOptions:
-    """The resolved options of one build."""
+    """The resolved options of one build, and the one table of build options.
 
+    Every field made with :func:`option` is a build option: :data:`OPTIONS` reads them, in this order, and
+    the configuration file's keys, its checks, the stamp, the command line's build flags and the docs tools'
+    choices derive from it; ``api.build`` names each as a keyword (a test checks they agree). Adding an
+    option is one field here, its keyword in ``api.build`` and the code that uses it.
+    """
+
+    out: str = option(
+        "output",
+        toml=str,
+        path=True,
+        check=_folder("output folder {} is a file"),
+        flags=("--out",),
+        metavar="DIR",
+        help="output folder (default: output/)",
+    )
+    theme: str = option(
+        "light",
+        toml=str,
+        stamp=True,
+        page=True,
+        check=_one_of("theme", lambda: THEMES),
+        flags=("--theme",),
+        help=lambda: ", ".join(THEMES),
+    )
+    preset: str = option(
+        "docs",
+        toml=str,
+        stamp=True,
+        page=True,
+        check=_one_of("preset", lambda: PRESETS),
+        flags=("--preset",),
+        help=lambda: ", ".join(PRESETS),
+    )
+    palette: str = option(
+        "default",
+        toml=str,
+        stamp=True,
+        check=_one_of("palette", lambda: PALETTES),
+        flags=("--palette",),
+        help=lambda: f"{', '.join(PALETTES)}: colour-blind safe colours for right and wrong",
+    )
+    background: str | None = option(  # the slide's colour (transparent theme): inks chosen for it
+        None,
+        toml=str,
+        stamp=True,
+        check=_colour,
+        flags=("--background",),
+        metavar="COLOUR",
+        help="with --theme transparent: the slide's colour (#1f4e9c); inks are chosen to read on it",
+    )
+    formats: tuple[str, ...] | None = option(
+        None,
+        toml=list,
+        stamp=True,
+        check=_format_list,
+        flags=("--formats",),
+        help=lambda: f"comma-separated: {','.join(_formats())}",
+    )
+    pace: float = option(
+        1.0,
+        toml=float,
+        stamp=True,
+        check=_pace,
+        flags=("--pace",),
+        type=float,
+        help="frames show this many times as long: 2 for a lecture, 0.5 for a preview",
+    )
+    data: str = option(  # its content fingerprint, not its name, is in the stamp
+        "sample",
+        toml=str,
+        path=True,
+        check=_path_text,
+        flags=("--data",),
+        help="data source: sample, auto, an IDX folder or an .npz file",
+    )
+    split: str = option(
+        "original",
+        toml=str,
+        stamp=True,
+        check=_split,
+        flags=("--split",),
+        help="original (default) or text: the text's split, training images 5,000 on",
+    )
+    class_names: tuple[str, ...] | None = option(  # None: the data set's own (labels.txt), else the digits
+        None,
+        toml=list,
+        stamp=True,
+        check=_class_names,
+        flags=("--class-names",),
+        metavar="A,B,...",
+        help="ten names for the labels 0-9 (default: the digits)",
+    )
+    jobs: int = option(
+        1,
+        toml=int,
+        check=_jobs,
+        flags=("--jobs", "-j"),
+        type=int,
+        help="recipes to run in parallel processes",
+    )
+    cache: str = option(  # or $FIGGEN_CACHE
+        ".figgen-cache",
+        toml=str,
+        path=True,
+        check=_folder("the training cache {} is a file, not a folder (see FIGGEN_CACHE)"),
+    )
+    gallery: bool = option(
+        True,
+        toml=bool,
+        flags=("--no-gallery",),
+        action="store_false",
+        help="write no index.html (a page of your own lives in the folder)",
+    )
+    force: bool = option(
+        False, flags=("--force",), action="store_true", help="rebuild even what is up to date"
+    )
+    quick: bool = option(  # quick sizes change the parameters, which the stamp holds
+        False, page=True, flags=("--quick",), action="store_true", help="small sizes, for tests and previews"
+    )
+    strict: bool = option(
+        False, flags=("--strict",), action="store_true", help="stop at the first failing recipe"
+    )
+    wait: bool = option(
+        True, flags=("--no-wait",), action="store_false", help="fail instead of waiting for another build"
+    )
+    # not options: what to build and the parameters
     selected: list[str] = field(default_factory=list)
-    out: str = "output"
-    theme: str = "light"
-    preset: str = "docs"
-    palette: str = "default"
-    background: str | None = None  # the slide's colour (transparent theme): inks chosen for it
-    formats: tuple[str, ...] | None = None
-    pace: float = 1.0
-    data: str = "sample"
-    split: str = "original"
-    class_names: tuple[str, ...] | None = None  # None: the data set's own (labels.txt), else the digits
-    jobs: int = 1
-    cache: str = ".figgen-cache"
-    gallery: bool = True
     recipes: str | None = None
-    force: bool = False
-    quick: bool = False
-    strict: bool = False
-    wait: bool = True
     params: dict = field(default_factory=dict)  # given KEY=value, for every recipe that has KEY
     recipe_params: dict = field(default_factory=dict)  # given RECIPE.KEY=value: recipe -> {KEY -> value}
     config_params: dict = field(default_factory=dict)  # the same two from the configuration file
@@ -283,23 +442,14 @@ class BuildOptions:
         """
         document = load_config(config)
         options = cls()
-        for option in OPTIONS:  # what the file sets, unless given (cache and formats: below)
-            key = option.name
-            if option.toml is not None and key not in ("cache", "formats"):
-                if key in document and given.get(key) is None:
-                    setattr(options, key, configured(document, key))
-        if given.get("cache") is None:
+        for each in OPTIONS:  # what the file sets, unless given
+            if each.toml is not None and each.name in document and given.get(each.name) is None:
+                setattr(options, each.name, configured(document, each.name))
+        if given.get("cache") is None:  # $FIGGEN_CACHE, else the file's, else the default
             options.cache = str(cache_folder(document))
-        if "formats" in document:
-            options.formats = tuple(document["formats"])
         options.recipes = document.get("recipes_dir")
         options.config_params = dict(document.get("params", {}))
         options.config_recipe_params = {k: dict(v) for k, v in document.get("recipes", {}).items()}
-        formats = given.pop("formats", None)
-        if isinstance(formats, str):
-            formats = [f.strip() for f in formats.split(",") if f.strip()]
-        if formats is not None:
-            options.formats = tuple(formats)
         for key, value in given.items():
             if value is not None:
                 setattr(options, key, list(value) if key == "selected" else value)
@@ -308,26 +458,13 @@ class BuildOptions:
         return options
 
     def check(self) -> None:
-        _choice("theme", self.theme, THEMES)
-        _choice("preset", self.preset, PRESETS)
-        _choice("palette", self.palette, PALETTES)
+        """Check every option (keeping the checked value: a tuple for a list, text for a path), then what
+        options say together."""
+        for each in OPTIONS:
+            value = getattr(self, each.name)
+            if each.check is not None and value is not None:
+                setattr(self, each.name, each.check(value, each.where))
         get_theme(self.theme, self.palette, self.background)  # a background needs the transparent theme
-        _choice("split", self.split, SPLITS)
-        if self.class_names is not None:
-            self.class_names = check_class_names(self.class_names, "--class-names")
-        for fmt in self.formats or ():
-            _choice("format", fmt, _formats())
-        check_value("--pace", self.pace, PACE)
-        if self.formats is not None and not self.formats:
-            raise FiggenError("--formats names no format")
-        if isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1:
-            raise FiggenError(f"--jobs must be at least 1, got {self.jobs}")
-        if not str(self.out).strip():
-            raise FiggenError("--out needs a folder name, got an empty one")
-        if Path(self.out).exists() and not Path(self.out).is_dir():
-            raise FiggenError(f"output folder {self.out} is a file")
-        if Path(self.cache).exists() and not Path(self.cache).is_dir():
-            raise FiggenError(f"the training cache {self.cache} is a file, not a folder (see FIGGEN_CACHE)")
 
     def overrides_for(self, selected, discovered) -> dict[str, dict]:
         """Return each selected recipe's overrides: configuration first, then the given ones.
@@ -357,3 +494,22 @@ class BuildOptions:
             values.update(self.recipe_params.get(recipe.name, {}))
             result[recipe.name] = values
         return result
+
+
+OPTIONS: tuple[Option, ...] = tuple(
+    Option(f.name, f.default, **f.metadata["option"]) for f in fields(BuildOptions) if "option" in f.metadata
+)
+STAMPED = tuple(o.name for o in OPTIONS if o.stamp)
+# the file's keys: the options it may set, the recipes folder and the parameter tables
+TOP_KEYS = {o.name: o.toml for o in OPTIONS if o.toml is not None} | {
+    "recipes_dir": str,
+    "params": dict,
+    "recipes": dict,
+}
+
+
+OPTION_NAMES = frozenset(o.name for o in OPTIONS)
+
+
+def get_option(name: str) -> Option:
+    return next(o for o in OPTIONS if o.name == name)

@@ -1,7 +1,7 @@
 """Running the recipes a build planned: one job per recipe, in this process or in worker processes.
 
 A job carries everything its process needs as plain values (the recipe as read, its checked parameter
-values, the build's settings), so a worker neither re-plans nor re-checks. A failing recipe is a result,
+values, the build's options), so a worker neither re-plans nor re-checks. A failing recipe is a result,
 not an exception: the build goes on with the others and reports it at the end. In this process the
 recipes run in turn while their trainings run on a thread beside them (:mod:`figgen.training.ahead`): a
 recipe whose training is not stored yet waits, and the next one draws meanwhile.
@@ -20,29 +20,11 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from figgen.builder.options import BuildOptions
 from figgen.core.errors import FiggenError, FiggenWarning
 from figgen.files.atomic import NO_ROOM
 from figgen.recipe.spec import Recipe
 from figgen.training.ahead import Ahead, Waiting
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What every job of one build shares: the build options :data:`~figgen.builder.options.OPTIONS` marks
-    ``job`` (the builder makes it from that table; a test checks the two agree)."""
-
-    out: str
-    cache: str
-    data: str
-    split: str
-    class_names: tuple[str, ...] | None
-    theme: str
-    palette: str
-    preset: str
-    formats: tuple[str, ...] | None
-    quick: bool
-    pace: float = 1.0
-    background: str | None = None
 
 
 @dataclass(frozen=True)
@@ -72,7 +54,7 @@ Progress = Callable[[str, int, "int | None"], None]  # (task, done, total)
 
 
 def run_job(
-    job: Job, settings: Settings, progress: Progress | None = None, ahead: Ahead | None = None
+    job: Job, options: BuildOptions, progress: Progress | None = None, ahead: Ahead | None = None
 ) -> JobResult:
     """Run one recipe; never raises (except Ctrl-C), a failure is in the result. A failed or interrupted
     recipe leaves nothing behind: its staged files are removed. ``progress(task, done, total)`` hears of
@@ -81,12 +63,12 @@ def run_job(
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", FiggenWarning)
-        result = _run(job, settings, started, progress, ahead)
+        result = _run(job, options, started, progress, ahead)
     result.warnings = [str(w.message) for w in caught if issubclass(w.category, FiggenWarning)]
     return result
 
 
-def _run(job: Job, settings: Settings, started: float, progress: Progress | None, ahead) -> JobResult:
+def _run(job: Job, options: BuildOptions, started: float, progress: Progress | None, ahead) -> JobResult:
     from figgen.core.themes import get_preset, get_theme
     from figgen.files.cache import ELSEWHERE, Cache
     from figgen.recipe.context import RecipeContext
@@ -97,15 +79,15 @@ def _run(job: Job, settings: Settings, started: float, progress: Progress | None
         ctx = RecipeContext.for_recipe(
             job.recipe,
             job.values,
-            data_source=settings.data,
-            data_options={"split": settings.split, "class_names": settings.class_names},
-            theme=get_theme(settings.theme, settings.palette, settings.background),
-            preset=get_preset(settings.preset),
-            formats=settings.formats,
-            out_dir=Path(settings.out),
-            cache=Cache(settings.cache),
-            quick=settings.quick,
-            pace=settings.pace,
+            data_source=options.data,
+            data_options={"split": options.split, "class_names": options.class_names},
+            theme=get_theme(options.theme, options.palette, options.background),
+            preset=get_preset(options.preset),
+            formats=options.formats,
+            out_dir=Path(options.out),
+            cache=Cache(options.cache),
+            quick=options.quick,
+            pace=options.pace,
             progress=progress,
         )
         token = ELSEWHERE.set(ahead)
@@ -137,7 +119,7 @@ def _run(job: Job, settings: Settings, started: float, progress: Progress | None
 
 def run_jobs(
     jobs: list[Job],
-    settings: Settings,
+    options: BuildOptions,
     workers: int,
     strict: bool,
     finished: Callable[[Job, JobResult], None],
@@ -150,7 +132,7 @@ def run_jobs(
     go (jobs in worker processes report only their end).
     """
     if workers <= 1 or len(jobs) <= 1:
-        return _run_in_turn(jobs, settings, strict, finished, progress)
+        return _run_in_turn(jobs, options, strict, finished, progress)
     import multiprocessing
 
     # "spawn": TensorFlow is not fork-safe. Each worker gets a share of the cores for its TF threads, and
@@ -159,7 +141,7 @@ def run_jobs(
     os.environ.setdefault("TF_NUM_INTRAOP_THREADS", threads)
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(workers, context, initializer=_die_with_parent, initargs=(os.getpid(),)) as pool:
-        futures = {pool.submit(run_job, job, settings): job for job in jobs}
+        futures = {pool.submit(run_job, job, options): job for job in jobs}
         for future in as_completed(futures):
             if future.cancelled():
                 continue
@@ -171,7 +153,7 @@ def run_jobs(
         return [job for future, job in futures.items() if future.cancelled()]
 
 
-def _run_in_turn(jobs, settings, strict, finished, progress) -> list[Job]:
+def _run_in_turn(jobs, options, strict, finished, progress) -> list[Job]:
     """Run the jobs one after another in this process, training ahead (:mod:`figgen.training.ahead`): a
     recipe whose training is not stored yet waits while the next ones run, and runs again, before any
     other, once it is. Its attempts' times and warnings add up to its result."""
@@ -184,7 +166,7 @@ def _run_in_turn(jobs, settings, strict, finished, progress) -> list[Job]:
                 continue
             job, before = waiting.pop(waiting.index(ready[0])) if ready else (todo.pop(0), None)
             tell = (lambda task, done, total, job=job: progress(job, task, done, total)) if progress else None
-            result = run_job(job, settings, ahead.listen(tell), ahead)
+            result = run_job(job, options, ahead.listen(tell), ahead)
             if before is not None:
                 result.seconds += before.seconds
                 earlier = before.warnings + ahead.warnings(before.waiting_for)
@@ -240,7 +222,7 @@ def _die_with_parent(parent: int) -> None:
 
 @contextlib.contextmanager
 def _matplotlib_defaults():
-    """Run a recipe with matplotlib's default settings, restoring whatever was set before."""
+    """Run a recipe with matplotlib's default options, restoring whatever was set before."""
     import matplotlib
 
     with matplotlib.rc_context(matplotlib.rcParamsDefault):

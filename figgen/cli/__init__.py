@@ -23,9 +23,9 @@ from collections.abc import Sequence
 
 from figgen import api
 from figgen._version import __version__
+from figgen.builder.options import OPTIONS
 from figgen.core.errors import FiggenError, recipe_failed
 from figgen.core.knobs import Knobs
-from figgen.core.themes import PALETTES, PRESETS, THEMES
 
 TEXT = Knobs()
 
@@ -119,7 +119,6 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("build", parents=[common], help="build figures into the output folder")
     p.add_argument("recipes_selected", nargs="*", metavar="RECIPE", help="recipes to build (default: all)")
-    p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
     p.add_argument(
         "--set",
         action="append",
@@ -128,33 +127,8 @@ def _parser() -> argparse.ArgumentParser:
         help="override a parameter, for all recipes that have it or as RECIPE.KEY=VALUE",
     )
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
-    p.add_argument("--theme", help=", ".join(THEMES))
-    p.add_argument("--preset", help=", ".join(PRESETS))
-    p.add_argument("--palette", help=f"{', '.join(PALETTES)}: colour-blind safe colours for right and wrong")
-    p.add_argument(
-        "--background",
-        metavar="COLOUR",
-        help="with --theme transparent: the slide's colour (#1f4e9c); inks are chosen to read on it",
-    )
-    p.add_argument("--formats", help=f"comma-separated: {','.join(_formats())}")
-    p.add_argument(
-        "--pace", type=float, help="frames show this many times as long: 2 for a lecture, 0.5 for a preview"
-    )
-    p.add_argument("--data", help="data source: sample, auto, an IDX folder or an .npz file")
-    _data_options(p)
-    p.add_argument("--jobs", "-j", type=int, help="recipes to run in parallel processes")
-    p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    p.add_argument("--quick", action="store_true", help="small sizes, for tests and previews")
-    p.add_argument("--strict", action="store_true", help="stop at the first failing recipe")
+    _add_options(p, [o.name for o in OPTIONS if o.flags])  # the build options, from their one table
     p.add_argument("--keep-going", dest="strict", action="store_false", help="build the others (default)")
-    p.add_argument("--no-wait", action="store_true", help="fail instead of waiting for another build")
-    p.add_argument(
-        "--no-gallery",
-        dest="gallery",
-        action="store_false",
-        default=None,
-        help="write no index.html (a page of your own lives in the folder)",
-    )
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something fails")
     p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
     p.add_argument(
@@ -163,8 +137,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("train", parents=[common], help="train the text's model once and print its log")
-    p.add_argument("--data", help="data source (default: the configuration's, else sample)")
-    p.add_argument("--split", help="original (default) or text: the text's split, training images 5,000 on")
+    _add_options(p, ["data", "split"])
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument(
         "--train-size", type=int, default=TEXT.TRAIN_SIZE, metavar="N", help="TRAIN_SIZE (%(default)s)"
@@ -197,8 +170,7 @@ def _parser() -> argparse.ArgumentParser:
         "data", parents=[common], help="show the data set a build would use; `data fetch` downloads MNIST"
     )
     p.add_argument("action", nargs="?", choices=["show", "fetch"], default="show")
-    p.add_argument("--data", help="data source (default: the configuration's, else sample)")
-    _data_options(p)
+    _add_options(p, ["data", "split", "class_names"])
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_data)
@@ -212,11 +184,15 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _data_options(p) -> None:
-    p.add_argument("--split", help="original (default) or text: the text's split, training images 5,000 on")
-    p.add_argument(
-        "--class-names", metavar="A,B,...", help="ten names for the labels 0-9 (default: the digits)"
-    )
+def _add_options(p, names: Sequence[str]) -> None:
+    """Add build options' flags as their table gives them (:data:`figgen.builder.options.OPTIONS`); an
+    option not given is None, so the configuration file's value or the default applies."""
+    from figgen.builder.options import get_option
+
+    for name in names:
+        option = get_option(name)
+        cli = dict(option.cli, help=option.help())
+        p.add_argument(*option.flags, dest=option.name, default=None, **cli)
 
 
 def _cmd_train(args) -> int:
@@ -354,23 +330,8 @@ def _build_once(args, changes_only: bool = False) -> int:
     reporter = _BuildReporter(changes_only, quiet=args.quiet)
     result = api.build(
         args.recipes_selected,
-        out=args.out,
-        theme=args.theme,
-        preset=args.preset,
-        palette=args.palette,
-        background=args.background,
-        formats=args.formats,
-        pace=args.pace,
+        **{o.name: getattr(args, o.name) for o in OPTIONS if o.flags},
         params=parse_sets(args.set),
-        data=args.data,
-        split=args.split,
-        class_names=args.class_names,
-        quick=args.quick,
-        force=args.force,
-        jobs=args.jobs,
-        strict=args.strict,
-        wait=not args.no_wait,
-        gallery=args.gallery,
         config=args.config,
         recipes_dir=args.recipes,
         progress=reporter.event,
@@ -474,12 +435,6 @@ def _progress_bar(total: int | None, desc: str, unit: str, enabled: bool = True,
             self.update(done - self.n)
 
     return Bar(total=total, desc=desc, unit=unit, leave=False, position=position)
-
-
-def _formats() -> tuple[str, ...]:
-    from figgen.writers import formats
-
-    return formats()
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from figgen import api
-from figgen.builder.options import OPTIONS, BuildOptions
+from figgen.builder.options import OPTIONS
 from figgen.core.errors import FiggenError, recipe_failed, suggest
 
 if TYPE_CHECKING:
@@ -37,12 +37,10 @@ PAGE_FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
     "notebook": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)},
 }
 
-# The build options a page (or its tool's settings) may choose besides its formats and parameters, as the
-# build's one table of options names them, each with the type of its default (text, or a bool for a flag).
+# The build options a page (or its tool's settings) may choose besides its formats and parameters: those the
+# build's one table of options marks ``page``, each with the type of its default (text, or a bool for a flag).
 # Their values are checked where every build's are (figgen.builder.options.BuildOptions).
-PAGE_OPTIONS: dict[str, type] = {
-    o.name: type(getattr(BuildOptions, o.name)) for o in OPTIONS if o.name in ("theme", "preset", "quick")
-}
+PAGE_OPTIONS: dict[str, type] = {o.name: type(o.default) for o in OPTIONS if o.page}
 
 
 @dataclass(frozen=True)
