@@ -96,5 +96,5 @@ def test_train_rates_trains_them_in_one_cached_batch(ctx):
 
 def test_outputs_go_through_the_recipes_output_set(ctx, tmp_path):
     ctx.image("tiny", np.zeros((4, 4, 3), np.uint8), alt="Nothing much.")
-    assert [r["path"] for r in ctx.outputs.records] == ["tiny.png"]
+    assert [r.path for r in ctx.outputs.records] == ["tiny.png"]
     assert (tmp_path / "out" / ctx.outputs.staged[0][0]).is_file()  # staged until the build commits it

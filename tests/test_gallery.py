@@ -57,6 +57,9 @@ def chromium(*args: str) -> subprocess.CompletedProcess:
 
 def record(path: str, output: str, fmt: str, size: int, alt: str, frames=None) -> dict:
     return {
+        "recipe": output,
+        "kind": "animation" if frames else "still",
+        "sha256": "0" * 64,
         "path": path,
         "output": output,
         "format": fmt,
@@ -153,14 +156,16 @@ def test_every_manifest_value_is_escaped_or_a_number():
         "format": evil(3),
         "kind": "still",
         "sha256": "0" * 64,
-        "bytes": evil(4),
-        "width": evil(5),
+        "bytes": 4,
+        "width": 5,
         "height": 10,
-        "frames": evil(6),
+        "frames": 6,
         "alt": evil(7),
     }
+    not_a_number = {**hostile, "output": "other", "width": evil(5)}  # not a record: left out
     entry = {"title": evil(8), "description": evil(9), "params": {evil(10): evil(11)}, "theme": evil(12)}
-    entry.update(preset=evil(13), data={"source": evil(14), "fingerprint": evil(15)}, outputs=[hostile])
+    entry.update(preset=evil(13), data={"source": evil(14), "fingerprint": evil(15)})
+    entry["outputs"] = [hostile, not_a_number]
     page = render_gallery({"figgen": evil(16), "recipes": {evil(17): entry}})
     assert "<evil" not in page and "&lt;evil-" in page
-    assert "0×10 px" in page and "&lt;evil-5" not in page  # a width that is not a number shows as 0
+    assert "5×10 px · 6 frames" in page and "&lt;evil-5" not in page and 'data-output="other"' not in page

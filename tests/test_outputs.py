@@ -36,21 +36,21 @@ def test_records_describe_the_files_written(tmp_path):
     out.animation(
         "blink", lambda: iter(frames), alt="Blinking.", keyframes=[0, -1], keyframe_labels=["a", "b"]
     )
-    assert [(r["path"], r["kind"]) for r in out.records] == [
+    assert [(r.path, r.kind) for r in out.records] == [
         ("square.png", "still"),
         ("blink.gif", "animation"),
         ("blink_filmstrip.png", "filmstrip"),
     ]
-    assert [final for _, final in out.staged] == [r["path"] for r in out.records]
-    assert not any((tmp_path / r["path"]).exists() for r in out.records)  # staged: nothing in place yet
+    assert [final for _, final in out.staged] == [r.path for r in out.records]
+    assert not any((tmp_path / r.path).exists() for r in out.records)  # staged: nothing in place yet
     for (tmp, _), record in zip(out.staged, out.records, strict=True):
         assert is_temporary(tmp)
         data = (tmp_path / tmp).read_bytes()
-        assert record["sha256"] == hashlib.sha256(data).hexdigest() and record["bytes"] == len(data)
-    assert (out.records[0]["width"], out.records[0]["height"]) == (4, 6)
+        assert record.sha256 == hashlib.sha256(data).hexdigest() and record.bytes == len(data)
+    assert (out.records[0].width, out.records[0].height) == (4, 6)
     assert (
-        out.records[1]["frames"] == 3
-        and out.records[2]["alt"] == "2 key frames of the animation (a, b, left to right): Blinking."
+        out.records[1].frames == 3
+        and out.records[2].alt == "2 key frames of the animation (a, b, left to right): Blinking."
     )
     assert out.missing() == []
     out.discard()  # the recipe failed after all: nothing is left behind
@@ -101,11 +101,11 @@ def test_each_frame_is_drawn_once_for_every_format_and_a_failure_leaves_none(tmp
     out = outputs(tmp_path, ("gif", "mp4", "html"))
     out.animation("blink", frames, alt="Blinking.")
     assert drawn == [0, 255, 0, 128]  # one pass for three files
-    assert [(r["path"], r["frames"]) for r in out.records][:2] == [
+    assert [(r.path, r.frames) for r in out.records][:2] == [
         ("blink.gif", 4),
         ("blink.mp4", 12),
     ]  # 4 fps: 4 + a 2 s hold
-    assert [r["format"] for r in out.records] == ["gif", "mp4", "html"]
+    assert [r.format for r in out.records] == ["gif", "mp4", "html"]
     gif = Image.open(tmp_path / out.staged[0][0])
     assert [gif.seek(i) or gif.convert("L").getpixel((0, 0)) for i in range(gif.n_frames)] == [0, 255, 0, 128]
 

@@ -150,7 +150,7 @@ def build(options: BuildOptions, report: Report = lambda event, **info: None) ->
                 jobs.append(job)
                 continue
             result.recipes.append(RecipeStatus(recipe.name, "up to date"))
-            for record in folder.recipes[recipe.name]["outputs"]:
+            for record in folder.records(recipe.name):
                 result.outputs.append(Output.from_record(record, out, "up to date"))
                 report("output", output=result.outputs[-1])
         folder.check_free([MANIFEST, STATE, *([GALLERY] if options.gallery else [])])
@@ -172,7 +172,7 @@ def build(options: BuildOptions, report: Report = lambda event, **info: None) ->
                     "theme": options.theme,
                     "background": options.background,  # the slide colour a transparent figure is for
                     "preset": options.preset,
-                    "outputs": outcome.records,
+                    "outputs": [record.to_json() for record in outcome.records],
                 }
                 try:
                     folder.commit(name, entry, outcome.staged, catalogue)

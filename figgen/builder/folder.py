@@ -33,6 +33,7 @@ from figgen.builder.manifest import (
     gallery_record,
     is_signed,
     make_document,
+    records_of,
     recover_entries,
 )
 from figgen.builder.manifest import salvage as salvage_recipes
@@ -45,6 +46,7 @@ from figgen.files.atomic import (
     temporary_path,
     write_text_if_changed,
 )
+from figgen.writers.record import OutputRecord
 
 STATE = ".figgen-state.json"
 LEGACY_LOCK = ".figgen.lock"  # figgen 0.1 locked the folder through this file
@@ -148,9 +150,14 @@ class OutputFolder:
             self.manifest = "foreign"
         return None
 
+    def records(self, recipe: str) -> list[OutputRecord]:
+        """The records of ``recipe``'s files here (none if it has no entry)."""
+        entry = self.recipes.get(recipe)
+        return records_of(entry) if entry is not None else []
+
     def recorded(self) -> dict[str, str]:
         """Every output file recorded here, by name, with the sha256 figgen wrote."""
-        return {r["path"]: r["sha256"] for entry in self.recipes.values() for r in entry["outputs"]}
+        return {r.path: r.sha256 for name in self.recipes for r in self.records(name)}
 
     def is_current(self, recipe: str, stamp: str) -> bool:
         """Whether ``recipe``'s entry has this stamp and its files still have the recorded bytes."""
@@ -158,7 +165,7 @@ class OutputFolder:
         return (
             entry is not None
             and entry["stamp"] == stamp
-            and all(file_sha256(self.path / r["path"]) == r["sha256"] for r in entry["outputs"])
+            and all(file_sha256(self.path / r.path) == r.sha256 for r in self.records(recipe))
         )
 
     def in_the_way(self, name: str) -> str | None:
@@ -212,9 +219,8 @@ class OutputFolder:
         recipes = {**self.recipes, recipe: entry} if entry is not None else dict(self.recipes)
         if entry is None:
             recipes.pop(recipe, None)
-        keep = {r["path"] for r in entry["outputs"]} if entry else set()
-        old = self.recipes.get(recipe, {}).get("outputs", [])
-        removals = [[r["path"], r["sha256"]] for r in old if r["path"] not in keep]
+        keep = {r.path for r in records_of(entry)} if entry else set()
+        removals = [[r.path, r.sha256] for r in self.records(recipe) if r.path not in keep]
         self._publish(recipes, order, staged, removals)
 
     def sync(self, order: list[str]) -> None:

@@ -13,6 +13,9 @@ import re
 from html import escape
 from pathlib import Path
 
+from figgen.builder.manifest import records_of
+from figgen.writers.record import OutputRecord
+
 PAGE = """<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -85,13 +88,13 @@ function toggleTheme() {{
 """
 
 
-def _media(record: dict) -> str:
+def _media(record: OutputRecord) -> str:
     """The output as a page shows it (:mod:`figgen.writers.markup`): the player, a video or an image."""
     from figgen.writers.markup import image_html, player_html, shown_as, video_html
 
-    path, alt = str(record["path"]), str(record.get("alt", ""))
-    size = {"width": _int(record.get("width")), "height": _int(record.get("height"))}
-    shown = shown_as(record["format"])
+    path, alt = record.path, record.alt
+    size = {"width": record.width, "height": record.height}
+    shown = shown_as(record.format)
     if shown == "frame":
         return player_html(path, **size, alt=alt)
     if shown == "video":
@@ -108,7 +111,7 @@ def _slide(entry: dict) -> str:
     return ""
 
 
-def _output_html(records: list[dict], slide: str = "") -> str:
+def _output_html(records: list[OutputRecord], slide: str = "") -> str:
     """One card per output: a preview (and a video player for animations), links to every format.
 
     The preview is the HTML player where there is one, else the first format a browser shows as an image,
@@ -117,29 +120,23 @@ def _output_html(records: list[dict], slide: str = "") -> str:
     from figgen.writers import formats
     from figgen.writers.markup import shown_as
 
-    by_format = {r["format"]: r for r in records}
+    by_format = {r.format: r for r in records}
     present = [f for f in formats() if f in by_format]
     shown = [by_format[f] for f in present if shown_as(f) == "frame"][:1]
     shown = shown or [by_format[f] for f in present if shown_as(f) == "img"][:1]
     shown += [by_format[f] for f in present if shown_as(f) == "video"][:1]
     first = records[0]
-    frames = f" · {_int(first['frames'])} frames" if first.get("frames") else ""
-    size = f"{_int(first['width'])}×{_int(first['height'])} px"
+    frames = f" · {first.frames} frames" if first.frames else ""
+    size = f"{first.width}×{first.height} px"
     links = " · ".join(
-        f'<a href="{escape(r["path"])}">{escape(str(r["format"]).upper())}</a> {_size(_int(r["bytes"]))}'
-        for r in records
+        f'<a href="{escape(r.path)}">{escape(r.format.upper())}</a> {_size(r.bytes)}' for r in records
     )
     return (
-        f'<figure data-output="{escape(first["output"])}"{slide}>{"".join(_media(r) for r in shown)}'
-        f"<figcaption>{escape(first.get('alt', ''))}"
-        f'<span class="meta">{escape(first["output"])} · {size}{frames}'
+        f'<figure data-output="{escape(first.output)}"{slide}>{"".join(_media(r) for r in shown)}'
+        f"<figcaption>{escape(first.alt)}"
+        f'<span class="meta">{escape(first.output)} · {size}{frames}'
         f'</span><span class="meta">{links}</span></figcaption></figure>'
     )
-
-
-def _int(value) -> int:
-    """A number from the manifest as a plain int (0 if it is not one): never markup in the page."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else 0
 
 
 def _size(count: int) -> str:
@@ -157,11 +154,11 @@ def render_gallery(manifest: dict) -> str:
     total = 0
     for name, entry in manifest["recipes"].items():
         params = " ".join(f"<code>{escape(k)}={escape(str(v))}</code>" for k, v in entry["params"].items())
-        groups: dict[str, list[dict]] = {}
-        for record in entry["outputs"]:
-            groups.setdefault(record.get("output", record["path"]), []).append(record)
+        groups: dict[str, list[OutputRecord]] = {}
+        for record in records_of(entry):
+            groups.setdefault(record.output, []).append(record)
         outputs = "\n".join(_output_html(records, _slide(entry)) for records in groups.values())
-        total += len(entry["outputs"])
+        total += sum(len(records) for records in groups.values())
         sections.append(
             f'<section id="{escape(name)}"><h2>{escape(entry["title"])} <code>{escape(name)}</code></h2>'
             f'<p class="description">{_rich(entry["description"])}</p>'

@@ -15,24 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from figgen._version import __version__
+from figgen.writers.record import OutputRecord
 
 MANIFEST = "manifest.json"
 GALLERY = "index.html"
 GENERATOR = "figgen"
 SCHEMA = 2
 
-_RECORD = {
-    "recipe": str,
-    "output": str,
-    "path": str,
-    "format": str,
-    "kind": str,
-    "sha256": str,
-    "bytes": int,
-    "width": int,
-    "height": int,
-    "alt": str,
-}
 _ENTRY = {
     "title": str,
     "description": str,
@@ -63,19 +52,20 @@ class Output:
     status: str = "built"  # or "up to date"
 
     @classmethod
-    def from_record(cls, record: dict, folder: Path, status: str) -> Output:
+    def from_record(cls, record: OutputRecord, folder: Path, status: str) -> Output:
+        """The record of a file in ``folder``, as the API shows it."""
         return cls(
-            recipe=record["recipe"],
-            name=record["output"],
-            format=record["format"],
-            kind=record["kind"],
-            path=Path(folder) / record["path"],
-            width=record["width"],
-            height=record["height"],
-            frames=record.get("frames"),
-            bytes=record["bytes"],
-            sha256=record["sha256"],
-            alt=record["alt"],
+            recipe=record.recipe,
+            name=record.output,
+            format=record.format,
+            kind=record.kind,
+            path=Path(folder) / record.path,
+            width=record.width,
+            height=record.height,
+            frames=record.frames,
+            bytes=record.bytes,
+            sha256=record.sha256,
+            alt=record.alt,
             status=status,
         )
 
@@ -90,20 +80,9 @@ def is_signed(document: object) -> bool:
     return isinstance(document.get("figgen"), str) and isinstance(document.get("recipes"), dict)
 
 
-def valid_record(record: object) -> bool:
-    """A record of one file, with every field of the right type and a plain file name (no folder)."""
-    if not isinstance(record, dict):
-        return False
-    if not all(
-        isinstance(record.get(k), t) and not isinstance(record.get(k), bool) for k, t in _RECORD.items()
-    ):
-        return False
-    frames = record.get("frames")
-    name = record["path"]
-    plain = (
-        name and "/" not in name and "\\" not in name and name not in (".", "..") and not name.startswith(".")
-    )
-    return bool(plain) and (frames is None or (isinstance(frames, int) and not isinstance(frames, bool)))
+def records_of(entry: dict) -> list[OutputRecord]:
+    """The records of a recipe entry that :func:`salvage` kept (every one well shaped)."""
+    return [r for r in map(OutputRecord.from_json, entry["outputs"]) if r is not None]
 
 
 def salvage(document: dict) -> tuple[dict, list[str]]:
@@ -115,7 +94,8 @@ def salvage(document: dict) -> tuple[dict, list[str]]:
     for name, entry in raw.items():
         shaped = isinstance(entry, dict) and all(isinstance(entry.get(k), t) for k, t in _ENTRY.items())
         shaped = shaped and all(isinstance(entry["data"].get(k), str) for k in ("source", "fingerprint"))
-        if not shaped or not all(valid_record(r) and r["recipe"] == name for r in entry["outputs"]):
+        records = [OutputRecord.from_json(r) for r in entry["outputs"]] if shaped else []
+        if not shaped or not all(r is not None and r.recipe == name for r in records):
             dropped.append(f"the entry of recipe {name!r}")
             continue
         recipes[name] = entry
@@ -127,12 +107,13 @@ def recover_entries(document: dict, kept: dict) -> dict[str, dict]:
     every record: their files stay figgen's, and their empty stamp makes the next build redo them."""
     outputs = document.get("outputs")
     recovered: dict[str, dict] = {}
-    for record in outputs if isinstance(outputs, list) else []:
-        if valid_record(record) and record["recipe"] not in kept:
+    for value in outputs if isinstance(outputs, list) else []:
+        record = OutputRecord.from_json(value)
+        if record is not None and record.recipe not in kept:
             entry = recovered.setdefault(
-                record["recipe"],
+                record.recipe,
                 {
-                    "title": record["recipe"],
+                    "title": record.recipe,
                     "description": "Recovered from a damaged manifest; the next build makes it again.",
                     "stamp": "",
                     "params": {},
@@ -142,7 +123,7 @@ def recover_entries(document: dict, kept: dict) -> dict[str, dict]:
                     "outputs": [],
                 },
             )
-            entry["outputs"].append({k: record[k] for k in (*_RECORD, "frames") if k in record})
+            entry["outputs"].append(record.to_json())
     return recovered
 
 

@@ -25,6 +25,7 @@ from figgen.core.errors import FiggenError, FiggenWarning
 from figgen.files.atomic import NO_ROOM
 from figgen.recipe.spec import Recipe
 from figgen.training.ahead import Ahead, Waiting
+from figgen.writers.record import OutputRecord
 
 
 @dataclass(frozen=True)
@@ -41,7 +42,7 @@ class JobResult:
     """What running a job gave: the records of the files it staged, or the error; the time it took; and
     the warnings it raised (a worker process cannot print them itself)."""
 
-    records: list[dict] = field(default_factory=list)
+    records: list[OutputRecord] = field(default_factory=list)
     staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary, final) names, to commit
     seconds: float = 0.0
     error: str | None = None

@@ -24,6 +24,7 @@ from figgen.core.errors import FiggenError
 from figgen.core.themes import Preset, Theme
 from figgen.files.atomic import temporary_path
 from figgen.writers._base import formats, write_animations, write_still
+from figgen.writers.record import OutputRecord
 
 # What a build writes when given no --formats (a docs page has defaults of its own: pages.PAGE_FORMATS)
 BUILD_FORMATS = {"animation": ("gif", "mp4", "html"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
@@ -61,7 +62,7 @@ class OutputSet:
     formats: tuple[str, ...] | None = None  # the build's --formats; None: the defaults of each kind
     pace: float = 1.0  # every frame shows this many times as long (2: a slower lecture; 0.5: a thumbnail)
     progress: Callable[[str, int, int | None], None] | None = None  # (task, frames done, frames in all)
-    records: list[dict] = field(default_factory=list)
+    records: list[OutputRecord] = field(default_factory=list)
     staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary name, final name) in ``folder``
 
     def figure(self, stem: str, fig, *, alt: str) -> None:
@@ -152,7 +153,7 @@ class OutputSet:
 
     def missing(self) -> list[str]:
         """Declared outputs that were not written although the build asked for formats of their kind."""
-        written = {r["output"] for r in self.records}
+        written = {r.output for r in self.records}
         return [
             s for s, kind in self.declared.items() if s not in written and formats_for(kind, self.formats)
         ]
@@ -194,17 +195,17 @@ class OutputSet:
         final = self._path(stem, fmt)
         self.staged.append((tmp.name, final.name))
         self.records.append(
-            {
-                "recipe": self.recipe,
-                "output": stem,
-                "path": final.name,
-                "format": fmt,
-                "kind": kind,
-                "sha256": hashlib.sha256(tmp.read_bytes()).hexdigest(),
-                "bytes": info["bytes"],
-                "width": info["width"],
-                "height": info["height"],
-                "frames": info.get("frames"),
-                "alt": alt,
-            }
+            OutputRecord(
+                recipe=self.recipe,
+                output=stem,
+                path=final.name,
+                format=fmt,
+                kind=kind,
+                sha256=hashlib.sha256(tmp.read_bytes()).hexdigest(),
+                bytes=info["bytes"],
+                width=info["width"],
+                height=info["height"],
+                frames=info.get("frames"),
+                alt=alt,
+            )
         )
