@@ -24,6 +24,7 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypedDict
 
 import numpy as np
 
@@ -176,11 +177,22 @@ def _find_idx(folder: Path, stem: str) -> Path:
     raise DataError(f"{folder}: missing {stem}[.gz]")
 
 
-def _load_idx_folder(folder: Path) -> dict[str, np.ndarray]:
-    return {
-        key: (read_idx_images if key.endswith("pixels") else read_idx_labels)(_find_idx(folder, stem))
-        for key, stem in IDX_FILES.items()
-    }
+class _IdxArrays(TypedDict):
+    """An IDX folder's four arrays, named as :class:`Dataset`'s fields."""
+
+    train_pixels: np.ndarray
+    train_labels: np.ndarray
+    test_pixels: np.ndarray
+    test_labels: np.ndarray
+
+
+def _load_idx_folder(folder: Path) -> _IdxArrays:
+    return _IdxArrays(
+        train_pixels=read_idx_images(_find_idx(folder, IDX_FILES["train_pixels"])),
+        train_labels=read_idx_labels(_find_idx(folder, IDX_FILES["train_labels"])),
+        test_pixels=read_idx_images(_find_idx(folder, IDX_FILES["test_pixels"])),
+        test_labels=read_idx_labels(_find_idx(folder, IDX_FILES["test_labels"])),
+    )
 
 
 def verify_sample(folder: Path = SAMPLE_DIR) -> None:
