@@ -47,8 +47,8 @@ def accuracy_gains(sizes: Sequence[int], accuracy: Sequence[float]) -> list[tupl
     Sizes between measured ones are interpolated on a log scale; the last span ends at the largest size,
     so a plateau shows as gains that shrink while the data grows tenfold.
     """
-    sizes, accuracy = np.asarray(sizes, float), np.asarray(accuracy, float)
-    bounds = [10**k for k in range(int(np.log10(sizes[-1])) + 1) if sizes[0] <= 10**k < sizes[-1]]
-    bounds.append(int(sizes[-1]))
-    at = np.interp(np.log(bounds), np.log(sizes), accuracy)
+    xs, ys = np.asarray(sizes, float), np.asarray(accuracy, float)
+    bounds = [10**k for k in range(int(np.log10(xs[-1])) + 1) if xs[0] <= 10**k < xs[-1]]
+    bounds.append(int(xs[-1]))
+    at = np.interp(np.log(bounds), np.log(xs), ys)
     return [(bounds[i], bounds[i + 1], float(at[i + 1] - at[i])) for i in range(len(bounds) - 1)]

@@ -20,7 +20,7 @@ CRAWL_FRACTION = 0.25  # a run that ends above a quarter of its starting loss ha
 ABOVE = 1 + 1e-4  # "above the start" means beyond float32 rounding: a rate of 1e-9 sits at ln 10 ± 1 ulp
 
 
-def regime(losses: Sequence[float], start: float) -> str:
+def regime(losses: Sequence[float] | np.ndarray, start: float) -> str:
     """Name what a whole run did, from its logged losses (``losses[0]`` at the start) and ``start``, the loss
     it started from (ln 10 for the text's untrained model; ``|x0|`` for a ball on y = x²).
 
