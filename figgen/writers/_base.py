@@ -12,10 +12,11 @@ import abc
 import contextlib
 import itertools
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 
 import numpy as np
 
@@ -25,12 +26,13 @@ from figgen.files.atomic import atomic_path
 Progress = Callable[[int, int | None], None]
 
 WRITERS: dict[str, type[Writer]] = {}
+_WriterClass = TypeVar("_WriterClass", bound="type[Writer]")
 
 
-def register(name: str):
+def register(name: str) -> Callable[[_WriterClass], _WriterClass]:
     """Class decorator: make a writer available under ``name`` (its format and file suffix)."""
 
-    def decorate(cls):
+    def decorate(cls: _WriterClass) -> _WriterClass:
         cls.name = name
         WRITERS[name] = cls
         return cls
@@ -107,6 +109,15 @@ class AnimationWriter(Writer, abc.ABC):
             self.cleanup()
 
 
+@dataclass
+class HeldFrame:
+    """A frame a writer holds back until the next one shows whether it changed: an unchanged frame adds its
+    duration to it instead of being stored (GIF and WebP merge repeats so)."""
+
+    frame: np.ndarray
+    duration_ms: float
+
+
 class StillWriter(Writer, abc.ABC):
     """A still image written in one call: a matplotlib Figure or a uint8 frame."""
 
@@ -117,9 +128,14 @@ class StillWriter(Writer, abc.ABC):
         """Write ``content`` to ``path``; return its (width, height) in pixels."""
 
 
+#: What makes ``durations_ms`` one duration for every frame rather than one per frame: an int, a float or a
+#: numpy scalar.
+_ONE_DURATION = (int, float, np.generic)
+
+
 def _durations(durations_ms: float | Sequence[float]) -> Iterator[float]:
     """An endless stream of durations from a constant, or the items of a sequence then an error."""
-    if np.isscalar(durations_ms):
+    if isinstance(durations_ms, _ONE_DURATION):
         value = float(durations_ms)
         if not value > 0:
             raise ValueError(f"frame duration must be positive, got {durations_ms} ms")
@@ -139,7 +155,7 @@ def _frame_rate(durations_ms: float | Sequence[float], hold_last_ms: float) -> f
     """The video frame rate for these durations: one frame a duration when they are all the same, else
     the slowest whole rate up to 60 fps at which each duration (and the last one's hold) is a whole number
     of frames, so no frame is stretched or cut, else 25 fps (durations rounded on the running total)."""
-    if np.isscalar(durations_ms):
+    if isinstance(durations_ms, _ONE_DURATION):
         return min(60.0, max(1.0, 1000 / float(durations_ms)))
     values = [float(d) for d in durations_ms]
     if values:
@@ -198,15 +214,16 @@ def write_animations(
     stored in the file (after merging of unchanged frames, where the format does that).
     The files appear only when all are complete; any error leaves no file and no temporary behind.
     """
-    classes = [get_writer(fmt) for _, fmt in targets]
-    for cls in classes:
-        if cls.kind != "animation":
+    classes: list[type[AnimationWriter]] = []
+    for cls in [get_writer(fmt) for _, fmt in targets]:
+        if not issubclass(cls, AnimationWriter):
             raise ValueError(f"format '{cls.name}' is a still image; use write_still")
+        classes.append(cls)
     if not targets:
         raise ValueError("no animation format to write")
     if hold_last_ms < 0:
         raise ValueError(f"hold_last_ms must be >= 0, got {hold_last_ms}")
-    total = len(frames) if hasattr(frames, "__len__") else None
+    total = len(frames) if isinstance(frames, Sized) else None
     if fps is None:
         fps = _frame_rate(durations_ms, hold_last_ms)
     durations = _durations(durations_ms)
@@ -234,7 +251,7 @@ def write_animations(
                 if progress is not None:
                     progress(count - 1, total)
                 pending, pending_ms = frame, next(durations)
-            if not np.isscalar(durations_ms) and len(durations_ms) != count:
+            if not isinstance(durations_ms, _ONE_DURATION) and len(durations_ms) != count:
                 raise ValueError(f"{count} frames but {len(durations_ms)} durations")
             if captions is not None and len(captions) != count:
                 raise ValueError(f"{count} frames but {len(captions)} captions")
@@ -261,7 +278,7 @@ def write_still(path: str | os.PathLike, content: Any, fmt: str, **options: Any)
     Returns ``{"format", "width", "height", "bytes"}`` (pixels; for a figure, its size at its dpi).
     """
     writer_cls = get_writer(fmt)
-    if writer_cls.kind != "still":
+    if not issubclass(writer_cls, StillWriter):
         raise ValueError(f"format '{fmt}' is an animation; use write_animation")
     path = Path(path)
     with atomic_path(path) as tmp:

@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 from PIL import GifImagePlugin, Image, ImageFile
 
-from figgen.writers._base import AnimationWriter, register
+from figgen.writers._base import AnimationWriter, HeldFrame, register
 
 TRANSPARENT = 255
 MIN_DELAY_CS = 2
@@ -75,7 +75,7 @@ class GifWriter(AnimationWriter):
         # packed RGB -> palette index; TRANSPARENT marks "not seen yet" (no colour maps to it).
         self._table = np.full(1 << 24, TRANSPARENT, np.uint8)
         self._palette: list[int] = []
-        self._pending: list | None = None
+        self._pending: HeldFrame | None = None  # palette indices, not yet stored
         self._shown: np.ndarray | None = None  # indices now on the canvas, None before frame 1
         self._elapsed_ms = 0.0
         self._frames = 0
@@ -121,12 +121,12 @@ class GifWriter(AnimationWriter):
 
     def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
         indices = self._index(frame)
-        if self._pending is not None and np.array_equal(self._pending[0], indices):
-            self._pending[1] += duration_ms
+        if self._pending is not None and np.array_equal(self._pending.frame, indices):
+            self._pending.duration_ms += duration_ms
             return
         if self._pending is not None:
-            self._emit(*self._pending, following=indices)
-        self._pending = [indices, duration_ms]
+            self._emit(self._pending.frame, self._pending.duration_ms, following=indices)
+        self._pending = HeldFrame(indices, duration_ms)
 
     def _delay_cs(self, duration_ms: float) -> int:
         start = int(self._elapsed_ms / 10 + 0.5)
@@ -168,7 +168,7 @@ class GifWriter(AnimationWriter):
 
     def finish(self) -> dict:
         if self._pending is not None:
-            self._emit(*self._pending, following=None)
+            self._emit(self._pending.frame, self._pending.duration_ms, following=None)
             self._pending = None
         self._fp.write(b";")
         palette = _unpack(np.array(self._palette, np.uint32)).astype(np.uint8).tobytes()
@@ -181,7 +181,7 @@ class GifWriter(AnimationWriter):
         fp = getattr(self, "_fp", None)
         if fp is not None and not fp.closed:
             fp.close()
-        self._table = None
+        self._table = np.empty(0, np.uint8)  # lets the 16 MiB colour table go
 
 
 def _unpack(packed: np.ndarray) -> np.ndarray:

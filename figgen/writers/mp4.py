@@ -61,7 +61,8 @@ class Mp4Writer(AnimationWriter):
         colour when the user named it, else white)."""
         import imageio_ffmpeg
 
-        self._matte = tuple(matte)
+        red, green, blue = matte  # a list or array of three is fine too
+        self._matte = (red, green, blue)
 
         self._pad = ((0, height % 2), (0, width % 2), (0, 0))
         self._fps = float(fps)
@@ -120,8 +121,10 @@ class Mp4Writer(AnimationWriter):
             self._send(frame, repeats)
 
     def finish(self) -> dict:
-        if self._skipped is not None or self._frames == 0:
+        if self._skipped is not None:  # the last frame was shorter than a video frame: it still shows
             self._send(self._skipped, 1)
+        elif self._frames == 0:
+            raise RuntimeError("an MP4 needs a frame, and none was grabbed")
         self._gen.close()
         return {"frames": self._frames, "fps": self._fps}
 

@@ -83,6 +83,8 @@ def _svg_size(svg: bytes, width: int, height: int) -> bytes:
     keeps the points, so the drawing scales to exactly the pixel size the manifest records.
     """
     root = re.search(rb"<svg\b[^>]*>", svg)
+    if root is None:
+        raise RuntimeError("matplotlib wrote an SVG without an <svg> element")
     tag = re.sub(rb'\bwidth="[^"]*"', b'width="%dpx"' % width, root[0], count=1)
     tag = re.sub(rb'\bheight="[^"]*"', b'height="%dpx"' % height, tag, count=1)
     return svg[: root.start()] + tag + svg[root.end() :]

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import numpy as np
 
-from figgen.writers._base import AnimationWriter, register
+from figgen.writers._base import AnimationWriter, HeldFrame, register
 
 
 @register("webp")
@@ -59,7 +59,7 @@ class WebpWriter(AnimationWriter):
             raise RuntimeError(
                 f"animated WebP needs Pillow 11.3 or newer with WebP support (found {PIL.__version__}: {exc})"
             ) from None
-        self._pending: list | None = None
+        self._pending: HeldFrame | None = None
         self._timestamp = 0.0
         self._frames = 0
 
@@ -72,15 +72,17 @@ class WebpWriter(AnimationWriter):
         self._frames += 1
 
     def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
-        if self._pending is not None and np.array_equal(self._pending[0], frame):
-            self._pending[1] += duration_ms
+        if self._pending is not None and np.array_equal(self._pending.frame, frame):
+            self._pending.duration_ms += duration_ms
             return
         if self._pending is not None:
-            self._add(*self._pending)
-        self._pending = [frame.copy(), duration_ms]
+            self._add(self._pending.frame, self._pending.duration_ms)
+        self._pending = HeldFrame(frame.copy(), duration_ms)
 
     def finish(self) -> dict:
-        self._add(*self._pending)
+        if self._pending is None:
+            raise RuntimeError("a WebP needs a frame, and none was grabbed")
+        self._add(self._pending.frame, self._pending.duration_ms)
         self._enc.add(None, round(self._timestamp), *self._settings[:3], 0)
         data = self._enc.assemble("", b"", "")
         if data is None:
