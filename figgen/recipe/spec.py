@@ -328,6 +328,8 @@ def select_recipes(recipes: list[Recipe], names: list[str]) -> list[Recipe]:
 def load_make(recipe: Recipe):
     """Import a recipe file and return its ``make`` function (the only place a recipe file runs)."""
     spec = importlib.util.spec_from_file_location(f"figgen_recipe_{recipe.name}", recipe.path)
+    if spec is None or spec.loader is None:  # a path Python does not import (not a .py file)
+        raise FiggenError(f"{recipe.path}: a recipe is a Python file, and this one cannot be imported")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
