@@ -14,11 +14,12 @@ cheap.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from figgen.core.errors import FiggenError, recipe_failed
+from figgen.core.progress import BuildEvents, Progress, no_events
 
 if TYPE_CHECKING:
     from figgen.builder.build import BuildResult
@@ -26,8 +27,6 @@ if TYPE_CHECKING:
     from figgen.data import Dataset
     from figgen.recipe.spec import Recipe
     from figgen.training import TrainResult
-
-Progress = Callable[..., None]
 
 
 def build(
@@ -53,7 +52,7 @@ def build(
     cache: str | Path | None = None,
     recipes_dir: str | Path | None = None,
     gallery: bool | None = None,
-    progress: Progress | None = None,
+    progress: BuildEvents | None = None,
 ) -> BuildResult:
     """Build the named recipes (all when none) into ``out`` and return what was built or up to date.
 
@@ -73,7 +72,7 @@ def build(
     options = BuildOptions.resolve(
         config=_text(config), params=params, selected=list(recipes), recipes=_text(recipes_dir), **given
     )
-    return run_build(options, report=progress or (lambda event, **info: None))
+    return run_build(options, report=progress or no_events)
 
 
 def run_recipe(recipe: str, **options) -> list[Output]:
@@ -119,7 +118,7 @@ def train(
     allow_diverged: bool = False,
     config: str | Path | None = None,
     cache: str | Path | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
     **knobs,
 ) -> TrainResult:
     """Train the text's model with its knobs (``TRAIN_SIZE=500, LEARNING_RATE=0.5``; the text's defaults

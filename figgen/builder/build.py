@@ -20,7 +20,6 @@ import dataclasses
 import hashlib
 import json
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +28,7 @@ from figgen.builder.manifest import GALLERY, MANIFEST, Output
 from figgen.builder.options import STAMPED, BuildOptions
 from figgen.builder.workers import Job, JobResult, run_jobs
 from figgen.core.errors import FiggenError
-
-Report = Callable[..., None]  # report(event, **info); see build()
+from figgen.core.progress import BuildEvents, no_events
 
 
 @dataclass
@@ -96,7 +94,7 @@ def stamp(recipe, values: dict, options: BuildOptions, data_fingerprint: str, co
     return hashlib.sha256(json.dumps(parts, sort_keys=True, default=str).encode()).hexdigest()[:24]
 
 
-def build(options: BuildOptions, report: Report = lambda event, **info: None) -> BuildResult:
+def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult:
     """Build the selected recipes of ``options`` (:class:`~figgen.builder.options.BuildOptions`) into its
     folder.
 
@@ -219,7 +217,7 @@ def _output_folder(name: str) -> Path:
     return out
 
 
-def _build_lock(out: Path, wait: bool, report: Report):
+def _build_lock(out: Path, wait: bool, report: BuildEvents):
     from figgen.files.locks import folder_lock
 
     return folder_lock(

@@ -350,7 +350,7 @@ def _valid_journal(journal: dict) -> bool:
         )
 
     moves, remove = journal.get("moves"), journal.get("remove")
-    return pairs(moves) and pairs(remove) and all(is_temporary(tmp) for tmp, _ in moves)
+    return pairs(moves) and pairs(remove) and all(is_temporary(tmp) for tmp, _ in moves or [])
 
 
 def _read_text(path: Path) -> str | None:

@@ -92,14 +92,13 @@ def _media(record: OutputRecord) -> str:
     """The output as a page shows it (:mod:`figgen.writers.markup`): the player, a video or an image."""
     from figgen.writers.markup import image_html, player_html, shown_as, video_html
 
-    path, alt = record.path, record.alt
-    size = {"width": record.width, "height": record.height}
+    path, alt, width, height = record.path, record.alt, record.width, record.height
     shown = shown_as(record.format)
     if shown == "frame":
-        return player_html(path, **size, alt=alt)
+        return player_html(path, width=width, height=height, alt=alt)
     if shown == "video":
-        return video_html(path, **size, alt=alt)
-    return image_html(path, **size, alt=alt)
+        return video_html(path, width=width, height=height, alt=alt)
+    return image_html(path, width=width, height=height, alt=alt)
 
 
 def _slide(entry: dict) -> str:

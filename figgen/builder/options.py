@@ -87,11 +87,12 @@ def load_config(path: str | None) -> dict:
             tool = document.get("tool", {})
             if not isinstance(tool, dict):
                 raise FiggenError(f"{candidate}: [tool] must be a table")
-            document = tool.get("figgen")
-            if document is None:
+            table = tool.get("figgen")
+            if table is None:
                 continue
-            if not isinstance(document, dict):
-                raise FiggenError(f"{candidate}: [tool.figgen] must be a table, got {document!r}")
+            if not isinstance(table, dict):
+                raise FiggenError(f"{candidate}: [tool.figgen] must be a table, got {table!r}")
+            document = table
         _check_config(candidate, text, document)
         return _resolve_paths(candidate, text, document)
     return {}
@@ -143,12 +144,14 @@ def _check_config(path: Path, text: str, document: dict) -> None:
         if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
             raise FiggenError(f"{where}: expected {kind.__name__}, got {value!r}")
         try:
-            if key == "recipes":
+            if isinstance(value, dict) and key == "recipes":
                 for name, table in value.items():
                     if not isinstance(table, dict):
                         raise FiggenError(f"[recipes.{name}] must be a table of parameters")
-            elif key in OPTION_NAMES and not get_option(key).path and get_option(key).check is not None:
-                get_option(key).check(value, key)
+            elif key in OPTION_NAMES:
+                option = get_option(key)
+                if option.check is not None and not option.path:  # a path is checked once resolved
+                    option.check(value, key)
         except FiggenError as exc:
             raise FiggenError(f"{where}: {exc}") from None
 
@@ -166,9 +169,10 @@ def parse_sets(items: list[str], where: str = "--set") -> dict[str, str]:
     return params
 
 
-def split_params(params: Mapping[str, object]) -> tuple[dict, dict]:
+def split_params(params: Mapping[str, object]) -> tuple[dict[str, object], dict[str, dict[str, object]]]:
     """Split parameters into those for every recipe (``KEY``) and per recipe (``RECIPE.KEY``)."""
-    everywhere, per_recipe = {}, {}
+    everywhere: dict[str, object] = {}
+    per_recipe: dict[str, dict[str, object]] = {}
     for key, value in params.items():
         recipe, dot, name = str(key).rpartition(".")
         if dot:

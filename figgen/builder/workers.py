@@ -22,6 +22,7 @@ from pathlib import Path
 
 from figgen.builder.options import BuildOptions
 from figgen.core.errors import FiggenError, FiggenWarning
+from figgen.core.progress import TaskProgress
 from figgen.files.atomic import NO_ROOM
 from figgen.recipe.spec import Recipe
 from figgen.training.ahead import Ahead, Waiting
@@ -51,11 +52,8 @@ class JobResult:
     waiting_for: Future | None = None  # not done: the training it waits for (figgen.training.ahead)
 
 
-Progress = Callable[[str, int, "int | None"], None]  # (task, done, total)
-
-
 def run_job(
-    job: Job, options: BuildOptions, progress: Progress | None = None, ahead: Ahead | None = None
+    job: Job, options: BuildOptions, progress: TaskProgress | None = None, ahead: Ahead | None = None
 ) -> JobResult:
     """Run one recipe; never raises (except Ctrl-C), a failure is in the result. A failed or interrupted
     recipe leaves nothing behind: its staged files are removed. ``progress(task, done, total)`` hears of
@@ -69,7 +67,7 @@ def run_job(
     return result
 
 
-def _run(job: Job, options: BuildOptions, started: float, progress: Progress | None, ahead) -> JobResult:
+def _run(job: Job, options: BuildOptions, started: float, progress: TaskProgress | None, ahead) -> JobResult:
     from figgen.core.themes import get_preset, get_theme
     from figgen.files.cache import ELSEWHERE, Cache
     from figgen.recipe.context import RecipeContext
@@ -158,26 +156,32 @@ def _run_in_turn(jobs, options, strict, finished, progress) -> list[Job]:
     """Run the jobs one after another in this process, training ahead (:mod:`figgen.training.ahead`): a
     recipe whose training is not stored yet waits while the next ones run, and runs again, before any
     other, once it is. Its attempts' times and warnings add up to its result."""
-    todo, waiting = list(jobs), []  # waiting: (job, its attempts so far as one JobResult)
+    todo = list(jobs)
+    waiting: list[tuple[Job, JobResult, Future]] = []  # (job, its attempts so far, the training it awaits)
     with Ahead() as ahead:
         while todo or waiting:
-            ready = [w for w in waiting if w[1].waiting_for.done()]
+            ready = [w for w in waiting if w[2].done()]
             if not ready and not todo:
-                ahead.wait([result.waiting_for for _, result in waiting])
+                ahead.wait([future for _, _, future in waiting])
                 continue
-            job, before = waiting.pop(waiting.index(ready[0])) if ready else (todo.pop(0), None)
+            before: JobResult | None = None
+            awaited: Future | None = None
+            if ready:
+                job, before, awaited = waiting.pop(waiting.index(ready[0]))
+            else:
+                job = todo.pop(0)
             tell = (lambda task, done, total, job=job: progress(job, task, done, total)) if progress else None
             result = run_job(job, options, ahead.listen(tell), ahead)
             if before is not None:
                 result.seconds += before.seconds
-                earlier = before.warnings + ahead.warnings(before.waiting_for)
+                earlier = before.warnings + (ahead.warnings(awaited) if awaited is not None else [])
                 result.warnings = earlier + _new(result.warnings, earlier)
             if result.waiting_for is not None:
-                waiting.append((job, result))
+                waiting.append((job, result, result.waiting_for))
                 continue
             finished(job, result)
             if strict and result.error:
-                left = {id(j) for j in todo} | {id(j) for j, _ in waiting}
+                left = {id(j) for j in todo} | {id(j) for j, _, _ in waiting}
                 return [j for j in jobs if id(j) in left]
     return []
 

@@ -30,8 +30,9 @@ import numpy as np
 
 from figgen.core.errors import FiggenError
 from figgen.core.knobs import Knobs
+from figgen.core.progress import Progress
 from figgen.core.regime import UNTRAINED_LOSS, regime
-from figgen.training._engine import Engine, Progress, State
+from figgen.training._engine import Engine, State
 
 TRAINER_VERSION = "6"  # bump when a change alters what training returns; it is part of cache keys
 TEXT = Knobs()

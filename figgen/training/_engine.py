@@ -22,11 +22,12 @@ from __future__ import annotations
 import contextlib
 import copy
 import ctypes
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
 
+from figgen.core.progress import Progress
 from figgen.core.regime import UNTRAINED_LOSS
 from figgen.training._plan import LANES, plan_blocks
 from figgen.training._tf import training_tensorflow
@@ -37,8 +38,6 @@ SCORE_ROWS = 500  # weight rows scored per product: logits of 500 x 10,000 test 
 LOSS_AT_START = UNTRAINED_LOSS  # the cross-entropy of W = 0, b = 0 (figgen.core.regime holds it)
 DIVERGED_LOSS = LOSS_AT_START + 1e-3  # a loss above this (or NaN) is worse than knowing nothing
 NONE_OK = -(2**30)  # "no update in this call left the loss at or below ln 10"
-
-Progress = Callable[[int, int], None]
 
 
 class Engine:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from figgen.core.knobs import CLASSES, PIXELS, Knobs
+from figgen.core.progress import Progress
 from figgen.files.cache import Cache, cache_key
 from figgen.training import (
     TRAINER_VERSION,
@@ -24,7 +25,6 @@ from figgen.training import (
     TrainResult,
     snapshot_schedule,
 )
-from figgen.training._engine import Progress
 
 if TYPE_CHECKING:  # the data layer sits below training; only the annotations name it
     from figgen.data import Dataset

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from figgen.core.errors import FiggenError
+from figgen.core.progress import Progress, TaskProgress
 from figgen.core.themes import Preset, Theme
 from figgen.files.atomic import temporary_path
 from figgen.writers._base import formats, write_animations, write_still
@@ -61,7 +62,7 @@ class OutputSet:
     preset: Preset
     formats: tuple[str, ...] | None = None  # the build's --formats; None: the defaults of each kind
     pace: float = 1.0  # every frame shows this many times as long (2: a slower lecture; 0.5: a thumbnail)
-    progress: Callable[[str, int, int | None], None] | None = None  # (task, frames done, frames in all)
+    progress: TaskProgress | None = None  # hears of "frames of STEM" as they are drawn
     records: list[OutputRecord] = field(default_factory=list)
     staged: list[tuple[str, str]] = field(default_factory=list)  # (temporary name, final name) in ``folder``
 
@@ -112,10 +113,10 @@ class OutputSet:
                 kept[-1] = last[1]
 
         chosen = formats_for("animation", self.formats)
-        count = None if np.isscalar(durations_ms) else len(durations_ms)  # frames, for progress
+        count = None if isinstance(durations_ms, int | float) else len(durations_ms)  # frames, for progress
         if self.pace != 1:
-            durations_ms = np.asarray(durations_ms, np.float64) * self.pace
-            durations_ms = float(durations_ms) if durations_ms.ndim == 0 else durations_ms.tolist()
+            paced = np.asarray(durations_ms, np.float64) * self.pace
+            durations_ms = float(paced) if paced.ndim == 0 else paced.tolist()
             hold_last_ms *= self.pace
         if chosen:
             temporaries = [self._stage(stem, fmt) for fmt in chosen]
@@ -128,9 +129,7 @@ class OutputSet:
                 alt=alt,
                 matte=self.theme.slide or (255, 255, 255),
                 slide=self.theme.slide,
-                progress=(lambda done, total, t=f"frames of {stem}": self.progress(t, done, total or count))
-                if self.progress
-                else None,
+                progress=self._frames_progress(stem, count),
             )
             for fmt, info, tmp in zip(chosen, infos, temporaries, strict=True):
                 self._record(stem, fmt, "animation", alt, info, tmp)
@@ -184,6 +183,17 @@ class OutputSet:
             )
         if not alt or not alt.strip():
             raise FiggenError(f"recipe {self.recipe!r}: output {stem!r} needs an alt text")
+
+    def _frames_progress(self, stem: str, count: int | None) -> Progress | None:
+        """Progress of an animation's frames, named for ``stem`` (``count``: the frames, if known)."""
+        listener = self.progress
+        if listener is None:
+            return None
+
+        def progress(done: int, total: int | None) -> None:
+            listener(f"frames of {stem}", done, total or count)
+
+        return progress
 
     def _path(self, stem: str, fmt: str) -> Path:
         path = (self.folder / f"{stem}.{fmt}").resolve()

@@ -46,7 +46,8 @@ class OutputRecord:
                 continue
             if not isinstance(item, kind) or isinstance(item, bool):
                 return None
-        record = cls(**{name: value.get(name) for name in _TYPES})
+        checked: dict[str, Any] = {name: value.get(name) for name in _TYPES}
+        record = cls(**checked)
         return record if _plain(record.path) else None
 
 
