@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import typing
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -15,7 +16,7 @@ import pytest
 from figgen.builder.manifest import Output
 from figgen.builder.options import OPTIONS, parse_sets
 from figgen.core.errors import FiggenError, recipe_failed
-from figgen.integrations.pages import PAGE_FORMATS, PAGE_OPTIONS
+from figgen.integrations.pages import PAGE_FORMATS, PAGE_OPTIONS, PageChoice
 from figgen.writers import WRITERS, formats
 from figgen.writers._player_page import RESIZE_LISTENER
 from figgen.writers.markup import SHOWN_AS, image_html, link_html, player_html, shown_as, video_html
@@ -284,6 +285,7 @@ def test_the_options_a_page_may_choose_are_build_options_and_every_docs_tool_off
     from figgen.integrations import mkdocs, notebook, sphinx
 
     assert PAGE_OPTIONS == {"theme": str, "preset": str, "quick": bool}
+    assert typing.get_type_hints(PageChoice).keys() == PAGE_OPTIONS.keys()  # the typed form of the same
     assert set(PAGE_OPTIONS) <= {o.name for o in OPTIONS}
     assert set(PAGE_OPTIONS) <= set(sphinx.FiggenDirective.option_spec)
     settings = []

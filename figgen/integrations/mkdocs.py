@@ -52,16 +52,17 @@ def _setting(kind: type) -> config_options.BaseConfigOption:
     return config_options.Optional(config_options.Type(kind))
 
 
-# The plugin's settings: the page options (theme, preset, quick) and the paths config, cache and recipes.
-# Built with type() because MkDocs reads a config's settings from its class's attributes.
-FiggenConfig = type(
-    "FiggenConfig",
-    (Config,),
-    {
-        name: _setting(kind)
-        for name, kind in {**PAGE_OPTIONS, "config": str, "cache": str, "recipes": str}.items()
-    },
-)
+class FiggenConfig(Config):
+    """The plugin's settings, which MkDocs reads from the class's attributes: the page options, each of the
+    kind :data:`PAGE_OPTIONS` gives it (read by name, as the table lists them), and the paths (relative to
+    mkdocs.yml). A page option missing here fails tests/test_markup.py."""
+
+    theme = _setting(PAGE_OPTIONS["theme"])
+    preset = _setting(PAGE_OPTIONS["preset"])
+    quick = _setting(PAGE_OPTIONS["quick"])
+    config = config_options.Optional(config_options.Type(str))
+    cache = config_options.Optional(config_options.Type(str))
+    recipes = config_options.Optional(config_options.Type(str))
 
 
 class FiggenPlugin(BasePlugin[FiggenConfig]):
@@ -115,11 +116,12 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             files.append(file)
         alt = _unescape(match["alt"]) or output.alt
         shown, url = shown_as(output.format), file.url_relative_to(page.file)
-        size = {"width": output.width, "height": output.height}
+        width, height = output.width, output.height
         if shown == "frame":
-            return f"\n\n{player_html(url, **size, alt=alt)}\n\n"
+            return f"\n\n{player_html(url, width=width, height=height, alt=alt)}\n\n"
         if shown == "video":
-            return f"\n\n{video_html(url, **size, alt=alt, classes=(), max_width='100%')}\n\n"
+            video = video_html(url, width=width, height=height, alt=alt, classes=(), max_width="100%")
+            return f"\n\n{video}\n\n"
         # an image or a link: Markdown, so MkDocs checks the link like any other
         link = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
         if shown == "link":  # a PDF: a link named by its alt text

@@ -79,18 +79,23 @@ class Shown:
         data = o.path.read_bytes()
         bundle = {"text/plain": f"{self!r} {o.alt}"}
         mime, shown = MIME.get(o.format), shown_as(o.format)
-        size = {"width": o.width, "height": o.height}
+        width, height = o.width, o.height
         if shown == "frame":  # the player's page itself: a notebook output has no file beside it
-            bundle["text/html"] = player_html(None, **size, alt=o.alt, srcdoc=data.decode("utf-8"))
+            html = player_html(None, width=width, height=height, alt=o.alt, srcdoc=data.decode("utf-8"))
+            bundle["text/html"] = html
         elif mime is not None:
             encoded = base64.b64encode(data).decode("ascii")
             source = f"data:{mime};base64,{encoded}"
             if shown == "video":
-                bundle["text/html"] = video_html(source, **size, alt=o.alt, max_width="100%")
+                bundle["text/html"] = video_html(
+                    source, width=width, height=height, alt=o.alt, max_width="100%"
+                )
             elif shown == "link":  # a PDF: the file alone, for a front end that shows it
                 bundle[mime] = encoded
             else:
-                bundle["text/html"] = image_html(source, **size, alt=o.alt, max_width="100%")
+                bundle["text/html"] = image_html(
+                    source, width=width, height=height, alt=o.alt, max_width="100%"
+                )
                 bundle[mime] = data.decode("utf-8") if o.format == "svg" else encoded
         return {
             key: value

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict, Unpack
 
 from figgen import api
 from figgen.builder.options import OPTIONS
@@ -41,6 +41,15 @@ PAGE_FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
 # build's one table of options marks ``page``, each with the type of its default (text, or a bool for a flag).
 # Their values are checked where every build's are (figgen.builder.options.BuildOptions).
 PAGE_OPTIONS: dict[str, type] = {o.name: type(o.default) for o in OPTIONS if o.page}
+
+
+class PageChoice(TypedDict, total=False):
+    """What a page chose of the :data:`PAGE_OPTIONS` (the same keys: a test checks), as :func:`figgen.build`
+    takes them; None or left out: figgen.toml's, then the default."""
+
+    theme: str | None
+    preset: str | None
+    quick: bool
 
 
 @dataclass(frozen=True)
@@ -111,18 +120,17 @@ def build_target(
     config: str | Path | None = None,
     cache: str | Path | None = None,
     progress: Callable[..., None] | None = None,
-    **options: object,
+    **options: Unpack[PageChoice],
 ) -> list[Output]:
     """Build the target's recipe (if stale) into its folder under ``root``; return the target's files, one
     per format in ``formats``' order. ``options`` are the :data:`PAGE_OPTIONS` (``theme``, ``preset``,
     ``quick``; None or left out: figgen.toml's, then the defaults). A failing recipe raises FiggenError."""
     unexpected = sorted(set(options) - set(PAGE_OPTIONS))
-    if unexpected:
+    if unexpected:  # for callers the checker does not see
         raise TypeError(f"build_target() got an unexpected keyword argument {unexpected[0]!r}")
-    chosen = {
-        name: bool(options.get(name)) if kind is bool else options.get(name)
-        for name, kind in PAGE_OPTIONS.items()
-    }
+    chosen = PageChoice(
+        theme=options.get("theme"), preset=options.get("preset"), quick=bool(options.get("quick"))
+    )
     choice = {
         "formats": list(formats),
         **chosen,

@@ -49,7 +49,7 @@ from sphinx.util.docutils import SphinxDirective
 
 from figgen._version import __version__
 from figgen.core.errors import FiggenError
-from figgen.integrations.pages import PAGE_OPTIONS
+from figgen.integrations.pages import PAGE_OPTIONS, PageChoice
 
 logger = logging.getLogger(__name__)
 
@@ -112,13 +112,14 @@ class FiggenDirective(SphinxDirective):
         self.set_source_info(figure)
         return [figure, *messages]
 
-    def _page_options(self) -> dict[str, object]:
+    def _page_options(self) -> PageChoice:
         """``:theme:``, ``:preset:``, ``:quick:``, each else its ``figgen_`` setting in conf.py."""
-        chosen = {}
-        for name, kind in PAGE_OPTIONS.items():
-            given = name in self.options if kind is bool else self.options.get(name)
-            chosen[name] = given or getattr(self.config, f"figgen_{name}")
-        return chosen
+        given, config = self.options, self.config
+        return PageChoice(
+            theme=given.get("theme") or config.figgen_theme,
+            preset=given.get("preset") or config.figgen_preset,
+            quick="quick" in given or config.figgen_quick,  # a flag
+        )
 
     def _media(self, outputs, alt: str) -> nodes.Element:
         """An image node (Sphinx copies the file it picks), or a player or video registered for copying."""
