@@ -20,12 +20,18 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 from figgen import api
 from figgen._version import __version__
 from figgen.builder.options import OPTIONS
 from figgen.core.errors import FiggenError, recipe_failed
 from figgen.core.knobs import Knobs
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from figgen.core.progress import Progress
 
 TEXT = Knobs()
 
@@ -203,7 +209,7 @@ def _cmd_train(args) -> int:
         config=args.config,
         force=args.force,
         allow_diverged=True,
-        progress=bar.update_to if bar else None,
+        progress=_shown_on(bar) if bar else None,
         TRAIN_SIZE=args.train_size,
         TEST_SIZE=args.test_size,
         LEARNING_RATE=args.learning_rate,
@@ -350,6 +356,8 @@ def _build_once(args, changes_only: bool = False) -> int:
             f"{len(result.outputs)} outputs in {result.seconds:.1f} s"
         )
     for failure in result.failures:
+        if failure.error is None:  # the build records every failure with its error
+            raise RuntimeError(f"recipe {failure.name} failed, and the build recorded no error")
         print(f"figgen: error: {recipe_failed(failure.name, _one_line(failure.error))}", file=sys.stderr)
     return 0 if result.ok else 2 if result.user_error else 1
 
@@ -367,11 +375,13 @@ class _BuildReporter:
     to date (a rebuild in watch mode)."""
 
     def __init__(self, changes_only: bool = False, quiet: bool = False):
-        self.bar = self.task_bar = None
-        self.task = None
+        self.bar: tqdm | None = None  # the recipes
+        self.task_bar: tqdm | None = None  # the task at hand
+        self.task: tuple[str, str] | None = None  # (recipe, task)
         self.changes_only, self.quiet = changes_only, quiet
 
-    def event(self, event: str, **info) -> None:
+    def event(self, event: str, /, **info: Any) -> None:
+        """A build's event (:class:`figgen.core.progress.BuildEvents`)."""
         if self.quiet:
             return
         if event == "start":
@@ -423,18 +433,25 @@ class _BuildReporter:
             self.bar.close()
 
 
-def _progress_bar(total: int | None, desc: str, unit: str, enabled: bool = True, position: int = 0):
+def _progress_bar(
+    total: int | None, desc: str, unit: str, enabled: bool = True, position: int = 0
+) -> tqdm | None:
     """Return a tqdm bar on an interactive stderr, else None (no bars in pipes, logs or CI)."""
     if not enabled or not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    class Bar(tqdm):
-        def update_to(self, done: int, total: int) -> None:
-            self.total = total
-            self.update(done - self.n)
+    return tqdm(total=total, desc=desc, unit=unit, leave=False, position=position)
 
-    return Bar(total=total, desc=desc, unit=unit, leave=False, position=position)
+
+def _shown_on(bar: tqdm) -> Progress:
+    """A :class:`~figgen.core.progress.Progress` that shows ``done`` of ``total`` on ``bar``."""
+
+    def update_to(done: int, total: int | None) -> None:
+        bar.total = total
+        bar.update(done - bar.n)
+
+    return update_to
 
 
 if __name__ == "__main__":
