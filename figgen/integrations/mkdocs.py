@@ -26,6 +26,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
+from typing import Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -143,7 +144,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         return server
 
 
-def _log_progress(event: str, **info) -> None:
+def _log_progress(event: str, /, **info: Any) -> None:
     if event == "recipe_done":
         log.info(f"built {info['recipe']}")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypedDict, Unpack
@@ -26,6 +26,7 @@ from figgen.core.errors import FiggenError, recipe_failed, suggest
 
 if TYPE_CHECKING:
     from figgen.builder.manifest import Output
+    from figgen.core.progress import BuildEvents
     from figgen.recipe.spec import Recipe
 
 # What a page shows an output of each kind as when it names no format, per docs tool. (What a build writes
@@ -119,7 +120,7 @@ def build_target(
     params: Mapping[str, object] | None = None,
     config: str | Path | None = None,
     cache: str | Path | None = None,
-    progress: Callable[..., None] | None = None,
+    progress: BuildEvents | None = None,
     **options: Unpack[PageChoice],
 ) -> list[Output]:
     """Build the target's recipe (if stale) into its folder under ``root``; return the target's files, one

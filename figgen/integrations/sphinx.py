@@ -41,6 +41,7 @@ import os
 import posixpath
 import urllib.parse
 from pathlib import Path
+from typing import Any
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -163,7 +164,7 @@ def _css_length(width: str | None) -> str | None:
     return f"{width}px" if width and width.replace(".", "", 1).isdigit() else width
 
 
-def _log_progress(event: str, **info) -> None:
+def _log_progress(event: str, /, **info: Any) -> None:
     if event == "recipe_done":
         logger.info(f"figgen: built {info['recipe']}")
     elif event == "waiting":
