@@ -23,8 +23,9 @@ stress: $(DEV)
 lint: $(DEV)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
-# mypy on figgen/ as pyproject.toml's [tool.mypy] sets it; joins lint once every folder is clean
+# mypy alone, on figgen/ as pyproject.toml's [tool.mypy] sets it (make lint runs it too)
 typecheck: $(DEV)
 	$(BIN)/mypy
 

@@ -166,7 +166,8 @@ def test_the_gallery_shows_each_output_through_the_markup():
 
     def record(path, output, fmt, alt, frames=None):
         size = {"width": 8, "height": 6, "bytes": 9}
-        return {"path": path, "output": output, "format": fmt, "alt": alt, "frames": frames, **size}
+        kind = {"recipe": output, "kind": "animation" if frames else "still", "sha256": "0" * 64}
+        return {"path": path, "output": output, "format": fmt, "alt": alt, "frames": frames, **size, **kind}
 
     data = {"source": "sample", "fingerprint": "ab"}
     entry = {"title": "T", "description": "", "params": {}, "theme": "light", "preset": "docs", "data": data}

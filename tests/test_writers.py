@@ -255,6 +255,9 @@ def test_bad_input_errors(tmp_path):
             write_animation(tmp_path / f"a.{fmt}", [solid(1), solid(2)], fmt, captions=["one"])
         with pytest.raises(ValueError, match="captions"):
             write_animation(tmp_path / f"a.{fmt}", [solid(1), solid(2), solid(3)], fmt, captions=["a", "b"])
+    for zero in (0, 0.0, -5):  # one duration for every frame: refused, never divided by (the frame rate)
+        with pytest.raises(ValueError, match=f"^frame duration must be positive, got {zero} ms$"):
+            write_animation(tmp_path / "a.mp4", [solid(1), solid(2)], "mp4", durations_ms=zero)
     with pytest.raises(ValueError, match="first frame"):
         write_animation(tmp_path / "a.gif", [solid(1), solid(1, size=(10, 10))], "gif")
     with pytest.raises(ValueError, match="no frames"):

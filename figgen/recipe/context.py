@@ -7,12 +7,13 @@ output folder and records them for the manifest.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
 from figgen.core.knobs import Knobs
+from figgen.core.progress import TaskProgress, for_task
 from figgen.core.themes import Preset, Theme
 from figgen.files.cache import Cache
 from figgen.writers.outputs import OutputSet
@@ -35,7 +36,7 @@ class RecipeContext:
     cache: Cache = field(default_factory=Cache)
     quick: bool = False
     data_options: dict = field(default_factory=dict)  # load_dataset's split and class_names
-    progress: Callable[[str, int, int | None], None] | None = None  # (task, done, total) as work goes
+    progress: TaskProgress | None = None  # hears of each piece of work (training, frames) as it goes
 
     @cached_property
     def data(self):
@@ -63,7 +64,7 @@ class RecipeContext:
             self.knobs.replace(**knobs),
             self.cache,
             allow_diverged=allow_diverged,
-            progress=self._reporter("training"),
+            progress=for_task(self.progress, "training"),
         )
 
     def train_rates(self, learning_rates: Sequence[float], *, allow_diverged: bool = False, **knobs):
@@ -81,7 +82,7 @@ class RecipeContext:
             learning_rates,
             self.cache,
             allow_diverged=allow_diverged,
-            progress=self._reporter(f"training {len(learning_rates)} learning rates at once"),
+            progress=for_task(self.progress, f"training {len(learning_rates)} learning rates at once"),
         )
 
     def sweep(self, sizes: Sequence[int], *, allow_diverged: bool = False, **knobs):
@@ -99,14 +100,8 @@ class RecipeContext:
             self.knobs.replace(**knobs),
             self.cache,
             allow_diverged=allow_diverged,
-            progress=self._reporter(f"training {len(sizes)} models at once"),
+            progress=for_task(self.progress, f"training {len(sizes)} models at once"),
         )
-
-    def _reporter(self, task: str):
-        """A progress callback ``(done, total)`` for one task, or None when no one listens."""
-        if self.progress is None:
-            return None
-        return lambda done, total: self.progress(task, done, total)
 
     def figure(self, stem: str, fig, *, alt: str) -> None:
         """Write a matplotlib Figure (from :mod:`figgen.figures`) as the still ``stem``."""
@@ -135,7 +130,7 @@ class RecipeContext:
         cache: Cache,
         quick: bool = False,
         pace: float = 1.0,
-        progress: Callable[[str, int, int | None], None] | None = None,
+        progress: TaskProgress | None = None,
     ) -> RecipeContext:
         """The context of one recipe (:class:`~figgen.recipe.spec.Recipe`) with its resolved parameter
         values."""

@@ -20,9 +20,8 @@ import threading
 from collections.abc import Callable, Hashable
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 
+from figgen.core.progress import TaskProgress
 from figgen.files.cache import ELSEWHERE, WARNINGS
-
-Tell = Callable[[str, int, "int | None"], None]  # (task, done, total)
 
 
 class Waiting(BaseException):  # not an error: a recipe's `except Exception` must not catch it
@@ -46,7 +45,7 @@ class Ahead:
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
-        self._heard: tuple[Tell, str, int, int | None] | None = None
+        self._heard: tuple[TaskProgress, str, int, int | None] | None = None
         self._warnings: dict[Future, list[str]] = {}
 
     def __enter__(self) -> Ahead:
@@ -70,7 +69,7 @@ class Ahead:
             return future.result()
         raise Waiting(future)
 
-    def listen(self, tell: Tell | None) -> Tell:
+    def listen(self, tell: TaskProgress | None) -> TaskProgress:
         """``tell`` as a recipe's progress callback: on the build's thread it is called; on the training
         thread what it hears is held for :meth:`wait` to show, and a closed Ahead stops the training."""
 

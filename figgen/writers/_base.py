@@ -21,9 +21,8 @@ from typing import Any, ClassVar, TypeVar
 import numpy as np
 
 from figgen.core.errors import FiggenError, unknown
+from figgen.core.progress import Progress
 from figgen.files.atomic import atomic_path
-
-Progress = Callable[[int, int | None], None]
 
 WRITERS: dict[str, type[Writer]] = {}
 _WriterClass = TypeVar("_WriterClass", bound="type[Writer]")
@@ -224,9 +223,9 @@ def write_animations(
     if hold_last_ms < 0:
         raise ValueError(f"hold_last_ms must be >= 0, got {hold_last_ms}")
     total = len(frames) if isinstance(frames, Sized) else None
+    durations = _durations(durations_ms)  # first: a duration of 0 is refused before the rate divides by it
     if fps is None:
         fps = _frame_rate(durations_ms, hold_last_ms)
-    durations = _durations(durations_ms)
     stream = iter(frames)
     paths = [Path(path) for path, _ in targets]
     if captions is not None:
