@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from figgen.core.errors import FiggenError, recipe_failed
 from figgen.core.progress import BuildEvents, Progress, no_events
@@ -28,9 +28,11 @@ if TYPE_CHECKING:
     from figgen.recipe.spec import Recipe
     from figgen.training import TrainResult
 
+T = TypeVar("T")
+
 
 def build(
-    recipes: Iterable[str] = (),
+    recipes: str | Iterable[str] | None = (),
     *,
     out: str | Path | None = None,
     theme: str | None = None,
@@ -54,7 +56,8 @@ def build(
     gallery: bool | None = None,
     progress: BuildEvents | None = None,
 ) -> BuildResult:
-    """Build the named recipes (all when none) into ``out`` and return what was built or up to date.
+    """Build the named recipes (one name, or a list; all when none) into ``out`` and return what was built or
+    up to date.
 
     ``params`` maps ``KEY`` (every selected recipe that has it) or ``RECIPE.KEY`` to a value, as
     ``--set`` does; ``formats`` picks among ``gif, mp4, webp, png, svg, pdf``; ``split="text"`` trains on the
@@ -70,13 +73,21 @@ def build(
 
     given = {o.name: arguments[o.name] for o in OPTIONS}  # every build option is a keyword above
     options = BuildOptions.resolve(
-        config=_text(config), params=params, selected=list(recipes), recipes=_text(recipes_dir), **given
+        config=_path("config", config, "a file's path"),
+        params=params,
+        selected=_names(recipes),
+        recipes=_path("recipes_dir", recipes_dir, "a folder's path"),
+        **given,
     )
-    return run_build(options, report=progress or no_events)
+    return run_build(options, report=_listener(progress, "progress(event, **info)") or no_events)
 
 
 def run_recipe(recipe: str, **options) -> list[Output]:
     """Build one recipe (options as :func:`build`) and return its outputs; raise FiggenError if it fails."""
+    if not isinstance(recipe, str):
+        from figgen.builder.options import shown
+
+        raise FiggenError(f"run_recipe needs one recipe name (text), got {shown(recipe)}")
     result = build([recipe], **options)
     for failure in result.failures:
         raise FiggenError(recipe_failed(failure.name, failure.error))
@@ -99,10 +110,12 @@ def load_dataset(
 ) -> Dataset:
     """Load a data set: ``sample`` (bundled), ``auto``, an IDX folder or an ``.npz``; options not given come
     from the configuration (``split="text"``: the text's split; ``class_names``: ten names)."""
-    from figgen.builder.options import load_config
+    from figgen.builder.options import load_config, path_check, type_checked
     from figgen.data import load_dataset as load
 
-    document = load_config(_text(config))
+    source = None if source is None else path_check("sample, auto or a path")(source, "source")
+    split, class_names = type_checked("split", split), type_checked("class_names", class_names)
+    document = load_config(_path("config", config, "a file's path"))
     return load(
         str(source or document.get("data") or "sample"),
         split=split or document.get("split") or "original",
@@ -127,7 +140,7 @@ def train(
     A run that diverged raises :class:`figgen.training.DivergedError` unless ``allow_diverged``.
     ``progress(updates_done, updates_total)`` is called as training goes (not for a cached run).
     """
-    from figgen.builder.options import cache_folder, load_config
+    from figgen.builder.options import cache_folder, flag_check, load_config, type_checked
     from figgen.core.knobs import NAMES, Knobs
     from figgen.files.cache import Cache
     from figgen.training.cached import cached_run
@@ -137,12 +150,15 @@ def train(
         from figgen.core.errors import unknown as unknown_error
 
         raise unknown_error("knob", unknown[0], NAMES)
-    document = load_config(_text(config))
+    data = type_checked("data", data)
+    force, allow_diverged = flag_check(force, "force"), flag_check(allow_diverged, "allow_diverged")
+    cache = _path("cache", cache, "a folder's path")
+    listener = _listener(progress, "progress(done, total)")
+    knobbed = Knobs(**knobs).check()  # types and ranges, before the data set loads
+    document = load_config(_path("config", config, "a file's path"))
     dataset = load_dataset(data, split=split, config=config)
     store = Cache(cache or cache_folder(document))
-    return cached_run(
-        dataset, Knobs(**knobs), store, allow_diverged=allow_diverged, force=force, progress=progress
-    )
+    return cached_run(dataset, knobbed, store, allow_diverged=allow_diverged, force=force, progress=listener)
 
 
 def clean(
@@ -152,11 +168,12 @@ def clean(
     built there); return what it did, one line per folder. Only files figgen recorded, whose bytes are still
     what it wrote, are removed."""
     from figgen.builder.folder import OutputFolder
-    from figgen.builder.options import cache_folder, configured, load_config
+    from figgen.builder.options import cache_folder, configured, flag_check, load_config
     from figgen.files.cache import Cache
     from figgen.files.locks import folder_lock
 
-    document = load_config(_text(config))
+    out, cache = _path("out", out, "a folder's path"), flag_check(cache, "cache")
+    document = load_config(_path("config", config, "a file's path"))
     folder = Path(out or configured(document, "out") or "output")
     if folder.exists() and not folder.is_dir():
         raise FiggenError(f"{folder} is not a folder")
@@ -176,5 +193,31 @@ def clean(
     return lines
 
 
-def _text(value) -> str | None:
-    return None if value is None else str(value)
+def _path(name: str, value: object, what: str) -> str | None:
+    """A path argument as text (None: not given); anything but text or a Path is a FiggenError naming it."""
+    from figgen.builder.options import path_check
+
+    return None if value is None else path_check(what)(value, name)
+
+
+def _names(recipes: object) -> list[str]:
+    """The recipes to build: one name (text) is that recipe, else a list (an iterable) of names; None: all."""
+    if recipes is None:
+        return []
+    if isinstance(recipes, str):
+        return [recipes]
+    names = list(recipes) if isinstance(recipes, Iterable) and not isinstance(recipes, Mapping) else None
+    if names is None or not all(isinstance(name, str) for name in names):
+        from figgen.builder.options import shown
+
+        raise FiggenError(f"recipes must be a recipe name or a list of them, got {shown(recipes)}")
+    return names
+
+
+def _listener(progress: T | None, signature: str) -> T | None:
+    """A progress function (or None); anything that cannot be called is a FiggenError naming ``signature``."""
+    if progress is not None and not callable(progress):
+        from figgen.builder.options import shown
+
+        raise FiggenError(f"progress must be a function {signature}, got {shown(progress)}")
+    return progress

@@ -32,6 +32,7 @@ makes figgen write elsewhere; ``--out`` on the command line can.
 
 from __future__ import annotations
 
+import numbers
 import os
 import re
 import tomllib
@@ -150,6 +151,8 @@ def _check_config(path: Path, text: str, document: dict) -> None:
                         raise FiggenError(f"[recipes.{name}] must be a table of parameters")
             elif key in OPTION_NAMES:
                 option = get_option(key)
+                if option.accepts is not None:
+                    option.accepts(value, key)
                 if option.check is not None and not option.path:  # a path is checked once resolved
                     option.check(value, key)
         except FiggenError as exc:
@@ -183,7 +186,99 @@ def split_params(params: Mapping[str, object]) -> tuple[dict[str, object], dict[
 
 
 # --- the checks an option's value passes: (value, where) -> the value to keep; a FiggenError says what is
-# wrong, naming ``where`` (the flag, or the configuration file's key).
+# wrong, naming ``where``. An option's ``accepts`` checks the value's type and names the option by its name
+# (the Python keyword, the configuration file's key: a wrong type comes from one of those, never from the
+# command line, whose values argparse types); its ``check`` then checks the value, naming the flag.
+
+
+def shown(value: object) -> str:
+    """A value as an error message quotes it: its repr, on one line, cut short when long."""
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def flag_check(value, where: str) -> bool:
+    """True or False, nothing else (``"no"`` is not false, and 1 is not true)."""
+    if not isinstance(value, bool):
+        raise FiggenError(f"{where} must be True or False, got {shown(value)}")
+    return value
+
+
+def path_check(what: str) -> Check:
+    """Text or a path-like object (a :class:`~pathlib.Path`), as text; ``what`` words what it is the path
+    of ("a folder's path")."""
+
+    def check(value, where: str) -> str:
+        text = value if isinstance(value, str) else None
+        if isinstance(value, os.PathLike):
+            text = os.fspath(value)
+        if not isinstance(text, str):
+            raise FiggenError(f"{where} must be {what} (text or a Path), got {shown(value)}")
+        if "\0" in text:
+            raise FiggenError(f"{where} {shown(text)} holds a NUL character, which no path can")
+        return text
+
+    return check
+
+
+def _text_of(registry: Callable[[], Iterable[str]]) -> Check:
+    """A name, as text (what it names is checked next, against ``registry``)."""
+
+    def check(value, where: str) -> str:
+        if not isinstance(value, str):
+            raise FiggenError(f"{where} must be a name (text): {', '.join(registry())}; got {shown(value)}")
+        return value
+
+    return check
+
+
+def _names(what: str) -> Check:
+    """Names as a list or tuple of text, or one text separated by commas (``what``: of what)."""
+
+    def check(value, where: str) -> str | tuple[str, ...]:
+        if isinstance(value, str):
+            return value
+        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
+            raise FiggenError(
+                f"{where} must be {what} (a list, or text separated by commas), got {shown(value)}"
+            )
+        return tuple(value)
+
+    return check
+
+
+def _number(value, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise FiggenError(f"{where} must be a number, got {shown(value)}")
+    return float(value)
+
+
+def _whole(value, where: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise FiggenError(f"{where} must be a whole number, got {shown(value)}")
+    return int(value)
+
+
+def _colour_text(value, where: str) -> str:
+    if not isinstance(value, str):
+        raise FiggenError(f"{where} must be a colour as text ('#1f4e9c'), got {shown(value)}")
+    return value
+
+
+def check_params(params: object) -> Mapping[str, object]:
+    """The build's ``params``: a mapping of ``KEY`` or ``RECIPE.KEY`` (text) to values (None: none)."""
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
+        raise FiggenError(f"params must be a mapping of KEY or RECIPE.KEY to values, got {shown(params)}")
+    return params
+
+
+def type_checked(name: str, value):
+    """``value`` of the build option ``name`` after its table's type check, naming it by ``name`` (None:
+    None): for the API's functions that take an option outside a build, which check the value themselves."""
+    accepts = get_option(name).accepts
+    return value if value is None or accepts is None else accepts(value, name)
 
 
 def _formats() -> tuple[str, ...]:
@@ -219,10 +314,14 @@ def _pace(value, where: str) -> float:
     return float(value)
 
 
-def _split(value, where: str) -> str:
+def _splits() -> tuple[str, ...]:
     from figgen.data import SPLITS  # numpy: not at import, so `figgen --help` starts at once
 
-    return _choice("split", value, SPLITS)
+    return tuple(SPLITS)
+
+
+def _split(value, where: str) -> str:
+    return _choice("split", value, _splits())
 
 
 def _class_names(value, where: str) -> tuple[str, ...]:
@@ -232,7 +331,7 @@ def _class_names(value, where: str) -> tuple[str, ...]:
 
 
 def _jobs(value, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+    if value < 1:
         raise FiggenError(f"{where} must be at least 1, got {value}")
     return value
 
@@ -248,8 +347,11 @@ def _folder(is_a_file: str) -> Check:
         value = os.fspath(value)
         if not value.strip():
             raise FiggenError(f"{where} needs a folder name, got an empty one")
-        if Path(value).exists() and not Path(value).is_dir():
-            raise FiggenError(is_a_file.format(value))
+        try:
+            if Path(value).exists() and not Path(value).is_dir():
+                raise FiggenError(is_a_file.format(value))
+        except OSError as exc:  # a name too long, say
+            raise FiggenError(f"{where} {shown(value)} is no folder figgen can use: {exc.strerror}") from None
         return value
 
     return check
@@ -269,6 +371,7 @@ class Option:
     path: bool  # a path: in figgen.toml relative to the file's folder, checked once resolved
     page: bool  # a docs page (Sphinx, MkDocs, a notebook) may choose it (figgen.integrations.pages)
     check: Check | None  # (value, where) -> the value to keep; raises FiggenError naming ``where``
+    accepts: Check | None  # (value, name) -> the value: its type, checked before ``check``, naming ``name``
     flags: tuple[str, ...]  # the build command's flags; () for none
     cli: Mapping[str, Any]  # argparse's keywords for them: help (text, or a function giving it), ...
 
@@ -290,13 +393,17 @@ def option(
     path: bool = False,
     page: bool = False,
     check: Check | None = None,
+    accepts: Check | None = None,
     flags: tuple[str, ...] = (),
     **cli: Any,
 ) -> Any:
     """A :class:`BuildOptions` field that is a build option: its default, its type in figgen.toml, whether
-    it is stamped, whether it is a path, whether a docs page may choose it, its check, and its command-line
-    flags with argparse's keywords (``help``, ``metavar``, ``type``, ``action``)."""
-    meta = dict(toml=toml, stamp=stamp, path=path, page=page, check=check, flags=flags, cli=cli)
+    it is stamped, whether it is a path, whether a docs page may choose it, its check, the check of its
+    type (``accepts``: every option has one, a test checks), and its command-line flags with argparse's
+    keywords (``help``, ``metavar``, ``type``, ``action``)."""
+    meta = dict(
+        toml=toml, stamp=stamp, path=path, page=page, check=check, accepts=accepts, flags=flags, cli=cli
+    )
     return field(default=default, metadata={"option": meta})
 
 
@@ -315,6 +422,7 @@ class BuildOptions:
         toml=str,
         path=True,
         check=_folder("output folder {} is a file"),
+        accepts=path_check("a folder's path"),
         flags=("--out",),
         metavar="DIR",
         help="output folder (default: output/)",
@@ -325,6 +433,7 @@ class BuildOptions:
         stamp=True,
         page=True,
         check=_one_of("theme", lambda: THEMES),
+        accepts=_text_of(lambda: THEMES),
         flags=("--theme",),
         help=lambda: ", ".join(THEMES),
     )
@@ -334,6 +443,7 @@ class BuildOptions:
         stamp=True,
         page=True,
         check=_one_of("preset", lambda: PRESETS),
+        accepts=_text_of(lambda: PRESETS),
         flags=("--preset",),
         help=lambda: ", ".join(PRESETS),
     )
@@ -342,6 +452,7 @@ class BuildOptions:
         toml=str,
         stamp=True,
         check=_one_of("palette", lambda: PALETTES),
+        accepts=_text_of(lambda: PALETTES),
         flags=("--palette",),
         help=lambda: f"{', '.join(PALETTES)}: colour-blind safe colours for right and wrong",
     )
@@ -350,6 +461,7 @@ class BuildOptions:
         toml=str,
         stamp=True,
         check=_colour,
+        accepts=_colour_text,
         flags=("--background",),
         metavar="COLOUR",
         help="with --theme transparent: the slide's colour (#1f4e9c); inks are chosen to read on it",
@@ -359,6 +471,7 @@ class BuildOptions:
         toml=list,
         stamp=True,
         check=_format_list,
+        accepts=_names("format names"),
         flags=("--formats",),
         help=lambda: f"comma-separated: {','.join(_formats())}",
     )
@@ -367,6 +480,7 @@ class BuildOptions:
         toml=float,
         stamp=True,
         check=_pace,
+        accepts=_number,
         flags=("--pace",),
         type=float,
         help="frames show this many times as long: 2 for a lecture, 0.5 for a preview",
@@ -376,6 +490,7 @@ class BuildOptions:
         toml=str,
         path=True,
         check=_path_text,
+        accepts=path_check("sample, auto or a path"),
         flags=("--data",),
         help="data source: sample, auto, an IDX folder or an .npz file",
     )
@@ -384,6 +499,7 @@ class BuildOptions:
         toml=str,
         stamp=True,
         check=_split,
+        accepts=_text_of(_splits),
         flags=("--split",),
         help="original (default) or text: the text's split, training images 5,000 on",
     )
@@ -392,6 +508,7 @@ class BuildOptions:
         toml=list,
         stamp=True,
         check=_class_names,
+        accepts=_names("ten names"),
         flags=("--class-names",),
         metavar="A,B,...",
         help="ten names for the labels 0-9 (default: the digits)",
@@ -400,6 +517,7 @@ class BuildOptions:
         1,
         toml=int,
         check=_jobs,
+        accepts=_whole,
         flags=("--jobs", "-j"),
         type=int,
         help="recipes to run in parallel processes",
@@ -409,25 +527,44 @@ class BuildOptions:
         toml=str,
         path=True,
         check=_folder("the training cache {} is a file, not a folder (see FIGGEN_CACHE)"),
+        accepts=path_check("a folder's path"),
     )
     gallery: bool = option(
         True,
         toml=bool,
+        accepts=flag_check,
         flags=("--no-gallery",),
         action="store_false",
         help="write no index.html (a page of your own lives in the folder)",
     )
     force: bool = option(
-        False, flags=("--force",), action="store_true", help="rebuild even what is up to date"
+        False,
+        accepts=flag_check,
+        flags=("--force",),
+        action="store_true",
+        help="rebuild even what is up to date",
     )
     quick: bool = option(  # quick sizes change the parameters, which the stamp holds
-        False, page=True, flags=("--quick",), action="store_true", help="small sizes, for tests and previews"
+        False,
+        page=True,
+        accepts=flag_check,
+        flags=("--quick",),
+        action="store_true",
+        help="small sizes, for tests and previews",
     )
     strict: bool = option(
-        False, flags=("--strict",), action="store_true", help="stop at the first failing recipe"
+        False,
+        accepts=flag_check,
+        flags=("--strict",),
+        action="store_true",
+        help="stop at the first failing recipe",
     )
     wait: bool = option(
-        True, flags=("--no-wait",), action="store_false", help="fail instead of waiting for another build"
+        True,
+        accepts=flag_check,
+        flags=("--no-wait",),
+        action="store_false",
+        help="fail instead of waiting for another build",
     )
     # not options: what to build and the parameters
     selected: list[str] = field(default_factory=list)
@@ -457,17 +594,22 @@ class BuildOptions:
         for key, value in given.items():
             if value is not None:
                 setattr(options, key, list(value) if key == "selected" else value)
-        options.params, options.recipe_params = split_params(params or {})
+        options.params, options.recipe_params = split_params(check_params(params))
         options.check()
         return options
 
     def check(self) -> None:
-        """Check every option (keeping the checked value: a tuple for a list, text for a path), then what
-        options say together."""
+        """Check every option's type (naming it by its name) and value (naming its flag), keeping the checked
+        value (a tuple for a list, text for a path), then what options say together."""
         for each in OPTIONS:
             value = getattr(self, each.name)
-            if each.check is not None and value is not None:
-                setattr(self, each.name, each.check(value, each.where))
+            if value is None:
+                continue
+            if each.accepts is not None:
+                value = each.accepts(value, each.name)
+            if each.check is not None:
+                value = each.check(value, each.where)
+            setattr(self, each.name, value)
         get_theme(self.theme, self.palette, self.background)  # a background needs the transparent theme
 
     def overrides_for(self, selected, discovered) -> dict[str, dict]:
