@@ -10,6 +10,7 @@ import pytest
 
 from figgen.builder.workfolders import work_folder
 from figgen.core.errors import FiggenError
+from figgen.files.own import MARKER
 from figgen.integrations.pages import build_target, choose_formats, find_target
 from tests.conftest import SQUARE, write_recipe
 
@@ -62,7 +63,7 @@ def test_one_folder_per_way_of_showing_built_through_the_cache(project):
     both = build_target(square, ("svg", "png"), root)
     assert [o.format for o in both] == ["svg", "png"]
     folders = {o.path.parent for o in light + dark + both}
-    assert len(folders) == 3 and set(root.iterdir()) == folders
+    assert len(folders) == 3 and {p for p in root.iterdir() if p.name != MARKER} == folders  # + figgen's mark
     write_recipe(project / "recipes", "broken", SQUARE.replace("ctx.image(", "1 / 0\n    ctx.image("))
     with pytest.raises(FiggenError, match="^recipe broken failed: ZeroDivisionError"):
         build_target(find_target("broken"), ("png",), root)
@@ -78,4 +79,4 @@ def test_clean_cache_removes_what_the_docs_tools_built_and_nothing_else(project)
     lines = figgen.clean(project / "nothing", cache=True)
     assert lines[-1] == f"removed 1 docs-tool build folders from {project / 'cache'}"
     assert not gone.exists() and not (project / "cache" / "notebook").exists()
-    assert sorted(p.name for p in kept.iterdir()) == ["notes.txt"]  # figgen's files went, the notes stay
+    assert sorted(p.name for p in kept.iterdir()) == [MARKER, "notes.txt"]  # figgen's files went, notes stay

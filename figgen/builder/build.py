@@ -29,6 +29,7 @@ from figgen.builder.options import STAMPED, BuildOptions
 from figgen.builder.workers import Job, JobResult, run_jobs
 from figgen.core.errors import FiggenError
 from figgen.core.progress import BuildEvents, no_events
+from figgen.files.own import make_folder
 
 
 @dataclass
@@ -207,7 +208,7 @@ def _output_folder(name: str) -> Path:
         raise FiggenError("the output folder name is empty")
     out = Path(name)
     try:
-        out.mkdir(parents=True, exist_ok=True)
+        make_folder(out, named=True)  # a link here was named by the user (BuildOptions checks the default)
     except FileExistsError:
         raise FiggenError(f"output folder {out} is a file") from None
     except NotADirectoryError:

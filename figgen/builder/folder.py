@@ -17,10 +17,10 @@ The state file is also a second copy of the records: a damaged ``manifest.json``
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 from pathlib import Path
 
@@ -46,21 +46,12 @@ from figgen.files.atomic import (
     temporary_path,
     write_text_if_changed,
 )
+from figgen.files.own import MARKER, discard, file_sha256, kind, move_into_place, remove_file
 from figgen.writers.record import OutputRecord
 
 STATE = ".figgen-state.json"
 LEGACY_LOCK = ".figgen.lock"  # figgen 0.1 locked the folder through this file
 _LEGACY_GALLERY_TITLE = "<title>figgen gallery</title>"
-
-
-def file_sha256(path: Path) -> str | None:
-    """The sha256 of a regular file (never following a link), or None if there is none."""
-    try:
-        if not stat.S_ISREG(os.lstat(path).st_mode):
-            return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
 
 
 class OutputFolder:
@@ -89,10 +80,14 @@ class OutputFolder:
         document = self._read_manifest(have_state=state is not None)
         if state is not None:
             self.recipes, self.gallery_sha = state["recipes"], (state["gallery"] or {}).get("sha256")
-            if document is not None and salvage_recipes(document)[0] != self.recipes:
+            listed = salvage_recipes(document)[0] if document is not None else {}
+            if document is not None and listed != self.recipes:
                 self.warnings.append(
                     f"{self.path / MANIFEST} is damaged; figgen rewrites it from its records"
                 )
+                # the manifest is figgen's records too: what the state lacks (it was damaged) stays figgen's
+                self.recipes = {**listed, **self.recipes}
+                self.gallery_sha = self.gallery_sha or (gallery_record(document) or {}).get("sha256")
         elif document is not None:
             self.recipes, dropped = salvage_recipes(document)
             self.recipes.update(recover_entries(document, self.recipes))
@@ -115,17 +110,29 @@ class OutputFolder:
                 f"{path} is not a regular file; figgen never writes through links or into folders"
             )
         try:
-            state = json.loads(path.read_text(encoding="utf-8"))
+            text = path.read_bytes().decode("utf-8")
+        except PermissionError as exc:
+            raise FiggenError(f"cannot read {path}: {exc.strerror}") from None
+        except (OSError, ValueError):
+            text = ""
+        try:  # any bytes at all: what is not figgen's shape is damage, and heals
+            state = json.loads(text)
             assert isinstance(state, dict) and state.get("generator") == GENERATOR
+            assert isinstance(state.get("recipes"), dict)
             recipes, dropped = salvage_recipes(state)
-            journal = state.get("journal")
-            assert journal is None or (isinstance(journal, dict) and _valid_journal(journal))
-        except (OSError, ValueError, AssertionError):
+            gallery = gallery_record(state)
+        except (ValueError, AssertionError, RecursionError, TypeError, KeyError, AttributeError):
             self.warnings.append(f"{path} is damaged; figgen reads {MANIFEST} instead and rewrites it")
             return None
         if dropped:
             self.warnings.append(f"{path} is damaged: {', '.join(dropped)} dropped and rebuilt")
-        return {"recipes": recipes, "gallery": gallery_record(state), "journal": journal}
+        journal = state.get("journal")
+        if journal is not None and not _valid_journal(journal):
+            self.warnings.append(
+                f"{path} holds a journal of moves and removals figgen would not make; it is discarded"
+            )
+            journal = None
+        return {"recipes": recipes, "gallery": gallery, "journal": journal}
 
     def _read_manifest(self, have_state: bool) -> dict | None:
         path = self.path / MANIFEST
@@ -230,8 +237,7 @@ class OutputFolder:
     def discard(self, staged: list[tuple[str, str]]) -> None:
         """Remove staged temporaries of a recipe that failed."""
         for temporary, _ in staged:
-            with contextlib.suppress(OSError):
-                (self.path / temporary).unlink()
+            discard(self.path / temporary)
 
     def _publish(self, recipes: dict, order: list[str], staged, removals) -> None:
         from figgen.builder.gallery import render_gallery
@@ -258,13 +264,13 @@ class OutputFolder:
             self._write_state(recipes, gallery, journal)  # the commit point
         except OSError as exc:
             for path in written:
-                path.unlink(missing_ok=True)
+                discard(path)
             if exc.errno in NO_ROOM:
                 raise FiggenError(f"cannot write into {self.path}: {exc.strerror}") from None
             raise
         except BaseException:
             for path in written:
-                path.unlink(missing_ok=True)
+                discard(path)
             raise
         if journal:
             self._apply(journal)
@@ -275,17 +281,26 @@ class OutputFolder:
 
     def _stage_text(self, name: str, text: str) -> Path:
         tmp = temporary_path(self.path / name)
-        with atomic_path(tmp) as part:
+        with atomic_path(tmp) as part:  # a temporary is written as itself (no temporary of a temporary)
             part.write_text(text, encoding="utf-8")
         return tmp
 
     def _apply(self, journal: dict) -> None:
+        """Make a validated journal's moves (figgen's temporaries, regular files, into plain names; one
+        already moved by the run that was killed is skipped) and removals (files whose bytes are still the
+        ones recorded)."""
+        refused = []
         for tmp, final in journal["moves"]:
-            with contextlib.suppress(FileNotFoundError):  # moved already, by the run that was killed
-                os.replace(self.path / tmp, self.path / final)
+            temporary = self.path / tmp
+            if not move_into_place(temporary, self.path / final) and kind(temporary) is not None:
+                refused.append(f"{tmp} -> {final}")
+        if refused:
+            self.warnings.append(
+                f"{self.path / STATE}: its journal asked to move {', '.join(refused)}; figgen moves only its "
+                "own temporaries over its own files, and did not"
+            )
         for name, sha in journal["remove"]:
-            if file_sha256(self.path / name) == sha:
-                (self.path / name).unlink()
+            remove_file(self.path / name, sha256=sha)
 
     def _write_state(self, recipes: dict, gallery: dict | None, journal: dict | None) -> None:
         state = {"generator": GENERATOR, "schema": SCHEMA, "recipes": recipes, "gallery": gallery}
@@ -316,18 +331,12 @@ class OutputFolder:
         removed, kept = 0, []
         for name, sha in self.recorded().items():
             path = self.path / name
-            if file_sha256(path) == sha:
-                path.unlink()
+            if remove_file(path, sha256=sha):  # only while its bytes are still the ones figgen wrote
                 removed += 1
             elif path.exists() or path.is_symlink():
                 kept.append(name)
         for name in (GALLERY, MANIFEST, STATE, LEGACY_LOCK):
-            if (
-                self.in_the_way(name) is None
-                and (self.path / name).is_file()
-                and not (self.path / name).is_symlink()
-            ):
-                (self.path / name).unlink()
+            if self.in_the_way(name) is None and remove_file(self.path / name):
                 removed += 1
         removed += len(remove_leftovers(self.path))
         line = f"removed {removed} files from {self.path}"
@@ -337,20 +346,39 @@ class OutputFolder:
 
 
 def _figgen_name(name: str) -> bool:
-    return name in (STATE, LEGACY_LOCK) or is_temporary(name)
+    return name in (STATE, LEGACY_LOCK, MARKER) or is_temporary(name)
 
 
-def _valid_journal(journal: dict) -> bool:
-    """A journal moves only figgen's temporaries, to plain names in the folder."""
+def _valid_journal(journal: object) -> bool:
+    """Whether a journal makes only moves and removals figgen makes: it moves figgen's temporaries to the
+    names of its outputs, manifest or gallery in the folder, and removes only such names, each with the
+    sha256 its bytes must still have. Anything else (a dot file, ``..``, a NUL, a folder, a name of another
+    kind: ``notes.txt``, ``__init__.py``) is not figgen's to touch."""
+    if not isinstance(journal, dict):
+        return False
 
-    def pairs(items):
-        return isinstance(items, list) and all(
-            isinstance(i, list) and len(i) == 2 and all(isinstance(n, str) and n and "/" not in n for n in i)
-            for i in items
-        )
+    def pairs(items: object) -> list[list[str]] | None:
+        if not isinstance(items, list):
+            return None
+        ok = all(isinstance(i, list) and len(i) == 2 and all(isinstance(n, str) for n in i) for i in items)
+        return items if ok else None
 
-    moves, remove = journal.get("moves"), journal.get("remove")
-    return pairs(moves) and pairs(remove) and all(is_temporary(tmp) for tmp, _ in moves or [])
+    moves, removals = pairs(journal.get("moves")), pairs(journal.get("remove"))
+    if moves is None or removals is None:
+        return False
+    return all(is_temporary(tmp) and _output_name(final) for tmp, final in moves) and all(
+        _output_name(name) and re.fullmatch(r"[0-9a-f]{64}", sha) for name, sha in removals
+    )
+
+
+def _output_name(name: str) -> bool:
+    """A name figgen gives the files it publishes: an output (``stem.format``), the manifest, the gallery."""
+    from figgen.writers import formats
+
+    if name in (MANIFEST, GALLERY):
+        return True
+    stem, dot, extension = name.rpartition(".")
+    return bool(dot) and extension in formats() and re.fullmatch(r"[a-z][a-z0-9_]*", stem) is not None
 
 
 def _read_text(path: Path) -> str | None:

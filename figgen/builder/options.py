@@ -44,6 +44,7 @@ from typing import Any
 from figgen.core.errors import FiggenError, suggest, unknown
 from figgen.core.knobs import Rule, check_value
 from figgen.core.themes import PALETTES, PRESETS, THEMES, get_theme, parse_colour
+from figgen.files.own import check_folder
 
 PACE = Rule(float, 0.25, 4.0)  # how many times as long every animation frame shows
 
@@ -596,6 +597,14 @@ class BuildOptions:
                 setattr(options, key, list(value) if key == "selected" else value)
         options.params, options.recipe_params = split_params(check_params(params))
         options.check()
+        from figgen.files.cache import ENVIRONMENT  # numpy: not at import
+
+        named = {key for key, value in given.items() if value is not None} | set(document)
+        if os.environ.get(ENVIRONMENT):
+            named.add("cache")
+        for key in ("out", "cache"):  # a default that is a link (committed in a repository): refused
+            if key not in named:
+                check_folder(Path(getattr(options, key)), named=False)
         return options
 
     def check(self) -> None:

@@ -3,11 +3,13 @@ folder, one output folder per way of showing a recipe inside it (made by :mod:`f
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from figgen.builder.folder import OutputFolder
 from figgen.builder.options import cache_folder, load_config
 from figgen.files.locks import folder_lock
+from figgen.files.own import MARKER, kind, make_folder, remove_folder
 
 TOOLS = ("sphinx", "mkdocs", "notebook")  # each builds in a folder of its name in figgen's cache folder
 
@@ -16,21 +18,23 @@ def work_folder(tool: str, cache: str | Path | None = None, config: str | Path |
     """Where ``tool`` (one of :data:`TOOLS`) builds: a folder of that name in figgen's cache folder
     (``cache``, else ``$FIGGEN_CACHE``, figgen.toml's ``cache`` or ``.figgen-cache``), which is neither
     the docs' sources nor their output."""
-    if cache:
-        return Path(cache) / tool
-    return Path(cache_folder(load_config(None if config is None else str(config)))) / tool
+    root = Path(cache) if cache else Path(cache_folder(load_config(None if config is None else str(config))))
+    return make_folder(root / tool, mark=True)  # marked: figgen made it, so clean --cache may remove it
 
 
 def clean_work_folders(cache: Path) -> str:
     """Remove what the docs tools built in ``cache`` (figgen's files only, as ``clean`` does); one line."""
     removed = 0
     for tool in TOOLS:
-        for folder in sorted((Path(cache) / tool).glob("*/")):
+        root = Path(cache) / tool
+        if kind(root) != "folder" or kind(root / MARKER) != "file":
+            continue  # a link, a file, or a folder of the user's own of that name: never entered
+        for name in sorted(entry.name for entry in os.scandir(root)):
+            folder = root / name
+            if kind(folder) != "folder" or kind(folder / MARKER) != "file":
+                continue  # not a build folder figgen made (a link, the user's drafts): left as it is
             with folder_lock(folder):
                 OutputFolder(folder).load().clean()
-            if not any(folder.iterdir()):
-                folder.rmdir()
-                removed += 1
-        if (Path(cache) / tool).is_dir() and not any((Path(cache) / tool).iterdir()):
-            (Path(cache) / tool).rmdir()
+            removed += remove_folder(folder)
+        remove_folder(root)
     return f"removed {removed} docs-tool build folders from {cache}"

@@ -7,13 +7,13 @@ moved into place, so an interrupted or corrupted download never becomes a data s
 from __future__ import annotations
 
 import hashlib
-import os
 import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 
 from figgen.data import DataError, download_dir
+from figgen.files.atomic import atomic_path
 
 MIRRORS = (
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
@@ -59,9 +59,8 @@ def fetch_mnist(
             if _md5(payload) != md5:
                 errors.append(f"{mirror}: checksum mismatch")
                 continue
-            tmp = path.with_name(f".{name}.part-{os.getpid()}")
-            tmp.write_bytes(payload)
-            os.replace(tmp, path)
+            with atomic_path(path) as tmp:  # whole or not at all, never through a link
+                tmp.write_bytes(payload)
             break
         else:
             raise DataError(f"could not download {name} ({'; '.join(errors)})")

@@ -14,15 +14,15 @@ from __future__ import annotations
 import errno
 import itertools
 import os
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from figgen.core.errors import FiggenError
+from figgen.files.own import discard, is_temporary, move_into_place, remove_file, temporary_pid
 
 _counter = itertools.count()
-_TEMPORARY = re.compile(r"^\.figgen-tmp-(\d+)-(\d+)\.(.+)$")
+
 
 #: errno values that mean the machine cannot take the file (bad environment, not a figgen bug): exit 2.
 NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM}
@@ -34,25 +34,24 @@ def temporary_path(path: str | os.PathLike) -> Path:
     return path.with_name(f".figgen-tmp-{os.getpid()}-{next(_counter)}.{path.name}")
 
 
-def is_temporary(name: str) -> bool:
-    """Whether a file name has the form of figgen's temporaries."""
-    return _TEMPORARY.match(name) is not None
-
-
 @contextmanager
 def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place when the block succeeds.
 
     On any exception, KeyboardInterrupt included, the temporary is removed and the target is left as it
     was. The suffix of the target is kept at the end of the temporary name, for tools that look at it.
+    A ``path`` that is itself a temporary (a staged output) is written directly: no temporary of a
+    temporary. The target is replaced only if it is absent or a regular file (:mod:`figgen.files.own`).
     """
     path = Path(path)
-    tmp = temporary_path(path)
+    staged = is_temporary(path.name)
+    tmp = path if staged else temporary_path(path)
     try:
         yield tmp
-        os.replace(tmp, path)
+        if not staged and not move_into_place(tmp, path):
+            raise FiggenError(f"{path} is not a file figgen may replace (a link, a folder or a device)")
     except BaseException:
-        tmp.unlink(missing_ok=True)
+        discard(tmp)
         raise
 
 
@@ -69,13 +68,13 @@ def remove_leftovers(folder: str | os.PathLike) -> list[str]:
     except OSError:
         return removed
     for entry in entries:
-        match = _TEMPORARY.match(entry.name)
-        if match and entry.is_file(follow_symlinks=False) and not _alive(int(match.group(1))):
+        pid = temporary_pid(entry.name)
+        if pid is not None and not _alive(pid):
             try:
-                os.unlink(entry.path)
+                if remove_file(Path(entry.path)):
+                    removed.append(entry.name)
             except OSError:
                 continue
-            removed.append(entry.name)
     return removed
 
 

@@ -33,6 +33,7 @@ import numpy as np
 from figgen.core.errors import FiggenError, FiggenWarning
 from figgen.files.atomic import NO_ROOM, atomic_path, is_temporary
 from figgen.files.locks import file_lock
+from figgen.files.own import remove_file
 
 META = "__meta__"
 CHECKSUM = "__checksum__"
@@ -190,8 +191,7 @@ class Cache:
         count = 0
         for entry in os.scandir(self.folder):
             ours = _ENTRY.match(entry.name) or is_temporary(entry.name)
-            if ours and entry.is_file(follow_symlinks=False):
-                os.unlink(entry.path)
+            if ours and remove_file(Path(entry.path)):  # a regular file of figgen's name: never a link
                 count += entry.name.endswith(".npz") and not is_temporary(entry.name)
         return count
 

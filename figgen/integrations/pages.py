@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 from figgen import api
 from figgen.builder.options import OPTIONS
 from figgen.core.errors import FiggenError, recipe_failed, suggest
+from figgen.files.own import make_folder
 
 if TYPE_CHECKING:
     from figgen.builder.manifest import Output
@@ -140,9 +141,12 @@ def build_target(
         "recipes": str(target.recipe.path.parent.resolve()),
     }
     digest = hashlib.sha256(json.dumps(choice, sort_keys=True).encode()).hexdigest()[:12]
+    out = make_folder(
+        Path(root) / f"{target.recipe.name}-{digest}", mark=True
+    )  # figgen's: clean may remove it
     result = api.build(
         [target.recipe.name],
-        out=Path(root) / f"{target.recipe.name}-{digest}",
+        out=out,
         formats=list(formats),
         **chosen,
         params={(k if "." in str(k) else f"{target.recipe.name}.{k}"): v for k, v in (params or {}).items()},

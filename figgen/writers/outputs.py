@@ -24,6 +24,7 @@ from figgen.core.errors import FiggenError
 from figgen.core.progress import Progress, TaskProgress
 from figgen.core.themes import Preset, Theme
 from figgen.files.atomic import temporary_path
+from figgen.files.own import discard
 from figgen.writers._base import formats, write_animations, write_still
 from figgen.writers.record import OutputRecord
 
@@ -43,12 +44,19 @@ def formats_for(kind: str, chosen: Sequence[str] | None) -> tuple[str, ...]:
 
 def output_names(declared: dict[str, str], chosen: Sequence[str] | None) -> list[str]:
     """The file names a recipe with these OUTPUTS may write for the build's formats (filmstrips included)."""
-    names = []
+    return [name for name, _ in output_files(declared, chosen)]
+
+
+def output_files(declared: dict[str, str], chosen: Sequence[str] | None) -> list[tuple[str, str]]:
+    """Each file name of :func:`output_names` with the output that writes it, in words ("its still x",
+    "its animation x", "the filmstrip of its animation x"): for errors naming both writers of one name."""
+    files = []
     for stem, kind in declared.items():
-        names += [f"{stem}.{fmt}" for fmt in formats_for(kind, chosen)]
+        files += [(f"{stem}.{fmt}", f"its {kind} {stem}") for fmt in formats_for(kind, chosen)]
         if kind == "animation":
-            names += [f"{stem}{FILMSTRIP}.{fmt}" for fmt in formats_for("filmstrip", chosen)]
-    return names
+            strip = f"the filmstrip of its animation {stem}"
+            files += [(f"{stem}{FILMSTRIP}.{fmt}", strip) for fmt in formats_for("filmstrip", chosen)]
+    return files
 
 
 @dataclass
@@ -160,7 +168,7 @@ class OutputSet:
     def discard(self) -> None:
         """Remove every staged file (the recipe failed or was interrupted)."""
         for tmp, _ in self.staged:
-            (self.folder / tmp).unlink(missing_ok=True)
+            discard(self.folder / tmp)
         self.staged.clear()
         self.records.clear()
 
