@@ -19,6 +19,7 @@ test: $(DEV)
 
 stress: $(DEV)
 	FIGGEN_KILLS=$${FIGGEN_KILLS:-200} $(BIN)/python -m pytest -q -s tests/test_faults.py
+	FIGGEN_OWNERSHIP_EXAMPLES=$${FIGGEN_OWNERSHIP_EXAMPLES:-1000} $(BIN)/python -m pytest -q tests/test_ownership_property.py
 
 lint: $(DEV)
 	$(BIN)/ruff check .

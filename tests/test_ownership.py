@@ -220,3 +220,27 @@ def test_an_unreadable_state_file_is_not_called_damaged(project, monkeypatch, ca
     assert build("--out", "out") == 2
     err = capsys.readouterr().err
     assert "cannot read" in err and "Permission denied" in err and "damaged" not in err
+
+
+def test_clean_of_a_folder_that_refuses_is_exit_2_in_one_line(project, monkeypatch, capsys):
+    import errno
+
+    assert build("--out", "out") == 0
+
+    def read_only(path, *args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system", str(path))
+
+    monkeypatch.setattr(os, "unlink", read_only)
+    assert main(["clean", "--out", "out"]) == 2
+    assert capsys.readouterr().err == "figgen: error: cannot remove files from out: Read-only file system\n"
+
+
+def test_a_staged_file_is_written_as_itself(tmp_path):
+    """A read-only folder's error names the staged file, not a temporary of a temporary."""
+    from figgen.files.atomic import atomic_path, temporary_path
+
+    staged = temporary_path(tmp_path / "x.png")
+    with atomic_path(staged) as path:
+        assert path == staged
+        path.write_bytes(b"x")
+    assert [p.name for p in tmp_path.iterdir()] == [staged.name]

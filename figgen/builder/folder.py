@@ -315,7 +315,16 @@ class OutputFolder:
     # --- clean -------------------------------------------------------------------------------------------
 
     def clean(self) -> str:
-        """Remove figgen's files here (recorded ones only while their bytes are figgen's); say what it did."""
+        """Remove figgen's files here (recorded ones only while their bytes are figgen's); say what it did.
+        A folder that refuses (read-only, no permission) is the environment's fault: a one-line error."""
+        try:
+            return self._clean()
+        except OSError as exc:
+            if exc.errno in NO_ROOM:
+                raise FiggenError(f"cannot remove files from {self.path}: {exc.strerror}") from None
+            raise
+
+    def _clean(self) -> str:
         if self.manifest == "foreign":
             raise FiggenError(f"{self.path / MANIFEST} is not a figgen manifest: nothing removed")
         ours = self.manifest != "absent" or (self.path / STATE).exists()
