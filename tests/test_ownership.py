@@ -244,3 +244,17 @@ def test_a_staged_file_is_written_as_itself(tmp_path):
         assert path == staged
         path.write_bytes(b"x")
     assert [p.name for p in tmp_path.iterdir()] == [staged.name]
+
+
+def test_a_cloned_repository_with_a_link_in_its_configured_cache(project, tmp_path, monkeypatch):
+    """figgen.toml says cache = ".figgen-cache"; the repository committed .figgen-cache/sphinx/x as a link to
+    another project's output folder: clean --cache leaves that project alone."""
+    other = tmp_path / "other"
+    assert build("--out", str(other / "output")) == 0
+    before = snapshot(other)
+    monkeypatch.delenv("FIGGEN_CACHE")
+    Path("figgen.toml").write_text('cache = ".figgen-cache"\n')
+    (project / ".figgen-cache" / "sphinx").mkdir(parents=True)
+    (project / ".figgen-cache" / "sphinx" / "x").symlink_to(other / "output")
+    assert main(["clean", "--cache", "--out", "nothing"]) == 0
+    assert snapshot(other) == before and (project / ".figgen-cache" / "sphinx" / "x").is_symlink()
