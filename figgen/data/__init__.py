@@ -29,7 +29,7 @@ from typing import TypedDict
 import numpy as np
 
 from figgen.core.knobs import Rule, check_value
-from figgen.data._idx import DataError, read_idx_images, read_idx_labels, read_npz
+from figgen.data._idx import DataError, open_regular, read_idx_images, read_idx_labels, read_npz
 
 __all__ = ["DataError", "Dataset", "load_dataset", "one_hot", "sample_dir", "download_dir", "SPLITS"]
 
@@ -38,6 +38,7 @@ DIGITS = tuple(str(k) for k in range(10))
 SPLITS = ("original", "text")
 TEXT_HOLDOUT = 5000  # read_data_sets kept the first 5,000 training images for validation
 LABELS_FILE = "labels.txt"
+LABELS_MAX = 16 << 10  # ten names of at most 40 characters, one a line: a few KB at most
 IDX_FILES = {
     "train_pixels": "train-images-idx3-ubyte",
     "train_labels": "train-labels-idx1-ubyte",
@@ -92,7 +93,7 @@ class Dataset:
         digest = hashlib.sha256()
         for array in (self.train_pixels, self.train_labels, self.test_pixels, self.test_labels):
             digest.update(str(array.shape).encode())
-            digest.update(np.ascontiguousarray(array, dtype=np.uint8).tobytes())
+            digest.update(np.ascontiguousarray(array, dtype=np.uint8).data)  # no copy of uint8 pixels
         object.__setattr__(self, "fingerprint", digest.hexdigest()[:16])
 
     @property
@@ -171,8 +172,9 @@ def one_hot(labels: np.ndarray, classes: int = 10) -> np.ndarray:
 
 
 def _find_idx(folder: Path, stem: str) -> Path:
+    """The file of ``stem`` (gzipped first); one that is there but no regular file is refused when read."""
     for name in (stem + ".gz", stem):
-        if (folder / name).is_file():
+        if (folder / name).exists():
             return folder / name
     raise DataError(f"{folder}: missing {stem}[.gz]")
 
@@ -285,13 +287,26 @@ def check_class_names(names, where: str) -> tuple[str, ...]:
 
 
 def _labels_file(data: Dataset) -> tuple[str, ...] | None:
-    """The class names in a ``labels.txt`` beside an IDX folder (one a line), if there is one."""
+    """The class names in a ``labels.txt`` beside an IDX folder (one a line), if there is one.
+
+    It names ten classes, so it is a few KB: a larger one is refused before it is read."""
     path = Path(data.path) / LABELS_FILE
-    if data.source != "idx" or not path.is_file():
+    if data.source != "idx" or not path.exists():
         return None
+    with open_regular(path, "a text file") as handle:
+        try:
+            size = os.fstat(handle.fileno()).st_size
+            raw = handle.read(LABELS_MAX + 1) if size <= LABELS_MAX else b""  # bounded, should it grow
+        except OSError as exc:
+            raise DataError(f"{path}: cannot read ({exc.strerror or exc})") from None
+        if size > LABELS_MAX or len(raw) > LABELS_MAX:
+            raise DataError(
+                f"{path}: {max(size, len(raw)):,} bytes; a labels.txt names ten classes, one a line, "
+                f"in at most {LABELS_MAX:,} bytes"
+            )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
         raise DataError(f"{path}: cannot read it as UTF-8 text ({exc})") from None
     return check_class_names([line for line in text.splitlines() if line.strip()], str(path))
 
@@ -314,7 +329,10 @@ def _load(source: str) -> Dataset:
         )
     if source == "auto":
         for candidate in _auto_candidates():
-            if candidate.is_file() or (candidate.is_dir() and any(candidate.iterdir())):
+            # a FIFO or device where a data set should be is refused when read, not passed over
+            if (candidate.exists() and not candidate.is_dir()) or (
+                candidate.is_dir() and any(candidate.iterdir())
+            ):
                 data = _load(str(candidate))
                 return Dataset(
                     data.train_pixels,
