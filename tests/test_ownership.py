@@ -25,6 +25,8 @@ STATE = ".figgen-state.json"
 def snapshot(root: Path) -> dict[str, tuple]:
     """Every path under ``root`` (links not followed): its kind and bytes or link target."""
     seen: dict[str, tuple] = {}
+    if not root.exists():
+        return seen
     for folder, dirs, files in os.walk(root):
         for name in dirs + files:
             path = Path(folder) / name

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 from figgen.cli import main
 from tests.conftest import SQUARE, write_recipe
+from tests.test_ownership import snapshot
 
 EXAMPLES = int(os.environ.get("FIGGEN_OWNERSHIP_EXAMPLES", "12"))
 STATE = ".figgen-state.json"
@@ -80,23 +81,6 @@ ACTIONS = st.lists(
     min_size=1,
     max_size=6,
 )
-
-
-def snapshot(root: Path) -> dict[str, tuple]:
-    seen: dict[str, tuple] = {}
-    if not root.exists():
-        return seen
-    for folder, dirs, files in os.walk(root):
-        for name in dirs + files:
-            path = Path(folder) / name
-            key = str(path.relative_to(root))
-            if path.is_symlink():
-                seen[key] = ("link", os.readlink(path))
-            elif path.is_dir():
-                seen[key] = ("folder",)
-            else:
-                seen[key] = ("file", path.read_bytes())
-    return seen
 
 
 def plant(project: Path, outside: Path, items) -> set[str]:
