@@ -29,7 +29,8 @@ def test_build_returns_every_output_with_its_facts_then_up_to_date(project):
 def test_run_recipe_returns_its_outputs_and_raises_on_failure(project):
     outputs = figgen.run_recipe("square", out=project / "solo", formats=["svg"])
     assert [o.path.name for o in outputs] == ["square.svg"]
-    write_recipe(project / "recipes", "broken", SQUARE.replace("ctx.image(", "1 / 0\n    ctx.image("))
+    broken = SQUARE.replace("ctx.image(", "1 / 0\n    ctx.image(").replace('"square"', '"broken"')
+    write_recipe(project / "recipes", "broken", broken)
     with pytest.raises(FiggenError, match="^recipe broken failed: ZeroDivisionError"):
         figgen.run_recipe("broken", out=project / "solo")
     with pytest.raises(FiggenError, match="unknown recipe 'sqare' \\(did you mean 'square'\\?\\)"):

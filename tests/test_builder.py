@@ -107,7 +107,8 @@ def test_parallel_build_matches_serial(project):
 
 
 def test_a_failing_recipe_does_not_stop_the_others(project, capsys):
-    write_recipe(project / "recipes", "broken", SQUARE.replace("np.full(", "np.fulll("))
+    broken = SQUARE.replace("np.full(", "np.fulll(").replace('"square"', '"broken"')  # its own output name
+    write_recipe(project / "recipes", "broken", broken)
     assert build() == 1  # an internal failure of a recipe
     captured = capsys.readouterr()
     assert "recipe broken failed: AttributeError" in captured.err
@@ -119,7 +120,9 @@ def test_a_failing_recipe_does_not_stop_the_others(project, capsys):
 
 @pytest.mark.parametrize("jobs", ["1", "2"])
 def test_strict_stops_at_the_first_failure_and_says_which_recipes_did_not_run(project, capsys, jobs):
-    write_recipe(project / "recipes", "aaa_broken", SQUARE.replace("np.full(", "np.fulll("))
+    write_recipe(
+        project / "recipes", "aaa_broken", SQUARE.replace("np.full(", "np.fulll(").replace('"square"', '"a"')
+    )
     for name in ("square2", "square3", "square4"):
         write_recipe(project / "recipes", name, SQUARE.replace('"square"', f'"{name}"'))
     assert build("--strict", "--jobs", jobs) == 1
@@ -243,10 +246,11 @@ def test_outputs_stay_inside_the_output_folder(project, capsys):
     write_recipe(project / "recipes", "escape", SQUARE.replace('{"square": "still"}', '{"../x": "still"}'))
     assert build("escape") == 2
     assert "output name '../x'" in capsys.readouterr().err
-    write_recipe(project / "recipes", "escape", SQUARE.replace('ctx.image("square"', 'ctx.image("../square"'))
+    escape = SQUARE.replace('{"square": "still"}', '{"escape": "still"}')
+    write_recipe(project / "recipes", "escape", escape.replace('ctx.image("square"', 'ctx.image("../escape"'))
     assert build("escape") == 2
-    assert "writes still '../square', which its OUTPUTS do not declare" in capsys.readouterr().err
-    assert not (project / "square.png").exists()
+    assert "writes still '../escape', which its OUTPUTS do not declare" in capsys.readouterr().err
+    assert not (project / "escape.png").exists()
     (project / "recipes" / "Bad-Name.py").write_text('"""x."""\nOUTPUTS = {"a": "still"}\n')
     assert build() == 2
     assert "recipe names are lower-case" in capsys.readouterr().err
@@ -321,7 +325,9 @@ def test_a_format_this_machine_cannot_write_is_refused_before_any_work(project, 
 def test_quiet_prints_nothing_unless_something_fails(project, capsys):
     assert build("--quiet") == 0
     assert capsys.readouterr() == ("", "")
-    write_recipe(project / "recipes", "broken", SQUARE.replace("np.full(", "np.fulll("))
+    write_recipe(
+        project / "recipes", "broken", SQUARE.replace("np.full(", "np.fulll(").replace('"square"', '"b"')
+    )
     assert build("--quiet", "broken") == 1
     out, err = capsys.readouterr()
     assert out == "" and err.startswith("figgen: error: recipe broken failed: AttributeError")

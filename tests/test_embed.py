@@ -64,7 +64,8 @@ def test_one_folder_per_way_of_showing_built_through_the_cache(project):
     assert [o.format for o in both] == ["svg", "png"]
     folders = {o.path.parent for o in light + dark + both}
     assert len(folders) == 3 and {p for p in root.iterdir() if p.name != MARKER} == folders  # + figgen's mark
-    write_recipe(project / "recipes", "broken", SQUARE.replace("ctx.image(", "1 / 0\n    ctx.image("))
+    broken = SQUARE.replace("ctx.image(", "1 / 0\n    ctx.image(").replace('"square"', '"broken"')
+    write_recipe(project / "recipes", "broken", broken)
     with pytest.raises(FiggenError, match="^recipe broken failed: ZeroDivisionError"):
         build_target(find_target("broken"), ("png",), root)
 

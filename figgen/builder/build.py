@@ -2,12 +2,16 @@
 
 The stages of a build:
 
-1. read and select the recipes, load the data set, check every parameter and format before any work;
+1. read and select the recipes, load the data set, check every parameter and format before any work, and
+   every output file name (:func:`check_names`): no file written by two recipes of the catalogue or twice by
+   one, and none of figgen's own names (``manifest.json``, ``index.html`` -- kept for the gallery even with
+   ``gallery = false``, so turning it on never finds a recipe's file there -- and any name starting with
+   ``.``);
 2. take the output folder's lock (a second build waits, or fails with ``wait=False``) and read what figgen
    recorded there (finishing a commit that a killed build left);
 3. plan once: stamp each recipe (source, parameters, theme, preset, formats, data, figgen's code); a recipe
    whose stamp and files match the manifest is up to date, the others become jobs; refuse, before any work,
-   a file in the way that figgen did not write;
+   a file in the way that figgen did not write, or that the manifest records for another recipe;
 4. run the jobs; as each ends, swap its staged files in with its manifest entry
    (:mod:`~figgen.builder.folder`), or discard them if it failed.
 
@@ -20,8 +24,10 @@ import dataclasses
 import hashlib
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from figgen._version import __version__
 from figgen.builder.manifest import GALLERY, MANIFEST, Output
@@ -30,6 +36,9 @@ from figgen.builder.workers import Job, JobResult, run_jobs
 from figgen.core.errors import FiggenError
 from figgen.core.progress import BuildEvents, no_events
 from figgen.files.own import make_folder
+
+if TYPE_CHECKING:
+    from figgen.recipe.spec import Recipe
 
 
 @dataclass
@@ -120,6 +129,7 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
     check_available(
         {f for kind in ("animation", "still", "filmstrip") for f in formats_for(kind, options.formats)}
     )
+    check_names(recipes, discovered, options.formats)
     out = _output_folder(options.out)
     shared = dataclasses.replace(options, out=str(out))  # the options every job gets
     code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
@@ -152,6 +162,7 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
             for record in folder.records(recipe.name):
                 result.outputs.append(Output.from_record(record, out, "up to date"))
                 report("output", output=result.outputs[-1])
+        _check_recorded(folder, [job.recipe for job in jobs], discovered, options.formats)
         folder.check_free([MANIFEST, STATE, *([GALLERY] if options.gallery else [])])
         folder.check_free(name for job in jobs for name in output_names(job.recipe.outputs, options.formats))
         report("start", total=len(jobs))
@@ -200,6 +211,79 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
     result.recipes.sort(key=lambda r: order[r.name])
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _reserved(name: str) -> str | None:
+    """What figgen keeps an output folder's file ``name`` for, whatever the options; None: a recipe's."""
+    if name == MANIFEST:
+        return "its manifest"
+    if name == GALLERY:  # kept without a gallery too: turning it on later finds no recipe's file there
+        return "the gallery page (even with gallery = false)"
+    return "its own hidden files (.figgen-state.json, temporaries)" if name.startswith(".") else None
+
+
+def check_names(selected: list[Recipe], discovered: list[Recipe], formats: Sequence[str] | None) -> None:
+    """Refuse, before any work, a file name that a selected recipe writes twice, that another recipe of the
+    catalogue (selected or not: it may be built next) also writes, or that figgen keeps for itself
+    (:func:`_reserved`); the one-line error names both writers and the file. ``formats``: the build's."""
+    from figgen.writers.outputs import output_files
+
+    rank = {recipe.name: i for i, recipe in enumerate(discovered)}
+    writers: dict[str, list[tuple[str, str]]] = {}  # file name -> (recipe, what of it writes the file)
+    for recipe in discovered:
+        for name, what in output_files(recipe.outputs, formats):
+            writers.setdefault(name, []).append((recipe.name, what))
+    for recipe in selected:
+        for name, what in output_files(recipe.outputs, formats):
+            reason = _reserved(name)
+            if reason:
+                raise FiggenError(
+                    f"recipe {recipe.name} writes {name} ({what}), a name figgen keeps for {reason}; "
+                    "rename it in its OUTPUTS"
+                )
+            others = [w for w in writers.get(name, []) if w != (recipe.name, what)]
+            if not others:
+                continue
+            if others[0][0] == recipe.name:
+                raise FiggenError(
+                    f"recipe {recipe.name} writes {name} twice ({what}; {others[0][1]}); "
+                    "rename one in its OUTPUTS"
+                )
+            (first, first_what), (second, second_what) = sorted(
+                [(recipe.name, what), others[0]], key=lambda writer: rank.get(writer[0], len(rank))
+            )
+            whats = (
+                f"each {what}"
+                if first_what == second_what
+                else f"{first}: {first_what}; {second}: {second_what}"
+            )
+            raise FiggenError(
+                f"recipes {first} and {second} both write {name} ({whats}); rename one in its OUTPUTS"
+            )
+
+
+def _check_recorded(folder, writing: list[Recipe], discovered: list[Recipe], formats) -> None:
+    """Refuse, before any work, a file that a recipe about to run writes and the folder's manifest records for
+    another recipe: a build of one recipe never overwrites another's files, though figgen wrote their bytes
+    (the other may be in another recipe folder building into this one, or no longer write that name)."""
+    from figgen.writers.outputs import output_names
+
+    owners = {record.path: name for name in folder.recipes for record in folder.records(name)}
+    catalogue = {recipe.name for recipe in discovered}
+    for recipe in writing:
+        for name in output_names(recipe.outputs, formats):
+            owner = owners.get(name, recipe.name)
+            if owner == recipe.name:
+                continue
+            hint = (
+                f"build {owner} first (it no longer writes {name})"
+                if owner in catalogue
+                else "rename the output, or build into another folder"
+            )
+            raise FiggenError(
+                f"recipe {recipe.name} writes {name}, which {folder.path / MANIFEST} records for recipe "
+                f"{owner}; {hint}"
+            )
 
 
 def _output_folder(name: str) -> Path:
