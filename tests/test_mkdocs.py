@@ -119,3 +119,77 @@ def test_serve_rebuilds_once_per_recipe_edit(site):
     finally:
         serve.terminate()
         serve.wait(timeout=30)
+
+
+def test_a_title_with_escaped_quotes_is_read_and_kept(site):
+    """``"a \\"quoted\\" title"`` is one title: the image is built and shown with it, no ``figgen:`` left."""
+    (site / "docs/index.md").write_text('# Quotes\n\n![Bars](figgen:softmax.svg "a \\"quoted\\" title")\n')
+    done = subprocess.run([*MKDOCS, "build", "--strict"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    page = (site / "site/index.html").read_text()
+    assert "figgen:" not in page
+    assert re.search(
+        r'<img alt="Bars" src="figgen/softmax-\w+/softmax.svg" title="a &quot;quoted&quot; title"', page
+    )
+
+
+# --- the plugin's reading of a page, without a docs build: what becomes a figure, what is refused -----------
+
+from types import SimpleNamespace  # noqa: E402
+
+from mkdocs.exceptions import PluginError  # noqa: E402
+
+from figgen.integrations.mkdocs import FiggenPlugin  # noqa: E402
+
+
+def shown_page(monkeypatch, markdown: str) -> str:
+    """The page as the plugin leaves it, each figgen image shown as ``[SHOWN target|alt|title]``."""
+    plugin = FiggenPlugin()
+
+    def show(match, page, config, files):
+        return f"[SHOWN {match['target']}|{match['alt']}|{match['title'] or ''}]"
+
+    monkeypatch.setattr(plugin, "_show", show)
+    return plugin.on_page_markdown(
+        markdown, SimpleNamespace(file=SimpleNamespace(src_uri="guide.md")), None, None
+    )
+
+
+@pytest.mark.parametrize(
+    ("markdown", "expected"),
+    [
+        ('![x](figgen:digit.png "a \\"quoted\\" title")', '[SHOWN digit.png|x| "a \\"quoted\\" title"]'),
+        ("![x](figgen:digit.png 'single (quoted)')", "[SHOWN digit.png|x| 'single (quoted)']"),
+        ("![x](figgen:digit.png (parenthesised))", "[SHOWN digit.png|x| (parenthesised)]"),
+        ('![x](figgen:digit.png "")', '[SHOWN digit.png|x| ""]'),
+        ("![a \\] b](figgen:digit.png)", "[SHOWN digit.png|a \\] b|]"),
+        ("![x](<figgen:digit.png>)", "[SHOWN digit.png|x|]"),
+        ('text `![x](figgen:digit.png "broken)` text', 'text `![x](figgen:digit.png "broken)` text'),
+        ('```\n![x](figgen:digit.png "broken)\n```\n', '```\n![x](figgen:digit.png "broken)\n```\n'),
+        ("see the figgen: plugin", "see the figgen: plugin"),
+        ("write `![](figgen:digit.png)` in a page", "write `![](figgen:digit.png)` in a page"),
+        ("![](figgen:digit.png) `code` ![](figgen:one_hot)", "[SHOWN digit.png||] `code` [SHOWN one_hot||]"),
+    ],
+)
+def test_a_page_reference_is_read_whatever_its_title(monkeypatch, markdown, expected):
+    assert shown_page(monkeypatch, markdown) == expected
+
+
+@pytest.mark.parametrize(
+    ("markdown", "line", "text"),
+    [
+        ('Intro\n\n![x](figgen:digit.png "unterminated)\n', 3, '![x](figgen:digit.png "unterminated)'),
+        ("![x](figgen:digit.png title without quotes)", 1, "![x](figgen:digit.png title without quotes)"),
+        ("![x](figgen: digit.png)", 1, "![x](figgen: digit.png)"),
+        ('a\n<img src="figgen:digit.png">', 2, 'src="figgen:digit.png'),
+        ("[the player](figgen:digit.html)", 1, "[the player](figgen:digit.html)"),
+    ],
+)
+def test_a_reference_the_plugin_cannot_read_stops_the_build_naming_the_page_line_and_text(
+    monkeypatch, markdown, line, text
+):
+    with pytest.raises(PluginError) as caught:
+        shown_page(monkeypatch, markdown)
+    message = str(caught.value)
+    assert message.startswith(f"guide.md:{line}: cannot read this figgen reference: ") and text in message
+    assert "\n" not in message

@@ -17,8 +17,10 @@ Each output is built through :func:`figgen.build` into ``mkdocs/`` in figgen's c
 docs folder, which ``mkdocs serve`` watches, so a build cannot start another) and added to the site as a
 file of its own, so only what pages show is copied and MkDocs checks the links like any other.
 ``mkdocs serve`` also watches the recipes and figgen.toml: editing a recipe rebuilds it and reloads. Bad
-input stops the build with the page, the line and what is wrong. Paths in the options are relative to
-mkdocs.yml. Also ``cache`` (the training cache) and ``recipes`` (the recipe folder).
+input stops the build with the page, the line and what is wrong, and so does a ``figgen:`` reference it
+cannot read (outside code): one is never left in a page. A title may be written "...", '...' or (...),
+with backslash escapes (``"a \\"quoted\\" title"``). Paths in the options are relative to mkdocs.yml.
+Also ``cache`` (the training cache) and ``recipes`` (the recipe folder).
 """
 
 from __future__ import annotations
@@ -39,11 +41,17 @@ from figgen.integrations.pages import PAGE_OPTIONS
 
 log = get_plugin_logger(__name__)
 
-# ![alt](figgen:target "title"), outside fenced code blocks (those show the syntax, they do not use it).
+# ![alt](figgen:target "title"), outside code (fenced blocks and `spans` show the syntax, they do not use it).
+# The title is Markdown's: "...", '...' or (...), with backslash escapes; the target may be in <...>.
+TITLE = r""""(?:\\.|[^"\\])*"|'(?:\\.|[^'\\])*'|\((?:\\.|[^()\\])*\)"""
 IMAGE = re.compile(
-    r'!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*figgen:(?P<target>[^)\s]+)(?P<title>\s+"[^"]*")?\s*\)'
+    r"!\[(?P<alt>(?:\\.|[^\]\\])*)\]\(\s*(?P<angle><)?figgen:(?P<target>[^)\s<>]+)(?(angle)>)"
+    rf"(?P<title>\s+(?:{TITLE}))?\s*\)"
 )
 FENCE = re.compile(r"^ {0,3}(```|~~~).*?^ {0,3}\1[^\n]*$", re.M | re.S)
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)", re.S)
+# what is left of a figgen reference the plugin could not read: figgen: in a link, or before a name
+LEFTOVER = re.compile(r"\]\(\s*<?figgen:|figgen:(?=[^\s`])")
 
 
 def _setting(kind: type) -> config_options.BaseConfigOption:
@@ -78,10 +86,20 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         return config
 
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
-        fences = [m.span() for m in FENCE.finditer(markdown)]
+        code = _code_spans(markdown)
+        images = [m for m in IMAGE.finditer(markdown) if not _inside(m.start(), code)]
+        for leftover in LEFTOVER.finditer(markdown):  # a reference never stays in the page unread
+            if not _inside(leftover.start(), code + [m.span() for m in images]):
+                line = markdown.count("\n", 0, leftover.start()) + 1
+                text = markdown.splitlines()[line - 1].strip()
+                raise PluginError(
+                    f"{page.file.src_uri}:{line}: cannot read this figgen reference: "
+                    f"{text[:120] + ('...' if len(text) > 120 else '')} "
+                    f'(write an image: ![alt](figgen:RECIPE.FORMAT "title"))'
+                )
 
         def replace(match: re.Match) -> str:
-            if any(start <= match.start() < end for start, end in fences):
+            if _inside(match.start(), code):
                 return match.group(0)
             line = markdown.count("\n", 0, match.start()) + 1
             try:
@@ -125,9 +143,10 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             return f"\n\n{video}\n\n"
         # an image or a link: Markdown, so MkDocs checks the link like any other
         link = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
+        title = _title(match["title"])
         if shown == "link":  # a PDF: a link named by its alt text
-            return f"[{_escape(alt)}]({link}{match['title'] or ''})"
-        return f"![{_escape(alt)}]({link}{match['title'] or ''})"
+            return f"[{_escape(alt)}]({link}{title})"
+        return f"![{_escape(alt)}]({link}{title})"
 
     def on_serve(self, server, config, builder):
         """Rebuild when a recipe or figgen.toml changes, as when a page does."""
@@ -149,8 +168,30 @@ def _log_progress(event: str, /, **info: Any) -> None:
         log.info(f"built {info['recipe']}")
 
 
+def _code_spans(markdown: str) -> list[tuple[int, int]]:
+    """Where the page shows code: fenced blocks, then `spans` in the rest (offsets into ``markdown``)."""
+    fences = [m.span() for m in FENCE.finditer(markdown)]
+    rest = list(markdown)
+    for start, end in fences:  # blanked, so a fence's backticks pair with nothing outside it
+        rest[start:end] = " " * (end - start)
+    return fences + [m.span() for m in CODE_SPAN.finditer("".join(rest))]
+
+
+def _inside(position: int, spans: list[tuple[int, int]]) -> bool:
+    return any(start <= position < end for start, end in spans)
+
+
 def _escape(text: str) -> str:
     return re.sub(r"([\\\[\]])", r"\\\1", text)
+
+
+def _title(written: str | None) -> str:
+    """A title as the page wrote it ("...", '...' or (...), with backslash escapes) in the one form MkDocs'
+    Markdown reads whatever it holds: double quotes, a quote inside as &quot; ('' for none)."""
+    if not written:
+        return ""
+    text = re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", written.strip()[1:-1])  # Markdown's escapes: punctuation
+    return ' "' + text.replace('"', "&quot;") + '"'
 
 
 def _unescape(text: str) -> str:
