@@ -4,11 +4,25 @@ Its settings aim at "plays everywhere, same bytes every time": H.264 High profil
 sizes padded by one edge pixel (never scaled), ``+faststart`` for browsers, no metadata, ffmpeg's
 bit-exact flags and a fixed x264 thread count, so the output does not depend on the machine's
 core count. Frame durations become whole frames at a fixed rate, rounded on the running total.
+
+The writer runs ffmpeg itself, with the command imageio-ffmpeg's ``write_frames`` gave it (the same
+bytes), so that ffmpeg's messages go to a file of their own rather than the terminal, and its exit status
+is read: an ffmpeg that fails (a full disk, say) is one error of figgen's, naming the file and ffmpeg's
+last line, an :class:`OSError` with the error number when ffmpeg names one (so a full disk reads like
+any other), and its file is discarded, never kept as if whole.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import re
+import subprocess
+import tempfile
+from fractions import Fraction
 from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -17,6 +31,84 @@ from figgen.writers._base import AnimationWriter, register
 #: x264 threads: fixed, because x264 output depends on the thread count and a machine's core count
 #: must not change the bytes.
 X264_THREADS = 4
+
+
+def output_params(*, crf: int, preset: str) -> list[str]:
+    """ffmpeg's output options after the codec and pixel format: quality, profile, the fixed thread count,
+    faststart, no metadata and the bit-exact flags."""
+    return [
+        "-crf",
+        str(crf),
+        "-preset",
+        preset,
+        "-profile:v",
+        "high",
+        "-threads",
+        str(X264_THREADS),
+        "-movflags",
+        "+faststart",
+        "-map_metadata",
+        "-1",
+        "-fflags",
+        "+bitexact",
+        "-flags:v",
+        "+bitexact",
+        "-flags:a",
+        "+bitexact",
+        "-f",
+        "mp4",
+    ]
+
+
+def ffmpeg_command(path: Path, size: tuple[int, int], fps: float, *, crf: int, preset: str) -> list[str]:
+    """The command that encodes raw RGB frames of ``size`` (width, height) from stdin into ``path``: the one
+    imageio-ffmpeg's ``write_frames`` runs for these settings (quality None, macro block 1, log level
+    error), so the bytes are those it wrote."""
+    import imageio_ffmpeg
+
+    return [
+        imageio_ffmpeg.get_ffmpeg_exe(),
+        "-y",
+        "-f",
+        "rawvideo",
+        "-vcodec",
+        "rawvideo",
+        "-s",
+        f"{size[0]:d}x{size[1]:d}",
+        "-pix_fmt",
+        "rgb24",
+        "-r",
+        str(Fraction(fps).limit_denominator()),
+        "-i",
+        "-",
+        "-an",
+        "-vcodec",
+        "libx264",
+        "-pix_fmt",
+        "yuv420p",
+        "-v",
+        "error",
+        *output_params(crf=crf, preset=preset),
+        str(path),
+    ]
+
+
+#: ffmpeg's words for the errors a machine gives (a full disk, a quota, a read-only disk, no permission),
+#: as the C library words them: such a failure is an OSError with its number, like any other write's.
+_MACHINE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM)
+
+
+def ffmpeg_error(path: Path, code: int | None, said: str) -> Exception:
+    """The one error for an ffmpeg that failed writing ``path`` (``code``: its exit status; ``said``: its
+    messages): an OSError naming the file when ffmpeg names a machine's error, else a RuntimeError with
+    ffmpeg's last line. ``path`` is the final file's, not its temporary's."""
+    lines = [re.sub(r"^\[[^\]]*\]\s*", "", line).strip() for line in said.splitlines()]
+    lines = [line for line in lines if line and not line.startswith("Last message repeated")]
+    for number in _MACHINE_ERRORS:
+        if any(os.strerror(number) in line for line in lines):
+            return OSError(number, os.strerror(number), str(path))
+    last = f": {lines[-1][:200]}" if lines else ""
+    return RuntimeError(f"ffmpeg failed (exit {code}){last}")
 
 
 def composite(frame: np.ndarray, matte: tuple[int, int, int] = (255, 255, 255)) -> np.ndarray:
@@ -59,8 +151,6 @@ class Mp4Writer(AnimationWriter):
     ) -> None:
         """``matte``: the colour a transparent frame is flattened onto, as MP4 has no alpha (the slide's
         colour when the user named it, else white)."""
-        import imageio_ffmpeg
-
         red, green, blue = matte  # a list or array of three is fine too
         self._matte = (red, green, blue)
 
@@ -69,46 +159,28 @@ class Mp4Writer(AnimationWriter):
         self._elapsed_ms = 0.0
         self._frames = 0
         self._skipped: np.ndarray | None = None
-        params = [
-            "-crf",
-            str(crf),
-            "-preset",
-            preset,
-            "-profile:v",
-            "high",
-            "-threads",
-            str(X264_THREADS),
-            "-movflags",
-            "+faststart",
-            "-map_metadata",
-            "-1",
-            "-fflags",
-            "+bitexact",
-            "-flags:v",
-            "+bitexact",
-            "-flags:a",
-            "+bitexact",
-            "-f",
-            "mp4",
-        ]
-        self._gen = imageio_ffmpeg.write_frames(
-            str(path),
-            (width + width % 2, height + height % 2),
-            fps=self._fps,
-            codec="libx264",
-            quality=None,
-            macro_block_size=1,
-            pix_fmt_in="rgb24",
-            pix_fmt_out="yuv420p",
-            ffmpeg_log_level="error",
-            output_params=params,
+        self._path = path.with_name(_final_name(path.name))  # an error names the file, not its temporary
+        size = (width + width % 2, height + height % 2)
+        self._said: IO[bytes] = tempfile.TemporaryFile()  # ffmpeg's messages: read for an error, never shown
+        self._ffmpeg: subprocess.Popen[bytes] | None = subprocess.Popen(
+            ffmpeg_command(path, size, self._fps, crf=crf, preset=preset),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=self._said,
+            # its own process group, as imageio-ffmpeg did: Ctrl-C reaches figgen, which stops ffmpeg
+            process_group=0 if os.name == "posix" else None,
         )
-        self._gen.send(None)
+        if self._ffmpeg.stdin is None:  # never: stdin=PIPE gives one
+            raise RuntimeError("ffmpeg was started without a pipe for its frames")
+        self._pipe: IO[bytes] = self._ffmpeg.stdin
 
     def _send(self, frame: np.ndarray, repeats: int) -> None:
         data = np.ascontiguousarray(np.pad(composite(frame, self._matte), self._pad, mode="edge"))
         for _ in range(repeats):
-            self._gen.send(data)
+            try:
+                self._pipe.write(data.data)
+            except OSError:  # ffmpeg has gone (a broken pipe): its exit status and messages say why
+                raise self._failure() from None
         self._frames += repeats
 
     def grab_frame(self, frame: np.ndarray, duration_ms: float) -> None:
@@ -125,10 +197,38 @@ class Mp4Writer(AnimationWriter):
             self._send(self._skipped, 1)
         elif self._frames == 0:
             raise RuntimeError("an MP4 needs a frame, and none was grabbed")
-        self._gen.close()
+        with contextlib.suppress(OSError):  # ffmpeg gone already (a broken pipe): its exit status says why
+            self._pipe.close()  # the end of the frames: ffmpeg finishes the file
+        if self._stopped() != 0:
+            raise self._failure()
+        self._ffmpeg = None
         return {"frames": self._frames, "fps": self._fps}
 
     def cleanup(self) -> None:
-        gen = getattr(self, "_gen", None)
-        if gen is not None:
-            gen.close()  # stops ffmpeg; a no-op after finish
+        """Stop an ffmpeg that did not finish (its file is discarded); close the pipe and its messages."""
+        ffmpeg, self._ffmpeg = getattr(self, "_ffmpeg", None), None
+        if ffmpeg is not None:
+            ffmpeg.kill()
+            ffmpeg.wait()
+        for file in (getattr(self, "_pipe", None), getattr(self, "_said", None)):
+            if file is not None:
+                with contextlib.suppress(OSError):
+                    file.close()
+
+    def _stopped(self) -> int:
+        """ffmpeg's exit status, once it has exited."""
+        if self._ffmpeg is None:
+            raise RuntimeError("the MP4 writer's ffmpeg has finished")
+        return self._ffmpeg.wait()
+
+    def _failure(self) -> Exception:
+        """The error of an ffmpeg that failed, from its exit status and messages (:func:`ffmpeg_error`)."""
+        code = self._stopped()
+        self._said.seek(0)
+        return ffmpeg_error(self._path, code, self._said.read().decode("utf-8", "replace"))
+
+
+def _final_name(name: str) -> str:
+    """A staged file's final name: ``.figgen-tmp-PID-N.NAME`` is NAME (see
+    :func:`figgen.files.atomic.temporary_path`); any other name is itself."""
+    return re.sub(r"^\.figgen-tmp-\d+-\d+\.", "", name)
