@@ -178,3 +178,11 @@ def test_a_real_build_with_any_values_gives_a_result_or_a_one_line_error(project
     else:
         assert all(math.isfinite(r.seconds) for r in result.recipes)
         assert Path(result.folder) == project / "out"
+
+
+@pytest.mark.parametrize("keyword", ["config", "out", "cache"])
+def test_a_path_no_system_takes_is_one_line(project, keyword):
+    for path in ("a" * 5000, "a/" * 3000, "a\0b"):
+        with pytest.raises(FiggenError) as caught:
+            figgen.build("square", **{keyword: path})
+        assert "\n" not in str(caught.value) and len(str(caught.value)) < 300

@@ -70,10 +70,13 @@ def config_files(path: str | None) -> list[Path]:
 
 def load_config(path: str | None) -> dict:
     """Read a configuration file (default: ./figgen.toml, else ./pyproject.toml's [tool.figgen])."""
-    if path and not Path(path).exists():
-        raise FiggenError(f"configuration file {path} does not exist")
-    if path and not Path(path).is_file():
-        raise FiggenError(f"configuration file {path} is not a file")
+    try:
+        if path and not Path(path).exists():
+            raise FiggenError(f"configuration file {path} does not exist")
+        if path and not Path(path).is_file():
+            raise FiggenError(f"configuration file {path} is not a file")
+    except OSError as exc:  # a name too long, say
+        raise FiggenError(f"configuration file {shown(path)}: {exc.strerror or exc}") from None
     for candidate in [p for p in config_files(path) if p.is_file()]:
         try:
             text = candidate.read_bytes().decode("utf-8")
