@@ -90,3 +90,18 @@ def test_fetch_defaults_to_the_cache_that_auto_reads(clean_env, mirror):
     assert target == download_dir() == clean_env / "figgen-data"
     data = load_dataset("auto")
     assert (data.source, data.n_train) == ("idx", 5)
+
+
+def test_a_mirror_sending_more_than_an_mnist_file_is_not_read_on(tmp_path, monkeypatch):
+    """A mirror that sends a stream without end (or a huge file) is read only to the largest size an MNIST
+    file can have, then passed over."""
+    from figgen.data import fetch
+
+    folder = tmp_path / "mirror"
+    folder.mkdir()
+    name = "train-images-idx3-ubyte.gz"
+    (folder / name).write_bytes(b"\0" * 2000)
+    monkeypatch.setattr(fetch, "MOST_BYTES", 1000)
+    with pytest.raises(DataError, match=f"could not download {name} .*more than 0 MiB, not an MNIST file"):
+        fetch_mnist(tmp_path / "dest", mirrors=[folder.as_uri() + "/"], checksums={name: "0" * 32})
+    assert list((tmp_path / "dest").iterdir()) == []

@@ -27,6 +27,9 @@ MD5 = {  # the published checksums of the original files
 }
 
 
+MOST_BYTES = 16 << 20  # the largest MNIST file is 9.9 MB gzipped: a mirror sending more is not sending it
+
+
 def fetch_mnist(
     target: Path | None = None,
     *,
@@ -52,9 +55,12 @@ def fetch_mnist(
                 progress(f"downloading {mirror}{name}")
             try:
                 with urllib.request.urlopen(mirror + name, timeout=timeout) as response:
-                    payload = response.read()
+                    payload = response.read(MOST_BYTES + 1)  # never more than an MNIST file can be
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 errors.append(f"{mirror}: {getattr(exc, 'reason', exc)}")
+                continue
+            if len(payload) > MOST_BYTES:
+                errors.append(f"{mirror}: more than {MOST_BYTES >> 20} MiB, not an MNIST file")
                 continue
             if _md5(payload) != md5:
                 errors.append(f"{mirror}: checksum mismatch")
