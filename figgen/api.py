@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from figgen.builder.build import BuildResult
     from figgen.builder.manifest import Output
     from figgen.data import Dataset
-    from figgen.recipe.spec import Recipe
+    from figgen.recipe.spec import Recipes
     from figgen.training import TrainResult
 
 T = TypeVar("T")
@@ -94,11 +94,25 @@ def run_recipe(recipe: str, **options) -> list[Output]:
     return result.find(recipe)
 
 
-def list_recipes(recipes_dir: str | Path | None = None) -> list[Recipe]:
-    """The recipes of a folder (default: ``recipes/`` here, else the project's), read without running them."""
+def list_recipes(recipes_dir: str | Path | None = None, *, config: str | Path | None = None) -> Recipes:
+    """The recipes of a folder, read without running them: ``recipes_dir``, else the configuration's
+    ``recipes_dir`` (the folder :func:`build` reads), else ``recipes/`` here, else the project's.
+
+    A file there that cannot be read as a recipe (a syntax error, say) is not in the list: a FiggenWarning
+    names it (file and line), and the list's ``broken`` holds it. The others are listed as ever.
+    """
+    import warnings
+
+    from figgen.builder.options import configured, load_config
+    from figgen.core.errors import FiggenWarning
     from figgen.recipe.spec import discover_recipes
 
-    return discover_recipes(recipes_dir)
+    if recipes_dir is None:
+        recipes_dir = configured(load_config(None if config is None else str(config)), "recipes_dir")
+    recipes = discover_recipes(recipes_dir)
+    for broken in recipes.broken:
+        warnings.warn(f"recipe {broken.name} cannot be read: {broken.error}", FiggenWarning, stacklevel=2)
+    return recipes
 
 
 def load_dataset(

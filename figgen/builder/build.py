@@ -116,13 +116,14 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
     from figgen.builder.folder import STATE, OutputFolder
     from figgen.data import load_dataset
     from figgen.files.atomic import remove_leftovers
-    from figgen.recipe.spec import discover_recipes, select_recipes
+    from figgen.recipe.spec import broken_selected, discover_recipes, select_recipes
     from figgen.writers import check_available, formats_for, output_names
 
     started = time.perf_counter()
     # 1. recipes, data set, parameters and formats: all checked before any work
     discovered = discover_recipes(options.recipes)
     recipes = select_recipes(discovered, options.selected)
+    broken = broken_selected(discovered, options.selected)  # files that are no recipe: each fails alone
     data = load_dataset(options.data, split=options.split, class_names=options.class_names)
     overrides = options.overrides_for(recipes, discovered)
     values = {r.name: r.resolve(overrides[r.name], quick=options.quick, data=data) for r in recipes}
@@ -134,6 +135,9 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
     shared = dataclasses.replace(options, out=str(out))  # the options every job gets
     code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
     result = BuildResult(out)
+    for unread in broken:
+        result.recipes.append(RecipeStatus(unread.name, "failed", error=unread.error, user_error=True))
+        report("recipe_failed", recipe=unread.name, error=unread.error)
     catalogue = [r.name for r in discovered]
 
     def warn(message: str) -> None:
@@ -207,7 +211,7 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
         for job in run_jobs(jobs, shared, options.jobs, options.strict, finished, progress):
             result.recipes.append(RecipeStatus(job.recipe.name, "not run"))
         folder.sync(catalogue)
-    order = {r.name: i for i, r in enumerate(recipes)}
+    order = {name: i for i, name in enumerate([*(r.name for r in recipes), *(b.name for b in broken)])}
     result.recipes.sort(key=lambda r: order[r.name])
     result.seconds = time.perf_counter() - started
     return result

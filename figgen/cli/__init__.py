@@ -121,6 +121,7 @@ def _parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", parents=[common], help="list the recipes, their titles and outputs")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
+    p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.set_defaults(func=_cmd_list)
 
     p = sub.add_parser("build", parents=[common], help="build figures into the output folder")
@@ -283,20 +284,30 @@ def _cmd_data(args) -> int:
 
 
 def _cmd_list(args) -> int:
-    recipes = api.list_recipes(args.recipes)
+    """The readable recipes, then one error line for each file that cannot be read as one (exit 2)."""
+    import warnings
+
+    from figgen.core.errors import FiggenWarning
+
+    with warnings.catch_warnings():  # the broken ones are told below, as errors
+        warnings.simplefilter("ignore", FiggenWarning)
+        recipes = api.list_recipes(args.recipes, config=args.config)
     if args.json:
         print(json.dumps([r.summary() for r in recipes], indent=2))
-        return 0
-    width = max(len(r.name) for r in recipes)
-    for r in recipes:
+    width = max((len(r.name) for r in recipes), default=0)
+    for r in recipes if not args.json else []:
         outputs = ", ".join(f"{stem} ({kind})" for stem, kind in r.outputs.items())
-        print(f"{r.name:<{width}}  {r.title}")
-        print(f"{'':<{width}}  -> {outputs}")
+        print(_one_line(f"{r.name:<{width}}  {r.title}"))
+        print(_one_line(f"{'':<{width}}  -> {outputs}"))
         for p in r.summary()["parameters"]:
             quick = f", quick {_value(p['quick'])}" if p["quick"] != p["default"] else ""
             limits = f"  ({p['range']})" if p["range"] else ""
-            print(f"{'':<{width}}     {p['name']} = {_value(p['default'])}{quick}{limits}")
-    return 0
+            print(_one_line(f"{'':<{width}}     {p['name']} = {_value(p['default'])}{quick}{limits}"))
+    sys.stdout.flush()  # the list before the errors, where both go to one terminal
+    for broken in recipes.broken:
+        message = f"recipe {broken.name} cannot be read: {broken.error}"
+        print(f"figgen: error: {_one_line(message)}", file=sys.stderr)
+    return 2 if recipes.broken else 0
 
 
 def _value(value) -> str:

@@ -32,7 +32,9 @@ import hashlib
 import importlib.util
 import math
 import re
+import stat
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -246,8 +248,14 @@ def read_recipe(path: Path) -> Recipe:
         raise FiggenError(f"{path}: recipe names are lower-case letters, digits and '_'")
     try:
         source = path.read_bytes()
+    except OSError as exc:
+        raise FiggenError(f"{path}: cannot read recipe ({exc.strerror or exc})") from None
+    try:
         tree = ast.parse(source, filename=str(path))
-    except (OSError, SyntaxError, ValueError) as exc:
+    except SyntaxError as exc:  # its line, and Python's words without the file it names again
+        where = f"{path}:{exc.lineno}" if exc.lineno else str(path)
+        raise FiggenError(f"{where}: {exc.msg}") from None
+    except ValueError as exc:
         raise FiggenError(f"{path}: cannot read recipe ({exc})") from None
     doc = ast.get_docstring(tree)
     if not doc:
@@ -304,25 +312,83 @@ def read_recipe(path: Path) -> Recipe:
     )
 
 
-def discover_recipes(folder: str | Path | None = None) -> list[Recipe]:
-    """Return the recipes of ``folder`` (default :func:`default_recipe_dir`) in the catalogue's order: by
-    their ``ORDER``, then those without one; each group by name."""
+@dataclass(frozen=True)
+class BrokenRecipe:
+    """A recipe file that cannot be read as a recipe (a syntax error, no docstring, bad settings): that
+    recipe's failure, never the others'."""
+
+    name: str
+    path: Path
+    error: str  # one line, from the file (and its line, where one is at fault): "recipes/x.py:3: ..."
+
+    @property
+    def line(self) -> int | None:
+        """The line the error names, if it names one."""
+        found = re.match(re.escape(str(self.path)) + r":(\d+):", self.error)
+        return int(found.group(1)) if found else None
+
+
+class Recipes(list[Recipe]):
+    """The readable recipes of a folder, in the catalogue's order (a list of :class:`Recipe`), and in
+    ``broken`` the files there that cannot be read as recipes, by name."""
+
+    def __init__(self, recipes: Iterable[Recipe] = (), broken: Iterable[BrokenRecipe] = ()):
+        super().__init__(recipes)
+        self.broken: list[BrokenRecipe] = list(broken)
+
+
+def recipe_folder(folder: str | Path | None = None) -> Path:
+    """``folder`` (default :func:`default_recipe_dir`) checked: a one-line FiggenError when it is missing, is
+    not a folder or cannot be looked at (a name too long, no permission)."""
     folder = Path(folder) if folder else default_recipe_dir()
-    if not folder.is_dir():
-        raise FiggenError(f"recipe folder {folder} does not exist")
-    recipes = [read_recipe(p) for p in sorted(folder.glob("*.py")) if not p.name.startswith("_")]
-    return sorted(recipes, key=lambda r: (r.order is None, r.order or 0, r.name))
+    try:
+        info = folder.stat()
+    except FileNotFoundError:
+        raise FiggenError(f"recipe folder {folder} does not exist") from None
+    except NotADirectoryError:
+        raise FiggenError(f"recipe folder {folder} is inside a file, not a folder") from None
+    except OSError as exc:
+        raise FiggenError(f"recipe folder {folder} cannot be used: {exc.strerror or exc}") from None
+    if not stat.S_ISDIR(info.st_mode):
+        raise FiggenError(f"recipe folder {folder} is not a folder")
+    return folder
+
+
+def discover_recipes(folder: str | Path | None = None) -> Recipes:
+    """Return the recipes of ``folder`` (default :func:`default_recipe_dir`) in the catalogue's order: by
+    their ``ORDER``, then those without one; each group by name. A file that cannot be read as a recipe is
+    not among them but in the result's ``broken``: it fails alone, when it is built or listed."""
+    folder = recipe_folder(folder)
+    try:
+        paths = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
+    except OSError as exc:
+        raise FiggenError(f"recipe folder {folder} cannot be read: {exc.strerror or exc}") from None
+    recipes, broken = [], []
+    for path in paths:
+        try:
+            recipes.append(read_recipe(path))
+        except FiggenError as exc:
+            broken.append(BrokenRecipe(path.stem, path, str(exc)))
+    recipes.sort(key=lambda r: (r.order is None, r.order or 0, r.name))
+    return Recipes(recipes, broken)
 
 
 def select_recipes(recipes: list[Recipe], names: list[str]) -> list[Recipe]:
-    """Return the recipes named (all when none), or raise with a close-match suggestion."""
+    """Return the recipes named (all when none), or raise with a close-match suggestion. A name among the
+    broken recipes (``recipes.broken``) is no error here: :func:`broken_selected` gives it."""
     if not names:
         return recipes
     by_name = {r.name: r for r in recipes}
+    broken = {b.name for b in getattr(recipes, "broken", [])}
     for name in names:
-        if name not in by_name:
-            raise FiggenError(f"unknown recipe {name!r}{suggest(name, by_name)}")
+        if name not in by_name and name not in broken:
+            raise FiggenError(f"unknown recipe {name!r}{suggest(name, [*by_name, *broken])}")
     return [r for r in recipes if r.name in names]
+
+
+def broken_selected(recipes: list[Recipe], names: list[str]) -> list[BrokenRecipe]:
+    """The broken recipes among those named (all of them when none are): each is a failure of its own."""
+    return [b for b in getattr(recipes, "broken", []) if not names or b.name in names]
 
 
 def load_make(recipe: Recipe):
