@@ -99,3 +99,53 @@ def test_build_watch_rebuilds_what_changed_and_ends_cleanly_on_ctrl_c(project):
     while not lines.empty():
         rest.append(lines.get())
     assert rest == ["figgen: interrupted\n"]  # no traceback
+
+
+def test_build_watch_never_switches_to_other_recipes_when_the_folder_goes(project):
+    """With recipes/ deleted, the watch says the folder is gone and waits; it never falls back to the
+    recipes beside figgen (which would build all of them into the user's folder). Back, it builds again."""
+    import shutil
+
+    command = [sys.executable, "-m", "figgen", "build", "--watch", "--out", "out"]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+
+    def read_until(text: str) -> list[str]:
+        seen, deadline = [], time.monotonic() + 90
+        while time.monotonic() < deadline:
+            try:
+                seen.append(lines.get(timeout=0.1))
+            except queue.Empty:
+                continue
+            if text in seen[-1]:
+                return seen
+        raise AssertionError(f"no {text!r} in {seen}")
+
+    try:
+        read_until("watching for changes")
+        shutil.rmtree(project / "recipes")
+        gone = read_until("watching for changes")
+        assert "figgen: error: recipe folder recipes does not exist\n" in gone, gone
+        assert not any(line.startswith("built") for line in gone), gone
+        (project / "recipes").mkdir()
+        write_recipe(project / "recipes", "square", SQUARE.replace('"SIDE": 40', '"SIDE": 30'))
+        back = read_until("watching for changes")
+        assert any(line.startswith("built      out/square.png  30x30") for line in back), back
+        os.kill(process.pid, signal.SIGINT)
+        assert process.wait(timeout=30) == 130
+    finally:
+        if process.poll() is None:
+            process.kill()
+    built = {p.name for p in (project / "out").iterdir() if not p.name.startswith(".")}
+    assert built <= {
+        "square.png",
+        "square.svg",
+        "blink.gif",
+        "blink.mp4",
+        "blink.html",
+        "blink_filmstrip.png",
+        "blink_filmstrip.pdf",
+        "manifest.json",
+        "index.html",
+    }, built

@@ -319,29 +319,36 @@ def _value(value) -> str:
 def _cmd_build(args) -> int:
     if not args.watch:
         return _build_once(args)
-    from figgen.cli.watch import watch, watched_files
+    from figgen.cli.watch import recipe_folder, watch, watched_files
+    from figgen.recipe.spec import default_recipe_dir
 
     builds = 0
+    # the folder a build without --recipes or a configured one reads, fixed now: were recipes/ deleted, a
+    # later build must say so, never fall back to the recipes beside figgen (and build them all here)
+    fallback = default_recipe_dir()
 
     def build() -> None:
         nonlocal builds
         try:  # the first build lists every output, later ones only what changed
-            _build_once(args, changes_only=builds > 0)
+            folder = recipe_folder(args.recipes, args.config, fallback)
+            _build_once(args, changes_only=builds > 0, recipes=folder)
         except FiggenError as exc:
             if not builds:
                 raise  # bad options or names: exit 2 at once, as without --watch
-            print(f"figgen: error: {exc}", file=sys.stderr)  # an edit broke it: the next save may fix it
+            # an edit broke it (or the recipe folder went): the next change may fix it
+            print(f"figgen: error: {_one_line(str(exc))}", file=sys.stderr)
         builds += 1
         print("figgen: watching for changes (Ctrl-C to stop)", file=sys.stderr, flush=True)
 
     def changed(paths) -> None:
-        print(f"figgen: changed: {', '.join(str(p) for p in paths)}; rebuilding", file=sys.stderr)
+        print(_one_line(f"figgen: changed: {', '.join(str(p) for p in paths)}; rebuilding"), file=sys.stderr)
 
-    watch(build, lambda: watched_files(args.recipes, args.config, args.data), changed)
+    watch(build, lambda: watched_files(args.recipes, args.config, args.data, fallback), changed)
     return 0
 
 
-def _build_once(args, changes_only: bool = False) -> int:
+def _build_once(args, changes_only: bool = False, recipes: str | None = None) -> int:
+    """One build of the command line's options; ``recipes``: the recipe folder (default: ``--recipes``)."""
     from figgen.builder.options import parse_sets
 
     reporter = _BuildReporter(changes_only, quiet=args.quiet)
@@ -350,7 +357,7 @@ def _build_once(args, changes_only: bool = False) -> int:
         **{o.name: getattr(args, o.name) for o in OPTIONS if o.flags},
         params=parse_sets(args.set),
         config=args.config,
-        recipes_dir=args.recipes,
+        recipes_dir=recipes or args.recipes,
         progress=reporter.event,
     )
     reporter.close()

@@ -6,6 +6,10 @@ nothing measurable, need no extra package, and work where file events do not (ne
 with bind mounts, editors that save by replacing the file). A change is acted on once the files have been
 quiet for a moment, so an editor that saves in several writes causes one build. Each build is an ordinary
 :func:`figgen.build`: only what the change made stale runs.
+
+The recipe folder is the one the watch started with (``--recipes``, else the configuration's
+``recipes_dir``, else ``recipes/`` here): deleted, it is reported at each change and waited for, never swapped
+for another (the recipes beside figgen would build every one of them into the user's folder).
 """
 
 from __future__ import annotations
@@ -17,24 +21,46 @@ from pathlib import Path
 Snapshot = dict[Path, tuple[int, int] | None]
 
 
-def watched_files(
-    recipes_dir: str | Path | None = None, config: str | Path | None = None, data: str | None = None
-) -> list[Path]:
-    """The files a build of these options reads: every ``*.py`` of the recipe folder, the configuration
-    files (also those not written yet) and the data set's files (none for the bundled sample)."""
-    from figgen.builder.options import config_files, configured, load_config
-    from figgen.core.errors import FiggenError
+def recipe_folder(
+    recipes_dir: str | Path | None = None, config: str | Path | None = None, fallback: Path | None = None
+) -> str:
+    """The recipe folder a build of these options reads: ``recipes_dir``, else the configuration's
+    ``recipes_dir``, else ``fallback`` (the folder :func:`~figgen.recipe.spec.default_recipe_dir` gave when
+    the watch started), whether or not it exists now."""
     from figgen.recipe.spec import default_recipe_dir
 
-    def setting(key: str):
-        try:
-            return configured(load_config(None if config is None else str(config)), key)
-        except FiggenError:
-            return None  # the build says what is wrong with the file; it is watched meanwhile
+    return str(recipes_dir or _setting(config, "recipes_dir") or fallback or default_recipe_dir())
 
-    folder = Path(recipes_dir or setting("recipes_dir") or default_recipe_dir())
-    files = [*sorted(folder.glob("*.py")), *config_files(None if config is None else str(config))]
-    source = str(data or setting("data") or "sample")
+
+def _setting(config: str | Path | None, key: str):
+    from figgen.builder.options import configured, load_config
+    from figgen.core.errors import FiggenError
+
+    try:
+        return configured(load_config(None if config is None else str(config)), key)
+    except (FiggenError, OSError):
+        return None  # the build says what is wrong with the file; it is watched meanwhile
+
+
+def watched_files(
+    recipes_dir: str | Path | None = None,
+    config: str | Path | None = None,
+    data: str | None = None,
+    fallback: Path | None = None,
+) -> list[Path]:
+    """The files a build of these options reads: every ``*.py`` of the recipe folder (:func:`recipe_folder`;
+    none while it is missing), the configuration files (also those not written yet) and the data set's files
+    (none for the bundled sample)."""
+    from figgen.builder.options import config_files
+    from figgen.core.errors import FiggenError
+
+    folder = Path(recipe_folder(recipes_dir, config, fallback))
+    try:
+        recipes = sorted(folder.glob("*.py"))
+    except OSError:
+        recipes = []
+    files = [*recipes, *config_files(None if config is None else str(config))]
+    source = str(data or _setting(config, "data") or "sample")
     if source == "auto":
         from figgen.api import load_dataset
 
