@@ -8,7 +8,10 @@ reports progress through callbacks. Heavy modules (TensorFlow, matplotlib) are i
 inside the commands that need them, so ``figgen --help``, ``figgen list`` and ``figgen data`` start in well
 under a second.
 
-Exit codes: 0 success, 2 bad input or usage (one line ``figgen: error: ...``), 1 an internal failure.
+Exit codes: 0 success, 2 bad input or usage (one line ``figgen: error: ...``), 1 an internal failure, 130
+interrupted: Ctrl-C (SIGINT) or SIGTERM (a CI timeout, ``docker stop``, ``kill``) alike, which stop a build
+and its worker processes at once and remove what they had staged; ``figgen: interrupted`` is then the one
+line said.
 """
 
 from __future__ import annotations
@@ -40,11 +43,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (also used by ``python -m figgen``)."""
     parser = _parser()
     args = parser.parse_args(argv)
-    _terminate_like_ctrl_c()
+    _INTERRUPTED.clear()
+    handlers = _stop_on_signals()
     _warnings_as_lines()
     try:
         return args.func(args) or 0
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM, once the build has stopped its workers and cleaned up
+        if _INTERRUPTED:  # a real signal, not a KeyboardInterrupt a recipe raised
+            for signum in handlers:  # the command is over: another signal (an impatient user) would only
+                signal.signal(signum, signal.SIG_IGN)  # kill it mid-exit, with a traceback: none now
+            handlers.clear()
         print("figgen: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `figgen list | head`: the reader has gone, which is no error of figgen's
@@ -61,6 +69,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             file=sys.stderr,
         )
         return code
+    finally:
+        for signum, handler in handlers.items():
+            signal.signal(signum, handler)
 
 
 def _one_line(message: str) -> str:
@@ -68,17 +79,33 @@ def _one_line(message: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
-def _terminate_like_ctrl_c() -> None:
-    """Make SIGTERM (a CI timeout, ``kill``) unwind like Ctrl-C, so half-written files are removed."""
-    if threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGTERM) in (
-        signal.SIG_DFL,
-        None,
-    ):
-        signal.signal(signal.SIGTERM, _raise_interrupt)
+def _stop_on_signals() -> dict:
+    """Make Ctrl-C (SIGINT) and SIGTERM (a CI timeout, ``docker stop``, ``kill``) unwind alike, so that a
+    build stops its workers and removes what it staged; return the handlers they replace. Only where the
+    signal has its default handling, on the main thread."""
+    if threading.current_thread() is not threading.main_thread():
+        return {}
+    replaced = {}
+    for signum, default in ((signal.SIGINT, signal.default_int_handler), (signal.SIGTERM, signal.SIG_DFL)):
+        handler = signal.getsignal(signum)
+        if handler in (default, None):
+            replaced[signum] = handler
+            signal.signal(signum, _interrupt)
+    return replaced
 
 
-def _raise_interrupt(signum, frame):
+def _interrupt(signum, frame):
+    """Ctrl-C or SIGTERM: unwind. From here on figgen's one word is ``figgen: interrupted``: a library's log
+    lines about the files it was writing are not shown. (The build's cleanup lets no second signal cut it
+    short: :mod:`figgen.builder.workers`.)"""
+    import logging
+
+    _INTERRUPTED.append(signum)
+    logging.disable(logging.CRITICAL)
     raise KeyboardInterrupt
+
+
+_INTERRUPTED: list[int] = []  # the signals :func:`_interrupt` heard
 
 
 def _warnings_as_lines() -> None:
