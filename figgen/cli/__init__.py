@@ -8,15 +8,19 @@ reports progress through callbacks. Heavy modules (TensorFlow, matplotlib) are i
 inside the commands that need them, so ``figgen --help``, ``figgen list`` and ``figgen data`` start in well
 under a second.
 
-Exit codes: 0 success, 2 bad input or usage (one line ``figgen: error: ...``), 1 an internal failure, 130
+Exit codes: 0 success, 2 bad input or usage (one line ``figgen: error: ...``; also a path the system refuses,
+a name too long say, and a standard output that cannot be written, a full disk), 1 an internal failure, 130
 interrupted: Ctrl-C (SIGINT) or SIGTERM (a CI timeout, ``docker stop``, ``kill``) alike, which stop a build
 and its worker processes at once and remove what they had staged; ``figgen: interrupted`` is then the one
-line said.
+line said. Everything printed is one line per item: control characters in a path or a message (a newline)
+are escaped, and characters the output's encoding cannot show are written as ``\\u2212``-style escapes.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
+import io
 import json
 import os
 import signal
@@ -39,15 +43,35 @@ if TYPE_CHECKING:
 TEXT = Knobs()
 
 
+#: errno values of a path the system refuses (a name too long, a file where a folder is needed) or a machine
+#: that cannot take a file (full, read-only, no permission): bad input or a bad environment, exit 2
+REFUSED = {
+    errno.ENAMETOOLONG,
+    errno.ELOOP,
+    errno.ENOTDIR,
+    errno.EISDIR,
+    errno.ENOSPC,
+    errno.EDQUOT,
+    errno.EFBIG,
+    errno.EROFS,
+    errno.EACCES,
+    errno.EPERM,
+}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code (also used by ``python -m figgen``)."""
+    _escape_what_cannot_be_shown()
     parser = _parser()
     args = parser.parse_args(argv)
+    stdout, sys.stdout = sys.stdout, _Output(sys.stdout)
     _INTERRUPTED.clear()
     handlers = _stop_on_signals()
     _warnings_as_lines()
     try:
-        return args.func(args) or 0
+        code = args.func(args) or 0
+        sys.stdout.flush()  # a full disk is told here, in one line, rather than by the interpreter's exit
+        return code
     except KeyboardInterrupt:  # Ctrl-C or SIGTERM, once the build has stopped its workers and cleaned up
         if _INTERRUPTED:  # a real signal, not a KeyboardInterrupt a recipe raised
             for signum in handlers:  # the command is over: another signal (an impatient user) would only
@@ -56,20 +80,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("figgen: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:  # `figgen list | head`: the reader has gone, which is no error of figgen's
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence(stdout)
         return 141
+    except _CannotWrite as exc:  # `figgen list > /dev/full`
+        _silence(stdout)
+        print(f"figgen: error: cannot write to standard output: {exc}", file=sys.stderr)
+        return 2
     except Exception as exc:  # the one place that turns errors into exit codes
         if args.debug:
             raise
-        code = 2 if isinstance(exc, FiggenError) else 1
+        refused = isinstance(exc, OSError) and exc.errno in REFUSED
+        code = 2 if isinstance(exc, FiggenError) or refused else 1
         kind = "error" if code == 2 else "internal error"
-        message = _one_line(str(exc) or type(exc).__name__)
+        message = _one_line(_os_message(exc) if refused else str(exc) or type(exc).__name__)
         print(
             f"figgen: {kind}: {message}" + ("" if code == 2 else " (run with --debug for details)"),
             file=sys.stderr,
         )
         return code
     finally:
+        sys.stdout = stdout
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
 
@@ -77,6 +107,63 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _one_line(message: str) -> str:
     """A message on one line whatever it quotes: control characters (a newline in a value) are escaped."""
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+
+
+def _os_message(exc: BaseException) -> str:
+    """An OSError as ``PATH: REASON``, a long path shortened (the system refused it for its length)."""
+    assert isinstance(exc, OSError)
+    reason = exc.strerror or str(exc)
+    if exc.filename is None:
+        return reason
+    name = os.fsdecode(exc.filename) if isinstance(exc.filename, (str, bytes)) else str(exc.filename)
+    return f"{name if len(name) <= 100 else name[:60] + '...' + name[-30:]}: {reason}"
+
+
+def _escape_what_cannot_be_shown() -> None:
+    """Write a character the output's encoding lacks (``PYTHONIOENCODING=ascii``, a C locale) as an escape,
+    ``\\u2212``, rather than failing; the same for a file name's undecodable bytes."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors in ("strict", "surrogateescape"):
+            stream.reconfigure(errors="backslashreplace")
+
+
+class _CannotWrite(Exception):
+    """Standard output refused what figgen printed (a full disk): the reason."""
+
+
+class _Output:
+    """Standard output, whose write errors (but a closed pipe's) become :class:`_CannotWrite`, so that main
+    tells them from a file the command could not write."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _CannotWrite(exc.strerror or str(exc)) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise _CannotWrite(exc.strerror or str(exc)) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _silence(stream) -> None:
+    """Point standard output at /dev/null: what is still buffered goes there at exit, not to a traceback."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), stream.fileno())
+    except (OSError, ValueError, io.UnsupportedOperation):  # not a file (a test's capture): nothing to do
+        pass
 
 
 def _stop_on_signals() -> dict:
@@ -130,7 +217,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse with the contract's one-line errors: ``figgen: error: ...`` and exit code 2."""
 
     def error(self, message: str):
-        self.exit(2, f"figgen: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, f"figgen: error: {_one_line(message)} (see '{self.prog} --help')\n")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -138,6 +225,11 @@ def _parser() -> argparse.ArgumentParser:
         prog="figgen",
         description="Rebuild the figures and animations of the MNIST softmax-regression tutorial "
         "from real TensorFlow training runs.",
+        epilog="Exit codes: 0 success; 2 bad input, one line 'figgen: error: ...' (a recipe's own bad "
+        "input, a recipe file that cannot be read, a path the system refuses, a full standard output); "
+        "1 an internal failure (a recipe that crashed, called sys.exit or whose worker process died); "
+        "130 interrupted by Ctrl-C or SIGTERM, which stop the build and its workers at once and leave "
+        "nothing staged.",
     )
     parser.add_argument("--version", action="version", version=f"figgen {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks")
@@ -277,10 +369,8 @@ def _cmd_train(args) -> int:
     if result.diverged_at is not None:
         from figgen.training import DivergedError
 
-        print(
-            f"figgen: error: {DivergedError(args.learning_rate, result.diverged_at, args.steps)}",
-            file=sys.stderr,
-        )
+        diverged = DivergedError(args.learning_rate, result.diverged_at, args.steps)
+        print(f"figgen: error: {_one_line(str(diverged))}", file=sys.stderr)
         return 2
     return 0
 
@@ -289,24 +379,27 @@ def _cmd_data(args) -> int:
     if args.action == "fetch":
         from figgen.data.fetch import fetch_mnist
 
-        folder = fetch_mnist(progress=lambda line: print(line, file=sys.stderr))
+        folder = fetch_mnist(progress=lambda line: print(_one_line(line), file=sys.stderr))
         data = api.load_dataset(folder)
-        print(f"full MNIST ready in {folder}: {data.n_train} training, {data.n_test} test images")
+        print(_one_line(f"full MNIST ready in {folder}: {data.n_train} training, {data.n_test} test images"))
         return 0
     data = api.load_dataset(args.data, split=args.split, class_names=args.class_names, config=args.config)
     info = data.describe()
     if args.json:
         print(json.dumps(info))
     else:
-        print(f"source       {info['source']}")
-        print(f"path         {info['path']}")
-        print(f"training     {info['train']:,} images")
-        print(f"test         {info['test']:,} images")
-        print(f"split        {info['split']}")
-        print(f"classes      {', '.join(info['class_names'])}")
-        print(f"fingerprint  {info['fingerprint']}")
-        if info["note"]:
-            print(f"note         {info['note']}")
+        lines = [
+            f"source       {info['source']}",
+            f"path         {info['path']}",
+            f"training     {info['train']:,} images",
+            f"test         {info['test']:,} images",
+            f"split        {info['split']}",
+            f"classes      {', '.join(info['class_names'])}",
+            f"fingerprint  {info['fingerprint']}",
+            *([f"note         {info['note']}"] if info["note"] else []),
+        ]
+        for line in lines:
+            print(_one_line(line))
     return 0
 
 
@@ -409,7 +502,7 @@ def _build_once(args, changes_only: bool = False, recipes: str | None = None) ->
 
 def _cmd_clean(args) -> int:
     for line in api.clean(args.out, cache=args.cache):
-        print(line)
+        print(_one_line(line))
     return 0
 
 
@@ -432,7 +525,7 @@ class _BuildReporter:
         if event == "start":
             self.bar = _progress_bar(total=info["total"], desc="building", unit="recipe")
         elif event == "waiting":
-            print(info["message"], file=sys.stderr)
+            print(_one_line(info["message"]), file=sys.stderr)
         elif event == "warning":
             self._line(f"figgen: warning: {_one_line(info['message'])}", sys.stderr)
         elif event == "progress":
@@ -456,7 +549,7 @@ class _BuildReporter:
                 self.task_bar = _progress_bar(total=total, desc=f"{recipe}: {task}", unit=unit, position=1)
             else:
                 count = f" ({total:,} {unit}s)" if total else ""
-                print(f"{recipe}: {task}{count}", file=sys.stderr, flush=True)
+                print(_one_line(f"{recipe}: {task}{count}"), file=sys.stderr, flush=True)
         if self.task_bar is not None:
             self.task_bar.total = total
             self.task_bar.update(done - self.task_bar.n)
@@ -467,6 +560,7 @@ class _BuildReporter:
         self.task_bar, self.task = None, None
 
     def _line(self, text: str, stream=None) -> None:
+        text = _one_line(text)  # a path or a message with a newline in it is still one line
         if self.bar:
             self.bar.write(text, file=stream or sys.stdout)
         else:
