@@ -169,6 +169,7 @@ class Mp4Writer(AnimationWriter):
             stderr=self._said,
             # its own process group, as imageio-ffmpeg did: Ctrl-C reaches figgen, which stops ffmpeg
             process_group=0 if os.name == "posix" else None,
+            preexec_fn=_dies_with_figgen(),
         )
         if self._ffmpeg.stdin is None:  # never: stdin=PIPE gives one
             raise RuntimeError("ffmpeg was started without a pipe for its frames")
@@ -232,3 +233,21 @@ def _final_name(name: str) -> str:
     """A staged file's final name: ``.figgen-tmp-PID-N.NAME`` is NAME (see
     :func:`figgen.files.atomic.temporary_path`); any other name is itself."""
     return re.sub(r"^\.figgen-tmp-\d+-\d+\.", "", name)
+
+
+def _dies_with_figgen():
+    """For Linux: ffmpeg gets SIGKILL when figgen's process ends, however it ends. Killed (SIGKILL, the OOM
+    killer), figgen cannot stop it, and an orphan ffmpeg would finish its file from the frames it had and
+    write it after the next build removed the dead build's temporaries. None where there is no prctl."""
+    import ctypes
+    import signal
+
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+
+    def set_death_signal() -> None:  # runs in the child, between fork and exec: one system call
+        prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+
+    return set_death_signal
