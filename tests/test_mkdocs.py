@@ -42,6 +42,7 @@ def test_the_readme_example_builds_with_alt_texts_and_only_the_files_it_shows(si
     done = subprocess.run([*MKDOCS, "build", "--strict"], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert files_under(site / "docs") == docs_before  # nothing written where mkdocs serve watches
+    assert (site / "site/search/search_index.json").is_file()  # the README keeps MkDocs' default search
     page = (site / "site/index.html").read_text()
     shown = sorted(str(p.relative_to(site / "site")) for p in (site / "site/figgen").rglob("*.*"))
     assert [re.sub(r"-[0-9a-f]{12}/", "/", s) for s in shown] == [
