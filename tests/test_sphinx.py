@@ -173,3 +173,36 @@ def test_errors_name_the_file_and_line(course, capsys):
     assert link and (course / "docs/_build/html" / link.group(1)).read_bytes().startswith(
         b"%PDF"
     )  # a PDF: a link
+
+
+NAMED = """Named
+=====
+
+.. figgen:: softmax
+   :caption: Softmax, numbered.
+   :name: fig-softmax
+   :align: center
+
+.. figgen:: softmax
+   :name: plain-softmax
+   :align: right
+
+See :numref:`fig-softmax` and :ref:`the plain one <plain-softmax>`.
+"""
+
+
+def test_name_and_align_as_sphinx_figures_take_them(course):
+    """:name: labels the figure for :numref: (numbered, with its caption) and :ref:; :align: places it."""
+    (course / "docs/named.rst").write_text(NAMED)
+    index = course / "docs/index.rst"
+    assert "   tutorial\n" in index.read_text()
+    index.write_text(index.read_text().replace("   tutorial\n", "   tutorial\n   named\n"))
+    with open(course / "docs/conf.py", "a") as conf:
+        conf.write("\nnumfig = True\n")
+    assert sphinx(*QUICK) == 0
+    page = (course / "docs/_build/html/named.html").read_text()
+    assert re.search(r'<figure class="align-center" id="fig-softmax">', page)
+    assert re.search(
+        r'<a class="reference internal" href="#fig-softmax"><span class="std std-numref">Fig\. \d+', page
+    )
+    assert 'href="#plain-softmax"' in page and re.search(r'<img[^>]*class="align-right"[^>]*>', page)

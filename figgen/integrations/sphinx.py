@@ -77,6 +77,8 @@ class FiggenDirective(SphinxDirective):
         "caption": directives.unchanged,
         "width": directives.length_or_percentage_or_unitless,
         "class": directives.class_option,
+        "name": directives.unchanged,  # a label for :ref: and, with a caption and numfig, :numref:
+        "align": lambda value: directives.choice(value, ("left", "center", "right")),
     }
 
     def run(self) -> list[nodes.Node]:
@@ -104,13 +106,20 @@ class FiggenDirective(SphinxDirective):
             raise self.error(f"figgen: {exc}") from None
         alt = self.options.get("alt") or outputs[0].alt
         shown = self._media(outputs, alt)
+        align = self.options.get("align")
         if "caption" not in self.options:
+            if align:
+                shown["classes"] += [f"align-{align}"]  # as Sphinx's HTML writer aligns an image
+            self.add_name(shown)
             return [shown]
         figure = nodes.figure()
+        if align:
+            figure["align"] = align
         figure += shown
         text_nodes, messages = self.state.inline_text(self.options["caption"], self.lineno)
         figure += nodes.caption(self.options["caption"], "", *text_nodes)
         self.set_source_info(figure)
+        self.add_name(figure)  # the figure (with its caption) is what :numref: numbers
         return [figure, *messages]
 
     def _page_options(self) -> PageChoice:
