@@ -187,7 +187,23 @@ NAMED = """Named
    :name: plain-softmax
    :align: right
 
+.. figgen:: softmax
+   :format: png
+   :figwidth: 70%
+   :figclass: wide
+   :height: 120
+   :scale: 50
+   :loading: lazy
+   :target: https://example.org/softmax
+
 See :numref:`fig-softmax` and :ref:`the plain one <plain-softmax>`.
+"""
+
+IMAGE_ONLY = """Image only
+==========
+
+.. figgen:: weights_evolution
+   :height: 100
 """
 
 
@@ -206,3 +222,19 @@ def test_name_and_align_as_sphinx_figures_take_them(course):
         r'<a class="reference internal" href="#fig-softmax"><span class="std std-numref">Fig\. \d+', page
     )
     assert 'href="#plain-softmax"' in page and re.search(r'<img[^>]*class="align-right"[^>]*>', page)
+    figure = re.search(r'<figure class="wide[^"]*" style="width: 70%">(.*?)</figure>', page, re.S)
+    assert figure, page
+    link = '<a class="reference external image-reference" href="https://example.org/softmax"><img '
+    assert link in figure.group(1)
+    image = re.search(r"<img [^>]*>", figure.group(1))
+    assert image and all(a in image.group(0) for a in ('height="60"', 'loading="lazy"', 'width="400"'))
+
+
+def test_an_image_option_on_a_player_is_an_error_at_its_line(course, capsys):
+    (course / "docs/only.rst").write_text(IMAGE_ONLY)
+    build_main(["-b", "html", "-q", "--no-color", *QUICK, "docs", "docs/_build/html"])
+    errors = [line for line in capsys.readouterr().err.splitlines() if "only.rst" in line]
+    assert errors[0].endswith(
+        "only.rst:4: ERROR: figgen: :height: apply to an image; weights_evolution is shown as HTML "
+        "(give :format: png, or leave them out) [docutils]"
+    )

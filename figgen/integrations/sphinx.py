@@ -77,9 +77,20 @@ class FiggenDirective(SphinxDirective):
         "caption": directives.unchanged,
         "width": directives.length_or_percentage_or_unitless,
         "class": directives.class_option,
+        # what Sphinx's own figure directive takes besides (docutils' Figure)
         "name": directives.unchanged,  # a label for :ref: and, with a caption and numfig, :numref:
         "align": lambda value: directives.choice(value, ("left", "center", "right")),
+        "figwidth": directives.length_or_percentage_or_unitless,
+        "figclass": directives.class_option,
+        "figname": directives.unchanged,
+        # for an image only (a still or filmstrip): a player or video takes :width: alone
+        "height": directives.length_or_unitless,
+        "scale": directives.percentage,
+        "loading": lambda value: directives.choice(value, ("embed", "link", "lazy")),
+        "target": directives.unchanged_required,
     }
+    IMAGE_ONLY = ("height", "scale", "loading", "target")
+    FIGURE = ("caption", "figwidth", "figclass", "figname")  # any of them makes a figure
 
     def run(self) -> list[nodes.Node]:
         from figgen.builder.options import parse_sets
@@ -105,21 +116,38 @@ class FiggenDirective(SphinxDirective):
         except FiggenError as exc:
             raise self.error(f"figgen: {exc}") from None
         alt = self.options.get("alt") or outputs[0].alt
-        shown = self._media(outputs, alt)
+        media = self._media(outputs, alt)
+        image_only = [f":{o}:" for o in self.IMAGE_ONLY if o in self.options]
+        if image_only and not isinstance(media, nodes.image):
+            raise self.error(
+                f"figgen: {' and '.join(image_only)} apply to an image; {self.arguments[0]} is shown as "
+                f"{outputs[0].format.upper()} (give :format: png, or leave them out)"
+            )
+        shown: nodes.Element = media
+        if "target" in self.options:  # the image links there, as docutils' image does
+            shown = nodes.reference("", "", media, refuri=directives.uri(self.options["target"]))
         align = self.options.get("align")
-        if "caption" not in self.options:
+        if not any(o in self.options for o in self.FIGURE):
             if align:
-                shown["classes"] += [f"align-{align}"]  # as Sphinx's HTML writer aligns an image
-            self.add_name(shown)
+                media["classes"] += [f"align-{align}"]  # as Sphinx's HTML writer aligns an image
+            self.add_name(media)
             return [shown]
         figure = nodes.figure()
         if align:
             figure["align"] = align
+        if "figwidth" in self.options:
+            figure["width"] = self.options["figwidth"]
+        figure["classes"] += self.options.get("figclass", [])
         figure += shown
-        text_nodes, messages = self.state.inline_text(self.options["caption"], self.lineno)
-        figure += nodes.caption(self.options["caption"], "", *text_nodes)
+        messages: list[nodes.system_message] = []
+        if "caption" in self.options:
+            text_nodes, messages = self.state.inline_text(self.options["caption"], self.lineno)
+            figure += nodes.caption(self.options["caption"], "", *text_nodes)
         self.set_source_info(figure)
         self.add_name(figure)  # the figure (with its caption) is what :numref: numbers
+        if "figname" in self.options:
+            figure["names"].append(nodes.fully_normalize_name(self.options["figname"]))
+            self.state.document.note_explicit_target(figure, figure)
         return [figure, *messages]
 
     def _page_options(self) -> PageChoice:
@@ -143,8 +171,9 @@ class FiggenDirective(SphinxDirective):
             uri = os.path.relpath(stem, doc_dir).replace(os.sep, "/")
             uri += ".*" if len(outputs) > 1 else first.path.suffix
             image = nodes.image(uri=uri, alt=alt, classes=list(classes))
-            if "width" in self.options:
-                image["width"] = self.options["width"]
+            for option in ("width", "height", "scale", "loading"):
+                if option in self.options:
+                    image[option] = self.options[option]
             self.set_source_info(image)
             return image
         relative = os.path.relpath(first.path, self.env.srcdir).replace(os.sep, "/")
