@@ -19,7 +19,9 @@ Markdown). Then, in a page::
 The argument is ``RECIPE`` or ``RECIPE/OUTPUT``. Without ``:format:`` a still is offered as SVG and PNG (the
 builder picks: SVG for HTML, PNG for LaTeX), a filmstrip as PNG and PDF, an animation as its interactive
 HTML player. ``:alt:`` defaults to the recipe's own alt text. ``:set:`` takes KEY=VALUE items, one per line
-or separated by spaces, as ``--set`` does.
+or separated by spaces, as ``--set`` does. The options of Sphinx's own figure work too: ``:name:``,
+``:align:``, ``:figwidth:``, ``:figclass:``, ``:figname:``, and for an image ``:height:``, ``:scale:``,
+``:loading:``, ``:target:``.
 
 How it fits Sphinx: outputs are built through :func:`figgen.build` (training cached) into ``sphinx/`` in
 figgen's cache folder (or ``figgen_out``), never into the sources; only the recipes a page uses are built,
