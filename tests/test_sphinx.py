@@ -207,15 +207,22 @@ IMAGE_ONLY = """Image only
 """
 
 
-def test_name_and_align_as_sphinx_figures_take_them(course):
-    """:name: labels the figure for :numref: (numbered, with its caption) and :ref:; :align: places it."""
+def test_the_options_of_sphinx_figures_and_an_image_option_on_a_player(course, capsys):
+    """:name: labels the figure for :numref: (numbered, with its caption) and :ref:; :align: places it; the
+    other figure options reach the page; an image option on a player is an error at its line (one build)."""
     (course / "docs/named.rst").write_text(NAMED)
+    (course / "docs/only.rst").write_text(":orphan:\n\n" + IMAGE_ONLY)
     index = course / "docs/index.rst"
     assert "   tutorial\n" in index.read_text()
     index.write_text(index.read_text().replace("   tutorial\n", "   tutorial\n   named\n"))
     with open(course / "docs/conf.py", "a") as conf:
         conf.write("\nnumfig = True\n")
-    assert sphinx(*QUICK) == 0
+    assert build_main(["-b", "html", "-q", "--no-color", *QUICK, "docs", "docs/_build/html"]) == 0
+    errors = [line for line in capsys.readouterr().err.splitlines() if "ERROR" in line or "WARNING" in line]
+    assert len(errors) == 1 and errors[0].endswith(
+        "only.rst:6: ERROR: figgen: :height: apply to an image; weights_evolution is shown as HTML "
+        "(give :format: png, or leave them out) [docutils]"
+    )
     page = (course / "docs/_build/html/named.html").read_text()
     assert re.search(r'<figure class="align-center" id="fig-softmax">', page)
     assert re.search(
@@ -228,13 +235,3 @@ def test_name_and_align_as_sphinx_figures_take_them(course):
     assert link in figure.group(1)
     image = re.search(r"<img [^>]*>", figure.group(1))
     assert image and all(a in image.group(0) for a in ('height="60"', 'loading="lazy"', 'width="400"'))
-
-
-def test_an_image_option_on_a_player_is_an_error_at_its_line(course, capsys):
-    (course / "docs/only.rst").write_text(IMAGE_ONLY)
-    build_main(["-b", "html", "-q", "--no-color", *QUICK, "docs", "docs/_build/html"])
-    errors = [line for line in capsys.readouterr().err.splitlines() if "only.rst" in line]
-    assert errors[0].endswith(
-        "only.rst:4: ERROR: figgen: :height: apply to an image; weights_evolution is shown as HTML "
-        "(give :format: png, or leave them out) [docutils]"
-    )
