@@ -85,7 +85,7 @@ def build(
 def run_recipe(recipe: str, **options) -> list[Output]:
     """Build one recipe (options as :func:`build`) and return its outputs; raise FiggenError if it fails."""
     if not isinstance(recipe, str):
-        from figgen.builder.options import shown
+        from figgen.builder.checks import shown
 
         raise FiggenError(f"run_recipe needs one recipe name (text), got {shown(recipe)}")
     result = build([recipe], **options)
@@ -124,7 +124,8 @@ def load_dataset(
 ) -> Dataset:
     """Load a data set: ``sample`` (bundled), ``auto``, an IDX folder or an ``.npz``; options not given come
     from the configuration (``split="text"``: the text's split; ``class_names``: ten names)."""
-    from figgen.builder.options import load_config, path_check, type_checked
+    from figgen.builder.checks import path_check
+    from figgen.builder.options import load_config, type_checked
     from figgen.data import load_dataset as load
 
     source = None if source is None else path_check("sample, auto or a path")(source, "source")
@@ -154,7 +155,8 @@ def train(
     A run that diverged raises :class:`figgen.training.DivergedError` unless ``allow_diverged``.
     ``progress(updates_done, updates_total)`` is called as training goes (not for a cached run).
     """
-    from figgen.builder.options import cache_folder, flag_check, load_config, type_checked
+    from figgen.builder.checks import flag_check
+    from figgen.builder.options import cache_folder, load_config, type_checked
     from figgen.core.knobs import NAMES, Knobs
     from figgen.files.cache import Cache
     from figgen.training.cached import cached_run
@@ -181,8 +183,9 @@ def clean(
     """Remove what builds wrote into ``out`` (and with ``cache``, the training cache and what the docs tools
     built there); return what it did, one line per folder. Only files figgen recorded, whose bytes are still
     what it wrote, are removed."""
+    from figgen.builder.checks import flag_check
     from figgen.builder.folder import OutputFolder
-    from figgen.builder.options import cache_folder, configured, flag_check, load_config
+    from figgen.builder.options import cache_folder, configured, load_config
     from figgen.files.cache import Cache
     from figgen.files.locks import folder_lock
 
@@ -209,7 +212,7 @@ def clean(
 
 def _path(name: str, value: object, what: str) -> str | None:
     """A path argument as text (None: not given); anything but text or a Path is a FiggenError naming it."""
-    from figgen.builder.options import path_check
+    from figgen.builder.checks import path_check
 
     return None if value is None else path_check(what)(value, name)
 
@@ -222,7 +225,7 @@ def _names(recipes: object) -> list[str]:
         return [recipes]
     names = list(recipes) if isinstance(recipes, Iterable) and not isinstance(recipes, Mapping) else None
     if names is None or not all(isinstance(name, str) for name in names):
-        from figgen.builder.options import shown
+        from figgen.builder.checks import shown
 
         raise FiggenError(f"recipes must be a recipe name or a list of them, got {shown(recipes)}")
     return names
@@ -231,7 +234,7 @@ def _names(recipes: object) -> list[str]:
 def _listener(progress: T | None, signature: str) -> T | None:
     """A progress function (or None); anything that cannot be called is a FiggenError naming ``signature``."""
     if progress is not None and not callable(progress):
-        from figgen.builder.options import shown
+        from figgen.builder.checks import shown
 
         raise FiggenError(f"progress must be a function {signature}, got {shown(progress)}")
     return progress

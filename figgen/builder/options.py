@@ -32,34 +32,26 @@ makes figgen write elsewhere; ``--out`` on the command line can.
 
 from __future__ import annotations
 
-import numbers
 import os
 import re
 import tomllib
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from figgen.core.errors import FiggenError, suggest, unknown
-from figgen.core.knobs import Rule, check_value
-from figgen.core.themes import PALETTES, PRESETS, THEMES, get_theme, parse_colour
+from figgen.builder import checks
+from figgen.builder.checks import Check, shown
+from figgen.core.errors import FiggenError, suggest
+from figgen.core.themes import PALETTES, PRESETS, THEMES, get_theme
 from figgen.files.own import check_folder
-
-PACE = Rule(float, 0.25, 4.0)  # how many times as long every animation frame shows
 
 
 def _line_of(text: str, key: str) -> str:
-    for number, line in enumerate(text.splitlines(), start=1):
+    for row, line in enumerate(text.splitlines(), start=1):
         if re.match(rf"\s*(\[[^\]]*\b{re.escape(key)}\b|\"?{re.escape(key)}\"?\s*=)", line):
-            return f", line {number}"
+            return f", line {row}"
     return ""
-
-
-def _choice(where: str, value: str, choices) -> str:
-    if value not in choices:
-        raise unknown(where, value, choices)
-    return value
 
 
 def config_files(path: str | None) -> list[Path]:
@@ -189,179 +181,11 @@ def split_params(params: Mapping[str, object]) -> tuple[dict[str, object], dict[
     return everywhere, per_recipe
 
 
-# --- the checks an option's value passes: (value, where) -> the value to keep; a FiggenError says what is
-# wrong, naming ``where``. An option's ``accepts`` checks the value's type and names the option by its name
-# (the Python keyword, the configuration file's key: a wrong type comes from one of those, never from the
-# command line, whose values argparse types); its ``check`` then checks the value, naming the flag.
-
-
-def shown(value: object) -> str:
-    """A value as an error message quotes it: its repr, on one line, cut short when long."""
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def flag_check(value, where: str) -> bool:
-    """True or False, nothing else (``"no"`` is not false, and 1 is not true)."""
-    if not isinstance(value, bool):
-        raise FiggenError(f"{where} must be True or False, got {shown(value)}")
-    return value
-
-
-def path_check(what: str) -> Check:
-    """Text or a path-like object (a :class:`~pathlib.Path`), as text; ``what`` words what it is the path
-    of ("a folder's path")."""
-
-    def check(value, where: str) -> str:
-        text = value if isinstance(value, str) else None
-        if isinstance(value, os.PathLike):
-            text = os.fspath(value)
-        if not isinstance(text, str):
-            raise FiggenError(f"{where} must be {what} (text or a Path), got {shown(value)}")
-        if "\0" in text:
-            raise FiggenError(f"{where} {shown(text)} holds a NUL character, which no path can")
-        return text
-
-    return check
-
-
-def _text_of(registry: Callable[[], Iterable[str]]) -> Check:
-    """A name, as text (what it names is checked next, against ``registry``)."""
-
-    def check(value, where: str) -> str:
-        if not isinstance(value, str):
-            raise FiggenError(f"{where} must be a name (text): {', '.join(registry())}; got {shown(value)}")
-        return value
-
-    return check
-
-
-def _names(what: str) -> Check:
-    """Names as a list or tuple of text, or one text separated by commas (``what``: of what)."""
-
-    def check(value, where: str) -> str | tuple[str, ...]:
-        if isinstance(value, str):
-            return value
-        if not isinstance(value, list | tuple) or not all(isinstance(v, str) for v in value):
-            raise FiggenError(
-                f"{where} must be {what} (a list, or text separated by commas), got {shown(value)}"
-            )
-        return tuple(value)
-
-    return check
-
-
-def _number(value, where: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        raise FiggenError(f"{where} must be a number, got {shown(value)}")
-    return float(value)
-
-
-def _whole(value, where: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise FiggenError(f"{where} must be a whole number, got {shown(value)}")
-    return int(value)
-
-
-def _colour_text(value, where: str) -> str:
-    if not isinstance(value, str):
-        raise FiggenError(f"{where} must be a colour as text ('#1f4e9c'), got {shown(value)}")
-    return value
-
-
-def check_params(params: object) -> Mapping[str, object]:
-    """The build's ``params``: a mapping of ``KEY`` or ``RECIPE.KEY`` (text) to values (None: none)."""
-    if params is None:
-        return {}
-    if not isinstance(params, Mapping) or not all(isinstance(k, str) for k in params):
-        raise FiggenError(f"params must be a mapping of KEY or RECIPE.KEY to values, got {shown(params)}")
-    return params
-
-
 def type_checked(name: str, value):
     """``value`` of the build option ``name`` after its table's type check, naming it by ``name`` (None:
     None): for the API's functions that take an option outside a build, which check the value themselves."""
     accepts = get_option(name).accepts
     return value if value is None or accepts is None else accepts(value, name)
-
-
-def _formats() -> tuple[str, ...]:
-    from figgen.writers import formats
-
-    return formats()
-
-
-def _one_of(kind: str, registry: Callable[[], Iterable[str]]) -> Check:
-    def check(value, where: str):
-        return _choice(kind, value, tuple(registry()))
-
-    return check
-
-
-def _colour(value, where: str) -> str:
-    parse_colour(value)
-    return value
-
-
-def _format_list(value, where: str) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [f.strip() for f in value.split(",") if f.strip()]
-    if not value:
-        raise FiggenError(f"{where} names no format")
-    for fmt in value:
-        _choice("format", fmt, _formats())
-    return tuple(value)
-
-
-def _pace(value, where: str) -> float:
-    check_value(where, value, PACE)
-    return float(value)
-
-
-def _splits() -> tuple[str, ...]:
-    from figgen.data import SPLITS  # numpy: not at import, so `figgen --help` starts at once
-
-    return tuple(SPLITS)
-
-
-def _split(value, where: str) -> str:
-    return _choice("split", value, _splits())
-
-
-def _class_names(value, where: str) -> tuple[str, ...]:
-    from figgen.data import check_class_names
-
-    return check_class_names(value, where)
-
-
-def _jobs(value, where: str) -> int:
-    if value < 1:
-        raise FiggenError(f"{where} must be at least 1, got {value}")
-    return value
-
-
-def _path_text(value, where: str) -> str:
-    return os.fspath(value)
-
-
-def _folder(is_a_file: str) -> Check:
-    """A folder's path (as text); ``is_a_file`` words the error when a file is there (``{}``: the path)."""
-
-    def check(value, where: str) -> str:
-        value = os.fspath(value)
-        if not value.strip():
-            raise FiggenError(f"{where} needs a folder name, got an empty one")
-        try:
-            if Path(value).exists() and not Path(value).is_dir():
-                raise FiggenError(is_a_file.format(value))
-        except OSError as exc:  # a name too long, say
-            raise FiggenError(f"{where} {shown(value)} is no folder figgen can use: {exc.strerror}") from None
-        return value
-
-    return check
-
-
-Check = Callable[[Any, str], Any]
 
 
 @dataclass(frozen=True)
@@ -425,8 +249,8 @@ class BuildOptions:
         "output",
         toml=str,
         path=True,
-        check=_folder("output folder {} is a file"),
-        accepts=path_check("a folder's path"),
+        check=checks.folder("output folder {} is a file"),
+        accepts=checks.path_check("a folder's path"),
         flags=("--out",),
         metavar="DIR",
         help="output folder (default: output/)",
@@ -436,8 +260,8 @@ class BuildOptions:
         toml=str,
         stamp=True,
         page=True,
-        check=_one_of("theme", lambda: THEMES),
-        accepts=_text_of(lambda: THEMES),
+        check=checks.one_of("theme", lambda: THEMES),
+        accepts=checks.text_of(lambda: THEMES),
         flags=("--theme",),
         help=lambda: ", ".join(THEMES),
     )
@@ -446,8 +270,8 @@ class BuildOptions:
         toml=str,
         stamp=True,
         page=True,
-        check=_one_of("preset", lambda: PRESETS),
-        accepts=_text_of(lambda: PRESETS),
+        check=checks.one_of("preset", lambda: PRESETS),
+        accepts=checks.text_of(lambda: PRESETS),
         flags=("--preset",),
         help=lambda: ", ".join(PRESETS),
     )
@@ -455,8 +279,8 @@ class BuildOptions:
         "default",
         toml=str,
         stamp=True,
-        check=_one_of("palette", lambda: PALETTES),
-        accepts=_text_of(lambda: PALETTES),
+        check=checks.one_of("palette", lambda: PALETTES),
+        accepts=checks.text_of(lambda: PALETTES),
         flags=("--palette",),
         help=lambda: f"{', '.join(PALETTES)}: colour-blind safe colours for right and wrong",
     )
@@ -464,8 +288,8 @@ class BuildOptions:
         None,
         toml=str,
         stamp=True,
-        check=_colour,
-        accepts=_colour_text,
+        check=checks.colour,
+        accepts=checks.colour_text,
         flags=("--background",),
         metavar="COLOUR",
         help="with --theme transparent: the slide's colour (#1f4e9c); inks are chosen to read on it",
@@ -474,17 +298,17 @@ class BuildOptions:
         None,
         toml=list,
         stamp=True,
-        check=_format_list,
-        accepts=_names("format names"),
+        check=checks.format_list,
+        accepts=checks.names("format names"),
         flags=("--formats",),
-        help=lambda: f"comma-separated: {','.join(_formats())}",
+        help=lambda: f"comma-separated: {','.join(checks.formats())}",
     )
     pace: float = option(
         1.0,
         toml=float,
         stamp=True,
-        check=_pace,
-        accepts=_number,
+        check=checks.pace,
+        accepts=checks.number,
         flags=("--pace",),
         type=float,
         help="frames show this many times as long: 2 for a lecture, 0.5 for a preview",
@@ -493,8 +317,8 @@ class BuildOptions:
         "sample",
         toml=str,
         path=True,
-        check=_path_text,
-        accepts=path_check("sample, auto or a path"),
+        check=checks.path_text,
+        accepts=checks.path_check("sample, auto or a path"),
         flags=("--data",),
         help="data source: sample, auto, an IDX folder or an .npz file",
     )
@@ -502,8 +326,8 @@ class BuildOptions:
         "original",
         toml=str,
         stamp=True,
-        check=_split,
-        accepts=_text_of(_splits),
+        check=checks.split,
+        accepts=checks.text_of(checks.splits),
         flags=("--split",),
         help="original (default) or text: the text's split, training images 5,000 on",
     )
@@ -511,8 +335,8 @@ class BuildOptions:
         None,
         toml=list,
         stamp=True,
-        check=_class_names,
-        accepts=_names("ten names"),
+        check=checks.class_names,
+        accepts=checks.names("ten names"),
         flags=("--class-names",),
         metavar="A,B,...",
         help="ten names for the labels 0-9 (default: the digits)",
@@ -520,8 +344,8 @@ class BuildOptions:
     jobs: int = option(
         1,
         toml=int,
-        check=_jobs,
-        accepts=_whole,
+        check=checks.jobs,
+        accepts=checks.whole,
         flags=("--jobs", "-j"),
         type=int,
         help="recipes to run in parallel processes",
@@ -530,20 +354,20 @@ class BuildOptions:
         ".figgen-cache",
         toml=str,
         path=True,
-        check=_folder("the training cache {} is a file, not a folder (see FIGGEN_CACHE)"),
-        accepts=path_check("a folder's path"),
+        check=checks.folder("the training cache {} is a file, not a folder (see FIGGEN_CACHE)"),
+        accepts=checks.path_check("a folder's path"),
     )
     gallery: bool = option(
         True,
         toml=bool,
-        accepts=flag_check,
+        accepts=checks.flag_check,
         flags=("--no-gallery",),
         action="store_false",
         help="write no index.html (a page of your own lives in the folder)",
     )
     force: bool = option(
         False,
-        accepts=flag_check,
+        accepts=checks.flag_check,
         flags=("--force",),
         action="store_true",
         help="rebuild even what is up to date",
@@ -551,21 +375,21 @@ class BuildOptions:
     quick: bool = option(  # quick sizes change the parameters, which the stamp holds
         False,
         page=True,
-        accepts=flag_check,
+        accepts=checks.flag_check,
         flags=("--quick",),
         action="store_true",
         help="small sizes, for tests and previews",
     )
     strict: bool = option(
         False,
-        accepts=flag_check,
+        accepts=checks.flag_check,
         flags=("--strict",),
         action="store_true",
         help="stop at the first failing recipe",
     )
     wait: bool = option(
         True,
-        accepts=flag_check,
+        accepts=checks.flag_check,
         flags=("--no-wait",),
         action="store_false",
         help="fail instead of waiting for another build",
@@ -598,7 +422,7 @@ class BuildOptions:
         for key, value in given.items():
             if value is not None:
                 setattr(options, key, list(value) if key == "selected" else value)
-        options.params, options.recipe_params = split_params(check_params(params))
+        options.params, options.recipe_params = split_params(checks.check_params(params))
         options.check()
         from figgen.files.cache import ENVIRONMENT  # numpy: not at import
 
