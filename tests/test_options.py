@@ -120,3 +120,16 @@ def test_no_gallery_on_the_command_line_writes_no_page(tmp_path, monkeypatch):
     assert (tmp_path / "out" / "softmax.png").exists() and not (tmp_path / "out" / "index.html").exists()
     assert main(["build", "softmax", "--quick", "--formats", "png", "--out", "out"]) == 0
     assert (tmp_path / "out" / "index.html").exists()
+
+
+def test_gallery_on_the_command_line_overrides_the_configuration(tmp_path, monkeypatch):
+    """--gallery and --no-gallery are one option of the table: either beats figgen.toml's gallery."""
+    from figgen.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    build = ["build", "softmax", "--quick", "--formats", "png", "--out", "out"]
+    (tmp_path / "figgen.toml").write_text("gallery = false\n")
+    assert main(build) == 0 and not (tmp_path / "out" / "index.html").exists()
+    assert main([*build, "--gallery"]) == 0 and (tmp_path / "out" / "index.html").exists()
+    (tmp_path / "figgen.toml").write_text("gallery = true\n")
+    assert main([*build, "--no-gallery"]) == 0 and not (tmp_path / "out" / "index.html").exists()

@@ -32,6 +32,7 @@ makes figgen write elsewhere; ``--out`` on the command line can.
 
 from __future__ import annotations
 
+import argparse
 import os
 import re
 import tomllib
@@ -213,6 +214,20 @@ class Option:
         return text() if callable(text) else text
 
 
+class OnOff(argparse.Action):
+    """A flag and its opposite, ``--NAME`` and ``--no-NAME``, both in an option's ``flags``: given, the
+    option is True or False (and overrides figgen.toml); not given, None (the file's value or the default)."""
+
+    def __init__(self, option_strings, dest, **keywords):
+        super().__init__(option_strings, dest, nargs=0, **keywords)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        setattr(namespace, self.dest, not str(option_string).startswith("--no-"))
+
+    def format_usage(self) -> str:
+        return " | ".join(self.option_strings)
+
+
 def option(
     default: Any,
     *,
@@ -361,9 +376,10 @@ class BuildOptions:
         True,
         toml=bool,
         accepts=checks.flag_check,
-        flags=("--no-gallery",),
-        action="store_false",
-        help="write no index.html (a page of your own lives in the folder)",
+        flags=("--gallery", "--no-gallery"),
+        action=OnOff,
+        help="write the gallery page index.html (default), or not (a page of your own lives in the folder); "
+        "either overrides figgen.toml's gallery",
     )
     force: bool = option(
         False,
