@@ -37,6 +37,7 @@ PAGE_FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
     "sphinx": {"still": ("svg", "png"), "filmstrip": ("png", "pdf"), "animation": ("html",)},
     "mkdocs": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)},
     "notebook": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)},
+    "myst": {"still": ("png",), "filmstrip": ("png",), "animation": ("gif",)},  # images every export takes
 }
 
 # The build options a page (or its tool's settings) may choose besides its formats and parameters: those the
