@@ -59,4 +59,8 @@ $(STAMP): pyproject.toml
 $(DEV): $(STAMP)
 	@echo "figgen: adding the test and docs tools: pytest, Hypothesis, Sphinx, MkDocs, Jupyter (about a minute)"
 	@$(BIN)/python -m pip install --quiet -e '.[test,docs]'
+	@# MyST-MD (Jupyter Book 2) is Node's: its test runs the real myst from npm, and is skipped without it
+	@test -x $(VENV)/mystmd/node_modules/.bin/myst \
+	  || npm install --prefix $(VENV)/mystmd --no-audit --no-fund --silent mystmd@1 >/dev/null 2>&1 \
+	  || echo "figgen: mystmd could not be installed (needs npm); the MyST test will be skipped"
 	@touch $(DEV)
