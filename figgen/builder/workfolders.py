@@ -11,7 +11,7 @@ from figgen.builder.options import cache_folder, load_config
 from figgen.files.locks import folder_lock
 from figgen.files.own import MARKER, kind, make_folder, remove_folder
 
-TOOLS = ("sphinx", "mkdocs", "notebook")  # each builds in a folder of its name in figgen's cache folder
+TOOLS = ("sphinx", "mkdocs", "notebook", "myst")  # each builds in a folder of its name in figgen's cache folder
 
 
 def work_folder(tool: str, cache: str | Path | None = None, config: str | Path | None = None) -> Path:
