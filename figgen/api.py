@@ -1,4 +1,5 @@
-"""figgen's public Python API: build recipes, run one, list them, load a data set, train, clean.
+"""figgen's public Python API: build recipes, run one, list them, copy one to change, load a data set, train,
+clean.
 
 The command line, the Sphinx extension, the MkDocs plugin and the notebook display build and train through
 these, so staleness, caching and writing live in one place (the docs tools also share
@@ -23,6 +24,7 @@ from figgen.core.progress import BuildEvents, Progress, no_events
 
 if TYPE_CHECKING:
     from figgen.builder.build import BuildResult
+    from figgen.builder.deck import Deck
     from figgen.builder.manifest import Output
     from figgen.data import Dataset
     from figgen.recipe.spec import Recipes
@@ -95,8 +97,9 @@ def run_recipe(recipe: str, **options) -> list[Output]:
 
 
 def list_recipes(recipes_dir: str | Path | None = None, *, config: str | Path | None = None) -> Recipes:
-    """The recipes of a folder, read without running them: ``recipes_dir``, else the configuration's
-    ``recipes_dir`` (the folder :func:`build` reads), else ``recipes/`` here, else the project's.
+    """The recipes a build reads, without running them: figgen's own (unless the configuration says
+    ``builtin_recipes = false``) and yours, from ``recipes_dir``, else the configuration's ``recipes_dir``,
+    else ``recipes/`` here if there is one; yours replace figgen's of the same name.
 
     A file there that cannot be read as a recipe (a syntax error, say) is not in the list: a FiggenWarning
     names it (file and line), and the list's ``broken`` holds it. The others are listed as ever.
@@ -107,12 +110,31 @@ def list_recipes(recipes_dir: str | Path | None = None, *, config: str | Path | 
     from figgen.core.errors import FiggenWarning
     from figgen.recipe.spec import discover_recipes
 
+    document = load_config(None if config is None else str(config))
     if recipes_dir is None:
-        recipes_dir = configured(load_config(None if config is None else str(config)), "recipes_dir")
-    recipes = discover_recipes(recipes_dir)
+        recipes_dir = configured(document, "recipes_dir")
+    recipes = discover_recipes(recipes_dir, builtin=document.get("builtin_recipes", True))
     for broken in recipes.broken:
         warnings.warn(f"recipe {broken.name} cannot be read: {broken.error}", FiggenWarning, stacklevel=2)
     return recipes
+
+
+def copy_recipes(
+    recipes: str | Iterable[str], to: str | Path | None = None, *, config: str | Path | None = None
+) -> list[Path]:
+    """Copy figgen's recipes (a name or several) into your recipe folder to change them; return the copies.
+
+    The folder is ``to``, else the configuration's ``recipes_dir``, else ``recipes/`` here (made if missing).
+    Your copy then replaces figgen's recipe of that name in every build. A file of that name already there is
+    never overwritten: a FiggenError says so, and nothing is copied.
+    """
+    from figgen.builder.options import configured, load_config
+    from figgen.recipe.user import copy_recipes as copy
+
+    folder = _path("to", to, "a folder's path")
+    if folder is None:
+        folder = configured(load_config(_path("config", config, "a file's path")), "recipes_dir")
+    return copy(_names(recipes), folder or "recipes")
 
 
 def load_dataset(
@@ -208,6 +230,78 @@ def clean(
         if store.folder.is_dir():
             lines.append(clean_work_folders(store.folder))
     return lines
+
+
+def deck(
+    recipes: str | Iterable[str] | None = (),
+    *,
+    out: str | Path = "deck.pptx",
+    video: bool = False,
+    theme: str | None = None,
+    preset: str | None = None,
+    palette: str | None = None,
+    background: str | None = None,
+    pace: float | None = None,
+    params: Mapping[str, object] | None = None,
+    data: str | None = None,
+    split: str | None = None,
+    class_names: Sequence[str] | str | None = None,
+    quick: bool = False,
+    force: bool = False,
+    jobs: int | None = None,
+    wait: bool = True,
+    config: str | Path | None = None,
+    cache: str | Path | None = None,
+    recipes_dir: str | Path | None = None,
+    progress: BuildEvents | None = None,
+) -> Deck:
+    """Write a PowerPoint deck of the named recipes' figures (all when none) to ``out``; return it.
+
+    One slide per output, titled with the recipe's title: an animation's GIF (with ``video``, its MP4 as a
+    movie with a poster frame), a still's PNG, the alt text as the picture's description, and the recipe's
+    description and parameters in the speaker notes. Options are :func:`build`'s; the figures are built
+    into a folder of figgen's cache, never ``out``'s. The deck is written whole or not at all, and replaces
+    only a deck figgen wrote that is unchanged. A recipe that fails raises FiggenError and writes no deck.
+    """
+    arguments = locals()
+    from figgen.builder.build import build as run_build
+    from figgen.builder.checks import flag_check
+    from figgen.builder.deck import (
+        DECK_OPTIONS,
+        FORMATS,
+        VIDEO_FORMATS,
+        check_deck_path,
+        require_pptx,
+        slides_of,
+        work_folder,
+        write_deck,
+    )
+    from figgen.builder.options import BuildOptions
+    from figgen.builder.workfolders import work_folder as tool_folder
+
+    path = check_deck_path(_path("out", out, "a .pptx file's path") or "deck.pptx")
+    formats = VIDEO_FORMATS if flag_check(video, "video") else FORMATS
+    require_pptx()
+    config, cache = _path("config", config, "a file's path"), _path("cache", cache, "a folder's path")
+    root = tool_folder("deck", cache, config)
+    options = BuildOptions.resolve(
+        config=config,
+        params=params,
+        selected=_names(recipes),
+        recipes=_path("recipes_dir", recipes_dir, "a folder's path"),
+        out=str(root),
+        formats=formats,
+        gallery=False,
+        strict=True,
+        cache=cache,
+        **{name: arguments[name] for name in DECK_OPTIONS},
+    )
+    options.out = str(work_folder(root, options, formats))
+    result = run_build(options, report=_listener(progress, "progress(event, **info)") or no_events)
+    for failure in result.failures:
+        raise FiggenError(recipe_failed(failure.name, failure.error))
+    slides = slides_of(Path(options.out), [r.name for r in result.recipes], video=formats == VIDEO_FORMATS)
+    return write_deck(path, slides, options, Path(options.out))
 
 
 def _path(name: str, value: object, what: str) -> str | None:

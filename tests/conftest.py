@@ -57,6 +57,11 @@ def make(ctx, p):
 '''
 
 
+#: the line of a test project's figgen.toml that leaves figgen's own recipes out (a test that writes its own
+#: figgen.toml starts it with this line)
+OWN_RECIPES = "builtin_recipes = false\n"
+
+
 def write_recipe(folder: Path, name: str, source: str) -> Path:
     path = folder / f"{name}.py"
     path.write_text(textwrap.dedent(source).lstrip())
@@ -93,9 +98,11 @@ def own_cache(tmp_path, monkeypatch):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch):
-    """A project folder with a recipes/ folder of tiny recipes, as the current directory."""
+    """A project folder with a recipes/ folder of tiny recipes, as the current directory; its figgen.toml
+    (:data:`OWN_RECIPES`) builds those alone, not figgen's own too."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("FIGGEN_CACHE", str(tmp_path / "cache"))
+    (tmp_path / "figgen.toml").write_text(OWN_RECIPES)
     (tmp_path / "recipes").mkdir()
     write_recipe(tmp_path / "recipes", "square", SQUARE)
     write_recipe(tmp_path / "recipes", "blink", BLINK)

@@ -14,7 +14,7 @@ import figgen
 from figgen.cli import main
 from figgen.core.errors import FiggenError, FiggenWarning
 from figgen.recipe.spec import discover_recipes
-from tests.conftest import SQUARE, write_recipe
+from tests.conftest import OWN_RECIPES, SQUARE, write_recipe
 
 BROKEN = '''
 """Broken.
@@ -91,13 +91,13 @@ def test_list_and_build_read_the_configured_recipe_folder(project, capsys):
     mine = project / "mine"
     mine.mkdir()
     write_recipe(mine, "circle", SQUARE.replace('"square"', '"circle"'))
-    (project / "figgen.toml").write_text('recipes_dir = "mine"\n')
+    (project / "figgen.toml").write_text(OWN_RECIPES + 'recipes_dir = "mine"\n')
     assert main(["list"]) == 0
     assert capsys.readouterr().out.split()[0] == "circle"
     assert [r.name for r in figgen.list_recipes()] == ["circle"]
     assert [r.name for r in figgen.list_recipes("recipes")] == ["blink", "square"]  # given: that folder
     other = project / "other.toml"
-    other.write_text('recipes_dir = "recipes"\n')
+    other.write_text(OWN_RECIPES + 'recipes_dir = "recipes"\n')
     assert [r.name for r in figgen.list_recipes(config=other)] == ["blink", "square"]
     assert main(["list", "--config", "other.toml"]) == 0
     assert capsys.readouterr().out.split()[0] == "blink"

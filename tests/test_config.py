@@ -29,8 +29,9 @@ def test_config_file_sets_options_and_params_and_the_command_line_wins(project, 
 
 
 def test_pyproject_tool_table_is_read(project):
+    (project / "figgen.toml").unlink()  # figgen.toml comes first
     (project / "pyproject.toml").write_text(
-        '[project]\nname = "x"\n\n[tool.figgen]\nout = "from-pyproject"\n'
+        '[project]\nname = "x"\n\n[tool.figgen]\nbuiltin_recipes = false\nout = "from-pyproject"\n'
     )
     assert main(["build", "square"]) == 0
     assert (project / "from-pyproject" / "square.png").is_file()

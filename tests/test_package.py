@@ -188,3 +188,14 @@ def test_import_figgen_is_light():
     probe = f"import sys, figgen; print(sorted(m for m in {heavy} if m in sys.modules))"
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT)
     assert done.stdout.strip() == "[]", done.stderr
+
+
+def test_the_wheel_lists_every_package_and_ships_the_recipes():
+    """pyproject.toml lists figgen's packages (one missing would leave its modules out of the wheel) and maps
+    the top-level recipes/ into the wheel as figgen.recipes, figgen's own recipes of an installed figgen."""
+    import tomllib
+
+    settings = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
+    found = {".".join(p.relative_to(ROOT).parent.parts) for p in (ROOT / "figgen").rglob("__init__.py")}
+    assert set(settings["packages"]) == found | {"figgen.recipes"}
+    assert settings["package-dir"] == {"figgen.recipes": "recipes"}

@@ -84,13 +84,14 @@ class BuildResult:
         ]
 
 
-def code_fingerprint(recipe_folder: Path) -> str:
-    """Hash of figgen's version, its Python sources and the recipes' ``_*.py`` helpers: a change to any of
-    them restales every output."""
+def code_fingerprint(recipe_folders: Sequence[Path]) -> str:
+    """Hash of figgen's version, its Python sources and the ``_*.py`` helpers of the recipe folders: a
+    change to any of them restales every output."""
     digest = hashlib.sha256(__version__.encode())
-    root = Path(__file__).resolve().parents[1]  # the figgen package
-    sources = [(root, p) for p in sorted(root.rglob("*.py"))]
-    sources += [(recipe_folder, p) for p in sorted(recipe_folder.glob("_*.py"))]
+    root = Path(__file__).resolve().parents[1]  # the figgen package (in a wheel, with its own recipes)
+    sources = [(root, p) for p in sorted(root.rglob("*.py")) if p.parent != root / "recipes"]
+    for folder in recipe_folders:
+        sources += [(folder, p) for p in sorted(folder.glob("_*.py"))]
     for base, path in sources:
         digest.update(str(path.relative_to(base)).encode())
         digest.update(path.read_bytes())
@@ -121,7 +122,7 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
 
     started = time.perf_counter()
     # 1. recipes, data set, parameters and formats: all checked before any work
-    discovered = discover_recipes(options.recipes)
+    discovered = discover_recipes(options.recipes, builtin=options.builtin_recipes)
     recipes = select_recipes(discovered, options.selected)
     broken = broken_selected(discovered, options.selected)  # files that are no recipe: each fails alone
     data = load_dataset(options.data, split=options.split, class_names=options.class_names)
@@ -133,7 +134,7 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
     check_names(recipes, discovered, options.formats)
     out = _output_folder(options.out)
     shared = dataclasses.replace(options, out=str(out))  # the options every job gets
-    code = code_fingerprint(discovered[0].path.parent if discovered else Path("."))
+    code = code_fingerprint(discovered.folders)
     result = BuildResult(out)
     for unread in broken:
         result.recipes.append(RecipeStatus(unread.name, "failed", error=unread.error, user_error=True))

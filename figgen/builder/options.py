@@ -412,7 +412,8 @@ class BuildOptions:
     )
     # not options: what to build and the parameters
     selected: list[str] = field(default_factory=list)
-    recipes: str | None = None
+    recipes: str | None = None  # the user's recipe folder (None: recipes/ here, if any)
+    builtin_recipes: bool = True  # figgen's own recipes too (figgen.toml: builtin_recipes = false: yours)
     params: dict = field(default_factory=dict)  # given KEY=value, for every recipe that has KEY
     recipe_params: dict = field(default_factory=dict)  # given RECIPE.KEY=value: recipe -> {KEY -> value}
     config_params: dict = field(default_factory=dict)  # the same two from the configuration file
@@ -433,6 +434,7 @@ class BuildOptions:
         if given.get("cache") is None:  # $FIGGEN_CACHE, else the file's, else the default
             options.cache = str(cache_folder(document))
         options.recipes = document.get("recipes_dir")
+        options.builtin_recipes = document.get("builtin_recipes", True)
         options.config_params = dict(document.get("params", {}))
         options.config_recipe_params = {k: dict(v) for k, v in document.get("recipes", {}).items()}
         for key, value in given.items():
@@ -498,9 +500,11 @@ OPTIONS: tuple[Option, ...] = tuple(
     Option(f.name, f.default, **f.metadata["option"]) for f in fields(BuildOptions) if "option" in f.metadata
 )
 STAMPED = tuple(o.name for o in OPTIONS if o.stamp)
-# the file's keys: the options it may set, the recipes folder and the parameter tables
+# the file's keys: the options it may set, the recipes (the user's folder, whether figgen's own are built too)
+# and the parameter tables
 TOP_KEYS = {o.name: o.toml for o in OPTIONS if o.toml is not None} | {
     "recipes_dir": str,
+    "builtin_recipes": bool,
     "params": dict,
     "recipes": dict,
 }

@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from figgen.core.progress import Progress
 
 TEXT = Knobs()
+RECIPES_HELP = "your recipe folder, adding to figgen's own and replacing them by name (default: recipes/)"
 
 
 #: errno values of a path the system refuses (a name too long, a file where a folder is needed) or a machine
@@ -239,7 +240,7 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("list", parents=[common], help="list the recipes, their titles and outputs")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
+    p.add_argument("--recipes", metavar="DIR", help=RECIPES_HELP)
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
     p.set_defaults(func=_cmd_list)
 
@@ -256,7 +257,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_options(p, [o.name for o in OPTIONS if o.flags])  # the build options, from their one table
     p.add_argument("--keep-going", dest="strict", action="store_false", help="build the others (default)")
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something fails")
-    p.add_argument("--recipes", metavar="DIR", help="recipe folder (default: recipes/ of the project)")
+    p.add_argument("--recipes", metavar="DIR", help=RECIPES_HELP)
     p.add_argument(
         "--watch", action="store_true", help="build again when a recipe, figgen.toml or the data changes"
     )
@@ -301,12 +302,20 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=_cmd_data)
 
+    from figgen.cli import deck  # figgen deck: a PowerPoint deck of the figures
+
+    deck.register(sub, common, _add_options, _BuildReporter, _one_line)
+
     p = sub.add_parser(
         "clean", parents=[common], help="remove built outputs (and with --cache, the training cache)"
     )
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--cache", action="store_true", help="also empty the training cache")
     p.set_defaults(func=_cmd_clean)
+
+    from figgen.cli import recipes
+
+    recipes.register(sub, common)
     return parser
 
 
@@ -417,7 +426,8 @@ def _cmd_list(args) -> int:
     width = max((len(r.name) for r in recipes), default=0)
     for r in recipes if not args.json else []:
         outputs = ", ".join(f"{stem} ({kind})" for stem, kind in r.outputs.items())
-        print(_one_line(f"{r.name:<{width}}  {r.title}"))
+        yours = "" if r.summary()["builtin"] else f"  [yours: {r.path}]"
+        print(_one_line(f"{r.name:<{width}}  {r.title}{yours}"))
         print(_one_line(f"{'':<{width}}  -> {outputs}"))
         for p in r.summary()["parameters"]:
             quick = f", quick {_value(p['quick'])}" if p["quick"] != p["default"] else ""
@@ -443,8 +453,8 @@ def _cmd_build(args) -> int:
     from figgen.recipe.spec import default_recipe_dir
 
     builds = 0
-    # the folder a build without --recipes or a configured one reads, fixed now: were recipes/ deleted, a
-    # later build must say so, never fall back to the recipes beside figgen (and build them all here)
+    # the user's folder a build without --recipes or a configured one reads, fixed now: were recipes/
+    # deleted, a later build must say so, never quietly build figgen's own recipes in place of the user's
     fallback = default_recipe_dir()
 
     def build() -> None:

@@ -7,9 +7,9 @@ with bind mounts, editors that save by replacing the file). A change is acted on
 quiet for a moment, so an editor that saves in several writes causes one build. Each build is an ordinary
 :func:`figgen.build`: only what the change made stale runs.
 
-The recipe folder is the one the watch started with (``--recipes``, else the configuration's
-``recipes_dir``, else ``recipes/`` here): deleted, it is reported at each change and waited for, never swapped
-for another (the recipes beside figgen would build every one of them into the user's folder).
+The user's recipe folder is the one the watch started with (``--recipes``, else the configuration's
+``recipes_dir``, else ``recipes/`` here, if any): deleted, it is reported at each change and waited for, never
+dropped (figgen's own recipes would then replace the user's copies of them without a word).
 """
 
 from __future__ import annotations
@@ -23,13 +23,15 @@ Snapshot = dict[Path, tuple[int, int] | None]
 
 def recipe_folder(
     recipes_dir: str | Path | None = None, config: str | Path | None = None, fallback: Path | None = None
-) -> str:
-    """The recipe folder a build of these options reads: ``recipes_dir``, else the configuration's
+) -> str | None:
+    """The user's recipe folder a build of these options reads: ``recipes_dir``, else the configuration's
     ``recipes_dir``, else ``fallback`` (the folder :func:`~figgen.recipe.spec.default_recipe_dir` gave when
-    the watch started), whether or not it exists now."""
+    the watch started), whether or not it exists now, else ``recipes/`` here if there is one; None: figgen's
+    own recipes alone."""
     from figgen.recipe.spec import default_recipe_dir
 
-    return str(recipes_dir or _setting(config, "recipes_dir") or fallback or default_recipe_dir())
+    found = recipes_dir or _setting(config, "recipes_dir") or fallback or default_recipe_dir()
+    return None if found is None else str(found)
 
 
 def _setting(config: str | Path | None, key: str):
@@ -53,12 +55,16 @@ def watched_files(
     (none for the bundled sample)."""
     from figgen.builder.options import config_files
     from figgen.core.errors import FiggenError
+    from figgen.recipe.spec import builtin_recipe_dir
 
-    folder = Path(recipe_folder(recipes_dir, config, fallback))
-    try:
-        recipes = sorted(folder.glob("*.py"))
-    except OSError:
-        recipes = []
+    user = recipe_folder(recipes_dir, config, fallback)
+    ours = [builtin_recipe_dir()] if _setting(config, "builtin_recipes") is not False else []
+    recipes: list[Path] = []
+    for folder in [*ours, *([Path(user)] if user else [])]:
+        try:
+            recipes += sorted(folder.glob("*.py"))
+        except OSError:
+            pass
     files = [*recipes, *config_files(None if config is None else str(config))]
     source = str(data or _setting(config, "data") or "sample")
     if source == "auto":

@@ -1,4 +1,9 @@
-"""Recipes: short scripts in ``recipes/`` that each make one family of figures.
+"""Recipes: short scripts that each make one family of figures.
+
+figgen's own recipes live in the repository's top-level ``recipes/`` and ship in the wheel as
+``figgen/recipes`` (:func:`builtin_recipe_dir`); a user's folder (``--recipes``, ``recipes_dir`` in
+figgen.toml, else ``recipes/`` where figgen runs) adds recipes of its own and replaces figgen's by name
+(:func:`discover_recipes`; ``figgen recipes copy NAME`` starts such a copy).
 
 A recipe module holds, as literal values read with :func:`ast.literal_eval` (so listing and staleness checks
 never import or run it):
@@ -78,6 +83,7 @@ class Recipe:
                 for key, default in self.params.items()
             ],
             "path": str(self.path),
+            "builtin": is_builtin(self),  # figgen's own, else the user's (a recipe of theirs, or a copy)
         }
 
     def range_text(self, key: str) -> str:
@@ -232,12 +238,18 @@ def _type_name(default) -> str:
     return "text"
 
 
-def default_recipe_dir() -> Path:
-    """``recipes/`` in the current folder, else the one beside the figgen package (a source checkout)."""
+def builtin_recipe_dir() -> Path:
+    """The recipes that ship with figgen: ``figgen/recipes`` in an installed wheel (pyproject maps the
+    repository's top-level ``recipes/`` there), the repository's ``recipes/`` in a source checkout."""
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "recipes"
+    return installed if installed.is_dir() else package.parent / "recipes"
+
+
+def default_recipe_dir() -> Path | None:
+    """The user's recipes when none are named: ``recipes/`` in the current folder, if there is one."""
     here = Path("recipes")
-    if here.is_dir():
-        return here
-    return Path(__file__).resolve().parents[2] / "recipes"
+    return here if here.is_dir() else None
 
 
 def read_recipe(path: Path) -> Recipe:
@@ -332,15 +344,21 @@ class Recipes(list[Recipe]):
     """The readable recipes of a folder, in the catalogue's order (a list of :class:`Recipe`), and in
     ``broken`` the files there that cannot be read as recipes, by name."""
 
-    def __init__(self, recipes: Iterable[Recipe] = (), broken: Iterable[BrokenRecipe] = ()):
+    def __init__(
+        self,
+        recipes: Iterable[Recipe] = (),
+        broken: Iterable[BrokenRecipe] = (),
+        folders: Iterable[Path] = (),
+    ):
         super().__init__(recipes)
         self.broken: list[BrokenRecipe] = list(broken)
+        self.folders: list[Path] = list(folders)  # where they were read: figgen's own, then the user's
 
 
-def recipe_folder(folder: str | Path | None = None) -> Path:
-    """``folder`` (default :func:`default_recipe_dir`) checked: a one-line FiggenError when it is missing, is
-    not a folder or cannot be looked at (a name too long, no permission)."""
-    folder = Path(folder) if folder else default_recipe_dir()
+def recipe_folder(folder: str | Path) -> Path:
+    """``folder`` checked: a one-line FiggenError when it is missing, is not a folder or cannot be looked at
+    (a name too long, no permission)."""
+    folder = Path(folder)
     try:
         info = folder.stat()
     except FileNotFoundError:
@@ -354,23 +372,53 @@ def recipe_folder(folder: str | Path | None = None) -> Path:
     return folder
 
 
-def discover_recipes(folder: str | Path | None = None) -> Recipes:
-    """Return the recipes of ``folder`` (default :func:`default_recipe_dir`) in the catalogue's order: by
-    their ``ORDER``, then those without one; each group by name. A file that cannot be read as a recipe is
-    not among them but in the result's ``broken``: it fails alone, when it is built or listed."""
-    folder = recipe_folder(folder)
+def recipe_folders(folder: str | Path | None = None, *, builtin: bool = True) -> list[Path]:
+    """The folders recipes are read from, later ones winning by name: figgen's own
+    (:func:`builtin_recipe_dir`; left out when not ``builtin``), then the user's: ``folder`` (which must
+    exist), else ``recipes/`` here if there is one. Figgen's own folder is read once, even when it is also the
+    user's (a source checkout); it is read when ``builtin`` is false only if the user names it."""
+    ours = builtin_recipe_dir()
+    user = recipe_folder(folder) if folder else default_recipe_dir()
+    folders = [ours] if builtin and ours.is_dir() else []
+    if user is not None and not (folders and _same_folder(user, ours)):
+        folders.append(user)
+    return folders
+
+
+def _same_folder(a: Path, b: Path) -> bool:
     try:
-        paths = sorted(p for p in folder.glob("*.py") if not p.name.startswith("_"))
-    except OSError as exc:
-        raise FiggenError(f"recipe folder {folder} cannot be read: {exc.strerror or exc}") from None
-    recipes, broken = [], []
-    for path in paths:
+        return a.samefile(b)
+    except OSError:
+        return False
+
+
+def discover_recipes(folder: str | Path | None = None, *, builtin: bool = True) -> Recipes:
+    """Return the recipes of :func:`recipe_folders` (figgen's own unless not ``builtin``, and the user's
+    ``folder`` or ``recipes/``, whose recipes add to figgen's or replace one of the same name) in the
+    catalogue's order: by their ``ORDER``, then those without one; each group by name. A file that cannot be
+    read as a recipe is not among them but in the result's ``broken``: it fails alone, when it is built or
+    listed."""
+    folders = recipe_folders(folder, builtin=builtin)
+    found: dict[str, Recipe | BrokenRecipe] = {}
+    for where in folders:
         try:
-            recipes.append(read_recipe(path))
-        except FiggenError as exc:
-            broken.append(BrokenRecipe(path.stem, path, str(exc)))
+            paths = sorted(p for p in where.glob("*.py") if not p.name.startswith("_"))
+        except OSError as exc:
+            raise FiggenError(f"recipe folder {where} cannot be read: {exc.strerror or exc}") from None
+        for path in paths:
+            try:
+                found[path.stem] = read_recipe(path)
+            except FiggenError as exc:
+                found[path.stem] = BrokenRecipe(path.stem, path, str(exc))
+    recipes = [r for r in found.values() if isinstance(r, Recipe)]
+    broken = [b for b in found.values() if isinstance(b, BrokenRecipe)]
     recipes.sort(key=lambda r: (r.order is None, r.order or 0, r.name))
-    return Recipes(recipes, broken)
+    return Recipes(recipes, broken, folders)
+
+
+def is_builtin(recipe: Recipe | BrokenRecipe) -> bool:
+    """Whether ``recipe`` is one of figgen's own (not the user's copy or a recipe of their own)."""
+    return _same_folder(recipe.path.parent, builtin_recipe_dir())
 
 
 def select_recipes(recipes: list[Recipe], names: list[str]) -> list[Recipe]:
