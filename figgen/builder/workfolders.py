@@ -1,5 +1,6 @@
-"""Where the docs tools build: one folder per tool (``sphinx``, ``mkdocs``, ``notebook``) in figgen's cache
-folder, one output folder per way of showing a recipe inside it (made by :mod:`figgen.integrations.pages`)."""
+"""Where the docs tools and ``figgen deck`` build: one folder per tool (``sphinx``, ``mkdocs``, ``notebook``,
+``deck``) in figgen's cache folder, one output folder per way of showing a recipe inside it (made by
+:mod:`figgen.integrations.pages` and :mod:`figgen.builder.deck`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from figgen.builder.options import cache_folder, load_config
 from figgen.files.locks import folder_lock
 from figgen.files.own import MARKER, kind, make_folder, remove_folder
 
-TOOLS = ("sphinx", "mkdocs", "notebook", "myst")  # each builds in a folder of its name in figgen's cache folder
+TOOLS = ("sphinx", "mkdocs", "notebook", "myst", "deck")  # each builds in a folder of its name there
 
 
 def work_folder(tool: str, cache: str | Path | None = None, config: str | Path | None = None) -> Path:

@@ -1,0 +1,288 @@
+"""``figgen deck``: the PowerPoint deck read back with python-pptx and rendered by LibreOffice Impress.
+
+One real deck (``figgen deck digit gradient_descent --quick``, run as a user runs it, from a folder outside
+the repository) and one ``--video`` deck are built once for the module; the assertions share them.
+"""
+
+from __future__ import annotations
+
+import errno
+import inspect
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pptx
+import pytest
+from PIL import Image
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from figgen import api
+from figgen.builder.deck import DECK_OPTIONS
+from figgen.cli import main
+from figgen.core.errors import FiggenError
+
+ROOT = Path(__file__).resolve().parents[1]
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+PDFTOPPM = shutil.which("pdftoppm")
+CHOSEN = ["digit", "gradient_descent"]  # a still and an animation, both seconds with --quick
+EMU_PER_INCH = 914400
+
+
+@pytest.fixture(scope="module")
+def made(tmp_path_factory):
+    """A project outside the repository, the deck its command wrote, and the folder of the built figures."""
+    project = tmp_path_factory.mktemp("deck-project")
+    shutil.copytree(ROOT / "recipes", project / "recipes")
+    cache = project / "cache"
+    done = subprocess.run(
+        [sys.executable, "-m", "figgen", "deck", *CHOSEN, "--quick", "--out", "talk.pptx"],
+        cwd=project,
+        env={**os.environ, "FIGGEN_CACHE": str(cache)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    folders = [p.parent for p in (cache / "deck").glob("*/manifest.json")]
+    assert len(folders) == 1, folders
+    manifest = json.loads((folders[0] / "manifest.json").read_text())
+    video = api.deck(
+        "gradient_descent", out=project / "video.pptx", video=True, theme="dark", quick=True, cache=cache
+    )
+    return {
+        "project": project,
+        "cache": cache,
+        "stdout": done.stdout,
+        "deck": project / "talk.pptx",
+        "folder": folders[0],
+        "manifest": manifest,
+        "video": video,
+    }
+
+
+def _pictures(slide):
+    return [shape for shape in slide.shapes if shape.shape_type == MSO_SHAPE_TYPE.PICTURE]
+
+
+def _descr(shape) -> str | None:
+    return shape._element.nvPicPr.cNvPr.get("descr")
+
+
+def test_the_command_says_what_it_wrote(made):
+    lines = made["stdout"].splitlines()
+    assert lines[0] == "wrote talk.pptx: 2 slides (16:9)"
+    assert [line.split()[:2] for line in lines[1:]] == [
+        ["digit", "digit.png"],
+        ["gradient_descent", "gradient_descent.gif"],
+    ]
+
+
+def test_one_slide_per_figure_with_its_title_picture_alt_text_and_notes(made):
+    deck = pptx.Presentation(str(made["deck"]))
+    assert (deck.slide_width, deck.slide_height) == (EMU_PER_INCH * 40 // 3, EMU_PER_INCH * 15 // 2)
+    entries = made["manifest"]["recipes"]
+    assert len(deck.slides) == len(CHOSEN)
+    for slide, name in zip(deck.slides, CHOSEN, strict=True):
+        entry = entries[name]
+        assert slide.shapes.title.text == entry["title"]
+        (picture,) = _pictures(slide)
+        stem_kind = "animation" if name == "gradient_descent" else "still"
+        fmt = "gif" if stem_kind == "animation" else "png"
+        (record,) = [r for r in entry["outputs"] if r["kind"] == stem_kind and r["format"] == fmt]
+        assert picture.image.blob == (made["folder"] / record["path"]).read_bytes()
+        assert picture.image.content_type == f"image/{fmt}"
+        assert _descr(picture) == record["alt"] and record["alt"]
+        # fitted on the slide with the figure's own aspect
+        assert picture.left >= 0 and picture.top > slide.shapes.title.top
+        assert picture.left + picture.width <= deck.slide_width
+        assert picture.top + picture.height <= deck.slide_height
+        assert abs(picture.width / picture.height - record["width"] / record["height"]) < 0.01
+        notes = slide.notes_slide.notes_text_frame.text
+        assert entry["description"] in notes
+        for key, value in entry["params"].items():
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            assert f"{key} = {shown}" in notes.splitlines()
+    assert "quick" not in entries["gradient_descent"]["params"]  # the quick sizes are the values shown
+
+
+def test_video_is_a_movie_with_its_poster_and_alt_text(made):
+    deck = made["video"]
+    (slide,) = deck.slides
+    assert slide.format == "mp4" and slide.poster is not None
+    document = pptx.Presentation(str(deck.path))
+    (movie,) = list(document.slides[0].shapes)[1:]
+    assert movie.shape_type == MSO_SHAPE_TYPE.MEDIA
+    assert _descr(movie) == slide.alt
+    part = document.slides[0].part
+    media = [rel.target_part for rel in part.rels.values() if rel.reltype.endswith("/media")]
+    assert [m.blob for m in media] == [slide.path.read_bytes()]
+    poster = movie._element.blipFill.blip.rEmbed
+    image = Image.open(io.BytesIO(part.related_part(poster).blob))
+    frame = Image.open(deck.folder / "gradient_descent_filmstrip.png")
+    record = next(
+        r for r in json.loads((deck.folder / "manifest.json").read_text())["outputs"] if r["format"] == "mp4"
+    )
+    assert abs(image.width / image.height - record["width"] / record["height"]) < 0.01  # never stretched
+    if slide.poster.name.endswith("_poster.png"):
+        assert part.related_part(poster).blob == slide.poster.read_bytes()
+    else:
+        assert frame.height > frame.width  # the filmstrip, fitted into the movie's frame
+
+
+@pytest.mark.skipif(
+    not (SOFFICE and PDFTOPPM),
+    reason="LibreOffice or pdftoppm is missing: apt-get install libreoffice-impress poppler-utils",
+)
+def test_libreoffice_renders_every_slide_with_its_figure(made, tmp_path):
+    """Impress opens both decks; each page shows its figure where the deck put it, and the video's poster."""
+    out = tmp_path / "pdf"
+    profile = (tmp_path / "profile").as_uri()  # a profile of its own: other soffice runs do not collide
+    done = subprocess.run(
+        [
+            SOFFICE,
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(out),
+            str(made["deck"]),
+            str(made["video"].path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert done.returncode == 0 and (out / "talk.pdf").is_file(), done.stderr
+    for name in ("talk", "video"):
+        subprocess.run([PDFTOPPM, "-r", "48", "-png", str(out / f"{name}.pdf"), str(out / name)], check=True)
+    pages = sorted(out.glob("talk-*.png"))
+    deck = pptx.Presentation(str(made["deck"]))
+    assert len(pages) == len(deck.slides)
+    for page, slide in zip(pages, deck.slides, strict=True):
+        rendered = np.asarray(Image.open(page).convert("L"), np.float64)
+        (picture,) = _pictures(slide)
+        shown = Image.open(io.BytesIO(picture.image.blob)).convert("L")  # a GIF: its first frame
+        crop = _region(rendered, picture, deck)
+        assert crop.std() > 20, f"{page.name}: the figure's place is blank"
+        # the same picture at the same place: their coarse blocks agree (thin lines blur at 48 dpi)
+        match = np.corrcoef(_coarse(crop), _coarse(np.asarray(shown, np.float64)))[0, 1]
+        assert match > 0.8, f"{page.name} does not show its figure ({match:.2f})"
+        assert rendered[-8:, :].mean() > 250  # below the figure: the white slide
+    (video,) = sorted(out.glob("video-*.png"))
+    rendered = np.asarray(Image.open(video).convert("RGB"), np.float64)
+    assert np.abs(rendered[-6:-2, 2:-2] - (24, 26, 31)).max() < 4  # the dark theme's slide (edges: paper)
+    video_deck = pptx.Presentation(str(made["video"].path))
+    movie = list(video_deck.slides[0].shapes)[1]
+    blip = movie._element.blipFill.blip.rEmbed
+    poster = Image.open(io.BytesIO(video_deck.slides[0].part.related_part(blip).blob)).convert("L")
+    crop = _region(np.asarray(Image.open(video).convert("L"), np.float64), movie, video_deck)
+    match = np.corrcoef(_coarse(crop), _coarse(np.asarray(poster, np.float64)))[0, 1]
+    assert match > 0.8, f"{video.name} does not show the movie's poster ({match:.2f})"
+
+
+def _coarse(pixels: np.ndarray, blocks: int = 16) -> np.ndarray:
+    """The mean of each of ``blocks`` x ``blocks`` blocks of a gray image, as one vector."""
+    image = Image.fromarray(pixels.astype(np.uint8))
+    return np.asarray(image.resize((blocks, blocks), Image.BOX), np.float64).ravel()
+
+
+def _region(pixels: np.ndarray, shape, deck) -> np.ndarray:
+    """The pixels of a page under ``shape`` (a little inside its edges)."""
+    sy, sx = pixels.shape[0] / deck.slide_height, pixels.shape[1] / deck.slide_width
+    top, left = round(shape.top * sy) + 2, round(shape.left * sx) + 2
+    bottom, right = round((shape.top + shape.height) * sy) - 2, round((shape.left + shape.width) * sx) - 2
+    return pixels[top:bottom, left:right]
+
+
+def test_a_second_deck_builds_nothing_and_replaces_figgens_own(made, monkeypatch):
+    """The figures are up to date in the cache's deck folder, and the deck figgen wrote may be replaced."""
+    monkeypatch.chdir(made["project"])
+    events = []
+    again = api.deck(
+        CHOSEN, out="talk.pptx", quick=True, cache=made["cache"], progress=lambda e, **i: events.append(e)
+    )
+    assert "recipe_done" not in events and again.folder == made["folder"]
+    assert pptx.Presentation("talk.pptx").slides[1].shapes.title.text == again.slides[1].title
+
+
+def test_a_file_figgen_did_not_write_is_never_replaced(made, monkeypatch, capsys):
+    monkeypatch.chdir(made["project"])
+    (made["project"] / "mine.pptx").write_bytes(b"my own slides")
+    changed = made["project"] / "changed.pptx"
+    shutil.copy(made["deck"], changed)
+    with zipfile.ZipFile(changed, "a") as package:  # saved again by another tool: other parts
+        package.writestr("ppt/extra.xml", "<x/>")
+    for name in ("mine.pptx", "changed.pptx"):
+        before = (made["project"] / name).read_bytes()
+        assert main(["deck", "digit", "--quick", "--out", name]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "is not a deck figgen wrote" in err and name in err
+        assert (made["project"] / name).read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["nosuch"], "unknown recipe 'nosuch'"),
+        (["--out", "folder.pptx"], "deck file folder.pptx is a folder"),
+        (
+            ["--out", "slides"],
+            "deck file slides must be named *.pptx; to write into that folder give slides/deck.pptx",
+        ),
+        (["--out", "a-file/deck.pptx"], "cannot write a-file/deck.pptx: a-file is not a folder"),
+        (["--theme", "drak"], "did you mean 'dark'"),
+        (["--set", "NOPE=1", "digit"], "no selected recipe has a parameter 'NOPE'"),
+    ],
+)
+def test_bad_input_is_one_line_and_writes_no_deck(tmp_path, monkeypatch, capsys, argv, words):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "folder.pptx").mkdir()
+    (tmp_path / "slides").mkdir()
+    (tmp_path / "a-file").write_text("x")
+    before = sorted(p.name for p in tmp_path.iterdir())
+    assert main(["deck", "--quick", *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("figgen: error: ") and err.count("\n") == 1 and words in err, err
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "cache") == [
+        n for n in before if n != "cache"
+    ]
+    assert not list(tmp_path.glob("*.pptx*")) or [p.name for p in tmp_path.glob("*.pptx")] == ["folder.pptx"]
+
+
+def test_a_deck_that_cannot_be_written_leaves_nothing(made, tmp_path, monkeypatch):
+    """A full disk while the deck is saved: one-line error, no deck and no temporary left."""
+    from pptx.presentation import Presentation
+
+    real = Presentation.save
+
+    def full(self, file):
+        if isinstance(file, str):  # the file on disk, not the in-memory copy that is signed
+            Path(file).write_bytes(b"half a deck")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, file)
+
+    monkeypatch.setattr(Presentation, "save", full)
+    with pytest.raises(FiggenError, match=r"^cannot write .*deck.pptx: No space left on device$"):
+        api.deck("digit", out=tmp_path / "deck.pptx", quick=True, cache=made["cache"])
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_deck_takes_the_build_options_of_the_table():
+    """Every build option a deck takes is a keyword of api.deck and a flag of figgen deck, from the table."""
+    from figgen.cli import _parser
+
+    keywords = inspect.signature(api.deck).parameters
+    assert set(DECK_OPTIONS) <= set(keywords)
+    assert {"theme", "preset", "quick", "pace", "palette"} <= set(DECK_OPTIONS)
+    assert not {"out", "formats", "gallery"} & set(DECK_OPTIONS)
+    sub = next(a for a in _parser()._actions if a.dest == "command").choices["deck"]
+    args = sub.parse_args([])
+    assert all(getattr(args, name) is None for name in DECK_OPTIONS) and args.out == "deck.pptx"
