@@ -15,6 +15,7 @@ import time
 
 import pytest
 
+from figgen.writers._player_page import RESIZE_LISTENER
 from tests._readme import project
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -43,6 +44,7 @@ def test_the_readme_example_builds_with_alt_texts_and_only_the_files_it_shows(si
     assert done.returncode == 0, done.stderr
     assert files_under(site / "docs") == docs_before  # nothing written where mkdocs serve watches
     assert (site / "site/search/search_index.json").is_file()  # the README keeps MkDocs' default search
+    assert not (site / "site/figgen/figgen.css").exists()  # no dark scheme: one figure each, no stylesheet
     page = (site / "site/index.html").read_text()
     shown = sorted(str(p.relative_to(site / "site")) for p in (site / "site/figgen").rglob("*.*"))
     assert [re.sub(r"-[0-9a-f]{12}/", "/", s) for s in shown] == [
@@ -56,8 +58,9 @@ def test_the_readme_example_builds_with_alt_texts_and_only_the_files_it_shows(si
             alts[record["path"]] = record["alt"]
     softmax, player, strip = shown[1], shown[2], shown[0]
     assert f'<img alt="{alts["softmax.svg"]}" src="{softmax}"' in page  # empty alt: the recipe's
-    assert f'src="{player}" title="{alts["weights_evolution.html"]}"' in page and "figgenPlayerResize" in page
+    assert f'src="{player}" title="{alts["weights_evolution.html"]}"' in page and RESIZE_LISTENER in page
     assert f'<img alt="Key frames, for print" src="{strip}"' in page
+    assert "figgen-only-" not in page and "#only-" not in page
 
 
 def test_a_mistake_names_the_page_and_line(site):

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 from figgen import api
 from figgen.builder.options import OPTIONS
 from figgen.core.errors import FiggenError, recipe_failed, suggest
-from figgen.files.own import make_folder
+from figgen.files.own import make_folder, remove_folder
 
 if TYPE_CHECKING:
     from figgen.builder.manifest import Output
@@ -145,17 +145,23 @@ def build_target(
     out = make_folder(
         Path(root) / f"{target.recipe.name}-{digest}", mark=True
     )  # figgen's: clean may remove it
-    result = api.build(
-        [target.recipe.name],
-        out=out,
-        formats=list(formats),
-        **chosen,
-        params={(k if "." in str(k) else f"{target.recipe.name}.{k}"): v for k, v in (params or {}).items()},
-        config=config,
-        cache=cache,
-        recipes_dir=target.recipe.path.parent,
-        progress=progress,
-    )
+    try:
+        result = api.build(
+            [target.recipe.name],
+            out=out,
+            formats=list(formats),
+            **chosen,
+            params={
+                (k if "." in str(k) else f"{target.recipe.name}.{k}"): v for k, v in (params or {}).items()
+            },
+            config=config,
+            cache=cache,
+            recipes_dir=target.recipe.path.parent,
+            progress=progress,
+        )
+    except FiggenError:
+        remove_folder(out)  # refused before any work (a bad theme, parameter): no empty folder stays
+        raise
     for failure in result.failures:
         raise FiggenError(recipe_failed(failure.name, failure.error))
     shown = [o for fmt in formats for o in result.find(target.recipe.name, target.output, fmt)]

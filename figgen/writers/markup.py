@@ -105,3 +105,30 @@ def _inline(src: str) -> bool:
 
 def _lazy(src: str) -> str:
     return "" if _inline(src) else ' loading="lazy"'
+
+
+# A figure built in a light and a dark theme, for a site whose reader switches colour scheme: both are in the
+# page, and the site's stylesheet (scheme_pair_css) shows the one that matches the scheme.
+SCHEME_PAIR = ("figgen-only-light", "figgen-only-dark")
+
+
+def scheme_pair_html(light: str, dark: str) -> str:
+    """The markup ``light`` and ``dark`` (a player or a video, as the functions above write them), each in
+    a block of class ``figgen-only-light`` or ``figgen-only-dark``."""
+    return "".join(
+        f'<div class="{name}">{html}</div>' for name, html in zip(SCHEME_PAIR, (light, dark), strict=True)
+    )
+
+
+def block_html(html: str, *, ident: str | None = None) -> str:
+    """``html`` in a block whose ``id`` is ``ident`` (a page's anchor); without one, ``html`` as it is."""
+    return f'<div id="{escape(ident)}">{html}</div>' if ident else html
+
+
+def scheme_pair_css(light: str, dark: str) -> str:
+    """The stylesheet that shows one of each :func:`scheme_pair_html` pair: ``light`` and ``dark`` are the
+    CSS selectors of a page in each scheme (Material for MkDocs: ``[data-md-color-scheme="default"]``)."""
+    return (
+        f"/* figgen: each figure in the reader's colour scheme */\n"
+        f"{light} .{SCHEME_PAIR[1]},\n{dark} .{SCHEME_PAIR[0]} {{\n  display: none;\n}}\n"
+    )
