@@ -147,3 +147,27 @@ def test_a_bad_option_or_a_cache_inside_the_docs_stops_the_build_in_one_line(tmp
         "so set the plugin's cache (or figgen.toml's) to a folder outside it"
     )
     assert sorted(p.name for p in (root / "docs").iterdir()) == ["index.md"]  # nothing written there
+
+
+@pytest.mark.docs
+def test_a_build_reads_the_recipes_once_however_many_figures_a_page_shows(project, monkeypatch):
+    """Each build (``mkdocs serve`` builds again after every edit) reads the recipe folder once, not once
+    per figure, and again at the next build, which sees an edited recipe."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from figgen import api
+
+    (project / "docs").mkdir()
+    (project / "mkdocs.yml").write_text("site_name: x\nplugins:\n  - figgen:\n      quick: true\n")
+    page = "![](figgen:square.png)\n\n![](figgen:square.png)\n\n![](figgen:blink)\n"
+    (project / "docs/index.md").write_text(page)
+    reads = []
+    listed = api.list_recipes
+    monkeypatch.setattr(api, "list_recipes", lambda *args, **kw: reads.append(args) or listed(*args, **kw))
+    config = load_config(str(project / "mkdocs.yml"))
+    build(config)
+    assert len(reads) == 1
+    build(config)
+    assert len(reads) == 2
+    assert (project / "site/index.html").read_text().count('src="figgen/square-') == 2

@@ -40,7 +40,7 @@ from __future__ import annotations
 import posixpath
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from mkdocs.config import config_options
 from mkdocs.config.base import Config
@@ -50,6 +50,9 @@ from mkdocs.structure.files import File
 
 from figgen.core.errors import FiggenError
 from figgen.integrations.pages import PAGE_OPTIONS
+
+if TYPE_CHECKING:
+    from figgen.recipe.spec import Recipes
 
 log = get_plugin_logger(__name__)
 
@@ -100,6 +103,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
 
     attr_list = False  # the site reads { ... } after an image (Python-Markdown's attr_list)
     schemes = False  # the site has a light and a dark scheme (Material's palette with slate)
+    recipes: Recipes | None = None  # as read once per build (mkdocs serve builds again after each edit)
 
     def on_config(self, config):
         base = Path(config.config_file_path or ".").resolve().parent
@@ -131,6 +135,9 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
                     f"figgen: the cache folder {cache} is inside {setting} {config[setting]}: figgen builds "
                     "there, so set the plugin's cache (or figgen.toml's) to a folder outside it"
                 )
+
+    def on_pre_build(self, config):
+        self.recipes = None  # read again: a recipe may have changed since the last build
 
     def on_files(self, files, config):
         if self.schemes:  # the stylesheet that shows a player's or video's copy for the scheme
@@ -176,7 +183,11 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         if not dot:
             name, fmt = fmt, None
         options, params, attrs = read_attrs(match.groupdict().get("attrs"))
-        target = find_target(name, self.config.recipes)
+        if self.recipes is None:
+            from figgen.api import list_recipes
+
+            self.recipes = list_recipes(self.config.recipes)
+        target = find_target(name, self.config.recipes, known=self.recipes)
         formats = choose_formats(target, fmt, "mkdocs")
         shown = shown_as(formats[0])
         chosen = {option: options.get(option, self.config[option]) for option in PAGE_OPTIONS}

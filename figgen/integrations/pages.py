@@ -74,12 +74,15 @@ class Target:
         return formats_for(self.kind, formats())
 
 
-def find_target(text: str, recipes_dir: str | Path | None = None) -> Target:
-    """The output named ``RECIPE`` (a recipe with one output) or ``RECIPE/OUTPUT``."""
+def find_target(
+    text: str, recipes_dir: str | Path | None = None, *, known: Sequence[Recipe] | None = None
+) -> Target:
+    """The output named ``RECIPE`` (a recipe with one output) or ``RECIPE/OUTPUT``, among the recipes
+    ``known`` (a docs tool's list, read once per build), else those :func:`figgen.api.list_recipes` reads."""
     from figgen.writers.outputs import FILMSTRIP  # numpy: not when Sphinx or MkDocs loads figgen
 
     name, _, output = text.strip().partition("/")
-    recipes = {r.name: r for r in api.list_recipes(recipes_dir)}
+    recipes = {r.name: r for r in (api.list_recipes(recipes_dir) if known is None else known)}
     if name not in recipes:
         raise FiggenError(f"unknown recipe '{name}'{suggest(name, recipes, list_all=True)}")
     recipe = recipes[name]
