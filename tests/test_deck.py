@@ -27,6 +27,7 @@ from figgen import api
 from figgen.builder.deck import DECK_OPTIONS
 from figgen.cli import main
 from figgen.core.errors import FiggenError
+from tests.conftest import SQUARE, write_recipe
 
 ROOT = Path(__file__).resolve().parents[1]
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -105,7 +106,7 @@ def test_one_slide_per_figure_with_its_title_picture_alt_text_and_notes(made):
         assert picture.top + picture.height <= deck.slide_height
         assert abs(picture.width / picture.height - record["width"] / record["height"]) < 0.01
         notes = slide.notes_slide.notes_text_frame.text
-        assert entry["description"] in notes
+        assert entry["description"].replace("``", "") in notes  # ``literals`` as plain text
         for key, value in entry["params"].items():
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
             assert f"{key} = {shown}" in notes.splitlines()
@@ -286,3 +287,39 @@ def test_the_deck_takes_the_build_options_of_the_table():
     sub = next(a for a in _parser()._actions if a.dest == "command").choices["deck"]
     args = sub.parse_args([])
     assert all(getattr(args, name) is None for name in DECK_OPTIONS) and args.out == "deck.pptx"
+
+
+def test_a_recipe_with_several_outputs_gets_a_slide_for_each(project, capsys):
+    """Tiny recipes (no training): each output of a recipe is a slide titled with the recipe and the output,
+    in the order the recipe wrote them, the recipes in the catalogue's order; a list parameter is shown in
+    the notes as the build took it."""
+    two = SQUARE.replace('OUTPUTS = {"square": "still"}', 'OUTPUTS = {"left": "still", "right": "still"}')
+    two = two.replace(
+        'PARAMS = {"SIDE": 40, "LEVEL": 0.5}', 'PARAMS = {"SIDE": 40, "LEVEL": 0.5, "TAGS": [1, 2]}'
+    )
+    two = two.replace(
+        '    ctx.image("square", frame, alt=f"A gray square of {p.SIDE} pixels.")',
+        '    ctx.image("right", frame, alt="The right one.")\n'
+        '    ctx.image("left", 255 - frame, alt="The left one.")',
+    )
+    write_recipe(project / "recipes", "two", two)
+    assert main(["deck", "two", "blink", "--set", "two.TAGS=3,4", "--out", "tiny.pptx"]) == 0
+    deck = pptx.Presentation("tiny.pptx")
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert titles == ["Blinking digit.", "A square. (right)", "A square. (left)"]  # the catalogue's order
+    assert [_descr(_pictures(slide)[0]) for slide in deck.slides] == [
+        "The first training digit blinking.",
+        "The right one.",
+        "The left one.",
+    ]
+    assert "TAGS = 3, 4" in deck.slides[1].notes_slide.notes_text_frame.text.splitlines()
+    assert capsys.readouterr().out.startswith("wrote tiny.pptx: 3 slides (16:9)\n")
+
+
+def test_slides_are_4_3_for_a_4_3_preset(monkeypatch):
+    from figgen.builder.deck import slide_size
+    from figgen.core.themes import PRESETS, Preset
+
+    monkeypatch.setitem(PRESETS, "old-projector", Preset("old-projector", 1024, 768, 28, 1.9, 160))
+    assert slide_size("old-projector") == (EMU_PER_INCH * 10, EMU_PER_INCH * 15 // 2)
+    assert slide_size("slides") == slide_size("docs") == (EMU_PER_INCH * 40 // 3, EMU_PER_INCH * 15 // 2)

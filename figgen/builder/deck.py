@@ -203,8 +203,9 @@ def slides_of(folder: Path, recipes: list[str], video: bool) -> list[Slide]:
 
 
 def _notes(entry: dict) -> str:
-    """The speaker notes: the recipe's description, then its parameters, one a line, and what built it."""
-    lines = [entry["description"], "", "Parameters:"]
+    """The speaker notes: the recipe's description (its ``literals`` as plain text), then its parameters,
+    one a line, and what built it."""
+    lines = [re.sub(r"``(.+?)``", r"\1", entry["description"]), "", "Parameters:"]  # ``code``: plain text
     for key, value in entry["params"].items():
         shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
         lines.append(f"{key} = {shown}")
