@@ -23,18 +23,28 @@ or separated by spaces, as ``--set`` does. The options of Sphinx's own figure wo
 ``:align:``, ``:figwidth:``, ``:figclass:``, ``:figname:``, and for an image ``:height:``, ``:scale:``,
 ``:loading:``, ``:target:``.
 
-How it fits Sphinx: outputs are built through :func:`figgen.build` (training cached) into ``sphinx/`` in
-figgen's cache folder (or ``figgen_out``), never into the sources; only the recipes a page uses are built,
-and only the files a page shows are copied into the output (images by Sphinx's own image handling, players
-and videos as download files). Each page depends on its recipes' files and on figgen.toml, so editing one
-re-reads exactly the pages that show it, and a build with nothing changed reads no page at all. The
-extension keeps no state of its own, so ``sphinx-build -j auto`` is safe. Bad input is an error at the
-directive's file and line.
+How it fits Sphinx: outputs are built through :func:`figgen.build` (training cached) into ``figgen/`` in
+Sphinx's doctrees folder (``_build/doctrees``; or in ``figgen_cache``, ``$FIGGEN_CACHE`` or figgen.toml's
+``cache`` when one is set; or ``figgen_out``), never into the sources; only the recipes a page uses are
+built, and only the files a page shows are copied into the output (images by Sphinx's own image handling,
+players and videos as download files). Each page depends on its recipes' files, on figgen.toml and on the
+files it shows (absolute paths), so editing one re-reads exactly the pages that show it, and a build with
+nothing changed reads no page at all. The extension keeps no state of its own, so ``sphinx-build -j auto``
+is safe. A figure that cannot be built is an error at the directive's file and line (``-W`` fails on it).
 
-Settings in ``conf.py`` (paths relative to its folder): ``figgen_config`` (figgen.toml to read; default:
-figgen's own lookup from the folder sphinx-build runs in), ``figgen_cache`` (the training cache),
-``figgen_recipes`` (the recipe folder), ``figgen_out`` (where outputs are built), ``figgen_theme``,
-``figgen_preset`` and ``figgen_quick`` (the defaults of the options).
+Builders that cannot play a player or a video (LaTeX, EPUB, text, man, ...) show a still in its place: an
+animation's filmstrip PNG (a PDF's PNG), with the caption; every page is read once for all builders. A site
+whose HTML theme has a dark mode (Furo, pydata-sphinx-theme, sphinx-book-theme) gets each figure in
+figgen's light and dark themes, marked with the theme's own ``only-light`` and ``only-dark`` classes, so a
+reader sees the one that matches the scheme; print and e-books get the light one. An explicit
+``figgen_theme`` or ``:theme:`` builds that theme alone, and ``figgen_dark_mode`` (True or False) decides
+for other themes.
+
+Settings in ``conf.py`` (paths relative to its folder, as Sphinx's own): ``figgen_config`` (figgen.toml to
+read; default: figgen's own lookup from the folder sphinx-build runs in), ``figgen_cache`` (the training
+cache and build folder), ``figgen_recipes`` (the recipe folder), ``figgen_out`` (where outputs are built),
+``figgen_theme``, ``figgen_preset`` and ``figgen_quick`` (the defaults of the options), ``figgen_dark_mode``
+(default: whether the HTML theme is one of :data:`DARK_MODE_THEMES`).
 """
 
 from __future__ import annotations
@@ -43,7 +53,7 @@ import os
 import posixpath
 import urllib.parse
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from docutils import nodes
 from docutils.parsers.rst import directives
@@ -54,13 +64,28 @@ from figgen._version import __version__
 from figgen.core.errors import FiggenError
 from figgen.integrations.pages import PAGE_OPTIONS, PageChoice
 
+if TYPE_CHECKING:
+    from figgen.builder.manifest import Output
+    from figgen.integrations.pages import Target
+
 logger = logging.getLogger(__name__)
 
 PATH_SETTINGS = ("figgen_config", "figgen_cache", "figgen_recipes", "figgen_out")
+# HTML themes whose reader switches between a light and a dark scheme, and whose stylesheet shows an element
+# of class only-light or only-dark in its scheme alone (Furo: body[data-theme]; pydata-sphinx-theme and
+# sphinx-book-theme, Jupyter Book's: html[data-theme])
+DARK_MODE_THEMES = ("furo", "pydata_sphinx_theme", "sphinx_book_theme")
+SCHEMES = {"light": "only-light", "dark": "only-dark"}  # figgen's theme -> the class that shows it
+WORK_FOLDER = "figgen"  # in Sphinx's doctrees folder, unless a cache is configured
 
 
 class figgen_media(nodes.General, nodes.Element):  # docutils names nodes in lower case
-    """A player (iframe), a video or a link (PDF): files a browser shows but ``<img>`` cannot."""
+    """A player (iframe), a video or a link (PDF): files a browser shows but ``<img>`` cannot. Its one child
+    is the still that other builders show in its place (removed for HTML)."""
+
+
+class figgen_pair(nodes.General, nodes.Element):
+    """A figure in figgen's light and dark themes: two children, of classes only-light and only-dark."""
 
 
 class FiggenDirective(SphinxDirective):
@@ -95,9 +120,8 @@ class FiggenDirective(SphinxDirective):
     FIGURE = ("caption", "figwidth", "figclass", "figname")  # any of them makes a figure
 
     def run(self) -> list[nodes.Node]:
-        from figgen.builder.options import parse_sets
-        from figgen.builder.workfolders import work_folder
-        from figgen.integrations.pages import build_target, choose_formats, find_target
+        from figgen.integrations.pages import choose_formats, find_target
+        from figgen.writers.markup import shown_as
 
         config = self.config
         try:
@@ -105,42 +129,39 @@ class FiggenDirective(SphinxDirective):
             for path in [*target.dependencies, *_config_files(config.figgen_config)]:
                 self.env.note_dependency(str(Path(path).resolve()))
             formats = choose_formats(target, self.options.get("format"), "sphinx")
-            outputs = build_target(
-                target,
-                formats,
-                config.figgen_out or work_folder("sphinx", config.figgen_cache, config.figgen_config),
-                params=parse_sets(self.options.get("set", "").split(), ":set: item"),  # one a line, or spaced
-                config=config.figgen_config,
-                cache=config.figgen_cache,
-                progress=_log_progress,
-                **self._page_options(),
-            )
+            shown = shown_as(formats[0])
+            image_only = [f":{o}:" for o in self.IMAGE_ONLY if o in self.options]
+            if image_only and shown != "img":
+                raise FiggenError(
+                    f"{' and '.join(image_only)} apply to an image; {self.arguments[0]} is shown as "
+                    f"{formats[0].upper()} (give :format: png, or leave them out)"
+                )
+            built = [self._build(target, formats, theme) for theme in self._themes(shown)]
         except FiggenError as exc:
             raise self.error(f"figgen: {exc}") from None
-        alt = self.options.get("alt") or outputs[0].alt
-        media = self._media(outputs, alt)
-        image_only = [f":{o}:" for o in self.IMAGE_ONLY if o in self.options]
-        if image_only and not isinstance(media, nodes.image):
-            raise self.error(
-                f"figgen: {' and '.join(image_only)} apply to an image; {self.arguments[0]} is shown as "
-                f"{outputs[0].format.upper()} (give :format: png, or leave them out)"
-            )
-        shown: nodes.Element = media
-        if "target" in self.options:  # the image links there, as docutils' image does
-            shown = nodes.reference("", "", media, refuri=directives.uri(self.options["target"]))
+        alt = self.options.get("alt") or built[0][0][0].alt
+        pieces = [self._shown(outputs, still, alt) for outputs, still in built]
+        if len(pieces) == 2:  # each in its scheme: the class on the image or player itself
+            for piece, scheme in zip(pieces, SCHEMES.values(), strict=True):
+                _innermost(piece)["classes"].append(scheme)
+            media: nodes.Element = figgen_pair("", *pieces)
+            self.set_source_info(media)
+        else:
+            media = pieces[0]
         align = self.options.get("align")
         if not any(o in self.options for o in self.FIGURE):
-            if align:
-                media["classes"] += [f"align-{align}"]  # as Sphinx's HTML writer aligns an image
+            if align:  # as Sphinx's HTML writer aligns an image
+                for piece in pieces:
+                    _innermost(piece)["classes"].append(f"align-{align}")
             self.add_name(media)
-            return [shown]
+            return [media]
         figure = nodes.figure()
         if align:
             figure["align"] = align
         if "figwidth" in self.options:
             figure["width"] = self.options["figwidth"]
         figure["classes"] += self.options.get("figclass", [])
-        figure += shown
+        figure += media
         messages: list[nodes.system_message] = []
         if "caption" in self.options:
             text_nodes, messages = self.state.inline_text(self.options["caption"], self.lineno)
@@ -152,34 +173,77 @@ class FiggenDirective(SphinxDirective):
             self.state.document.note_explicit_target(figure, figure)
         return [figure, *messages]
 
-    def _page_options(self) -> PageChoice:
-        """``:theme:``, ``:preset:``, ``:quick:``, each else its ``figgen_`` setting in conf.py."""
+    def _themes(self, shown: str) -> tuple[str | None, ...]:
+        """The themes to build: ``:theme:`` or ``figgen_theme`` when given (None: figgen.toml's, else the
+        default); else light and dark in a site with a dark mode, but for a PDF, which is for print."""
+        chosen = self.options.get("theme") or self.config.figgen_theme
+        if chosen or not self.config.figgen_dark_mode or shown == "link":
+            return (chosen,)
+        return tuple(SCHEMES)
+
+    def _build(self, target: Target, formats: tuple[str, ...], theme: str | None) -> tuple[list, Path | None]:
+        """The target's files in ``formats`` (built if stale), and the still other builders show in place
+        of a player, a video or a PDF: the animation's filmstrip PNG, the PNG of a still or a filmstrip."""
+        from figgen.builder.options import parse_sets
+        from figgen.builder.workfolders import work_folder
+        from figgen.integrations.pages import build_target
+        from figgen.writers.markup import shown_as
+        from figgen.writers.outputs import FILMSTRIP
+
+        config = self.config
+        plays = shown_as(formats[0]) != "img"
+        wanted = (*formats, "png") if plays and "png" not in formats else formats
+        cache = _cache(config, self.env.doctreedir)
+        outputs = build_target(
+            target,
+            wanted,
+            config.figgen_out or work_folder("sphinx", cache, config.figgen_config),
+            params=parse_sets(self.options.get("set", "").split(), ":set: item"),  # one a line, or spaced
+            config=config.figgen_config,
+            cache=cache,
+            progress=_log_progress,
+            **self._page_options(theme),
+        )
+        shown = [o for o in outputs if o.format in formats]
+        if not plays:
+            return shown, None
+        if target.kind == "animation":  # its filmstrip, written by the same build
+            still = shown[0].path.with_name(f"{shown[0].name}{FILMSTRIP}.png")
+        else:
+            still = next(o.path for o in outputs if o.format == "png")
+        if not still.is_file():
+            raise FiggenError(f"recipe {target.recipe.name} wrote no {still.name}")
+        return shown, still
+
+    def _page_options(self, theme: str | None) -> PageChoice:
+        """``theme``, and ``:preset:``, ``:quick:``, each else its ``figgen_`` setting in conf.py."""
         given, config = self.options, self.config
         return PageChoice(
-            theme=given.get("theme") or config.figgen_theme,
+            theme=theme,
             preset=given.get("preset") or config.figgen_preset,
             quick="quick" in given or config.figgen_quick,  # a flag
         )
 
-    def _media(self, outputs, alt: str) -> nodes.Element:
-        """An image node (Sphinx copies the file it picks), or a player or video registered for copying."""
+    def _shown(self, outputs: list[Output], still: Path | None, alt: str) -> nodes.Element:
+        """An image node (Sphinx copies the file it picks), maybe in a link, or a player, a video or a PDF
+        link registered for copying, holding the still that builders other than HTML show."""
         from figgen.writers.markup import shown_as
 
         first = outputs[0]
-        doc_dir = Path(self.env.srcdir, self.env.docname).parent
         classes = self.options.get("class", [])
-        if shown_as(first.format) == "img":
-            stem = first.path.with_suffix("")
-            uri = os.path.relpath(stem, doc_dir).replace(os.sep, "/")
-            uri += ".*" if len(outputs) > 1 else first.path.suffix
-            image = nodes.image(uri=uri, alt=alt, classes=list(classes))
+        if still is None:
+            image = self._image(first.path, ".*" if len(outputs) > 1 else first.path.suffix, alt)
+            image["classes"] += classes
             for option in ("width", "height", "scale", "loading"):
                 if option in self.options:
                     image[option] = self.options[option]
-            self.set_source_info(image)
+            if "target" in self.options:  # the image links there, as docutils' image does
+                return nodes.reference("", "", image, refuri=directives.uri(self.options["target"]))
             return image
-        relative = os.path.relpath(first.path, self.env.srcdir).replace(os.sep, "/")
-        self.env.note_dependency(str(first.path))  # as Sphinx does for images: gone means read again
+        relative = os.path.relpath(first.path.absolute(), self.env.srcdir).replace(os.sep, "/")
+        # as Sphinx does for images: gone means read again (and build again); absolute, as Sphinx resolves
+        # a relative one against the source folder
+        self.env.note_dependency(str(first.path.absolute()))
         node = figgen_media(
             shown_as=shown_as(first.format),
             filename=str(self.env.dlfiles.add_file(self.env.docname, relative)),
@@ -189,8 +253,39 @@ class FiggenDirective(SphinxDirective):
             size=_css_length(self.options.get("width")),
             classes=list(classes),
         )
+        picture = self._image(still, still.suffix, alt)
+        if "width" in self.options:
+            picture["width"] = self.options["width"]
+        node += picture
         self.set_source_info(node)
         return node
+
+    def _image(self, path: Path, suffix: str, alt: str) -> nodes.image:
+        """An image of the file ``path`` with ``suffix`` (``.*``: each format built, the builder picks)."""
+        doc_dir = Path(self.env.srcdir, self.env.docname).parent
+        uri = os.path.relpath(path.absolute().with_suffix(""), doc_dir).replace(os.sep, "/") + suffix
+        image = nodes.image(uri=uri, alt=alt)
+        self.set_source_info(image)
+        return image
+
+
+def _innermost(node: nodes.Element) -> nodes.Element:
+    """The image in a link, or the node itself: what carries a scheme's or an alignment's class."""
+    return cast(nodes.Element, node[0]) if isinstance(node, nodes.reference) else node
+
+
+def _cache(config, doctreedir: str | os.PathLike) -> str | None:
+    """Where figgen trains and builds: ``figgen_cache``; else None where ``$FIGGEN_CACHE`` or figgen.toml's
+    ``cache`` says (figgen's own lookup); else ``figgen`` in Sphinx's doctrees folder, beside what Sphinx
+    derives from the sources (never the sources themselves)."""
+    from figgen.builder.options import configured, load_config
+    from figgen.files.cache import ENVIRONMENT
+
+    if config.figgen_cache:
+        return config.figgen_cache
+    if os.environ.get(ENVIRONMENT) or configured(load_config(config.figgen_config), "cache"):
+        return None
+    return str(Path(doctreedir, WORK_FOLDER))
 
 
 def _config_files(config: str | None) -> list[Path]:
@@ -217,6 +312,7 @@ def visit_media_html(self, node: figgen_media) -> None:
 
     src = posixpath.join(self.builder.dlpath, urllib.parse.quote(node["filename"]))
     size = {"width": node["width"], "height": node["height"]}
+    anchors = "".join(f'<span id="{ident}"></span>' for ident in node["ids"])  # :name: without a figure
     if node["shown_as"] == "frame":
         html = player_html(src, **size, alt=node["alt"], classes=node["classes"], max_width=node["size"])
     elif node["shown_as"] == "link":  # a PDF: a link named by its alt text
@@ -224,24 +320,47 @@ def visit_media_html(self, node: figgen_media) -> None:
     else:
         max_width = node["size"] or "100%"
         html = video_html(src, **size, alt=node["alt"], classes=node["classes"], max_width=max_width)
-    self.body.append(html)
+    self.body.append(anchors + html)
     raise nodes.SkipNode
 
 
-def replace_media_elsewhere(app, doctree: nodes.document, docname: str) -> None:
-    """Builders that cannot show a player or a video (LaTeX, text, man) get the alt text in its place."""
-    if app.builder.format == "html":
+def visit_pair_html(self, node: figgen_pair) -> None:
+    self.body.append(self.starttag(node, "div", CLASS="figgen-pair"))
+
+
+def depart_pair_html(self, node: figgen_pair) -> None:
+    self.body.append("</div>\n")
+
+
+def show_for_builder(app, doctree: nodes.document, docname: str) -> None:
+    """HTML builders play the player or the video (their stills go); the others show the still, which
+    Sphinx copies (LaTeX, EPUB: a book's reader runs no player and has no downloads), and the light one of a
+    pair (print and e-books have one scheme)."""
+    if app.builder.format == "html" and not app.builder.name.startswith("epub"):
+        for media in doctree.findall(figgen_media):
+            media.children = []
         return
-    for node in list(doctree.findall(figgen_media)):
-        node.replace_self(nodes.paragraph("", "", nodes.emphasis(node["alt"], node["alt"])))
+    for pair in list(doctree.findall(figgen_pair)):
+        light = cast(nodes.Element, pair[0])
+        _innermost(light)["classes"].remove(SCHEMES["light"])
+        light["ids"] += pair["ids"]
+        pair.replace_self(light)
+    for media in list(doctree.findall(figgen_media)):
+        still = cast(nodes.Element, media[0])
+        still["classes"] += [c for c in media["classes"] if c not in SCHEMES.values()]
+        still["ids"] += media["ids"]
+        media.replace_self(still)
 
 
 def resolve_paths(app, config) -> None:
-    """Path settings are relative to conf.py's folder, like Sphinx's own."""
+    """Path settings are relative to conf.py's folder, like Sphinx's own; ``figgen_dark_mode`` left unset
+    is whether the HTML theme has a dark mode (an "env" setting: changing theme reads the pages again)."""
     for name in PATH_SETTINGS:
         value = getattr(config, name)
         if value and not Path(value).is_absolute():
             setattr(config, name, str(Path(app.confdir, value).resolve()))
+    if config.figgen_dark_mode is None:
+        config.figgen_dark_mode = getattr(config, "html_theme", None) in DARK_MODE_THEMES
 
 
 def setup(app) -> dict:
@@ -249,8 +368,10 @@ def setup(app) -> dict:
         app.add_config_value(name, None, "env", (str,))
     for name, kind in PAGE_OPTIONS.items():  # figgen_theme, figgen_preset, figgen_quick
         app.add_config_value(f"figgen_{name}", False if kind is bool else None, "env", (kind,))
+    app.add_config_value("figgen_dark_mode", None, "env", (bool,))
     app.add_node(figgen_media, html=(visit_media_html, None))
+    app.add_node(figgen_pair, html=(visit_pair_html, depart_pair_html))
     app.add_directive("figgen", FiggenDirective)
     app.connect("config-inited", resolve_paths)
-    app.connect("doctree-resolved", replace_media_elsewhere)
+    app.connect("doctree-resolved", show_for_builder)
     return {"version": __version__, "parallel_read_safe": True, "parallel_write_safe": True}
