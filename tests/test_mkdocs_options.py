@@ -171,3 +171,16 @@ def test_a_build_reads_the_recipes_once_however_many_figures_a_page_shows(projec
     build(config)
     assert len(reads) == 2
     assert (project / "site/index.html").read_text().count('src="figgen/square-') == 2
+
+
+def test_serve_watches_every_recipe_folder_and_figgen_toml(project):
+    """The user's recipes/ is watched even when figgen's own recipes come first in the catalogue."""
+    from figgen.recipe.spec import recipe_folders
+
+    (project / "figgen.toml").write_text('theme = "light"\n')
+    plugin = FiggenPlugin()
+    plugin.load_config({})
+    watched: list[str] = []
+    plugin.on_serve(SimpleNamespace(watch=watched.append), None, None)
+    assert str(project / "recipes") in watched and str(project / "figgen.toml") in watched
+    assert watched[:-1] == [str(folder.resolve()) for folder in recipe_folders()]

@@ -186,7 +186,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         if self.recipes is None:
             from figgen.api import list_recipes
 
-            self.recipes = list_recipes(self.config.recipes)
+            self.recipes = list_recipes(self.config.recipes, config=self.config.config)
         target = find_target(name, self.config.recipes, known=self.recipes)
         formats = choose_formats(target, fmt, "mkdocs")
         shown = shown_as(formats[0])
@@ -249,12 +249,12 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         from figgen.api import list_recipes
         from figgen.builder.options import config_files
 
-        try:
-            folder = list_recipes(self.config.recipes)[0].path.parent
-        except (FiggenError, IndexError):
-            folder = None
-        for path in [folder, *config_files(self.config.config)]:
-            if path is not None and Path(path).exists():
+        try:  # every folder recipes are read from: figgen's own and the user's
+            folders = list_recipes(self.config.recipes, config=self.config.config).folders
+        except FiggenError:
+            folders = []
+        for path in [*folders, *config_files(self.config.config)]:
+            if Path(path).exists():
                 server.watch(str(Path(path).resolve()))
         return server
 
