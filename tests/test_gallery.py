@@ -130,7 +130,7 @@ def test_every_image_and_video_decodes_in_a_real_browser(project, tmp_path):
     result = json.loads(found.group(1))
     assert result["bad"] == []
     stems = {o["output"] for o in manifest["outputs"]}  # one preview per output, plus the MP4's video
-    assert len(stems) == 3 and result["images"] == 2 and result["players"] == 1 and result["videos"] == 1
+    assert len(stems) == 4 and result["images"] == 3 and result["players"] == 1 and result["videos"] == 1
     assert 'src="blink.html" title="The first training digit blinking."' in page  # the player, not the GIF
     for record in manifest["outputs"]:
         assert f'href="{record["path"]}"' in page

@@ -27,6 +27,7 @@ def test_manifest_lists_every_output_with_its_facts(project, capsys):
         "blink.html",
         "blink_filmstrip.png",
         "blink_filmstrip.pdf",
+        "blink_poster.png",
     }
     for record in manifest["outputs"]:
         data = (project / "out" / record["path"]).read_bytes()
@@ -38,6 +39,8 @@ def test_manifest_lists_every_output_with_its_facts(project, capsys):
     assert square["params"] == {"SIDE": 40, "LEVEL": 0.5}
     gif = next(o for o in manifest["outputs"] if o["path"] == "blink.gif")
     assert gif["frames"] == 4 and gif["kind"] == "animation"
+    poster = next(o for o in manifest["outputs"] if o["path"] == "blink_poster.png")
+    assert (poster["kind"], poster["output"], poster["frames"]) == ("poster", "blink_poster", None)
     assert list(manifest["recipes"]) == ["blink", "square"]  # not in the catalogue: name order
     assert (project / "out" / "index.html").is_file()
 
@@ -48,7 +51,7 @@ def test_clean_removes_what_builds_wrote_and_nothing_else(project, capsys):
     (project / "out" / "talk.pptx").write_text("a slide deck")
     assert main(["clean", "--out", "out"]) == 0
     assert sorted(p.name for p in (project / "out").iterdir()) == ["README.md", "talk.pptx"]
-    assert "removed 10 files from out" in capsys.readouterr().out  # 7 outputs, manifest, gallery, state
+    assert "removed 11 files from out" in capsys.readouterr().out  # 8 outputs, manifest, gallery, state
     (project / "slides").mkdir()
     (project / "slides" / "deck.key").write_text("not figgen's")
     assert main(["clean", "--out", "slides"]) == 2

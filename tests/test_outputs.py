@@ -23,10 +23,16 @@ def test_formats_of_each_kind_come_from_the_registry():
     assert formats_for("animation", None) == ("gif", "mp4", "html")
     assert formats_for("still", None) == ("png", "svg")
     assert formats_for("filmstrip", None) == ("png", "pdf")
+    assert formats_for("poster", None) == ("png",)
     chosen = ("webp", "pdf", "gif")
     assert formats_for("animation", chosen) == ("webp", "gif")
     assert formats_for("still", chosen) == ("pdf",)
     assert formats_for("filmstrip", chosen) == ("pdf",)
+    # the poster comes with any animation format (a page shows it before or instead of playing) and with PNG
+    assert formats_for("poster", chosen) == formats_for("poster", ("mp4",)) == ("png",)
+    assert formats_for("poster", ("frames",)) == formats_for("poster", ("png",)) == ("png",)
+    assert formats_for("poster", ("svg", "pdf")) == ()
+    assert formats_for("animation", ("frames", "png")) == ("frames",)  # opt-in: never a default
 
 
 def test_records_describe_the_files_written(tmp_path):
@@ -40,6 +46,7 @@ def test_records_describe_the_files_written(tmp_path):
         ("square.png", "still"),
         ("blink.gif", "animation"),
         ("blink_filmstrip.png", "filmstrip"),
+        ("blink_poster.png", "poster"),
     ]
     assert [final for _, final in out.staged] == [r.path for r in out.records]
     assert not any((tmp_path / r.path).exists() for r in out.records)  # staged: nothing in place yet
@@ -51,6 +58,7 @@ def test_records_describe_the_files_written(tmp_path):
     assert (
         out.records[1].frames == 3
         and out.records[2].alt == "2 key frames of the animation (a, b, left to right): Blinking."
+        and out.records[3].alt == "The last frame of the animation: Blinking."
     )
     assert out.missing() == []
     out.discard()  # the recipe failed after all: nothing is left behind
@@ -105,7 +113,7 @@ def test_each_frame_is_drawn_once_for_every_format_and_a_failure_leaves_none(tmp
         ("blink.gif", 4),
         ("blink.mp4", 12),
     ]  # 4 fps: 4 + a 2 s hold
-    assert [r.format for r in out.records] == ["gif", "mp4", "html"]
+    assert [r.format for r in out.records] == ["gif", "mp4", "html", "png"]  # and the poster
     gif = Image.open(tmp_path / out.staged[0][0])
     assert [gif.seek(i) or gif.convert("L").getpixel((0, 0)) for i in range(gif.n_frames)] == [0, 255, 0, 128]
 
@@ -118,3 +126,147 @@ def test_each_frame_is_drawn_once_for_every_format_and_a_failure_leaves_none(tmp
     with pytest.raises(RuntimeError, match="third panel"):
         other.animation("blink", broken, alt="Blinking.")
     assert list((tmp_path / "other").iterdir()) == [] and other.records == []
+
+
+def gif_frames(path) -> list[np.ndarray]:
+    """Every frame of a GIF as Pillow composes it (RGBA)."""
+    with Image.open(path) as gif:
+        return [np.asarray((gif.seek(i), gif.convert("RGBA"))[1]) for i in range(gif.n_frames)]
+
+
+def distinct(count: int, size=(12, 10)) -> list[np.ndarray]:
+    """``count`` frames that differ everywhere (a GIF stores each whole), a gradient in each."""
+    ramp = np.linspace(0, 60, size[1], dtype=np.uint8)[None, :, None]
+    return [np.broadcast_to(ramp + 20 * i, (*size, 3)).astype(np.uint8) for i in range(count)]
+
+
+def staged(out: OutputSet, folder, name: str):
+    """The staged bytes' path of the file ``name`` (nothing is in place before the build commits)."""
+    (tmp,) = [t for t, final in out.staged if final == name]
+    return folder / tmp
+
+
+@pytest.mark.parametrize("poster, index", [(None, 4), (0, 0), (2, 2), (-2, 3), (-5, 0)])
+def test_the_poster_is_the_chosen_frame_of_the_gif(tmp_path, poster, index):
+    frames = distinct(5)
+    out = outputs(tmp_path, ("gif",))
+    chosen = {} if poster is None else {"poster": poster}
+    out.animation("blink", lambda: iter(frames), alt="Blinking.", **chosen)
+    record = out.records[-1]
+    assert (record.path, record.kind, record.format, record.output) == (
+        "blink_poster.png",
+        "poster",
+        "png",
+        "blink_poster",
+    )
+    which = "The last frame" if index == 4 else f"Frame {index + 1} of 5"
+    assert record.alt == f"{which} of the animation: Blinking."
+    decoded = np.asarray(Image.open(staged(out, tmp_path, "blink_poster.png")).convert("RGBA"))
+    gif = gif_frames(staged(out, tmp_path, "blink.gif"))
+    assert np.array_equal(decoded, gif[index]) and not np.array_equal(decoded, gif[(index + 1) % 5])
+    assert (record.width, record.height) == (10, 12)
+
+
+def test_a_poster_outside_the_animation_is_refused_and_nothing_stays(tmp_path):
+    for poster, message in [
+        (5, "the poster of 'blink' is frame 5, but it has 5 frames"),
+        (-6, "the poster of 'blink' is frame -6, but it has 5 frames"),
+        (True, "the poster of 'blink' must be a frame's index, got True"),
+        ("last", "the poster of 'blink' must be a frame's index, got 'last'"),
+    ]:
+        out = outputs(tmp_path, ("gif", "png"))
+        with pytest.raises(FiggenError, match=f"^recipe 'tiny': {message}$"):
+            out.animation("blink", lambda: iter(distinct(5)), alt="Blinking.", poster=poster)
+        out.discard()  # what the build does when a recipe fails
+        assert list(tmp_path.iterdir()) == []
+
+
+def test_a_poster_alone_still_draws_the_frames_once(tmp_path):
+    drawn = []
+
+    def frames():
+        for frame in distinct(3):
+            drawn.append(1)
+            yield frame
+
+    out = outputs(tmp_path, ("svg",))  # no animation format, no PNG: no poster, no frames drawn
+    out.animation("blink", frames, alt="Blinking.")
+    assert out.records == [] and drawn == []
+    out = outputs(tmp_path, ("png",))  # the filmstrip's format: the poster comes with it
+    out.animation("blink", frames, alt="Blinking.", poster=1)
+    assert [r.path for r in out.records] == ["blink_poster.png"] and len(drawn) == 3
+    poster = np.asarray(Image.open(staged(out, tmp_path, "blink_poster.png")))
+    assert np.array_equal(poster, distinct(3)[1])
+
+
+def test_the_frames_format_writes_the_gifs_frames_and_an_animategraphics_snippet(tmp_path):
+    frames = distinct(4)
+    frames.insert(2, frames[1])  # an unchanged frame: the GIF merges it, and so do the frames
+    out = outputs(tmp_path, ("gif", "frames"))
+    durations = [100, 250, 250, 250, 250]
+    out.animation("blink", lambda: iter(frames), alt="Blinking.", durations_ms=durations, poster=2)
+    records = {r.path: r for r in out.records}
+    names = [f"blink_frame_{i}.png" for i in range(4)]
+    assert list(records) == ["blink.gif", "blink_frames.tex", *names, "blink_frames.txt", "blink_poster.png"]
+    assert sorted(final for _, final in out.staged) == sorted(records)  # a frame is staged as it comes
+    gif = gif_frames(staged(out, tmp_path, "blink.gif"))
+    assert len(gif) == 4
+    for name, expected in zip(names, gif, strict=True):
+        decoded = np.asarray(Image.open(staged(out, tmp_path, name)).convert("RGBA"))
+        assert np.array_equal(decoded, expected)
+        assert (records[name].kind, records[name].output, records[name].format) == (
+            "frames",
+            "blink_frames",
+            "png",
+        )
+    tex = records["blink_frames.tex"]
+    assert (tex.kind, tex.output, tex.format, tex.frames, tex.width, tex.height) == (
+        "animation",
+        "blink",
+        "frames",
+        4,
+        10,
+        12,
+    )
+    snippet = staged(out, tmp_path, "blink_frames.tex").read_text()
+    command = snippet.splitlines()[-1]
+    # 100 ms is 10 frames a second; then 250 ms + 250 ms merged (2 fps), 4 fps, and 250 ms + the 2 s hold;
+    # the PDF's poster is the recipe's (its frame 2, merged into the file's frame 1)
+    options = r"loop,controls,width=\linewidth,poster=1,timeline=blink_frames.txt"
+    assert command == rf"\animategraphics[{options}]{{10}}{{blink_frame_}}{{0}}{{3}}%"
+    assert staged(out, tmp_path, "blink_frames.txt").read_text() == ":10:0\n:2:1\n:4:2\n:0.4444:3\n"
+    assert all(line.startswith("%") for line in snippet.splitlines()[:-1])
+    for record in out.records:
+        data = staged(out, tmp_path, record.path).read_bytes()
+        assert record.sha256 == hashlib.sha256(data).hexdigest() and record.bytes == len(data)
+    out.discard()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_frames_of_one_duration_need_no_timeline(tmp_path):
+    out = outputs(tmp_path, ("frames",))
+    out.animation("blink", lambda: iter(distinct(3)), alt="Blinking.", durations_ms=40, hold_last_ms=0)
+    assert [r.path for r in out.records][-2:] == ["blink_frame_2.png", "blink_poster.png"]
+    command = staged(out, tmp_path, "blink_frames.tex").read_text().splitlines()[-1]
+    assert command == r"\animategraphics[loop,controls,width=\linewidth,poster=last]{25}{blink_frame_}{0}{2}%"
+    out = outputs(tmp_path / "first", ("frames",))
+    (tmp_path / "first").mkdir()
+    out.animation(
+        "blink", lambda: iter(distinct(3)), alt="Blinking.", durations_ms=40, hold_last_ms=0, poster=0
+    )
+    command = staged(out, tmp_path / "first", "blink_frames.tex").read_text().splitlines()[-1]
+    assert (
+        command == r"\animategraphics[loop,controls,width=\linewidth]{25}{blink_frame_}{0}{2}%"
+    )  # animate's
+
+
+def test_frames_that_fail_half_way_leave_nothing(tmp_path):
+    def broken():
+        yield from distinct(3)
+        raise RuntimeError("the fourth panel failed")
+
+    out = outputs(tmp_path, ("frames", "gif"))
+    with pytest.raises(RuntimeError, match="fourth panel"):
+        out.animation("blink", broken, alt="Blinking.")
+    out.discard()
+    assert list(tmp_path.iterdir()) == []

@@ -241,8 +241,9 @@ def test_interrupted_write_keeps_the_old_file(tmp_path):
 
 
 def test_bad_input_errors(tmp_path):
-    assert formats() == ("gif", "mp4", "webp", "html", "png", "svg", "pdf")  # the registry, in its order
-    assert formats("animation") == ("gif", "mp4", "webp", "html")
+    # the registry, in its order: the opt-in frames last
+    assert formats() == ("gif", "mp4", "webp", "html", "png", "svg", "pdf", "frames")
+    assert formats("animation") == ("gif", "mp4", "webp", "html", "frames")
     assert formats("still") == ("png", "svg", "pdf")
     with pytest.raises(ValueError, match=r"unknown format 'gfi' \(did you mean 'gif'\?\)"):
         get_writer("gfi")

@@ -381,13 +381,14 @@ def _valid_journal(journal: object) -> bool:
 
 
 def _output_name(name: str) -> bool:
-    """A name figgen gives the files it publishes: an output (``stem.format``), the manifest, the gallery."""
-    from figgen.writers import formats
+    """A name figgen gives the files it publishes: an output (``stem.format``, or a suffix a format's files
+    have: the frames format's ``.tex`` and ``.txt``), the manifest, the gallery."""
+    from figgen.writers import file_suffixes
 
     if name in (MANIFEST, GALLERY):
         return True
     stem, dot, extension = name.rpartition(".")
-    return bool(dot) and extension in formats() and re.fullmatch(r"[a-z][a-z0-9_]*", stem) is not None
+    return bool(dot) and extension in file_suffixes() and re.fullmatch(r"[a-z][a-z0-9_]*", stem) is not None
 
 
 def _read_text(path: Path) -> str | None:

@@ -1,15 +1,17 @@
-"""Writers: GIF, MP4, WebP and HTML-player animations, PNG/SVG/PDF stills, atomic and reproducible.
+"""Writers: GIF, MP4, WebP and HTML-player animations, PNG/SVG/PDF stills, and LaTeX frame sequences, atomic
+and reproducible.
 
-Importing the package registers every format (in this order: the animations, then the stills); see
-:func:`write_animation`, :func:`write_still`, :func:`formats` and :class:`OutputSet`.
+Importing the package registers every format (in this order: the animations, the stills, then the opt-in
+``frames``); see :func:`write_animation`, :func:`write_still`, :func:`formats` and :class:`OutputSet`.
 """
 
-from figgen.writers import gif, mp4, webp, player, stills  # noqa: F401, I001  (register the formats, in this order)
+from figgen.writers import gif, mp4, webp, player, stills, frames  # noqa: F401, I001  (registers, in order)
 from figgen.writers._base import (
     WRITERS,
     AnimationWriter,
     StillWriter,
     check_available,
+    file_suffixes,
     formats,
     get_writer,
     register,
@@ -25,6 +27,7 @@ __all__ = [
     "OutputSet",
     "StillWriter",
     "check_available",
+    "file_suffixes",
     "formats",
     "formats_for",
     "get_writer",

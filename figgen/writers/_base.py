@@ -52,6 +52,13 @@ def formats(kind: str | None = None) -> tuple[str, ...]:
     return tuple(name for name, cls in WRITERS.items() if kind is None or cls.kind == kind)
 
 
+def file_suffixes() -> tuple[str, ...]:
+    """The suffixes of the files the writers write: each format's name, and the suffixes of the files of a
+    format that writes several (the ``frames`` format's ``.tex``, ``.txt`` and ``.png``)."""
+    found = [suffix for name, cls in WRITERS.items() for suffix in (cls.suffixes or (name,))]
+    return tuple(dict.fromkeys(found))
+
+
 def check_available(names: Iterable[str]) -> None:
     """Raise a one-line FiggenError for the first format that is unknown or cannot be written here."""
     for name in names:
@@ -66,6 +73,7 @@ class Writer:
     kind: ClassVar[str] = "?"  # "animation" or "still"
     name: ClassVar[str] = "?"  # the format and file suffix, set by @register
     shown_as: ClassVar[str] = "img"  # how a page shows the file: "img", "video", "frame" or "link"
+    suffixes: ClassVar[tuple[str, ...]] = ()  # the suffixes of its files when they are not its name
 
     @classmethod
     def unavailable(cls) -> str | None:

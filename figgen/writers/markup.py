@@ -21,6 +21,7 @@ from html import escape
 
 from figgen.writers._base import WRITERS
 from figgen.writers._player_page import RESIZE_LISTENER
+from figgen.writers.outputs import POSTER
 from figgen.writers.player import CONTROLS_PX
 
 SHOWN_AS = ("img", "video", "frame", "link")
@@ -46,19 +47,33 @@ def video_html(
     height: int = 0,
     classes: Sequence[str] | None = None,
     max_width: str | None = None,
+    poster: str | None = None,
 ) -> str:
     """``<video>`` that plays muted, looped and inline, with controls; the alt text is its ``aria-label``.
 
     ``classes``: its class is ``figgen-video`` and these (a docs page styles its videos by it); None: no
     class (the gallery styles its figures' videos; a notebook output stands alone). ``max_width``: a CSS
-    length that caps the width (the height follows).
+    length that caps the width (the height follows). ``poster``: the URL of the animation's poster still
+    (``STEM_poster.png``, which every build that writes the MP4 writes beside it: :func:`poster_name`), the
+    frame the page shows before the video plays (without it, a browser shows a blank box until the video
+    loads); a page that copies the video copies the poster too and names its copy.
     """
     names = f' class="{escape(" ".join(["figgen-video", *classes]))}"' if classes is not None else ""
     preload = "" if _inline(src) else ' preload="metadata"'
+    shown = f' poster="{escape(poster)}"' if poster else ""
+    size = _size(width, height, max_width)
     return (
-        f'<video{names} src="{escape(src)}"{_size(width, height, max_width)} controls loop muted playsinline'
+        f'<video{names} src="{escape(src)}"{shown}{size} controls loop muted playsinline'
         f'{preload} aria-label="{escape(alt)}"></video>'
     )
+
+
+def poster_name(video: str) -> str:
+    """The poster still beside an animation's file: ``weights_evolution.mp4`` (a name, a path or a URL) ->
+    ``weights_evolution_poster.png``, as figgen names it (every build that writes an animation writes it)."""
+    head, slash, name = video.rpartition("/")
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{head}{slash}{stem}{POSTER}.png"
 
 
 def player_html(

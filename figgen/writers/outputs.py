@@ -1,8 +1,11 @@
 """The files one recipe writes: which formats, where (never outside the output folder), and their records.
 
 An output has a kind: an *animation* is written in the build's animation formats (default GIF, MP4 and the
-HTML player) plus a *filmstrip* still of its key frames (PNG and PDF, for printed handouts); a *still* in the
-still formats (default PNG and SVG). ``--formats`` picks among the registered formats of each kind. Every
+HTML player) plus a *filmstrip* still of its key frames (PNG and PDF, for printed handouts) and a *poster*:
+one chosen frame (the last by default) as ``STEM_poster.png``, which a page's ``<video>`` shows before it
+plays; a *still* in the still formats (default PNG and SVG). ``--formats`` picks among the registered formats
+of each kind; the poster comes with any animation format and with PNG. The opt-in ``frames`` format writes
+an animation's frames as PNGs with a LaTeX snippet (:mod:`figgen.writers.frames`; kind *frames*). Every
 file written gets a record for the manifest: its format, pixel size, frames, bytes, sha256 and alt text.
 
 Files are *staged*: written whole under a temporary name beside their final one (``staged`` pairs them).
@@ -13,6 +16,7 @@ discards them if the recipe fails, so a recipe's outputs change together or not 
 
 from __future__ import annotations
 
+import collections
 import hashlib
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,20 +30,42 @@ from figgen.core.themes import Preset, Theme
 from figgen.files.atomic import temporary_path
 from figgen.files.own import discard
 from figgen.writers._base import formats, write_animations, write_still
+from figgen.writers.frames import FRAMES, frame_name
 from figgen.writers.record import OutputRecord
 
 # What a build writes when given no --formats (a docs page has defaults of its own: pages.PAGE_FORMATS)
-BUILD_FORMATS = {"animation": ("gif", "mp4", "html"), "still": ("png", "svg"), "filmstrip": ("png", "pdf")}
+BUILD_FORMATS = {
+    "animation": ("gif", "mp4", "html"),
+    "still": ("png", "svg"),
+    "filmstrip": ("png", "pdf"),
+    "poster": ("png",),
+}
 FILMSTRIP_FORMATS = ("png", "pdf")  # raster key frames for print: no point in an SVG wrapper
 FILMSTRIP = "_filmstrip"  # an animation's filmstrip still is named the animation's name with this suffix
+POSTER_FORMATS = (
+    "png",
+)  # the one frame a <video>, a slide or a notebook shows before (or instead of) playing
+POSTER = "_poster"  # an animation's poster still: STEM_poster.png
 
 
 def formats_for(kind: str, chosen: Sequence[str] | None) -> tuple[str, ...]:
-    """The formats an output of ``kind`` is written in, given the build's ``--formats`` (None: defaults)."""
+    """The formats an output of ``kind`` is written in, given the build's ``--formats`` (None: defaults).
+
+    A poster is written with any animation format (a page shows it before the animation plays, or instead
+    of it where nothing plays: print, a notebook turned into a PDF) and with PNG."""
     if chosen is None:
         return BUILD_FORMATS[kind]
+    if kind == "poster":
+        wanted = any(f == "png" or f in formats("animation") for f in chosen)
+        return POSTER_FORMATS if wanted else ()
     allowed = FILMSTRIP_FORMATS if kind == "filmstrip" else formats(kind)
     return tuple(f for f in chosen if f in allowed)
+
+
+def file_name(stem: str, fmt: str) -> str:
+    """The file an output ``stem`` is written to in format ``fmt``: ``stem.fmt``, but for the ``frames``
+    format its LaTeX snippet, ``STEM_frames.tex`` (the frames beside it are ``STEM_frame_K.png``)."""
+    return f"{stem}{FRAMES}.tex" if fmt == "frames" else f"{stem}.{fmt}"
 
 
 def output_names(declared: dict[str, str], chosen: Sequence[str] | None) -> list[str]:
@@ -52,10 +78,14 @@ def output_files(declared: dict[str, str], chosen: Sequence[str] | None) -> list
     "its animation x", "the filmstrip of its animation x"): for errors naming both writers of one name."""
     files = []
     for stem, kind in declared.items():
-        files += [(f"{stem}.{fmt}", f"its {kind} {stem}") for fmt in formats_for(kind, chosen)]
+        files += [(file_name(stem, fmt), f"its {kind} {stem}") for fmt in formats_for(kind, chosen)]
         if kind == "animation":
             strip = f"the filmstrip of its animation {stem}"
             files += [(f"{stem}{FILMSTRIP}.{fmt}", strip) for fmt in formats_for("filmstrip", chosen)]
+            poster = f"the poster of its animation {stem}"
+            files += [(f"{stem}{POSTER}.{fmt}", poster) for fmt in formats_for("poster", chosen)]
+            if "frames" in formats_for(kind, chosen):  # the first frame: how many follow is known only later
+                files.append((frame_name(stem, 0), f"the frames of its animation {stem}"))
     return files
 
 
@@ -98,30 +128,45 @@ class OutputSet:
         keyframes: Sequence[int] = (),
         keyframe_labels: Sequence[str] = (),
         captions: Sequence[str] | None = None,
+        poster: int = -1,
     ) -> None:
-        """Write an animation in the animation formats of the build, plus a filmstrip of its key frames.
+        """Write an animation in the animation formats of the build, plus a filmstrip of its key frames and
+        its poster.
 
         ``frames`` is a function returning an iterable of frames; each frame is drawn once and handed to
         the writer of every format, so frames are never all held in memory. ``keyframes`` (indices; -1 is
         the last frame) with their ``keyframe_labels`` make the filmstrip. ``captions``, one per frame, are
-        the text the HTML player shows under each frame.
+        the text the HTML player shows under each frame. ``poster`` is the index of the frame written as
+        ``STEM_poster.png`` (from 0; negative counts from the end: -1, the default, is the last frame).
         """
         self._check(stem, "animation", alt)
+        if isinstance(poster, bool) or not isinstance(poster, int | np.integer):
+            raise FiggenError(
+                f"recipe {self.recipe!r}: the poster of {stem!r} must be a frame's index, got {poster!r}"
+            )
+        poster = int(poster)
         kept: dict[int, np.ndarray] = {}
         wanted = set(keyframes)
+        posters = formats_for("poster", self.formats)
+        tail: collections.deque[np.ndarray] = collections.deque(maxlen=-poster if poster < 0 else 0)
+        count = 0
 
         def stream():
+            nonlocal count
             last = None
             for i, frame in enumerate(frames()):
-                if i in wanted and i not in kept:
+                if (i in wanted or (posters and i == poster)) and i not in kept:
                     kept[i] = frame
+                if posters and poster < 0:
+                    tail.append(frame)
                 last = (i, frame)
+                count = i + 1
                 yield frame
             if last is not None and -1 in wanted:
                 kept[-1] = last[1]
 
         chosen = formats_for("animation", self.formats)
-        count = None if isinstance(durations_ms, int | float) else len(durations_ms)  # frames, for progress
+        sized = None if isinstance(durations_ms, int | float) else len(durations_ms)  # frames, for progress
         if self.pace != 1:
             paced = np.asarray(durations_ms, np.float64) * self.pace
             durations_ms = float(paced) if paced.ndim == 0 else paced.tolist()
@@ -137,12 +182,17 @@ class OutputSet:
                 alt=alt,
                 matte=self.theme.slide or (255, 255, 255),
                 slide=self.theme.slide,
-                progress=self._frames_progress(stem, count),
+                progress=self._frames_progress(stem, sized),
+                stem=stem,
+                stage=self._stage_file,
+                poster=poster,
             )
             for fmt, info, tmp in zip(chosen, infos, temporaries, strict=True):
                 self._record(stem, fmt, "animation", alt, info, tmp)
-        if not chosen and wanted:
-            for _ in stream():  # no animation asked, but its filmstrip is
+                if fmt == "frames":
+                    self._record_frames(stem, alt, info)
+        if not chosen and (wanted or posters):
+            for _ in stream():  # no animation asked, but its filmstrip or its poster is
                 pass
         if wanted:
             from figgen.draw import filmstrip
@@ -157,6 +207,16 @@ class OutputSet:
                 f"{len(picked)} key frames of the animation{shown}: {alt}",
                 "filmstrip",
             )
+        if posters:
+            index = poster if poster >= 0 else count + poster
+            frame = kept.get(poster) if poster >= 0 else (tail[0] if len(tail) == -poster else None)
+            if frame is None:
+                raise FiggenError(
+                    f"recipe {self.recipe!r}: the poster of {stem!r} is frame {poster}, but it has {count} "
+                    f"frame{'s' if count != 1 else ''}"
+                )
+            which = "The last frame" if index == count - 1 else f"Frame {index + 1} of {count}"
+            self._write_still(stem + POSTER, frame, f"{which} of the animation: {alt}", "poster")
 
     def missing(self) -> list[str]:
         """Declared outputs that were not written although the build asked for formats of their kind."""
@@ -184,6 +244,30 @@ class OutputSet:
             raise FiggenError(f"recipe {self.recipe!r} writes {final.name} twice")
         return temporary_path(final)
 
+    def _stage_file(self, name: str) -> Path:
+        """A temporary for the file ``name`` of a format that writes several (the frames), staged at once so
+        that a failure discards it; its record comes when the format is done (:meth:`_record_frames`)."""
+        final = self._within(name)
+        if any(staged == name for _, staged in self.staged):
+            raise FiggenError(f"recipe {self.recipe!r} writes {name} twice")
+        tmp = temporary_path(final)
+        self.staged.append((tmp.name, name))
+        return tmp
+
+    def _record_frames(self, stem: str, alt: str, info: dict) -> None:
+        """Records of the files the frames format wrote besides its snippet: each frame, and its timeline."""
+        count = info["frames"]
+        for tmp, name, width, height in info["files"]:
+            if name.endswith(".png"):
+                index = int(name.rsplit("_", 1)[1].removesuffix(".png"))
+                fmt, what = "png", f"Frame {index + 1} of {count} of the animation"
+            else:
+                fmt, what = "txt", f"The timeline of the {count} frames of the animation"
+            what += f", for LaTeX's animate package: {alt}"
+            self.records.append(
+                self._make_record(stem + FRAMES, name, fmt, "frames", what, width, height, None, tmp)
+            )
+
     def _check(self, stem: str, kind: str, alt: str) -> None:
         if self.declared.get(stem) != kind:
             raise FiggenError(
@@ -204,26 +288,34 @@ class OutputSet:
         return progress
 
     def _path(self, stem: str, fmt: str) -> Path:
-        path = (self.folder / f"{stem}.{fmt}").resolve()
+        return self._within(file_name(stem, fmt), stem)
+
+    def _within(self, name: str, stem: str | None = None) -> Path:
+        path = (self.folder / name).resolve()
         if path.parent != self.folder.resolve():
-            raise FiggenError(f"output {stem!r} would leave the output folder")
+            raise FiggenError(f"output {stem or name!r} would leave the output folder")
         return path
 
     def _record(self, stem: str, fmt: str, kind: str, alt: str, info: dict, tmp: Path) -> None:
         final = self._path(stem, fmt)
         self.staged.append((tmp.name, final.name))
-        self.records.append(
-            OutputRecord(
-                recipe=self.recipe,
-                output=stem,
-                path=final.name,
-                format=fmt,
-                kind=kind,
-                sha256=hashlib.sha256(tmp.read_bytes()).hexdigest(),
-                bytes=info["bytes"],
-                width=info["width"],
-                height=info["height"],
-                frames=info.get("frames"),
-                alt=alt,
-            )
+        width, height, frames = info["width"], info["height"], info.get("frames")
+        self.records.append(self._make_record(stem, final.name, fmt, kind, alt, width, height, frames, tmp))
+
+    def _make_record(
+        self, stem: str, name: str, fmt: str, kind: str, alt: str, width: int, height: int, frames, tmp: Path
+    ) -> OutputRecord:
+        data = tmp.read_bytes()
+        return OutputRecord(
+            recipe=self.recipe,
+            output=stem,
+            path=name,
+            format=fmt,
+            kind=kind,
+            sha256=hashlib.sha256(data).hexdigest(),
+            bytes=len(data),
+            width=width,
+            height=height,
+            frames=frames,
+            alt=alt,
         )
