@@ -314,6 +314,10 @@ def test_a_recipe_with_several_outputs_gets_a_slide_for_each(project, capsys):
     ]
     assert "TAGS = 3, 4" in deck.slides[1].notes_slide.notes_text_frame.text.splitlines()
     assert capsys.readouterr().out.startswith("wrote tiny.pptx: 3 slides (16:9)\n")
+    # the figures were built in figgen's cache, which clean --cache empties; the deck is the user's now
+    assert [p.name for p in (project / "cache").iterdir() if not p.name.startswith(".")] == ["deck"]
+    assert main(["clean", "--cache"]) == 0
+    assert not (project / "cache" / "deck").exists() and (project / "tiny.pptx").is_file()
 
 
 def test_slides_are_4_3_for_a_4_3_preset(monkeypatch):
