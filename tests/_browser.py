@@ -13,7 +13,17 @@ import time
 from pathlib import Path
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-KEYS = {" ": ("Space", 32), "ArrowLeft": ("ArrowLeft", 37), "ArrowRight": ("ArrowRight", 39)}
+KEYS = {
+    " ": ("Space", 32),
+    "ArrowLeft": ("ArrowLeft", 37),
+    "ArrowRight": ("ArrowRight", 39),
+    "ArrowUp": ("ArrowUp", 38),
+    "ArrowDown": ("ArrowDown", 40),
+    "PageUp": ("PageUp", 33),
+    "PageDown": ("PageDown", 34),
+    "Escape": ("Escape", 27),
+    "Tab": ("Tab", 9),
+}
 
 
 class Browser:
@@ -99,6 +109,21 @@ class Browser:
             )
         page.send("Page.navigate", url=url)
         return page
+
+    def frame(self, url_end: str, timeout: float = 10.0) -> Page:
+        """The page inside an iframe whose URL ends with ``url_end``: an iframe of another origin (a
+        sandboxed player) runs in a process of its own, a target of its own; clicks and keys still go to the
+        top page."""
+        deadline = time.monotonic() + timeout
+        while True:
+            targets = self.send("Target.getTargets")["targetInfos"]
+            found = [t for t in targets if t["type"] == "iframe" and t["url"].endswith(url_end)]
+            if found:
+                session = self.send("Target.attachToTarget", targetId=found[0]["targetId"], flatten=True)
+                return Page(self, session["sessionId"])
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no iframe at {url_end} after {timeout} s")
+            time.sleep(0.05)
 
     def close(self) -> None:
         try:

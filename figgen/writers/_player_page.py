@@ -15,33 +15,55 @@ PAGE = """<!DOCTYPE html>
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>@@title@@</title>
+<title>Animation</title>
 <style>
 :root { color-scheme: @@scheme@@; }
 html, body { margin: 0; height: 100%; }
 body { display: flex; flex-direction: column; background: @@background@@; color: CanvasText;
-  font: 15px/1.4 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; }
+  font: @@font@@px/1.4 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; }
 .stage { flex: 1 1 auto; min-height: 0; display: flex; align-items: center; justify-content: center; }
 canvas { display: block; width: 100%; height: 100%; max-width: @@width@@px; max-height: @@height@@px;
   object-fit: contain; }
-.caption { margin: .3rem .6rem 0; min-height: 1.4em; text-align: center; }
-.controls { display: flex; gap: .4rem; align-items: center; padding: .3rem .6rem .5rem; }
-.controls input { flex: 1 1 auto; min-width: 3rem; margin: 0; }
-button { font: inherit; min-width: 2.4rem; padding: .15rem .5rem; cursor: pointer; }
-.counter { font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 5ch; text-align: right; }
-.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%);
+.controls { display: flex; gap: .4em; align-items: center; padding: .3em .6em .5em; }
+button { flex: none; box-sizing: border-box; width: 2.6em; height: 2em; padding: 0; margin: 0;
+  cursor: pointer; display: inline-flex; align-items: center; justify-content: center; font: inherit;
+  color: inherit;
+  background: color-mix(in srgb, CanvasText 8%, transparent);
+  border: .067em solid color-mix(in srgb, CanvasText 45%, transparent); border-radius: .3em; }
+button:hover { background: color-mix(in srgb, CanvasText 16%, transparent); }
+button svg { width: 1em; height: 1em; fill: currentColor; }
+html[data-playing="true"] #play .play, html:not([data-playing="true"]) #play .pause { display: none; }
+input[type=range] { flex: 1 1 auto; min-width: 3em; height: 2em; margin: 0; background: transparent;
+  -webkit-appearance: none; appearance: none; font: inherit; color: inherit; cursor: pointer; }
+input[type=range]::-webkit-slider-runnable-track { height: .3em; border-radius: .15em;
+  background: color-mix(in srgb, CanvasText 35%, transparent); }
+input[type=range]::-moz-range-track { height: .3em; border-radius: .15em;
+  background: color-mix(in srgb, CanvasText 35%, transparent); }
+input[type=range]::-webkit-slider-thumb { -webkit-appearance: none; appearance: none; box-sizing: border-box;
+  width: 1.2em; height: 1.2em; margin-top: -.45em; border-radius: 50%; background: CanvasText;
+  border: .13em solid Canvas; }
+input[type=range]::-moz-range-thumb { box-sizing: border-box; width: 1.2em; height: 1.2em; border-radius: 50%;
+  background: CanvasText; border: .13em solid Canvas; }
+:focus-visible { outline: .13em solid CanvasText; outline-offset: .13em; }
+.counter { flex: none; font-variant-numeric: tabular-nums; white-space: nowrap; text-align: right; }
+.failed { margin: .3em .6em; text-align: center; }
+.sr-only { position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden; clip-path: inset(50%);
   white-space: nowrap; }
 </style>
 </head>
 <body>
 <div class="stage"><canvas id="screen" width="@@width@@" height="@@height@@" role="img"
   aria-label="@@alt@@"></canvas></div>
-<p class="caption" id="caption" aria-live="polite"></p>
+<p class="sr-only" id="caption" aria-live="polite"></p>
 <div class="controls" role="group" aria-label="Animation controls">
-<button type="button" id="prev" aria-label="Previous frame"
-  title="Previous frame (&#8592;)">&#9664;&#9646;</button>
-<button type="button" id="play" aria-label="Play" title="Play or pause (space)">&#9654;</button>
-<button type="button" id="next" aria-label="Next frame" title="Next frame (&#8594;)">&#9646;&#9654;</button>
+<button type="button" id="prev" aria-label="Previous frame" title="Previous frame (&#8592;)">
+<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M2 2h2.5v12H2zM14 2v12L5.5 8z"/></svg></button>
+<button type="button" id="play" aria-label="Play" title="Play or pause (space)">
+<svg class="play" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 1.5v13L14.5 8z"/></svg>
+<svg class="pause" viewBox="0 0 16 16" aria-hidden="true"><path d="M3 2h3.5v12H3zM9.5 2H13v12H9.5z"/></svg>
+</button>
+<button type="button" id="next" aria-label="Next frame" title="Next frame (&#8594;)">
+<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M11.5 2H14v12h-2.5zM2 2v12l8.5-6z"/></svg></button>
 <input type="range" id="scrub" min="0" max="0" step="1" value="0" aria-label="Frame">
 <span class="counter" id="counter" aria-hidden="true"></span>
 </div>
@@ -58,7 +80,7 @@ button { font: inherit; min-width: 2.4rem; padding: .15rem .5rem; cursor: pointe
   var playButton = document.getElementById("play"), counter = document.getElementById("counter");
   var image = context.createImageData(W, H), screen = new Uint32Array(image.data.buffer);
   var palette = null, data = null, offsets = [], snapshots = {}, current = -1;
-  var playing = false, timer = null, due = 0, plays = 0, SNAPSHOT_EVERY = 8;
+  var playing = false, timer = null, due = 0, plays = 0, SNAPSHOT_EVERY = 8, hosted = false;
   var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function bytes(text) {
@@ -107,7 +129,7 @@ button { font: inherit; min-width: 2.4rem; padding: .15rem .5rem; cursor: pointe
     var text = film.captions ? film.captions[current] : "";
     caption.textContent = text;
     scrub.value = String(current);
-    scrub.setAttribute("aria-valuetext", "Frame " + (current + 1) + " of " + n + (text ? ": " + text : ""));
+    scrub.setAttribute("aria-valuetext", "Frame " + (current + 1) + " of " + n);  // the caption: read once
     counter.textContent = (current + 1) + " / " + n;
     root.setAttribute("data-frame", String(current));
   }
@@ -115,7 +137,6 @@ button { font: inherit; min-width: 2.4rem; padding: .15rem .5rem; cursor: pointe
   function setPlaying(on) {
     playing = on;
     clearTimeout(timer);
-    playButton.innerHTML = on ? "&#10074;&#10074;" : "&#9654;";
     playButton.setAttribute("aria-label", on ? "Pause" : "Play");
     caption.setAttribute("aria-live", on ? "off" : "polite");  // no stream of announcements while playing
     root.setAttribute("data-playing", String(on));
@@ -156,19 +177,65 @@ button { font: inherit; min-width: 2.4rem; padding: .15rem .5rem; cursor: pointe
     window.parent.postMessage({figgenPlayerHeight: Math.ceil(width * H / W + bars)}, "*");
   }
 
+  // Keys. The player takes ←, → and space (a button's space and the slider's arrows stay theirs), and
+  // only while it has the focus: it is in an iframe, which gets keys once clicked. Every other key (PageDown
+  // and PageUp from a presenter's clicker, a deck's letters) goes on to the page around it, and the player
+  // lets go of the focus so the keys after it reach the page directly; Escape lets go too. The page hears
+  // the key through figgen's host script (HOST_SCRIPT, beside every player figgen puts in a page), which
+  // fires it there; a page without it (an iframe written by hand in a reveal.js deck) gets reveal.js's
+  // postMessage API.
+  var OWN = {" ": 1, "ArrowLeft": 1, "ArrowRight": 1};
+  var LOCAL = {Tab: 1, Enter: 1, Shift: 1, Control: 1, Alt: 1, AltGraph: 1, Meta: 1, OS: 1, CapsLock: 1,
+               NumLock: 1, ScrollLock: 1, Fn: 1, ContextMenu: 1, Dead: 1, Process: 1, Unidentified: 1};
+  var REVEAL = {PageDown: "next", PageUp: "prev", ArrowUp: "up", ArrowDown: "down"};
+  var embedded = window.parent !== window;
+
+  function letGo() {  // the focus goes back to the page (in a deck: to the deck)
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    if (!embedded) return;
+    if (hosted) window.parent.postMessage({figgenPlayerRelease: 1}, "*");
+    else try { window.parent.focus(); } catch (error) { /* a browser that keeps the focus here */ }
+  }
+
+  function passOn(event) {
+    if (hosted) {
+      window.parent.postMessage({figgenPlayerKey: {key: event.key, code: event.code, keyCode: event.keyCode,
+        shiftKey: event.shiftKey, repeat: event.repeat}}, "*");
+    } else if (REVEAL[event.key]) {
+      window.parent.postMessage(JSON.stringify({method: REVEAL[event.key], args: []}), "*");
+    }
+  }
+
+  function onKey(event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    var tag = event.target && event.target.tagName, key = event.key;
+    if (OWN[key]) {
+      if (key === " " && tag === "BUTTON") return;  // the button's own press
+      if (key !== " " && tag === "INPUT") return;  // the slider steps itself
+      event.preventDefault();
+      if (key === " ") toggle(); else step(key === "ArrowLeft" ? -1 : 1);
+    } else if (key === "Escape") {
+      event.preventDefault();
+      letGo();
+    } else if (!LOCAL[key] && !(tag === "INPUT" && (key === "ArrowUp" || key === "ArrowDown"))) {
+      if (tag === "INPUT") event.preventDefault();  // the slider would take PageUp, PageDown, Home and End
+      if (embedded) { passOn(event); letGo(); }
+    }
+  }
+
+  function onMessage(event) {  // figgen's host script in the page around says it is there
+    if (event.source === window.parent && event.data && event.data.figgenPlayerHost) hosted = true;
+  }
+
   function start() {
     scrub.max = String(n - 1);
+    counter.style.minWidth = (2 * String(n).length + 3) + "ch";  // "12 / 12": the slider never moves
     document.getElementById("prev").addEventListener("click", function () { step(-1); });
     document.getElementById("next").addEventListener("click", function () { step(1); });
     playButton.addEventListener("click", toggle);
     scrub.addEventListener("input", function () { pause(); seek(Number(scrub.value)); });
-    document.addEventListener("keydown", function (event) {
-      if (event.altKey || event.ctrlKey || event.metaKey) return;
-      var tag = event.target && event.target.tagName;
-      if (event.key === " " && tag !== "BUTTON") { event.preventDefault(); toggle(); }
-      else if (event.key === "ArrowLeft" && tag !== "INPUT") { event.preventDefault(); step(-1); }
-      else if (event.key === "ArrowRight" && tag !== "INPUT") { event.preventDefault(); step(1); }
-    });
+    document.addEventListener("keydown", onKey);
+    window.addEventListener("message", onMessage);
     window.addEventListener("resize", reportHeight);
     setPlaying(false);
     seek(reduce ? n - 1 : 0);  // reduced motion: the frame the animation arrives at, paused
@@ -179,6 +246,7 @@ button { font: inherit; min-width: 2.4rem; padding: .15rem .5rem; cursor: pointe
 
   function fail(message) {
     caption.textContent = message;
+    caption.className = "failed";
     root.setAttribute("data-state", "error");
   }
 
@@ -201,13 +269,25 @@ button { font: inherit; min-width: 2.4rem; padding: .15rem .5rem; cursor: pointe
 </html>
 """
 
-# Sizes every player iframe of a page to the height its player reports (see reportHeight above); once.
-RESIZE_LISTENER = (
-    "<script>window.figgenPlayerResize||(window.figgenPlayerResize=1,addEventListener('message',"
-    "function(e){var h=e.data&&e.data.figgenPlayerHeight;if(!h)return;"
-    "document.querySelectorAll('iframe.figgen-player').forEach(function(f){"
-    "if(f.contentWindow===e.source){f.style.height=h+'px';f.style.aspectRatio='auto';}});}));</script>"
+# The host script, beside every player figgen puts in a page (once a page): it sizes each player's iframe to
+# the height its player reports (see reportHeight), tells the player it is there, fires in the page the keys
+# the player passes on (a deck listening on the document hears a presenter's PageDown as if the page had
+# it), and takes the focus back when the player lets go. Only messages from a figgen player's iframe count.
+HOST_SCRIPT = (
+    "<script>window.figgenPlayerHost||(window.figgenPlayerHost=1,addEventListener('message',function(e){"
+    "var d=e.data,f=null;if(!d||typeof d!=='object')return;"
+    "document.querySelectorAll('iframe.figgen-player').forEach(function(x){if(x.contentWindow===e.source)f=x;});"
+    "if(!f)return;"
+    "if(d.figgenPlayerHeight>0){f.style.height=d.figgenPlayerHeight+'px';f.style.aspectRatio='auto';"
+    "e.source.postMessage({figgenPlayerHost:1},'*');}"
+    "if(d.figgenPlayerRelease||d.figgenPlayerKey){f.blur();window.focus();}"
+    "var k=d.figgenPlayerKey;if(!k||typeof k.key!=='string')return;"
+    "['keydown','keyup'].forEach(function(t){var v=new KeyboardEvent(t,{key:k.key,code:String(k.code),"
+    "shiftKey:!!k.shiftKey,repeat:!!k.repeat,bubbles:true,cancelable:true,composed:true});"
+    "Object.defineProperty(v,'keyCode',{value:k.keyCode|0});Object.defineProperty(v,'which',{value:k.keyCode|0});"
+    "f.dispatchEvent(v);});}));</script>"
 )
+RESIZE_LISTENER = HOST_SCRIPT  # the name markup.py knows it by
 
 _MARKER = re.compile(r"@@(\w+)@@")
 

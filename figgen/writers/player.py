@@ -3,9 +3,14 @@
 
 A GIF can only play; a reader who wants to compare two frames, read a caption or stop the motion needs a
 player. The page works from ``file://`` with no network: play/pause, a scrubber, previous/next, the keys
-space, ← and →, each frame's caption as text, the alt text for screen readers, and ``prefers-reduced-motion``
-honoured by starting paused on the last frame (where the animation arrives). Frames show for the
-durations a GIF gives them (centisecond steps, at least 20 ms) and loop as the GIF does.
+space, ← and → (while the player has the focus; Escape gives it back, and every other key, a clicker's
+PageDown say, goes on to the page or the slide deck around it), the alt text and each frame's caption for
+screen readers (the frames show their caption themselves: it is not drawn twice), and
+``prefers-reduced-motion`` honoured by starting paused on the last frame (where the animation arrives).
+Frames show for the durations a GIF gives them (centisecond steps, at least 20 ms) and loop as the GIF does.
+The controls are sized for the frames: the docs preset's 15 px text for frames up to its 800 px, growing
+with the width to 36 px for the slides preset's 1920 px, so that a deck scaled to the screen keeps them as
+legible as its own text.
 
 How it stays small (0.45 to 0.65 of the GIF's bytes for the weight sheets) and exact:
 
@@ -31,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from figgen.core.themes import get_preset
 from figgen.writers._base import AnimationWriter, register
 from figgen.writers._player_page import render_page
 
@@ -156,14 +162,21 @@ class HtmlPlayerWriter(AnimationWriter):
             # the page takes the frames' background (their top-left pixel) unless they are see-through
             background=f"rgb({red},{green},{blue})" if alpha == 255 else "Canvas",
             scheme="dark" if dark else "light" if alpha == 255 else "light dark",
-            title=escape(self._alt or "Animation"),
             alt=escape(self._alt),
             width=width,
             height=height,
+            font=controls_font_px(width),
             film=script_safe,
         )
         self._path.write_text(page, encoding="utf-8")
         return {"frames": len(self._records), "colours": len(self._palette)}
+
+
+def controls_font_px(width: int) -> int:
+    """The text size of the player's controls for frames ``width`` pixels wide: the docs preset's text size,
+    scaled with the width past the docs preset's width (36 px for the slides preset's 1920)."""
+    docs = get_preset("docs")
+    return max(docs.font_size, round(docs.font_size * width / docs.width))
 
 
 def _gif_delays(records: list[list]) -> list[int]:
