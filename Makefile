@@ -63,4 +63,8 @@ $(DEV): $(STAMP)
 	@test -x $(VENV)/mystmd/node_modules/.bin/myst \
 	  || npm install --prefix $(VENV)/mystmd --no-audit --no-fund --silent mystmd@1 >/dev/null 2>&1 \
 	  || echo "figgen: mystmd could not be installed (needs npm); the MyST test will be skipped"
+	@# reveal.js, for the test of the player in a slide deck (into the ignored tmp/tool; skipped without it)
+	@test -f tmp/tool/node_modules/reveal.js/dist/reveal.js \
+	  || npm install --prefix tmp/tool --no-audit --no-fund --silent reveal.js@5 >/dev/null 2>&1 \
+	  || echo "figgen: reveal.js could not be installed (needs npm); the slide deck test will be skipped"
 	@touch $(DEV)
