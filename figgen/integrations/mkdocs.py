@@ -151,10 +151,11 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
     def on_page_markdown(self, markdown: str, page, config, files) -> str:
         code = _code_spans(markdown)
         pattern = IMAGE_WITH_ATTRS if self.attr_list else IMAGE
+        skipped = _lines_before(markdown, page)  # lines are the file's: its front matter counts
         images = [m for m in pattern.finditer(markdown) if not _inside(m.start(), code)]
         for leftover in LEFTOVER.finditer(markdown):  # a reference never stays in the page unread
             if not _inside(leftover.start(), code + [m.span() for m in images]):
-                line = markdown.count("\n", 0, leftover.start()) + 1
+                line = skipped + markdown.count("\n", 0, leftover.start()) + 1
                 text = markdown.splitlines()[line - 1].strip()
                 raise PluginError(
                     f"{page.file.src_uri}:{line}: cannot read this figgen reference: "
@@ -165,7 +166,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         def replace(match: re.Match) -> str:
             if _inside(match.start(), code):
                 return match.group(0)
-            line = markdown.count("\n", 0, match.start()) + 1
+            line = skipped + markdown.count("\n", 0, match.start()) + 1
             try:
                 return self._show(match, page, config, files)
             except FiggenError as exc:
@@ -362,6 +363,18 @@ def _has_slate(theme) -> bool:
 def _log_progress(event: str, /, **info: Any) -> None:
     if event == "recipe_done":
         log.info(f"built {info['recipe']}")
+
+
+def _lines_before(markdown: str, page) -> int:
+    """How many lines of the page's file come before ``markdown``: MkDocs gives a page without its front
+    matter (``---`` YAML, or MultiMarkdown's ``Key: value`` lines) and the blank lines after it."""
+    try:
+        source = page.file.content_string
+    except (AttributeError, OSError, UnicodeDecodeError):
+        return 0
+    if not markdown or not source.endswith(markdown):
+        return 0  # another plugin changed it: count from its start
+    return source.count("\n", 0, len(source) - len(markdown))
 
 
 def _code_spans(markdown: str) -> list[tuple[int, int]]:
