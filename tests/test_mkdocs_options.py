@@ -182,3 +182,22 @@ def test_serve_watches_every_recipe_folder_and_figgen_toml(project):
     plugin.on_serve(SimpleNamespace(watch=watched.append), None, None)
     assert str(project / "recipes") in watched and str(project / "figgen.toml") in watched
     assert watched[:-1] == [str(folder.resolve()) for folder in recipe_folders()]
+
+
+@pytest.mark.parametrize(
+    ("name", "palette", "pairs"),
+    [
+        ("material", [{"scheme": "default"}, {"scheme": "slate"}], True),  # the toggle
+        ("material", {"scheme": "slate"}, True),  # slate alone
+        ("material", {"scheme": "default"}, False),
+        ("material", None, False),
+        ("mkdocs", None, False),
+    ],
+)
+def test_light_and_dark_pairs_only_on_material_with_slate(name, palette, pairs):
+    from mkdocs.theme import Theme
+
+    from figgen.integrations.mkdocs import _has_slate
+
+    theme = Theme(name=name, **({"palette": palette} if palette else {}))
+    assert _has_slate(theme) is pairs
