@@ -142,7 +142,7 @@ def test_a_bad_option_or_a_cache_inside_the_docs_stops_the_build_in_one_line(tmp
     error = build("![](figgen:softmax.png)\n")
     assert error.endswith(
         f"figgen: the cache folder {root}/docs/.cache is inside docs_dir {root}/docs: figgen builds there, "
-        "so set the plugin's cache (or figgen.toml's) to a folder outside it"
+        "so set the plugin's cache to a folder outside it"
     )
     assert sorted(p.name for p in (root / "docs").iterdir()) == ["index.md"]  # nothing written there
 

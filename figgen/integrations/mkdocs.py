@@ -133,7 +133,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             if root == folder or folder in root.parents:
                 raise PluginError(
                     f"figgen: the cache folder {cache} is inside {setting} {config[setting]}: figgen builds "
-                    "there, so set the plugin's cache (or figgen.toml's) to a folder outside it"
+                    "there, so set the plugin's cache to a folder outside it"
                 )
 
     def on_pre_build(self, config):
