@@ -1,7 +1,8 @@
 """``figgen deck``: the PowerPoint deck read back with python-pptx and rendered by LibreOffice Impress.
 
-One real deck (``figgen deck digit gradient_descent --quick``, run as a user runs it, from a folder outside
-the repository) and one ``--video`` deck are built once for the module; the assertions share them.
+One real deck (the README's ``figgen deck`` command at quick sizes, run as a user runs it, from a folder
+outside the repository: a dark 16:9 deck) and one ``--video`` deck (light) are built once for the module;
+the assertions share them.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import inspect
 import io
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -27,6 +29,7 @@ from figgen import api
 from figgen.builder.deck import DECK_OPTIONS
 from figgen.cli import main
 from figgen.core.errors import FiggenError
+from tests._readme import examples
 from tests.conftest import SQUARE, write_recipe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +37,8 @@ SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 PDFTOPPM = shutil.which("pdftoppm")
 CHOSEN = ["digit", "gradient_descent"]  # a still and an animation, both seconds with --quick
 EMU_PER_INCH = 914400
+README_OPTIONS = ["--preset", "slides", "--theme", "dark"]  # the README's deck, on 1920x1080 dark slides
+DARK = (24, 26, 31)  # the dark theme's background
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +47,11 @@ def made(tmp_path_factory):
     project = tmp_path_factory.mktemp("deck-project")
     shutil.copytree(ROOT / "recipes", project / "recipes")
     cache = project / "cache"
+    (command,) = examples("figgen deck")  # the README's, as a reader copies it (at quick sizes here)
+    argv = shlex.split(command)
+    assert argv == ["figgen", "deck", *CHOSEN, *README_OPTIONS, "--out", "talk.pptx"], argv
     done = subprocess.run(
-        [sys.executable, "-m", "figgen", "deck", *CHOSEN, "--quick", "--out", "talk.pptx"],
+        [sys.executable, "-m", "figgen", *argv[1:], "--quick"],
         cwd=project,
         env={**os.environ, "FIGGEN_CACHE": str(cache)},
         capture_output=True,
@@ -54,9 +62,7 @@ def made(tmp_path_factory):
     folders = [p.parent for p in (cache / "deck").glob("*/manifest.json")]
     assert len(folders) == 1, folders
     manifest = json.loads((folders[0] / "manifest.json").read_text())
-    video = api.deck(
-        "gradient_descent", out=project / "video.pptx", video=True, theme="dark", quick=True, cache=cache
-    )
+    video = api.deck("gradient_descent", out=project / "video.pptx", video=True, quick=True, cache=cache)
     return {
         "project": project,
         "cache": cache,
@@ -176,10 +182,10 @@ def test_libreoffice_renders_every_slide_with_its_figure(made, tmp_path):
         # the same picture at the same place: their coarse blocks agree (thin lines blur at 48 dpi)
         match = np.corrcoef(_coarse(crop), _coarse(np.asarray(shown, np.float64)))[0, 1]
         assert match > 0.8, f"{page.name} does not show its figure ({match:.2f})"
-        assert rendered[-8:, :].mean() > 250  # below the figure: the white slide
+        colours = np.asarray(Image.open(page).convert("RGB"), np.float64)
+        assert np.abs(colours[-6:-2, 2:-2] - DARK).max() < 4  # below the figure: the dark theme's slide
     (video,) = sorted(out.glob("video-*.png"))
-    rendered = np.asarray(Image.open(video).convert("RGB"), np.float64)
-    assert np.abs(rendered[-6:-2, 2:-2] - (24, 26, 31)).max() < 4  # the dark theme's slide (edges: paper)
+    assert np.asarray(Image.open(video).convert("L"))[-6:-2, 2:-2].min() > 250  # the light theme's: white
     video_deck = pptx.Presentation(str(made["video"].path))
     movie = list(video_deck.slides[0].shapes)[1]
     blip = movie._element.blipFill.blip.rEmbed
@@ -208,7 +214,13 @@ def test_a_second_deck_builds_nothing_and_replaces_figgens_own(made, monkeypatch
     monkeypatch.chdir(made["project"])
     events = []
     again = api.deck(
-        CHOSEN, out="talk.pptx", quick=True, cache=made["cache"], progress=lambda e, **i: events.append(e)
+        CHOSEN,
+        out="talk.pptx",
+        preset="slides",
+        theme="dark",
+        quick=True,
+        cache=made["cache"],
+        progress=lambda e, **i: events.append(e),
     )
     assert "recipe_done" not in events and again.folder == made["folder"]
     assert pptx.Presentation("talk.pptx").slides[1].shapes.title.text == again.slides[1].title
