@@ -138,6 +138,7 @@ def test_latex_gets_each_animation_as_its_filmstrip_with_the_caption(books):
         assert (out / "latex" / f"{stem}{suffix}").is_file(), stem
     figures = re.findall(r"\\begin\{figure\}.*?\\end\{figure\}", text, re.S)
     (player,) = [f for f in figures if "{{weights_evolution_filmstrip}.png}" in f]
+    assert "[height=0.75\\textheight]{{weights_evolution_filmstrip}" in player  # room for the caption
     assert "\\caption{Each frame is a model trained on more examples.}" in player
     assert "sphinxstyleemphasis{The ten weight sheets" not in text
 

@@ -77,6 +77,7 @@ PATH_SETTINGS = ("figgen_config", "figgen_cache", "figgen_recipes", "figgen_out"
 DARK_MODE_THEMES = ("furo", "pydata_sphinx_theme", "sphinx_book_theme")
 SCHEMES = {"light": "only-light", "dark": "only-dark"}  # figgen's theme -> the class that shows it
 WORK_FOLDER = "figgen"  # in Sphinx's doctrees folder, unless a cache is configured
+LATEX_STILL_HEIGHT = r"0.75\textheight"  # the tallest still in place of an animation, its caption below
 
 
 class figgen_media(nodes.General, nodes.Element):  # docutils names nodes in lower case
@@ -349,6 +350,10 @@ def show_for_builder(app, doctree: nodes.document, docname: str) -> None:
         still = cast(nodes.Element, media[0])
         still["classes"] += [c for c in media["classes"] if c not in SCHEMES.values()]
         still["ids"] += media["ids"]
+        if app.builder.format == "latex" and "width" not in still:
+            # a filmstrip is a column of key frames: at Sphinx's cap (the text's height) its caption ran
+            # into the footer, and one that starts down a page ran off it
+            still["height"] = LATEX_STILL_HEIGHT
         media.replace_self(still)
 
 
