@@ -9,19 +9,27 @@ elsewhere); the built figures' own lines are left out, as they live in figgen's 
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Callable
+from typing import Any, Protocol
 
 from figgen import api
 from figgen.builder.deck import DECK_OPTIONS
 from figgen.builder.options import parse_sets
 
 
+class Reporter(Protocol):
+    """What shows a build's progress: the command line's build reporter."""
+
+    def event(self, event: str, /, **info: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+
 def register(
     sub,
     common: argparse.ArgumentParser,
     add_options: Callable[[argparse.ArgumentParser, list[str]], None],
-    reporter: Callable[..., object],
+    reporter: Callable[..., Reporter],
     one_line: Callable[[str], str],
 ) -> None:
     """Add the ``deck`` command to the subcommands ``sub``: the build options through ``add_options`` (the
@@ -57,12 +65,12 @@ def register(
     p.set_defaults(func=lambda args: _cmd_deck(args, reporter, one_line))
 
 
-def _cmd_deck(args, reporter: Callable[..., object], one_line: Callable[[str], str]) -> int:
+def _cmd_deck(args, reporter: Callable[..., Reporter], one_line: Callable[[str], str]) -> int:
     shown = reporter(quiet=args.quiet)
 
     def progress(event: str, /, **info) -> None:
         if event != "output":  # the figures' files are figgen's cache, not what the user asked for
-            shown.event(event, **info)  # type: ignore[attr-defined]
+            shown.event(event, **info)
 
     try:
         deck = api.deck(
@@ -76,10 +84,10 @@ def _cmd_deck(args, reporter: Callable[..., object], one_line: Callable[[str], s
             **{name: getattr(args, name) for name in DECK_OPTIONS},
         )
     finally:
-        shown.close()  # type: ignore[attr-defined]
+        shown.close()
     if not args.quiet:
         size = "4:3" if deck.width * 3 == deck.height * 4 else "16:9"
         print(one_line(f"wrote {deck.path}: {len(deck.slides)} slides ({size})"))
         for slide in deck.slides:
-            print(one_line(f"  {slide.recipe:<20} {slide.path.name:<28} {slide.title}"), file=sys.stdout)
+            print(one_line(f"  {slide.recipe:<20} {slide.path.name:<28} {slide.title}"))
     return 0
