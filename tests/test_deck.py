@@ -339,3 +339,12 @@ def test_slides_are_4_3_for_a_4_3_preset(monkeypatch):
     monkeypatch.setitem(PRESETS, "old-projector", Preset("old-projector", 1024, 768, 28, 1.9, 160))
     assert slide_size("old-projector") == (EMU_PER_INCH * 10, EMU_PER_INCH * 15 // 2)
     assert slide_size("slides") == slide_size("docs") == (EMU_PER_INCH * 40 // 3, EMU_PER_INCH * 15 // 2)
+
+
+def test_a_recipe_that_fails_writes_no_deck(project, capsys):
+    broken = SQUARE.replace('ctx.image("square", frame, alt=f"A gray square of {p.SIDE} pixels.")', "1 / 0")
+    write_recipe(project / "recipes", "broken", broken.replace('"square"', '"broken"'))
+    assert main(["deck", "square", "broken", "--out", "talk.pptx"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("figgen: error: recipe broken failed: ZeroDivisionError") and err.count("\n") == 1
+    assert not list(project.glob("*.pptx")) and not list(project.glob(".figgen-tmp-*"))

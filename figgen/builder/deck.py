@@ -227,6 +227,9 @@ def write_deck(path: Path, slides: list[Slide], options: BuildOptions, folder: P
     """Write the deck of ``slides`` to ``path`` atomically, in the colours of the options' theme."""
     from figgen.files.atomic import atomic_path, environment_error
 
+    if not slides:
+        raise FiggenError(f"no figures to put in {path}: the recipe folder has no recipes")
+
     presentation = _presentation(slides, options)
     unsigned = io.BytesIO()
     presentation.save(unsigned)
