@@ -75,7 +75,7 @@ def deck(folder: Path, name: str, player: str) -> str:
     return (folder / name).as_uri()
 
 
-@pytest.mark.skipif(not REVEAL.is_dir(), reason="reveal.js is not installed in tmp/tool (make install-dev)")
+@pytest.mark.skipif(not REVEAL.is_dir(), reason="no reveal.js in tmp/tool (make test installs it with npm)")
 @pytest.mark.parametrize(
     "markup",
     [

@@ -20,7 +20,8 @@ PAGE = """<!DOCTYPE html>
 :root { color-scheme: @@scheme@@; }
 html, body { margin: 0; height: 100%; }
 body { display: flex; flex-direction: column; background: @@background@@; color: CanvasText;
-  font: @@font@@px/1.4 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; }
+  font: 15px/1.4 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif;
+  font-size: max(15px, min(@@font@@px, 4vw)); }  /* smaller only where the player is too narrow for it */
 .stage { flex: 1 1 auto; min-height: 0; display: flex; align-items: center; justify-content: center; }
 canvas { display: block; width: 100%; height: 100%; max-width: @@width@@px; max-height: @@height@@px;
   object-fit: contain; }

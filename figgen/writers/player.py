@@ -10,7 +10,7 @@ screen readers (the frames show their caption themselves: it is not drawn twice)
 Frames show for the durations a GIF gives them (centisecond steps, at least 20 ms) and loop as the GIF does.
 The controls are sized for the frames: the docs preset's 15 px text for frames up to its 800 px, growing
 with the width to 36 px for the slides preset's 1920 px, so that a deck scaled to the screen keeps them as
-legible as its own text.
+legible as its own text (down to 15 px where the player is shown too narrow for them: 4% of its width).
 
 How it stays small (0.45 to 0.65 of the GIF's bytes for the weight sheets) and exact:
 
