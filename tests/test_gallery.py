@@ -11,6 +11,7 @@ import pytest
 
 from figgen.builder.gallery import render_gallery
 from figgen.cli import main
+from tests._browser import Browser
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 
@@ -30,10 +31,12 @@ window.addEventListener("load", function () {
       if (m.tagName === "IFRAME") return !m.style.height.endsWith("px");  // the player never ran
       return m.tagName === "IMG" ? !(m.complete && m.naturalWidth > 0) : m.readyState < 1;
     }).map(function (m) { return m.getAttribute("src"); });
+    var seen = media.concat(players).filter(function (m) { return m.offsetWidth > 0 && m.offsetHeight > 0; })
+      .map(function (m) { return m.getAttribute("src"); });
     var out = document.createElement("pre");
     out.id = "figgen-check";
     out.textContent = JSON.stringify({images: media.length - videos.length, videos: videos.length,
-                                      players: players.length, bad: bad,
+                                      players: players.length, bad: bad, seen: seen,
                                       theme: document.documentElement.getAttribute("data-theme")});
     document.body.appendChild(out);
   })();
@@ -93,6 +96,13 @@ def test_page_lists_recipes_in_order_with_escaped_text():
                 "outputs": [
                     record("digit.gif", "digit", "gif", 9, "a", 3),
                     record("digit.mp4", "digit", "mp4", 9, "a", 3),
+                    {**record("digit_filmstrip.png", "digit_filmstrip", "png", 9, "b"), "kind": "filmstrip"},
+                    {**record("digit_poster.png", "digit_poster", "png", 9, "c"), "kind": "poster"},
+                    *(
+                        {**record(f"digit_frame_{i}.png", "digit_frames", "png", 9, "d"), "kind": "frames"}
+                        for i in range(2)
+                    ),
+                    record("digit_zoom.png", "digit_zoom", "png", 9, "a still of its own"),
                 ],
                 **common,
             },
@@ -104,7 +114,14 @@ def test_page_lists_recipes_in_order_with_escaped_text():
     assert 'alt="Ten &quot;sheets&quot;"' in page and "<code>TRAIN_SIZE=5500</code>" in page
     assert '<img src="weights.png"' in page and '<img src="weights.svg"' not in page  # one preview
     assert '<a href="weights.svg">SVG</a> 98 KB' in page and "1,234 bytes" in page
-    assert '<img src="digit.gif"' in page and '<video src="digit.mp4"' in page and "3 frames" in page
+    # an animation shows once, as its GIF (no player built); its MP4 and the stills of its frames are links
+    assert '<img src="digit.gif"' in page and "<video" not in page and "3 frames" in page
+    assert page.count('data-output="digit') == 2  # the animation's card and the still of its own
+    for path in ("digit.mp4", "digit_filmstrip.png", "digit_poster.png", "digit_frame_0.png"):
+        assert f'href="{path}"' in page and f'src="{path}"' not in page
+    assert 'filmstrip <a href="digit_filmstrip.png">PNG</a>' in page
+    assert 'frames <a href="digit_frame_0.png">digit_frame_0.png</a>' in page
+    assert '<img src="digit_zoom.png"' in page
     assert 'id="theme-toggle"' in page
     assert not re.search(r"(src|href)=\"(https?:)?//", page)  # nothing fetched from the network
 
@@ -119,21 +136,19 @@ def test_every_image_and_video_decodes_in_a_real_browser(project, tmp_path):
     manifest = json.loads((out / "manifest.json").read_text())
     page = (out / "index.html").read_text()
     (out / "check.html").write_text(page.replace("</body>", CHECK + "</body>"))
-    done = chromium(
-        f"--user-data-dir={tmp_path / 'profile'}",
-        "--virtual-time-budget=40000",  # the player may start late on a loaded machine
-        "--dump-dom",
-        (out / "check.html").as_uri(),
-    )
-    found = re.search(r'<pre id="figgen-check">(.*?)</pre>', done.stdout)
-    assert found, f"the check did not run: {done.stderr[-2000:]}"
-    result = json.loads(found.group(1))
+    with Browser(tmp_path / "profile", timeout=60) as browser:  # in real time: a player is another process
+        tab = browser.open((out / "check.html").as_uri(), width=1200, height=4000)  # all in view: lazy
+        result = json.loads(tab.wait_for("document.getElementById('figgen-check').textContent", timeout=40))
     assert result["bad"] == []
-    stems = {o["output"] for o in manifest["outputs"]}  # one preview per output, plus the MP4's video
-    assert len(stems) == 4 and result["images"] == 3 and result["players"] == 1 and result["videos"] == 1
-    assert 'src="blink.html" title="The first training digit blinking."' in page  # the player, not the GIF
-    for record in manifest["outputs"]:
-        assert f'href="{record["path"]}"' in page
+    files = {o["path"] for o in manifest["outputs"]}
+    assert {"blink.gif", "blink.mp4", "blink.html", "blink_filmstrip.png", "blink_poster.png"} <= files
+    # the animation shows once, in its player: not its GIF, MP4, filmstrip or poster beside it
+    assert sorted(result["seen"]) == ["blink.html", "square.png"]
+    assert result["images"] == 1 and result["players"] == 1 and result["videos"] == 0
+    assert 'src="blink.html" title="The first training digit blinking."' in page
+    assert page.count("<figure") == 2
+    for path in files:  # and every file is a link away
+        assert f'href="{path}"' in page
     assert result["theme"] in ("light", "dark")
     shot = tmp_path / "gallery.png"
     chromium(

@@ -181,10 +181,12 @@ def test_the_gallery_shows_each_output_through_the_markup():
     ]
     page = render_gallery({"figgen": "0", "recipes": {"d": {**entry, "outputs": outputs}}})
     assert '<img src="d.gif" alt="A &amp; B" width="8" height="6" loading="lazy">' in page
+    assert "<video" not in page and '<a href="d.mp4">' in page  # an animation shows once: the MP4 a link
+    alone = render_gallery({"figgen": "0", "recipes": {"d": {**entry, "outputs": outputs[1:2]}}})
     assert (
         '<video src="d.mp4" width="8" height="6" controls loop muted playsinline preload="metadata" '
         'aria-label="A &amp; B"></video>'
-    ) in page
+    ) in alone
     assert (
         '<img src="s.png" alt="S" width="8" height="6" loading="lazy">' in page and '<a href="s.pdf">' in page
     )

@@ -1,15 +1,17 @@
 """``index.html``: a static gallery of every output, readable from ``file://`` with no server or network.
 
 One section per recipe, in the catalogue's order, with its title, description and parameters; each output
-shows as it would be used (an animation in its HTML player where it has one, else as a GIF/WebP image;
-PNG/SVG as images, MP4 in a video tag, PDF as a link) with its alt text, size and bytes. A button switches
-light and dark (remembered in localStorage when the browser allows). The page is a pure function of the
-manifest, so it is byte-identical across identical builds.
+shows once, as it would be used (an animation in its HTML player where it has one, else as its GIF/WebP,
+else its MP4; a still as its PNG, else its SVG), with its alt text, size and bytes and a link to every file
+of it: its other formats, and an animation's filmstrip and poster, which are pictures of the same frames
+(a PDF has only its link). A button switches light and dark (remembered in localStorage when the browser
+allows). The page is a pure function of the manifest, so it is byte-identical across identical builds.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from html import escape
 from pathlib import Path
 
@@ -110,32 +112,66 @@ def _slide(entry: dict) -> str:
     return ""
 
 
-def _output_html(records: list[OutputRecord], slide: str = "") -> str:
-    """One card per output: a preview (and a video player for animations), links to every format.
+def _output_html(records: list[OutputRecord], slide: str = "", derived: Sequence[OutputRecord] = ()) -> str:
+    """One card per output: the output shown once, and a link to every file of it and of ``derived``.
 
-    The preview is the HTML player where there is one, else the first format a browser shows as an image,
-    in the writers' registry order (GIF before WebP, PNG before SVG); a video format adds its player.
+    It shows as the HTML player where there is one, else as the first format a browser shows as an image, in
+    the writers' registry order (GIF before WebP, PNG before SVG), else as a video; never twice.
     """
     from figgen.writers import formats
     from figgen.writers.markup import shown_as
 
     by_format = {r.format: r for r in records}
     present = [f for f in formats() if f in by_format]
-    shown = [by_format[f] for f in present if shown_as(f) == "frame"][:1]
-    shown = shown or [by_format[f] for f in present if shown_as(f) == "img"][:1]
-    shown += [by_format[f] for f in present if shown_as(f) == "video"][:1]
+    shown = [by_format[f] for way in ("frame", "img", "video") for f in present if shown_as(f) == way][:1]
     first = records[0]
     frames = f" · {first.frames} frames" if first.frames else ""
     size = f"{first.width}×{first.height} px"
-    links = " · ".join(
-        f'<a href="{escape(r.path)}">{escape(r.format.upper())}</a> {_size(r.bytes)}' for r in records
-    )
+    links = [_links(records)]
+    for stem in dict.fromkeys(r.output for r in derived):
+        files = [r for r in derived if r.output == stem]
+        links.append(f"{escape(stem[len(first.output) + 1 :])} {_links(files)}")
+    meta = "".join(f'<span class="meta">{line}</span>' for line in links)
     return (
         f'<figure data-output="{escape(first.output)}"{slide}>{"".join(_media(r) for r in shown)}'
         f"<figcaption>{escape(first.alt)}"
-        f'<span class="meta">{escape(first.output)} · {size}{frames}'
-        f'</span><span class="meta">{links}</span></figcaption></figure>'
+        f'<span class="meta">{escape(first.output)} · {size}{frames}</span>{meta}</figcaption></figure>'
     )
+
+
+def _links(records: list[OutputRecord]) -> str:
+    """A link to each file, named by its format (by its file name where several share a format)."""
+    formats = [r.format for r in records]
+    names = [r.path if formats.count(r.format) > 1 else r.format.upper() for r in records]
+    return " · ".join(
+        f'<a href="{escape(r.path)}">{escape(name)}</a> {_size(r.bytes)}'
+        for r, name in zip(records, names, strict=True)
+    )
+
+
+def _cards(records: list[OutputRecord], slide: str) -> list[str]:
+    """The cards of one recipe's records, in their order: an animation's derived stills go into its card."""
+    groups: dict[str, list[OutputRecord]] = {}
+    for record in records:
+        groups.setdefault(record.output, []).append(record)
+    from figgen.writers.frames import FRAMES
+    from figgen.writers.outputs import FILMSTRIP, POSTER
+
+    # the files a build derives from an animation's frames, by the suffix of their output's name: the gallery
+    # links them from the animation's card rather than showing the same frames again
+    derived = (FILMSTRIP, POSTER, FRAMES)
+    animations = [name for name, group in groups.items() if group[0].kind == "animation"]
+    owner = {
+        name: base
+        for base in animations
+        for name in groups
+        if name in (base + suffix for suffix in derived) and groups[name][0].kind != "animation"
+    }
+    return [
+        _output_html(group, slide, [r for other in groups if owner.get(other) == name for r in groups[other]])
+        for name, group in groups.items()
+        if name not in owner
+    ]
 
 
 def _size(count: int) -> str:
@@ -153,11 +189,9 @@ def render_gallery(manifest: dict) -> str:
     total = 0
     for name, entry in manifest["recipes"].items():
         params = " ".join(f"<code>{escape(k)}={escape(str(v))}</code>" for k, v in entry["params"].items())
-        groups: dict[str, list[OutputRecord]] = {}
-        for record in records_of(entry):
-            groups.setdefault(record.output, []).append(record)
-        outputs = "\n".join(_output_html(records, _slide(entry)) for records in groups.values())
-        total += sum(len(records) for records in groups.values())
+        records = records_of(entry)
+        outputs = "\n".join(_cards(records, _slide(entry)))
+        total += len(records)
         sections.append(
             f'<section id="{escape(name)}"><h2>{escape(entry["title"])} <code>{escape(name)}</code></h2>'
             f'<p class="description">{_rich(entry["description"])}</p>'
