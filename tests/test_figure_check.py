@@ -1,11 +1,12 @@
 """The figure check: every recipe, in every theme, palette and preset, reads on the background it is shown on.
 
-Each recipe is built at --quick sizes in seven variants (light, dark, transparent on an unknown slide, the
-transparent theme told its slide is blue or near-black, slides, slides + dark, colour-blind). While it
-builds, the drawing layers report what they draw: matplotlib's texts and data marks from the finished
-Figure, and the array renderer's texts and marks from the calls that paint them. The check then measures:
+Each recipe is built at --quick sizes in nine variants (light, dark, transparent on an unknown slide, the
+transparent theme told its slide is blue or near-black, slides, slides + dark, 4:3 slides, colour-blind).
+While it builds, the drawing layers report what they draw: matplotlib's texts and data marks from the
+finished Figure, and the array renderer's texts and marks from the calls that paint them. The check then
+measures:
 
-- text size: at least 11 px in docs, 24 px on slides (the font's size in pixels, the em);
+- text size: at least 11 px in docs, 24 px on slides, 13 px on 4:3 slides (the font's size in pixels, the em);
 - text contrast: at least 4.5:1 against the background it sits on;
 - data series, bars and markers: at least 3:1 (translucent fills, such as noise bands, are context);
 - every animation's first frame (what a slide shows before it plays) is not nearly empty.
@@ -38,9 +39,10 @@ VARIANTS = {
     "transparent on near-black": {"theme": "transparent", "background": "#202124"},
     "slides": {"preset": "slides"},
     "slides dark": {"preset": "slides", "theme": "dark"},
+    "slides 4:3": {"preset": "slides43"},
     "colorblind": {"palette": "colorblind"},
 }
-MIN_TEXT_PX = {"docs": 11, "slides": 24}
+MIN_TEXT_PX = {"docs": 11, "slides": 24, "slides43": 13}
 
 
 pytestmark = pytest.mark.slow

@@ -1,7 +1,8 @@
 """What a reader sees on a slide and on a page, measured on the rendered pixels of real (quick) builds.
 
-Text must be at least 24 px tall on a 1920 x 1080 slide and 11 px on a page (the ink of a capital or a
-digit), every early frame of an animation must show its sheets, and a still must fit the size it claims.
+Text must be at least 24 px tall on a 1920 x 1080 slide, 13 px on a 1024 x 768 (4:3) one and 11 px on a page
+(the ink of a capital or a digit), every early frame of an animation must show its sheets, and a still must
+fit the size it claims.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from figgen.core.themes import get_preset, get_theme
 from figgen.draw import digit_grid
 from figgen.draw.text import legible_size, min_text_px
 
-MIN_PX = {"docs": 11, "slides": 24}
+VARIANTS = [("docs", "light"), ("slides", "light"), ("slides", "transparent"), ("slides43", "light")]
+MIN_PX = {"docs": 11, "slides": 24, "slides43": 13}
+SLIDE = {"slides": (1080, 1920), "slides43": (768, 1024)}  # a slide's frame, height by width
 
 
 @pytest.fixture(scope="module")
@@ -25,7 +28,7 @@ def builds(tmp_path_factory):
     recipes = ["predictions_grid", "weights_evolution", "weights_training", "cross_entropy"]
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("FIGGEN_CACHE", str(root / "cache"))
-        for preset, theme in (("docs", "light"), ("slides", "light"), ("slides", "transparent")):
+        for preset, theme in VARIANTS:
             out = root / f"{preset}-{theme}"
             argv = ["build", *recipes, "--quick", "--preset", preset, "--theme", theme, "--out", str(out)]
             assert main([*argv, "--formats", "png,svg,gif"]) == 0
@@ -45,10 +48,10 @@ def text_rows(frame: np.ndarray, theme: str) -> np.ndarray:
     return (np.all(frame[..., :3] == fg, axis=-1) & opaque).any(axis=1)
 
 
-@pytest.mark.parametrize("preset, theme", [("docs", "light"), ("slides", "light"), ("slides", "transparent")])
+@pytest.mark.parametrize("preset, theme", VARIANTS)
 def test_prediction_titles_are_legible(builds, preset, theme):
     frame = np.asarray(Image.open(builds / f"{preset}-{theme}" / "predictions_grid.png").convert("RGBA"))
-    assert frame.shape[:2] == ((1080, 1920) if preset == "slides" else frame.shape[:2])
+    assert frame.shape[:2] == SLIDE.get(preset, frame.shape[:2])
     # the runs of text rows: the frame's title, then the first row of tiles' "Prediction: …" and "Label: …"
     title, prediction, label = runs(text_rows(frame, theme))[:3]
     assert prediction >= MIN_PX[preset] and label >= MIN_PX[preset]
@@ -57,11 +60,16 @@ def test_prediction_titles_are_legible(builds, preset, theme):
 def test_a_slide_grid_picks_columns_that_keep_titles_legible():
     digits = np.random.default_rng(0).random((18, 784))
     titles = [f"{'✗ ' if k % 7 == 0 else ''}Prediction: {k % 10}\nLabel: {k % 10}" for k in range(18)]
-    for preset in ("docs", "slides"):
+    for preset in ("docs", "slides", "slides43"):
         grid = digit_grid(digits, titles, "light", preset, sections=[("first", 12), ("later", 6)], title="T")
         assert runs(text_rows(grid, "light"))[1] >= MIN_PX[preset]
-    assert [min_text_px(get_preset(p)) for p in ("docs", "slides")] == [11, 24]
-    assert legible_size(get_preset("slides")) > legible_size(get_preset("docs"))
+        assert grid.shape[:2] == SLIDE.get(preset, grid.shape[:2])
+    assert [min_text_px(get_preset(p)) for p in ("docs", "slides", "slides43")] == [11, 24, 13]
+    assert (
+        legible_size(get_preset("slides"))
+        > legible_size(get_preset("slides43"))
+        > legible_size(get_preset("docs"))
+    )
 
 
 def frames(path) -> list[np.ndarray]:
@@ -79,7 +87,9 @@ def sheets(frame: np.ndarray, theme: str) -> list[np.ndarray]:
     return [frame[t + 1 : b, x0 + 1 : x1] for t, b in ys.reshape(2, 2) for x0, x1 in xs.reshape(5, 2)]
 
 
-@pytest.mark.parametrize("preset, theme", [("docs", "light"), ("slides", "transparent")])
+@pytest.mark.parametrize(
+    "preset, theme", [("docs", "light"), ("slides", "transparent"), ("slides43", "light")]
+)
 def test_the_first_sheets_of_the_training_sizes_are_visible(builds, preset, theme):
     for k, frame in enumerate(frames(builds / f"{preset}-{theme}" / "weights_evolution.gif")[:10]):  # 1 to 10
         for digit, sheet in enumerate(sheets(frame, theme)):
@@ -97,7 +107,7 @@ def colour_bar(frame: np.ndarray, theme: str) -> tuple[int, int]:
     return x, max(runs(labels.any(axis=1)))
 
 
-@pytest.mark.parametrize("preset, theme", [("docs", "light"), ("slides", "light"), ("slides", "transparent")])
+@pytest.mark.parametrize("preset, theme", VARIANTS)
 @pytest.mark.parametrize("name", ["weights_evolution", "weights_training"])
 def test_colour_bar_labels_keep_one_legible_size_on_every_frame(builds, preset, theme, name):
     bars = {colour_bar(frame, theme) for frame in frames(builds / f"{preset}-{theme}" / f"{name}.gif")}
@@ -106,14 +116,18 @@ def test_colour_bar_labels_keep_one_legible_size_on_every_frame(builds, preset, 
     assert height >= MIN_PX[preset]
 
 
-@pytest.mark.parametrize("theme", ["light", "transparent"])
-def test_a_slide_filmstrip_fits_the_slide(builds, theme):
+@pytest.mark.parametrize("preset, theme", [v for v in VARIANTS if v[0] != "docs"])
+def test_a_slide_filmstrip_fits_the_slide(builds, preset, theme):
+    height, width = SLIDE[preset]
     for name in ("weights_evolution", "weights_training"):
-        with Image.open(builds / f"slides-{theme}" / f"{name}_filmstrip.png") as strip:
-            assert strip.size == (1920, 1080)  # was 1920 x 1219: four key frames of a full slide each
+        with Image.open(builds / f"{preset}-{theme}" / f"{name}_filmstrip.png") as strip:
+            assert strip.size == (width, height)  # was 1920 x 1219: four key frames of a full slide each
+        for still in (f"{name}_poster.png", "cross_entropy.png"):  # every still of a slide is the slide
+            with Image.open(builds / f"{preset}-{theme}" / still) as image:
+                assert image.size == (width, height), still
 
 
-@pytest.mark.parametrize("preset", ["docs", "slides"])
+@pytest.mark.parametrize("preset", ["docs", "slides", "slides43"])
 def test_cross_entropy_labels_stay_off_the_curve_and_markers_inside_the_axes(preset):
     from matplotlib.text import Annotation, Text
 

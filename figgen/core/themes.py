@@ -150,6 +150,10 @@ THEMES: dict[str, Theme] = {
 PRESETS: dict[str, Preset] = {
     "docs": Preset(name="docs", width=800, height=None, font_size=15, scale=1.0, dpi=100),
     "slides": Preset(name="slides", width=1920, height=1080, font_size=36, scale=2.4, dpi=200),
+    # A 4:3 projector (1024 x 768): the 16:9 slides' sizes relative to the slide's width (1024/1920 of
+    # theirs), so every figure lays out across as it does on them, with a third more height; text at least
+    # 13 px tall. (Sized by the height instead, titles, legends and labels ran off a 4:3 slide's sides.)
+    "slides43": Preset(name="slides43", width=1024, height=768, font_size=19, scale=1.28, dpi=107),
 }
 
 
