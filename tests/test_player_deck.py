@@ -16,6 +16,7 @@ from figgen.draw.text import legible_size, min_text_px
 from figgen.writers import write_animation
 from figgen.writers.markup import player_html
 from tests._browser import CHROMIUM, Browser
+from tests._readme import examples
 
 REVEAL = Path(__file__).resolve().parents[1] / "tmp" / "tool" / "node_modules" / "reveal.js" / "dist"
 COLOURS = [(200, 30, 30), (30, 160, 60), (40, 60, 200), (230, 180, 20)] * 3  # 12 frames: "9 / 12", "10 / 12"
@@ -61,14 +62,14 @@ def click_until(page, inside, at: tuple[float, float], focused: str) -> None:
     raise TimeoutError(f"the player never got the focus: {focused}")
 
 
-def deck(folder: Path, name: str, player: str) -> str:
-    """A three-slide reveal.js deck of the slides preset's size with ``player`` on its second slide."""
+def deck(folder: Path, name: str, slide: str) -> str:
+    """A three-slide reveal.js deck of the slides preset's size with ``slide`` (a section) second."""
     for file in ("reveal.js", "reveal.css", "theme/white.css"):
         shutil.copy(REVEAL / file, folder / Path(file).name)
     (folder / name).write_text(
         '<!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="reveal.css">'
         '<link rel="stylesheet" href="white.css"></head><body><div class="reveal"><div class="slides">'
-        f"<section><h2>One</h2></section><section>{player}</section><section><h2>Three</h2></section>"
+        f"<section><h2>One</h2></section>{slide}<section><h2>Three</h2></section>"
         '</div></div><script src="reveal.js"></script><script>Reveal.initialize({width: 1920, height: 1080, '
         'hash: false, transition: "none"});</script></body></html>'
     )
@@ -80,16 +81,18 @@ def deck(folder: Path, name: str, player: str) -> str:
     "markup",
     [
         "figgen",  # the markup figgen puts in a page, with its host script
-        "by hand",  # an iframe written by hand: reveal.js's postMessage API
+        "by hand",  # the README's iframe, written by hand: reveal.js's postMessage API
     ],
 )
 def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_path, markup):
     if markup == "figgen":
         player = player_html("p.html", width=1920, height=1080, alt=ALT, max_width="80%")
-    else:
-        style = "width:80%;height:800px;border:0"
-        player = f'<iframe src="p.html" sandbox="allow-scripts" style="{style}"></iframe>'
-    url = deck(slides, f"{markup.replace(' ', '-')}.html", player)
+        section = f"<section>{player}</section>"
+    else:  # the README's slide, as a reader copies it
+        (section,) = examples("slides/index.html")
+        assert 'src="weights_evolution.html"' in section
+        section = section.replace("weights_evolution.html", "p.html")
+    url = deck(slides, f"{markup.replace(' ', '-')}.html", section)
     slide = "Reveal.getIndices().h"
     with Browser(tmp_path / "profile") as browser:
         page = browser.open(url, width=1229, height=691)  # a 1920 x 1080 deck scaled to 0.64
