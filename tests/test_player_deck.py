@@ -100,7 +100,7 @@ def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_
         page.press("PageDown")
         assert page.wait_for(f"{slide} === 1")
         inside = browser.frame("/p.html")
-        inside.wait_for("document.documentElement.dataset.state === 'ready'")
+        inside.wait_for("document.documentElement.dataset.playing === 'true'")
         x, y = page.centre("iframe")
         click_until(
             page, inside, (x, y - 100), "document.hasFocus()"
@@ -124,6 +124,7 @@ def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_
         page.wait_for(DECK_HAS_FOCUS)  # and the player gave the focus back
         page.press("PageUp")
         assert page.wait_for(f"{slide} === 1")
+        inside.wait_for("document.documentElement.dataset.playing === 'true'")  # the slide is back: it plays
         left, top, right, bottom = box(inside, "#scrub")
         scale = page.evaluate(
             "document.querySelector('iframe').getBoundingClientRect().width"
@@ -131,8 +132,11 @@ def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_
         frame_left, frame_top, _, _ = box(page, "iframe")
         at = (frame_left + scale * (left + right) / 2, frame_top + scale * (top + bottom) / 2)
         click_until(page, inside, at, "document.activeElement.id === 'scrub'")  # nor do the slider's keys
+        page.press(" ")  # plays
+        inside.wait_for("document.documentElement.dataset.playing === 'true'")
         page.press("PageUp")
         assert page.wait_for(f"{slide} === 0")
+        inside.wait_for("document.documentElement.dataset.playing === 'false'")  # and stops when it is left
         page.screenshot(tmp_path / "deck.png")
 
 

@@ -224,8 +224,12 @@ input[type=range]::-moz-range-thumb { box-sizing: border-box; width: 1.2em; heig
     }
   }
 
-  function onMessage(event) {  // figgen's host script in the page around says it is there
-    if (event.source === window.parent && event.data && event.data.figgenPlayerHost) hosted = true;
+  function onMessage(event) {
+    if (event.source !== window.parent || !event.data) return;
+    if (event.data.figgenPlayerHost) hosted = true;  // figgen's host script in the page around is there
+    // reveal.js says when the player's slide is shown and left: it plays from the start, and stops
+    else if (event.data === "slide:start" && !reduce && !playing) { seek(0); play(); }
+    else if (event.data === "slide:stop") pause();
   }
 
   function start() {
