@@ -204,12 +204,14 @@ def clean(
 ) -> list[str]:
     """Remove what builds wrote into ``out`` (and with ``cache``, the training cache and what the docs tools
     built there); return what it did, one line per folder. Only files figgen recorded, whose bytes are still
-    what it wrote, are removed."""
+    what it wrote, are removed, and then the folders builds made, once empty. Without ``out``, the quick
+    builds' folder in the default one (``output/quick``) is cleaned too."""
     from figgen.builder.checks import flag_check
     from figgen.builder.folder import OutputFolder
-    from figgen.builder.options import cache_folder, configured, load_config
+    from figgen.builder.options import QUICK_FOLDER, cache_folder, configured, load_config
     from figgen.files.cache import Cache
     from figgen.files.locks import folder_lock
+    from figgen.files.own import kind, remove_folder, remove_folders
 
     out, cache = _path("out", out, "a folder's path"), flag_check(cache, "cache")
     document = load_config(_path("config", config, "a file's path"))
@@ -219,8 +221,16 @@ def clean(
     if not folder.is_dir():
         lines = [f"nothing to clean: {folder} does not exist"]
     else:
+        lines = []
+        quick = folder / QUICK_FOLDER  # where quick builds go when no folder is named
+        for each in [quick] if out is None and kind(quick) == "folder" else []:
+            with folder_lock(each):
+                lines.append(OutputFolder(each).load().clean())
+            remove_folder(each)
         with folder_lock(folder):
-            lines = [OutputFolder(folder).load().clean()]
+            lines.append(OutputFolder(folder).load().clean())
+        for gone in remove_folders(folder):  # those the builds made, now empty
+            lines.append(f"removed the folder {gone}")
     if cache:
         from figgen.builder.workfolders import clean_work_folders
 

@@ -16,9 +16,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from figgen.builder.folder import STATE
 from figgen.builder.manifest import read_manifest
 from figgen.cli import main
 from figgen.files.atomic import is_temporary
+from figgen.files.own import MARKER
 from tests.conftest import BLINK, SQUARE, write_recipe
 
 
@@ -163,7 +165,7 @@ def test_interrupted_build_leaves_no_partial_file_and_the_next_build_finishes(pr
     )
     assert build() == 130
     out = project / "out"
-    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name != ".figgen-state.json"]
+    leftovers = [p.name for p in out.iterdir() if p.name.startswith(".") and p.name not in (STATE, MARKER)]
     assert leftovers == []
     assert not (out / "zi.gif").exists()
     assert set(read_manifest(out)["recipes"]) == {"blink", "square"}  # finished recipes are recorded

@@ -94,6 +94,6 @@ def test_no_path_or_message_puts_a_raw_newline_on_a_line(project, capsys):
     )
     assert main(["clean", "--out", out_folder]) == 0
     out, _ = capsys.readouterr()
-    assert len(out.splitlines()) == 1 and "out\\nfake" in out
+    assert len(out.splitlines()) == 2 and all("out\\nfake" in line for line in out.splitlines())
     assert main(["data", "--data", "nowhere\nelse"]) == 2
     one_error_line(capsys.readouterr().err)

@@ -49,7 +49,7 @@ def test_pyproject_tool_table_is_read(project):
         ('[params]\nSIDE = "big"\n', "square.SIDE must be a whole number, got 'big'"),
         (
             "[recipes.sqare]\nSIDE = 3\n",
-            "unknown recipe 'sqare' in --set or configuration (did you mean 'square'?)",
+            "unknown recipe 'sqare' in the parameters or configuration (did you mean 'square'?)",
         ),
         (
             "[params]\nSIDES = 3\n",
@@ -79,7 +79,7 @@ def test_config_params_need_only_exist_in_some_recipe(project, capsys):
 def test_a_misspelt_recipe_in_set_is_refused_even_with_a_selection(project, capsys):
     assert main(["build", "square", "--set", "sqare.SIDE=3", "--out", "out"]) == 2
     assert (
-        "unknown recipe 'sqare' in --set or configuration (did you mean 'square'?)" in capsys.readouterr().err
+        "unknown recipe 'sqare' in the parameters or configuration (did you mean 'square'?)" in capsys.readouterr().err
     )
     assert main(["build", "square", "--set", ".SIDE=3", "--out", "out"]) == 2
     assert main(["build", "square", "--set", "blink.FRAMES=2", "--out", "out"]) == 0  # known, not selected

@@ -18,6 +18,7 @@ from figgen.builder.folder import STATE, OutputFolder
 from figgen.builder.manifest import read_manifest
 from figgen.cli import main
 from figgen.files.atomic import is_temporary
+from figgen.files.own import MARKER
 from tests.conftest import write_recipe
 
 
@@ -94,7 +95,7 @@ def test_a_file_figgen_wrote_but_someone_changed_is_neither_overwritten_nor_clea
     assert (out / "square.png").read_bytes() == b"retouched by hand"
     assert main(["clean", "--out", "out"]) == 0
     assert "kept 1 changed since figgen wrote them: square.png" in capsys.readouterr().out
-    assert sorted(p.name for p in out.iterdir()) == ["square.png"]
+    assert sorted(p.name for p in out.iterdir()) == [MARKER, "square.png"]  # kept: not empty
 
 
 def test_links_and_folders_are_never_written_through(project, capsys, tmp_path):
@@ -117,7 +118,7 @@ def test_no_lock_file_is_ever_created(project):
     assert build() == 0
     assert build("--force") == 0
     assert not list(project.rglob("*.lock")) or all("cache" in str(p) for p in project.rglob("*.lock"))
-    assert sorted(p.name for p in (project / "out").iterdir() if p.name.startswith(".")) == [STATE]
+    assert sorted(p.name for p in (project / "out").iterdir() if p.name.startswith(".")) == [MARKER, STATE]
 
 
 def test_a_configured_out_stays_inside_the_project(project, capsys, tmp_path):
@@ -218,7 +219,7 @@ def test_a_figgen_0_1_folder_is_adopted(project):
     assert build() == 0
     consistent(out)
     assert main(["clean", "--out", "out"]) == 0
-    assert list(out.iterdir()) == []
+    assert not out.exists()  # emptied, and the folder the build made removed
 
 
 def test_read_manifest_is_for_tools(project):

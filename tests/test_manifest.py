@@ -9,6 +9,7 @@ from PIL import Image
 
 from figgen.builder.manifest import read_manifest
 from figgen.cli import main
+from figgen.files.own import MARKER
 
 
 def build(*args: str) -> int:
@@ -50,7 +51,7 @@ def test_clean_removes_what_builds_wrote_and_nothing_else(project, capsys):
     (project / "out" / "README.md").write_text("keep me")
     (project / "out" / "talk.pptx").write_text("a slide deck")
     assert main(["clean", "--out", "out"]) == 0
-    assert sorted(p.name for p in (project / "out").iterdir()) == ["README.md", "talk.pptx"]
+    assert sorted(p.name for p in (project / "out").iterdir()) == [MARKER, "README.md", "talk.pptx"]
     assert "removed 11 files from out" in capsys.readouterr().out  # 8 outputs, manifest, gallery, state
     (project / "slides").mkdir()
     (project / "slides" / "deck.key").write_text("not figgen's")

@@ -12,7 +12,16 @@ from figgen.builder.build import stamp
 from figgen.builder.options import OPTIONS, STAMPED, TOP_KEYS, BuildOptions
 from figgen.cli import _parser
 
-NOT_OPTIONS = {"selected", "recipes", "params", "recipe_params", "config_params", "config_recipe_params"}
+# what to build, not how: the recipes (selected, the user's folder, whether figgen's own too) and parameters
+NOT_OPTIONS = {
+    "selected",
+    "recipes",
+    "builtin_recipes",
+    "params",
+    "recipe_params",
+    "config_params",
+    "config_recipe_params",
+}
 
 
 def test_every_build_option_is_in_the_table_and_the_table_in_the_options():
@@ -21,7 +30,7 @@ def test_every_build_option_is_in_the_table_and_the_table_in_the_options():
 
 
 def test_the_configuration_file_takes_the_options_the_table_gives_a_type():
-    assert {k for k in TOP_KEYS if k not in ("recipes_dir", "params", "recipes")} == {
+    assert {k for k in TOP_KEYS if k not in ("recipes_dir", "builtin_recipes", "params", "recipes")} == {
         o.name for o in OPTIONS if o.toml is not None
     }
 

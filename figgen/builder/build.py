@@ -297,7 +297,8 @@ def _output_folder(name: str) -> Path:
         raise FiggenError("the output folder name is empty")
     out = Path(name)
     try:
-        make_folder(out, named=True)  # a link here was named by the user (BuildOptions checks the default)
+        # a link here was named by the user (BuildOptions checks the default); marked: clean may remove it
+        make_folder(out, named=True, mark=True)
     except FileExistsError:
         raise FiggenError(f"output folder {out} is a file") from None
     except NotADirectoryError:

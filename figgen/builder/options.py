@@ -268,7 +268,7 @@ class BuildOptions:
         accepts=checks.path_check("a folder's path"),
         flags=("--out",),
         metavar="DIR",
-        help="output folder (default: output/)",
+        help="output folder (default: output/; quick builds: quick/ in it, apart from the real figures)",
     )
     theme: str = option(
         "light",
@@ -441,6 +441,8 @@ class BuildOptions:
             if value is not None:
                 setattr(options, key, list(value) if key == "selected" else value)
         options.params, options.recipe_params = split_params(checks.check_params(params))
+        if options.quick is True and given.get("out") is None:  # a preview never replaces the real figures
+            options.out = str(Path(options.out) / QUICK_FOLDER)
         options.check()
         from figgen.files.cache import ENVIRONMENT  # numpy: not at import
 
@@ -475,7 +477,9 @@ class BuildOptions:
         known = {r.name for r in discovered}
         for name in {**self.config_recipe_params, **self.recipe_params}:
             if name not in known:
-                raise FiggenError(f"unknown recipe {name!r} in --set or configuration{suggest(name, known)}")
+                raise FiggenError(
+                    f"unknown recipe {name!r} in the parameters or configuration{suggest(name, known)}"
+                )
         selected_keys = {k for r in selected for k in r.params}
         for key in self.params:
             if key not in selected_keys:
@@ -509,6 +513,9 @@ TOP_KEYS = {o.name: o.toml for o in OPTIONS if o.toml is not None} | {
     "recipes": dict,
 }
 
+
+#: where a quick build goes when no output folder is given: this folder in the default or configured one
+QUICK_FOLDER = "quick"
 
 OPTION_NAMES = frozenset(o.name for o in OPTIONS)
 

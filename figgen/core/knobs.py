@@ -177,11 +177,13 @@ def _check_relative(where: str, items: list, bound: str, data: DataCounts | None
                 )
             key = where.rpartition(".")[2]
             full = (
-                ", or the full MNIST (figgen data fetch, then --data auto)" if data.source == "sample" else ""
+                ", or the full MNIST (figgen data fetch, then the data set 'auto')"
+                if data.source == "sample"
+                else ""
             )
             raise FiggenError(
                 f"{where} = {max(items)} is more than the {available} {_SPLIT_WORDS[split]} "
-                f"examples of the data set ({data.source}: {data.path}): use --set {key}={high}{full}"
+                f"examples of the data set ({data.source}: {data.path}): use {key}={high}{full}"
             )
 
 

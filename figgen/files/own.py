@@ -166,3 +166,14 @@ def remove_folder(path: Path) -> bool:
     except OSError:
         return False
     return True
+
+
+def remove_folders(path: Path) -> list[Path]:
+    """Remove ``path``, then each of its parents in turn, as :func:`remove_folder` allows (figgen made it,
+    nothing else is in it); stop at the first that stays. Return those removed, innermost first."""
+    removed = []
+    for folder in [Path(path), *Path(path).parents]:
+        if not remove_folder(folder):
+            break
+        removed.append(folder)
+    return removed
