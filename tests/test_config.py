@@ -78,9 +78,8 @@ def test_config_params_need_only_exist_in_some_recipe(project, capsys):
 
 def test_a_misspelt_recipe_in_set_is_refused_even_with_a_selection(project, capsys):
     assert main(["build", "square", "--set", "sqare.SIDE=3", "--out", "out"]) == 2
-    assert (
-        "unknown recipe 'sqare' in the parameters or configuration (did you mean 'square'?)" in capsys.readouterr().err
-    )
+    said = capsys.readouterr().err
+    assert "unknown recipe 'sqare' in the parameters or configuration (did you mean 'square'?)" in said
     assert main(["build", "square", "--set", ".SIDE=3", "--out", "out"]) == 2
     assert main(["build", "square", "--set", "blink.FRAMES=2", "--out", "out"]) == 0  # known, not selected
 
