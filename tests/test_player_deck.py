@@ -102,9 +102,8 @@ def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_
         inside = browser.frame("/p.html")
         inside.wait_for("document.documentElement.dataset.playing === 'true'")
         x, y = page.centre("iframe")
-        click_until(
-            page, inside, (x, y - 100), "document.hasFocus()"
-        )  # the picture: the player has the focus
+        click_until(page, inside, (x, y - 100), "document.hasFocus()")  # the picture: the player has it
+        inside.wait_for("document.documentElement.dataset.keys === 'true'")  # and shows it has the keys
         page.press("ArrowRight")  # steps the player (and stops it), not the deck
         inside.wait_for("document.documentElement.dataset.playing === 'false'")
         shown = inside.evaluate(FRAME)
@@ -113,6 +112,7 @@ def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_
         assert page.evaluate(slide) == 1
         page.press("Escape")  # the player lets go
         page.wait_for(DECK_HAS_FOCUS)
+        inside.wait_for("document.documentElement.dataset.keys === 'false'")
         page.press("ArrowRight")  # the deck's key again
         assert page.wait_for(f"{slide} === 2")
         assert inside.evaluate(FRAME) == (shown + 1) % len(COLOURS)

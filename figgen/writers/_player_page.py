@@ -3,7 +3,8 @@
 :func:`render_page` fills the ``@@name@@`` markers in one pass, so no value can inject another marker.
 The script reads the film (see :mod:`figgen.writers.player`) from a JSON block, inflates its frame data
 with ``DecompressionStream`` and paints a canvas. It sets ``data-state`` (loading, ready, error),
-``data-frame`` and ``data-playing`` on ``<html>``, which tests and page authors can read.
+``data-frame``, ``data-playing`` and ``data-keys`` (in a page, whether it has the keys) on ``<html>``, which
+tests and page authors can read.
 """
 
 from __future__ import annotations
@@ -46,6 +47,9 @@ input[type=range]::-webkit-slider-thumb { -webkit-appearance: none; appearance: 
 input[type=range]::-moz-range-thumb { box-sizing: border-box; width: 1.2em; height: 1.2em; border-radius: 50%;
   background: CanvasText; border: .13em solid Canvas; }
 :focus-visible { outline: .13em solid CanvasText; outline-offset: .13em; }
+/* the player has the keys (in a deck: ← and → step it until Escape): a thin frame says so */
+html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%, transparent);
+  outline-offset: -.13em; }
 .counter { flex: none; font-variant-numeric: tabular-nums; white-space: nowrap; text-align: right; }
 .failed { margin: .3em .6em; text-align: center; }
 .sr-only { position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden; clip-path: inset(50%);
@@ -241,6 +245,10 @@ input[type=range]::-moz-range-thumb { box-sizing: border-box; width: 1.2em; heig
     scrub.addEventListener("input", function () { pause(); seek(Number(scrub.value)); });
     document.addEventListener("keydown", onKey);
     window.addEventListener("message", onMessage);
+    function keys() { root.setAttribute("data-keys", String(embedded && document.hasFocus())); }
+    window.addEventListener("focus", keys);
+    window.addEventListener("blur", keys);
+    keys();
     window.addEventListener("resize", reportHeight);
     setPlaying(false);
     seek(reduce ? n - 1 : 0);  // reduced motion: the frame the animation arrives at, paused
