@@ -1,16 +1,13 @@
-"""figgen.sphinx: the README's Sphinx and MyST example built with the real sphinx-build (quick sizes), a
-second build that reads nothing, a recipe edit that re-reads exactly its pages, parallel reading, errors at
-the directive's line, and the built page in Chromium."""
+"""figgen.sphinx with the real sphinx-build (quick sizes) on the README's Sphinx and MyST example: parallel
+reading, the text builder, the built page in Chromium, errors at the directive's line, and the options of
+Sphinx's figure. (The README's example as a user builds it, in both layouts, and the other builders:
+test_sphinx_layouts.py; dark mode: test_sphinx_dark.py.)"""
 
 from __future__ import annotations
 
-import json
-import os
 import re
 import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 from sphinx.cmd.build import build_main
@@ -24,79 +21,11 @@ QUICK = ["-D", "figgen_quick=1"]  # the README's example, at --quick sizes
 pytestmark = pytest.mark.docs
 
 
-def sphinx(*args: str) -> int:
-    # --no-color: Sphinx colours its log when CI=true is set, and these tests read the log as text
-    folders = ["docs", "docs/_build/html", "-d", "docs/_build/doctrees"]
-    return build_main(["-b", "html", "-W", "--no-color", *args, *folders])
-
-
-def recorded_alt(cache: Path, recipe: str, output: str, fmt: str, root: Path) -> str:
-    """The alt text figgen recorded for an output built for this project's pages."""
-    for manifest in (cache / "sphinx").glob(f"{recipe}-*/manifest.json"):
-        for record in json.loads(manifest.read_text())["outputs"]:
-            if (record["output"], record["format"]) == (output, fmt):
-                return record["alt"]
-    raise AssertionError(f"no {output}.{fmt} built")
-
-
 @pytest.fixture
 def course(tmp_path, monkeypatch, shared_cache):
     root = project(tmp_path / "course", "docs/conf.py", "docs/index.rst", "docs/tutorial.md")
     monkeypatch.chdir(root)
     return root
-
-
-def test_the_readme_example_builds_then_a_second_build_reads_nothing(course, shared_cache, capsys):
-    started = time.perf_counter()
-    assert sphinx(*QUICK) == 0, capsys.readouterr().err
-    cold = time.perf_counter() - started
-    out = course / "docs/_build/html"
-    index, tutorial = (out / "index.html").read_text(), (out / "tutorial.html").read_text()
-    softmax_alt = recorded_alt(shared_cache, "softmax", "softmax", "svg", course)
-    assert f'alt="{softmax_alt}"' in index and 'width="600"' in index  # the recipe's alt text
-    assert 'alt="Four key frames of gradient descent with four learning rates."' in index  # :alt: wins
-    assert "Gradient descent on y = x²: drag the slider" in index  # :caption:
-    player_alt = recorded_alt(shared_cache, "weights_evolution", "weights_evolution", "html", course)
-    assert (
-        f'title="{player_alt}"' in tutorial and "Each frame is a model trained on more examples." in tutorial
-    )
-    # only what the pages show is copied: two images (SVG for HTML), two players and one video (not the
-    # stills other builders show in their place, which take the plain names: this one is numbered)
-    images = sorted(p.name for p in (out / "_images").iterdir())
-    assert len(images) == 2 and re.fullmatch(r"gradient_descent_filmstrip\d*\.png", images[0]), images
-    assert images[1] == "softmax.svg"
-    downloads = sorted(p.name for p in (out / "_downloads").rglob("*") if p.is_file())
-    assert downloads == ["gradient_descent.html", "gradient_descent.mp4", "weights_evolution.html"]
-    for src in re.findall(r'(?:src|href)="([^"#]+\.(?:html|mp4|svg|png))"', index + tutorial):
-        assert (out / src).is_file(), src
-    assert not list((course / "docs").glob("**/manifest.json"))  # figgen built nowhere near the sources
-
-    warm = subprocess.run(
-        [sys.executable, "-c", WARM_BUILD, *QUICK], capture_output=True, text=True, cwd=course, timeout=120
-    )
-    report = json.loads(warm.stdout.strip().splitlines()[-1])
-    assert report["code"] == 0 and report["heavy"] == [], warm.stderr
-    assert "0 added, 0 changed, 0 removed" in warm.stdout and report["seconds"] < 10  # about a second
-    print(f"sphinx: cold {cold:.1f} s, warm {report['seconds']:.2f} s", file=sys.__stderr__)
-
-    future = time.time() + 5
-    os.utime(course / "recipes" / "softmax.py", (future, future))  # an edit of one recipe
-    capsys.readouterr()
-    assert sphinx(*QUICK) == 0
-    log = capsys.readouterr().out
-    assert "0 added, 1 changed, 0 removed" in log and re.search(r"reading sources\.\.\. \[100%\] index", log)
-
-
-# A warm build in a fresh interpreter: its exit code, its time, and whether it imported anything heavy.
-WARM_BUILD = """
-import json, sys, time
-from sphinx.cmd.build import build_main
-started = time.perf_counter()
-folders = ["docs", "docs/_build/html", "-d", "docs/_build/doctrees"]
-code = build_main(["-b", "html", "-W", "--no-color", *sys.argv[1:], *folders])
-heavy = [m for m in ("tensorflow", "matplotlib") if m in sys.modules]
-print(json.dumps({"code": code, "seconds": time.perf_counter() - started, "heavy": heavy}))
-"""
 
 
 @pytest.mark.browser

@@ -182,7 +182,9 @@ class FiggenDirective(SphinxDirective):
             return (chosen,)
         return tuple(SCHEMES)
 
-    def _build(self, target: Target, formats: tuple[str, ...], theme: str | None) -> tuple[list, Path | None]:
+    def _build(
+        self, target: Target, formats: tuple[str, ...], theme: str | None
+    ) -> tuple[list[Output], Path | None]:
         """The target's files in ``formats`` (built if stale), and the still other builders show in place
         of a player, a video or a PDF: the animation's filmstrip PNG, the PNG of a still or a filmstrip."""
         from figgen.builder.options import parse_sets
@@ -208,12 +210,10 @@ class FiggenDirective(SphinxDirective):
         shown = [o for o in outputs if o.format in formats]
         if not plays:
             return shown, None
-        if target.kind == "animation":  # its filmstrip, written by the same build
-            still = shown[0].path.with_name(f"{shown[0].name}{FILMSTRIP}.png")
-        else:
-            still = next(o.path for o in outputs if o.format == "png")
+        name = f"{shown[0].name}{FILMSTRIP}.png" if target.kind == "animation" else f"{shown[0].name}.png"
+        still = shown[0].path.with_name(name)  # an animation's filmstrip, written by the same build
         if not still.is_file():
-            raise FiggenError(f"recipe {target.recipe.name} wrote no {still.name}")
+            raise FiggenError(f"recipe {target.recipe.name} wrote no {name}")
         return shown, still
 
     def _page_options(self, theme: str | None) -> PageChoice:
