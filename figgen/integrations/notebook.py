@@ -3,12 +3,17 @@
 ``figgen.show("weights_evolution")`` returns an object Jupyter displays: the interactive player for an
 animation (PNG for a still) unless ``format`` says otherwise; its alt text goes into the HTML and its plain
 text. Showing it again costs a look at the manifest: the build is up to date, the training cached.
+
+Every output also carries an image for renderers that run no scripts and show no HTML player or video
+(``jupyter nbconvert --to latex`` or ``--to pdf``, a static viewer): an animation its poster still
+(``image/png``, the frame its ``<video>`` shows before playing); an SVG still its PNG and its PDF (nbconvert's
+LaTeX takes the PDF, where an SVG alone needs Inkscape to convert it).
 """
 
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -43,13 +48,30 @@ def show(
     """
     from figgen.builder.workfolders import work_folder
     from figgen.integrations.pages import build_target, choose_formats, find_target
+    from figgen.writers.outputs import POSTER
 
     target = find_target(recipe if output is None else f"{recipe}/{output}")
     formats = choose_formats(target, format, "notebook")
-    (built,) = build_target(
-        target, formats, work_folder("notebook"), theme=theme, preset=preset, quick=quick, params=params
+    companions = FALLBACKS.get(formats[0], ()) if target.kind != "animation" else ()
+    built, *others = build_target(
+        target,
+        (*formats, *companions),
+        work_folder("notebook"),
+        theme=theme,
+        preset=preset,
+        quick=quick,
+        params=params,
     )
-    return Shown(built)
+    images = {MIME[o.format]: o.path for o in others}
+    if target.kind == "animation":  # written with every animation format, beside it
+        poster = built.path.with_name(f"{target.output}{POSTER}.png")
+        if poster.is_file():
+            images["image/png"] = poster
+    return Shown(built, images)
+
+
+#: The formats a still is also built in for renderers that cannot show its own (an SVG: nbconvert's LaTeX)
+FALLBACKS = {"svg": ("png", "pdf")}
 
 
 @dataclass(frozen=True)
@@ -57,10 +79,16 @@ class Shown:
     """A built output that Jupyter displays (``_repr_mimebundle_``); ``output`` has its facts."""
 
     output: Output
+    images: dict[str, Path] = field(default_factory=dict)  # MIME type -> a file shown where it cannot be
 
     @property
     def path(self) -> Path:
         return self.output.path
+
+    @property
+    def poster(self) -> Path | None:
+        """An animation's poster still (its ``STEM_poster.png``), or a still's PNG beside its SVG."""
+        return self.images.get("image/png")
 
     @property
     def alt(self) -> str:
@@ -72,7 +100,9 @@ class Shown:
         return f"<figgen {o.recipe}/{o.path.name}: {o.width}x{o.height} px{frames}>"
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
-        """The file for the notebook: HTML that carries the alt text, and the raw image where there is one."""
+        """The file for the notebook: HTML that carries the alt text, the raw image where there is one, and
+        the images for renderers that show neither (:attr:`images`: an animation's poster, an SVG's PNG and
+        PDF)."""
         from figgen.writers.markup import image_html, player_html, shown_as, video_html
 
         o = self.output
@@ -80,6 +110,9 @@ class Shown:
         bundle = {"text/plain": f"{self!r} {o.alt}"}
         mime, shown = MIME.get(o.format), shown_as(o.format)
         width, height = o.width, o.height
+        extra = {
+            kind: base64.b64encode(path.read_bytes()).decode("ascii") for kind, path in self.images.items()
+        }
         if shown == "frame":  # the player's page itself: a notebook output has no file beside it
             html = player_html(None, width=width, height=height, alt=o.alt, srcdoc=data.decode("utf-8"))
             bundle["text/html"] = html
@@ -87,8 +120,9 @@ class Shown:
             encoded = base64.b64encode(data).decode("ascii")
             source = f"data:{mime};base64,{encoded}"
             if shown == "video":
+                poster = f"data:image/png;base64,{extra['image/png']}" if "image/png" in extra else None
                 bundle["text/html"] = video_html(
-                    source, width=width, height=height, alt=o.alt, max_width="100%"
+                    source, width=width, height=height, alt=o.alt, max_width="100%", poster=poster
                 )
             elif shown == "link":  # a PDF: the file alone, for a front end that shows it
                 bundle[mime] = encoded
@@ -97,6 +131,8 @@ class Shown:
                     source, width=width, height=height, alt=o.alt, max_width="100%"
                 )
                 bundle[mime] = data.decode("utf-8") if o.format == "svg" else encoded
+        for kind, encoded in extra.items():
+            bundle.setdefault(kind, encoded)
         return {
             key: value
             for key, value in bundle.items()
