@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from figgen import api
 from figgen._version import __version__
 from figgen.builder.options import OPTIONS
+from figgen.cli.lines import one_line as _one_line
 from figgen.core.errors import FiggenError, recipe_failed
 from figgen.core.knobs import Knobs
 
@@ -103,11 +104,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = stdout
         for signum, handler in handlers.items():
             signal.signal(signum, handler)
-
-
-def _one_line(message: str) -> str:
-    """A message on one line whatever it quotes: control characters (a newline in a value) are escaped."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
 
 
 def _os_message(exc: BaseException) -> str:
@@ -238,11 +234,13 @@ def _parser() -> argparse.ArgumentParser:
     common.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
 
+    from figgen.cli import recipes
+
     p = sub.add_parser("list", parents=[common], help="list the recipes, their titles and outputs")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--recipes", metavar="DIR", help=RECIPES_HELP)
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
-    p.set_defaults(func=_cmd_list)
+    p.set_defaults(func=recipes.list_command)
 
     p = sub.add_parser("build", parents=[common], help="build figures into the output folder")
     p.add_argument("recipes_selected", nargs="*", metavar="RECIPE", help="recipes to build (default: all)")
@@ -312,8 +310,6 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="DIR", help="output folder (default: output/)")
     p.add_argument("--cache", action="store_true", help="also empty the training cache")
     p.set_defaults(func=_cmd_clean)
-
-    from figgen.cli import recipes
 
     recipes.register(sub, common)
     return parser
@@ -410,40 +406,6 @@ def _cmd_data(args) -> int:
         for line in lines:
             print(_one_line(line))
     return 0
-
-
-def _cmd_list(args) -> int:
-    """The readable recipes, then one error line for each file that cannot be read as one (exit 2)."""
-    import warnings
-
-    from figgen.core.errors import FiggenWarning
-
-    with warnings.catch_warnings():  # the broken ones are told below, as errors
-        warnings.simplefilter("ignore", FiggenWarning)
-        recipes = api.list_recipes(args.recipes, config=args.config)
-    if args.json:
-        print(json.dumps([r.summary() for r in recipes], indent=2))
-    width = max((len(r.name) for r in recipes), default=0)
-    for r in recipes if not args.json else []:
-        outputs = ", ".join(f"{stem} ({kind})" for stem, kind in r.outputs.items())
-        yours = "" if r.summary()["builtin"] else f"  [yours: {r.path}]"
-        print(_one_line(f"{r.name:<{width}}  {r.title}{yours}"))
-        print(_one_line(f"{'':<{width}}  -> {outputs}"))
-        for p in r.summary()["parameters"]:
-            quick = f", quick {_value(p['quick'])}" if p["quick"] != p["default"] else ""
-            limits = f"  ({p['range']})" if p["range"] else ""
-            print(_one_line(f"{'':<{width}}     {p['name']} = {_value(p['default'])}{quick}{limits}"))
-    sys.stdout.flush()  # the list before the errors, where both go to one terminal
-    for broken in recipes.broken:
-        message = f"recipe {broken.name} cannot be read: {broken.error}"
-        print(f"figgen: error: {_one_line(message)}", file=sys.stderr)
-    return 2 if recipes.broken else 0
-
-
-def _value(value) -> str:
-    if isinstance(value, list):
-        return ",".join(map(str, value)) or "[]"
-    return str(value)
 
 
 def _cmd_build(args) -> int:

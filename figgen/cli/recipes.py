@@ -1,10 +1,14 @@
-"""``figgen recipes copy NAME...``: put figgen's own recipes into your recipe folder, to change them."""
+"""``figgen list``, the recipes a build reads, and ``figgen recipes copy NAME...``, which puts figgen's own
+recipes into your recipe folder to change them."""
 
 from __future__ import annotations
 
 import argparse
+import json
+import sys
 
 from figgen import api
+from figgen.cli.lines import one_line
 
 
 def register(sub, common: argparse.ArgumentParser) -> None:
@@ -29,3 +33,37 @@ def _copy(args) -> int:
         name = path.stem
         print(f"copied {name} to {path}: yours to change; it replaces figgen's {name} in every build")
     return 0
+
+
+def list_command(args) -> int:
+    """The readable recipes, then one error line for each file that cannot be read as one (exit 2)."""
+    import warnings
+
+    from figgen.core.errors import FiggenWarning
+
+    with warnings.catch_warnings():  # the broken ones are told below, as errors
+        warnings.simplefilter("ignore", FiggenWarning)
+        recipes = api.list_recipes(args.recipes, config=args.config)
+    if args.json:
+        print(json.dumps([r.summary() for r in recipes], indent=2))
+    width = max((len(r.name) for r in recipes), default=0)
+    for r in recipes if not args.json else []:
+        outputs = ", ".join(f"{stem} ({kind})" for stem, kind in r.outputs.items())
+        yours = "" if r.summary()["builtin"] else f"  [yours: {r.path}]"
+        print(one_line(f"{r.name:<{width}}  {r.title}{yours}"))
+        print(one_line(f"{'':<{width}}  -> {outputs}"))
+        for p in r.summary()["parameters"]:
+            quick = f", quick {_value(p['quick'])}" if p["quick"] != p["default"] else ""
+            limits = f"  ({p['range']})" if p["range"] else ""
+            print(one_line(f"{'':<{width}}     {p['name']} = {_value(p['default'])}{quick}{limits}"))
+    sys.stdout.flush()  # the list before the errors, where both go to one terminal
+    for broken in recipes.broken:
+        message = f"recipe {broken.name} cannot be read: {broken.error}"
+        print(f"figgen: error: {one_line(message)}", file=sys.stderr)
+    return 2 if recipes.broken else 0
+
+
+def _value(value) -> str:
+    if isinstance(value, list):
+        return ",".join(map(str, value)) or "[]"
+    return str(value)
