@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import hashlib
+import json
+import re
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
 from PIL import Image
 
+from figgen.cli import main
 from figgen.core.errors import FiggenError
 from figgen.core.themes import get_preset, get_theme
 from figgen.files.atomic import is_temporary
 from figgen.writers import OutputSet, formats_for
+from figgen.writers.markup import poster_name, video_html
 
 
 def outputs(tmp_path, formats=None) -> OutputSet:
@@ -270,3 +276,56 @@ def test_frames_that_fail_half_way_leave_nothing(tmp_path):
         out.animation("blink", broken, alt="Blinking.")
     out.discard()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_build_records_the_poster_a_video_names_and_the_frames_latex_reads(project):
+    assert main(["build", "--out", "out", "blink", "--formats", "gif,mp4,frames"]) == 0
+    out = project / "out"
+    records = {r["path"]: r for r in json.loads((out / "manifest.json").read_text())["outputs"]}
+    gif = gif_frames(out / "blink.gif")
+    assert len(gif) == 4  # blink: on, off, on, off
+    # the poster: the last frame, as the GIF shows it; the <video> figgen writes names it, and it is there
+    assert records["blink_poster.png"]["kind"] == "poster"
+    assert np.array_equal(np.asarray(Image.open(out / "blink_poster.png").convert("RGBA")), gif[-1])
+    video = video_html("blink.mp4", alt="Blinking.", poster=poster_name("blink.mp4"))
+    assert (out / re.search(r' poster="([^"]+)"', video)[1]).is_file()
+    # the frames: the GIF's, each recorded, and the snippet and timeline that name them
+    for i, expected in enumerate(gif):
+        name = f"blink_frame_{i}.png"
+        assert np.array_equal(np.asarray(Image.open(out / name).convert("RGBA")), expected)
+        assert records[name]["kind"] == "frames"
+    assert not (out / "blink_frame_4.png").exists()
+    assert records["blink_frames.tex"]["frames"] == 4 and records["blink_frames.txt"]["kind"] == "frames"
+    command = (out / "blink_frames.tex").read_text().splitlines()[-1]
+    options = r"loop,controls,width=\linewidth,poster=last,timeline=blink_frames.txt"
+    assert command == rf"\animategraphics[{options}]{{10}}{{blink_frame_}}{{0}}{{3}}%"
+    assert (out / "blink_frames.txt").read_text() == ":10:0\n::1\n::2\n:0.4762:3\n"  # 100 ms; 100 + 2 s
+    # another build without the format removes every file of it
+    assert main(["build", "--out", "out", "blink", "--formats", "gif"]) == 0
+    assert sorted(p.name for p in out.glob("blink*")) == ["blink.gif", "blink_poster.png"]
+
+
+@pytest.mark.docs
+@pytest.mark.skipif(not shutil.which("pdflatex"), reason="no pdflatex (apt-get install texlive-latex-extra)")
+def test_a_beamer_slide_animates_the_frames(project, tmp_path):
+    """The snippet compiles in a real Beamer deck, its frames and timeline found on \\graphicspath."""
+    found = subprocess.run(["kpsewhich", "animate.sty"], capture_output=True, text=True)
+    if not found.stdout.strip():
+        pytest.skip("LaTeX's animate package is not installed (apt-get install texlive-latex-extra)")
+    assert main(["build", "--out", "figures", "blink", "--formats", "frames"]) == 0
+    (project / "talk.tex").write_text(
+        "\\documentclass{beamer}\n\\usepackage{animate}\n\\graphicspath{{figures/}}\n"
+        "\\begin{document}\n\\begin{frame}{Blink}\n\\input{figures/blink_frames}\n\\end{frame}\n"
+        "\\end{document}\n"
+    )
+    done = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "talk.tex"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    log = " ".join((project / "talk.log").read_text(errors="replace").split())
+    assert done.returncode == 0, log[-2000:]
+    assert "building timeline a0 from file `figures//blink_frames.txt'" in log and "4 frames built" in log
+    assert (project / "talk.pdf").read_bytes().startswith(b"%PDF")
