@@ -95,7 +95,7 @@ class Browser:
     def open(self, url: str, *, width: int = 900, height: int = 600, reduced_motion: bool = False) -> Page:
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
-        page = Page(self, session)
+        page = Page(self, session, target)
         page.send(
             "Emulation.setDeviceMetricsOverride",
             width=width,
@@ -110,14 +110,20 @@ class Browser:
         page.send("Page.navigate", url=url)
         return page
 
-    def frame(self, url_end: str, timeout: float = 10.0) -> Page:
-        """The page inside an iframe whose URL ends with ``url_end``: an iframe of another origin (a
-        sandboxed player) runs in a process of its own, a target of its own; clicks and keys still go to the
-        top page."""
+    def frame(self, url_end: str, parent: Page | None = None, timeout: float = 10.0) -> Page:
+        """The page inside an iframe (of the tab ``parent``, if given) whose URL ends with ``url_end``: an
+        iframe of another origin (a sandboxed player) runs in a process of its own, a target of its own;
+        clicks and keys still go to the top page."""
         deadline = time.monotonic() + timeout
         while True:
             targets = self.send("Target.getTargets")["targetInfos"]
-            found = [t for t in targets if t["type"] == "iframe" and t["url"].endswith(url_end)]
+            found = [
+                t
+                for t in targets
+                if t["type"] == "iframe"
+                and t["url"].endswith(url_end)
+                and (parent is None or t.get("parentId") == parent.target)
+            ]
             if found:
                 session = self.send("Target.attachToTarget", targetId=found[0]["targetId"], flatten=True)
                 return Page(self, session["sessionId"])
@@ -142,8 +148,12 @@ class Browser:
 class Page:
     """One tab: evaluate script, wait for a condition, click, press keys, take a screenshot."""
 
-    def __init__(self, browser: Browser, session: str):
-        self.browser, self.session = browser, session
+    def __init__(self, browser: Browser, session: str, target: str = ""):
+        self.browser, self.session, self.target = browser, session, target
+
+    def close(self) -> None:
+        """Close the tab (its iframes' targets go with it)."""
+        self.browser.send("Target.closeTarget", targetId=self.target)
 
     def send(self, method: str, **params) -> dict:
         return self.browser.send(method, self.session, **params)

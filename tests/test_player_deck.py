@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import io
 import shutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +17,7 @@ from figgen.core.themes import get_preset
 from figgen.draw.text import legible_size, min_text_px
 from figgen.writers import write_animation
 from figgen.writers.markup import player_html
-from tests._browser import CHROMIUM, Browser
+from tests._browser import CHROMIUM, Browser, Page
 from tests._readme import examples
 
 REVEAL = Path(__file__).resolve().parents[1] / "tmp" / "tool" / "node_modules" / "reveal.js" / "dist"
@@ -28,6 +30,22 @@ pytestmark = [
     pytest.mark.browser,
     pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed (Debian package 'chromium')"),
 ]
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory) -> Iterator[Browser]:
+    """One Chromium for the module's tests, each in tabs of its own."""
+    with Browser(tmp_path_factory.mktemp("chromium") / "profile") as chromium:
+        yield chromium
+
+
+@contextmanager
+def tab(browser: Browser, url: str, **options) -> Iterator[Page]:
+    page = browser.open(url, **options)
+    try:
+        yield page
+    finally:
+        page.close()
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +102,7 @@ def deck(folder: Path, name: str, slide: str) -> str:
         "by hand",  # the README's iframe, written by hand: reveal.js's postMessage API
     ],
 )
-def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_path, markup):
+def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(browser, slides, tmp_path, markup):
     if markup == "figgen":
         player = player_html("p.html", width=1920, height=1080, alt=ALT, max_width="80%")
         section = f"<section>{player}</section>"
@@ -94,12 +112,11 @@ def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_
         section = section.replace("weights_evolution.html", "p.html")
     url = deck(slides, f"{markup.replace(' ', '-')}.html", section)
     slide = "Reveal.getIndices().h"
-    with Browser(tmp_path / "profile") as browser:
-        page = browser.open(url, width=1229, height=691)  # a 1920 x 1080 deck scaled to 0.64
+    with tab(browser, url, width=1229, height=691) as page:  # a 1920 x 1080 deck scaled to 0.64
         page.wait_for("window.Reveal && Reveal.isReady()")
         page.press("PageDown")
         assert page.wait_for(f"{slide} === 1")
-        inside = browser.frame("/p.html")
+        inside = browser.frame("/p.html", page)
         inside.wait_for("document.documentElement.dataset.playing === 'true'")
         x, y = page.centre("iframe")
         click_until(page, inside, (x, y - 100), "document.hasFocus()")  # the picture: the player has it
@@ -140,10 +157,9 @@ def test_a_presenter_keeps_the_decks_keys_after_clicking_the_player(slides, tmp_
         page.screenshot(tmp_path / "deck.png")
 
 
-def test_slide_controls_are_projector_sized_and_the_slider_stays_put(slides, tmp_path):
+def test_slide_controls_are_projector_sized_and_the_slider_stays_put(browser, slides, tmp_path):
     size = legible_size(get_preset("slides"))  # the font size of 24 px capitals on a 1920 x 1080 slide
-    with Browser(tmp_path / "profile") as browser:
-        page = browser.open((slides / "p.html").as_uri(), width=1920, height=1300)
+    with tab(browser, (slides / "p.html").as_uri(), width=1920, height=1300) as page:
         page.wait_for("document.documentElement.dataset.state === 'ready'")
         sizes = page.evaluate(
             "['#prev', '#play', '#next', '#counter', '#scrub'].map(function (s) {"
@@ -182,9 +198,8 @@ def test_slide_controls_are_projector_sized_and_the_slider_stays_put(slides, tmp
         assert ink.any(axis=1).sum() >= min_text_px(get_preset("slides"))
 
 
-def test_the_caption_is_read_once_and_shown_by_the_frames(slides, tmp_path):
-    with Browser(tmp_path / "profile") as browser:
-        page = browser.open((slides / "p.html").as_uri(), width=960, height=700, reduced_motion=True)
+def test_the_caption_is_read_once_and_shown_by_the_frames(browser, slides):
+    with tab(browser, (slides / "p.html").as_uri(), width=960, height=700, reduced_motion=True) as page:
         page.wait_for("document.documentElement.dataset.state === 'ready'")
         last = f"colour number {len(COLOURS) - 1}"
         assert page.evaluate("document.getElementById('caption').textContent") == last
