@@ -18,6 +18,7 @@ from figgen.core.themes import get_preset, get_theme
 from figgen.files.atomic import is_temporary
 from figgen.writers import OutputSet, formats_for
 from figgen.writers.markup import poster_name, video_html
+from tests._readme import project as readme_project
 
 
 def outputs(tmp_path, formats=None) -> OutputSet:
@@ -307,25 +308,25 @@ def test_a_build_records_the_poster_a_video_names_and_the_frames_latex_reads(pro
 
 @pytest.mark.docs
 @pytest.mark.skipif(not shutil.which("pdflatex"), reason="no pdflatex (apt-get install texlive-latex-extra)")
-def test_a_beamer_slide_animates_the_frames(project, tmp_path):
-    """The snippet compiles in a real Beamer deck, its frames and timeline found on \\graphicspath."""
+def test_the_readme_beamer_deck_animates_the_frames(tmp_path, monkeypatch, shared_cache):
+    """The README's talk.tex, copied as it is, compiles with the frames it names found on \\graphicspath."""
     found = subprocess.run(["kpsewhich", "animate.sty"], capture_output=True, text=True)
     if not found.stdout.strip():
         pytest.skip("LaTeX's animate package is not installed (apt-get install texlive-latex-extra)")
-    assert main(["build", "--out", "figures", "blink", "--formats", "frames"]) == 0
-    (project / "talk.tex").write_text(
-        "\\documentclass{beamer}\n\\usepackage{animate}\n\\graphicspath{{figures/}}\n"
-        "\\begin{document}\n\\begin{frame}{Blink}\n\\input{figures/blink_frames}\n\\end{frame}\n"
-        "\\end{document}\n"
-    )
+    root = readme_project(tmp_path / "course", "talk.tex")
+    monkeypatch.chdir(root)
+    argv = ["build", "weights_evolution", "--preset", "slides43", "--formats", "frames", "--out", "slides"]
+    assert main([*argv, "--quick", "--quiet"]) == 0
+    frames = len(list((root / "slides").glob("weights_evolution_frame_*.png")))
     done = subprocess.run(
         ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "talk.tex"],
-        cwd=project,
+        cwd=root,
         capture_output=True,
         text=True,
         timeout=300,
     )
-    log = " ".join((project / "talk.log").read_text(errors="replace").split())
+    log = " ".join((root / "talk.log").read_text(errors="replace").split())
     assert done.returncode == 0, log[-2000:]
-    assert "building timeline a0 from file `figures//blink_frames.txt'" in log and "4 frames built" in log
-    assert (project / "talk.pdf").read_bytes().startswith(b"%PDF")
+    assert "building timeline a0 from file `slides//weights_evolution_frames.txt'" in log
+    assert f"{frames} frames built" in log and frames > 3
+    assert (root / "talk.pdf").read_bytes().startswith(b"%PDF")
