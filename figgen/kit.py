@@ -46,9 +46,19 @@ from figgen.analysis import (
     training_rows,
     truncate,
 )
+from figgen.analysis.confusion import (
+    check_panels,
+    class_accuracy,
+    confusion_counts,
+    guesses,
+    largest_confusions,
+    training_mistake,
+    wilson_interval,
+)
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
 from figgen.draw.descent import leaves_view, view_half
+from figgen.draw.mistake import mistake_frame
 from figgen.figures.basics import (
     cross_entropy_figure,
     digit_figure,
@@ -56,6 +66,15 @@ from figgen.figures.basics import (
     one_hot_figure,
     probability_text,
     softmax_figure,
+)
+from figgen.figures.confusion import (
+    class_accuracy_figure,
+    confusion_figure,
+    describe_class_accuracy,
+    describe_confusions,
+    describe_training_mistake,
+    mistake_title,
+    mistake_words,
 )
 from figgen.figures.curves import (
     accuracy_vs_size_figure,
@@ -80,11 +99,16 @@ __all__ = [
     "accuracy_gains",
     "block_accuracies",
     "check_logits",
+    "check_panels",
     "check_prediction",
+    "class_accuracy",
+    "confusion_counts",
     "correct",
     "cross_entropy",
     "first_with_label",
     "gradient_descent_path",
+    "guesses",
+    "largest_confusions",
     "learning_rate_verdict",
     "nth_of_digit",
     "random_sample_accuracies",
@@ -93,8 +117,10 @@ __all__ = [
     "softmax",
     "standard_error",
     "training_example",
+    "training_mistake",
     "training_rows",
     "truncate",
+    "wilson_interval",
     # the model's arithmetic
     "default_sweep_sizes",
     "one_hot",
@@ -104,11 +130,14 @@ __all__ = [
     "descent_frames",
     "digit_grid",
     "leaves_view",
+    "mistake_frame",
     "symmetric_limit",
     "view_half",
     "weights_frame",
     # matplotlib figures
     "accuracy_vs_size_figure",
+    "class_accuracy_figure",
+    "confusion_figure",
     "cross_entropy_figure",
     "digit_figure",
     "flat_digits_figure",
@@ -120,11 +149,16 @@ __all__ = [
     "softmax_figure",
     "training_curve_figure",
     # words for alt texts and titles
+    "describe_class_accuracy",
+    "describe_confusions",
     "describe_dips",
     "describe_gains",
     "describe_rates",
     "describe_shift",
+    "describe_training_mistake",
     "example_subtitle",
+    "mistake_title",
+    "mistake_words",
     "order_effect",
     "probability_text",
     # running a recipe file on its own
