@@ -125,7 +125,10 @@ NAMED = """Named
    :loading: lazy
    :target: https://example.org/softmax
 
-See :numref:`fig-softmax` and :ref:`the plain one <plain-softmax>`.
+.. figgen:: gradient_descent
+   :name: the-player
+
+See :numref:`fig-softmax`, :ref:`the plain one <plain-softmax>` and :ref:`the player <the-player>`.
 """
 
 IMAGE_ONLY = """Image only
@@ -164,3 +167,17 @@ def test_the_options_of_sphinx_figures_and_an_image_option_on_a_player(course, c
     assert link in figure.group(1)
     image = re.search(r"<img [^>]*>", figure.group(1))
     assert image and all(a in image.group(0) for a in ('height="60"', 'loading="lazy"', 'width="400"'))
+    assert (
+        '<span id="the-player"></span><iframe class="figgen-player"' in page and 'href="#the-player"' in page
+    )
+    # LaTeX: the player's still, after a label for its :name: (Sphinx's LaTeX writer labels no image)
+    doctrees = ["-d", "docs/_build/html/.doctrees"]  # the HTML build's: no page is read again
+    assert (
+        build_main(["-b", "latex", "-q", "--no-color", *QUICK, *doctrees, "docs", "docs/_build/latex"]) == 0
+    )
+    (tex,) = (course / "docs/_build/latex").glob("*.tex")
+    assert re.search(
+        r"\\label\{\\detokenize\{named:the-player\}\}\s*\\noindent\\sphinxincludegraphics"
+        r"\[height=0\.75\\textheight\]\{\{gradient_descent_filmstrip\d*\}\.png\}",
+        tex.read_text(),
+    ), tex.read_text()

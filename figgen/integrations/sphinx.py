@@ -344,17 +344,22 @@ def show_for_builder(app, doctree: nodes.document, docname: str) -> None:
     for pair in list(doctree.findall(figgen_pair)):
         light = cast(nodes.Element, pair[0])
         _innermost(light)["classes"].remove(SCHEMES["light"])
-        light["ids"] += pair["ids"]
-        pair.replace_self(light)
+        _in_place_of(pair, light)
     for media in list(doctree.findall(figgen_media)):
         still = cast(nodes.Element, media[0])
         still["classes"] += [c for c in media["classes"] if c not in SCHEMES.values()]
-        still["ids"] += media["ids"]
         if app.builder.format == "latex" and "width" not in still:
             # a filmstrip is a column of key frames: at Sphinx's cap (the text's height) its caption ran
             # into the footer, and one that starts down a page ran off it
             still["height"] = LATEX_STILL_HEIGHT
-        media.replace_self(still)
+        _in_place_of(media, still)
+
+
+def _in_place_of(node: nodes.Element, shown: nodes.Element) -> None:
+    """``shown`` where ``node`` was, after a target holding ``node``'s ids (its :name:, for :ref:): the LaTeX
+    writer labels a target, but not an image."""
+    anchors = [nodes.target("", "", ids=list(node["ids"]))] if node["ids"] else []
+    node.replace_self([*anchors, shown])
 
 
 def resolve_paths(app, config) -> None:
