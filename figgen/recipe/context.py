@@ -112,7 +112,8 @@ class RecipeContext:
         self.outputs.image(stem, frame, alt=alt)
 
     def animation(self, stem: str, frames, *, alt: str, **timing) -> None:
-        """Write an animation and its filmstrip; see :meth:`figgen.writers.OutputSet.animation`."""
+        """Write an animation, its filmstrip and its poster (``poster=INDEX``: the frame, the last by
+        default); see :meth:`figgen.writers.OutputSet.animation`."""
         self.outputs.animation(stem, frames, alt=alt, **timing)
 
     @classmethod
