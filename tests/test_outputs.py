@@ -19,6 +19,7 @@ from figgen.files.atomic import is_temporary
 from figgen.writers import OutputSet, formats_for
 from figgen.writers.markup import poster_name, video_html
 from tests._readme import project as readme_project
+from tests.conftest import SQUARE, write_recipe
 
 
 def outputs(tmp_path, formats=None) -> OutputSet:
@@ -330,3 +331,13 @@ def test_the_readme_beamer_deck_animates_the_frames(tmp_path, monkeypatch, share
     assert "building timeline a0 from file `slides//weights_evolution_frames.txt'" in log
     assert f"{frames} frames built" in log and frames > 3
     assert (root / "talk.pdf").read_bytes().startswith(b"%PDF")
+
+
+def test_a_still_named_like_an_animations_poster_is_refused_before_any_work(project, capsys):
+    write_recipe(project / "recipes", "cover", SQUARE.replace('"square"', '"blink_poster"'))
+    assert main(["build", "--out", "out", "cover", "--formats", "png"]) == 2
+    assert capsys.readouterr().err == (
+        "figgen: error: recipes blink and cover both write blink_poster.png (blink: the poster of its "
+        "animation blink; cover: its still blink_poster); rename one in its OUTPUTS\n"
+    )
+    assert not (project / "out").exists()

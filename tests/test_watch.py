@@ -146,6 +146,7 @@ def test_build_watch_never_switches_to_other_recipes_when_the_folder_goes(projec
         "blink.html",
         "blink_filmstrip.png",
         "blink_filmstrip.pdf",
+        "blink_poster.png",
         "manifest.json",
         "index.html",
     }, built
