@@ -11,10 +11,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
 import sysconfig
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -121,17 +124,59 @@ def test_the_cli_builds_and_a_copied_recipe_replaces_figgens_own(installed, fold
     assert "My own digit." in copy.read_text()  # never replaced
 
 
-def test_sphinx_builds_the_readme_example(installed, folder):
+def test_sphinx_builds_the_readme_example_as_html_latex_and_epub(installed, folder):
     for name in ("docs/conf.py", "docs/index.rst", "docs/tutorial.md"):
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
         (folder / name).write_text(examples(name)[0])
-    (folder / "recipes").mkdir()  # the README's conf.py names ../recipes: the user's own, here none yet
-    done = installed.run(
-        "python", "-m", "sphinx", "-q", "-W", "-D", "figgen_quick=1", "docs", "docs/_build", cwd=folder
-    )
-    html = (folder / "docs" / "_build" / "index.html").read_text()
+    (folder / "recipes").mkdir(exist_ok=True)  # if the README's conf.py names the user's ../recipes
+    sphinx = ("python", "-m", "sphinx", "-q", "-W", "-D", "figgen_quick=1", "-d", "docs/_build/doctrees")
+    done = installed.run(*sphinx, "docs", "docs/_build/html", cwd=folder)
+    html = (folder / "docs" / "_build" / "html" / "index.html").read_text()
     assert html.count("<iframe") >= 1 and "<video" in html and "softmax" in html, done.stderr
-    assert (folder / "docs" / "_build" / "tutorial.html").is_file()
+    assert (folder / "docs" / "_build" / "html" / "tutorial.html").is_file()
+
+    installed.run(*sphinx, "-b", "latex", "docs", "docs/_build/latex", cwd=folder)
+    tex = next((folder / "docs" / "_build" / "latex").glob("*.tex")).read_text()
+    shown = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{([^}]+)\}(\.\w+)\}", tex)
+    assert any("filmstrip" in name for name, _ in shown), tex[-3000:]  # an animation's still, in print
+    for name, suffix in shown:
+        assert (folder / "docs" / "_build" / "latex" / f"{name}{suffix}").is_file()
+
+    epub3 = ("-D", "copyright=2026", "-D", "version=1")  # Sphinx's EPUB 3 asks for them (a warning: -W)
+    installed.run(*sphinx, *epub3, "-b", "epub", "docs", "docs/_build/epub", cwd=folder)
+    (book,) = (folder / "docs" / "_build" / "epub").glob("*.epub")
+    with zipfile.ZipFile(book) as epub:
+        names = set(epub.namelist())
+        pages = "".join(epub.read(n).decode() for n in names if n.endswith(".xhtml"))
+    assert "<iframe" not in pages and "<video" not in pages
+    images = re.findall(r'<img[^>]* src="([^"]+)"', pages)
+    assert images and all(f"EPUB/{src}" in names for src in images), (images, sorted(names))
+
+
+def test_myst_builds_the_readme_example_through_the_installed_plugin(installed, folder):
+    myst = ROOT / ".venv" / "mystmd" / "node_modules" / ".bin" / "myst"
+    if not (myst.is_file() and shutil.which("node")):
+        pytest.skip("mystmd is not installed: make install runs `npm install --prefix .venv/mystmd mystmd`")
+    for name in ("myst.yml", "figures.md"):
+        (folder / name).write_text(examples(name)[0])
+    (folder / ".venv").symlink_to(installed.venv)  # the README's myst.yml names .venv/bin/figgen-myst
+    done = installed.run(myst, "build", "--site", cwd=folder, check=False)
+    log = done.stdout + done.stderr
+    # offline, the one step that fails is fetching the site's theme template, after the content is built
+    assert done.returncode == 0 or "Querying template metadata" in log, log
+    content = json.loads((folder / "_build" / "site" / "content" / "figures.json").read_text())
+    urls = re.findall(r'"url": "([^"]+)"', json.dumps(content["mdast"]))
+    assert any(u.endswith(".png") for u in urls) and any(u.endswith(".gif") for u in urls), urls
+
+
+def test_a_deck_from_the_installed_figgen(installed, folder):
+    from pptx import Presentation
+
+    (command,) = examples("figgen deck")
+    installed.run(*shlex.split(command.strip()), "--quick", cwd=folder)
+    deck = Presentation(str(folder / "talk.pptx"))
+    assert len(deck.slides) == 2
+    assert list(folder.iterdir()) == [folder / "talk.pptx"]  # built in figgen's cache, never output/
 
 
 def test_mkdocs_builds_the_readme_example(installed, folder):
