@@ -9,6 +9,7 @@ from figgen.draw._pixels import blank, upscale
 from figgen.draw.colormaps import LUT_SIZE, apply_lut, colormap_lut, lut_indices, symmetric_limit
 from figgen.draw.descent import descent_frames
 from figgen.draw.grids import digit_grid, filmstrip
+from figgen.draw.mistake import mistake_frame
 from figgen.draw.panels import ANIMATION_LEVELS, SHEET_LEVELS, colorbar, sheet_size, weights_frame
 from figgen.draw.text import draw_text, fit_font_size, get_font, text_size
 
@@ -27,6 +28,7 @@ __all__ = [
     "fit_font_size",
     "get_font",
     "lut_indices",
+    "mistake_frame",
     "sheet_size",
     "symmetric_limit",
     "text_size",
