@@ -55,6 +55,7 @@ from figgen.analysis.confusion import (
     training_mistake,
     wilson_interval,
 )
+from figgen.analysis.overfit import step_study, training_accuracies
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
 from figgen.draw.descent import leaves_view, view_half
@@ -90,6 +91,7 @@ from figgen.figures.evaluation import (
     sample_size_figure,
     shifted_digit_figure,
 )
+from figgen.figures.overfitting import describe_gap, describe_steps, overfitting_figure
 from figgen.figures.rates import describe_rates, learning_rate_figure
 from figgen.training import default_sweep_sizes, predict
 
@@ -116,6 +118,8 @@ __all__ = [
     "snapshot_accuracy",
     "softmax",
     "standard_error",
+    "step_study",
+    "training_accuracies",
     "training_example",
     "training_mistake",
     "training_rows",
@@ -143,6 +147,7 @@ __all__ = [
     "flat_digits_figure",
     "learning_rate_figure",
     "one_hot_figure",
+    "overfitting_figure",
     "prediction_figure",
     "sample_size_figure",
     "shifted_digit_figure",
@@ -153,8 +158,10 @@ __all__ = [
     "describe_confusions",
     "describe_dips",
     "describe_gains",
+    "describe_gap",
     "describe_rates",
     "describe_shift",
+    "describe_steps",
     "describe_training_mistake",
     "example_subtitle",
     "mistake_title",

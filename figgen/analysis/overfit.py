@@ -1,0 +1,129 @@
+"""Overfitting measured on real runs: training against test accuracy by training size, and along the steps
+of one run at a small training size, with the test set's noise.
+
+Everything comes from weights a cached run already holds (a sweep's final W and b per size, a run's
+snapshots of W and b along its steps): training accuracy and the test loss, which no run logs, are
+recomputed here with numpy, never by training again. The noise band is a bootstrap over the test examples
+(resampled with replacement, a fixed seed), so the band and the fall from the peak come from the same
+resamples: the fall's interval is paired, as both accuracies are measured on the same test digits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from figgen.core.errors import FiggenError
+from figgen.training import predict
+
+RESAMPLES = 400  # bootstrap resamples of the test set: the 2.5 and 97.5 percentiles settle to ±0.1 points
+LEVEL = 0.95  # the band's and the interval's coverage
+
+
+def training_accuracies(weights: np.ndarray, biases: np.ndarray, sizes, x_train, labels_train) -> np.ndarray:
+    """Each sweep model's accuracy on its own training examples: model k on the first ``sizes[k]`` rows."""
+    x, labels = np.asarray(x_train), np.asarray(labels_train)
+    if max(sizes) > len(labels):
+        raise FiggenError(f"training size {max(sizes):,} is more than the {len(labels):,} rows given")
+    return np.array(
+        [
+            float((predict(w, b, x[:n]).argmax(axis=1) == labels[:n]).mean())
+            for w, b, n in zip(weights, biases, sizes, strict=True)
+        ]
+    )
+
+
+def mean_loss(weights: np.ndarray, bias: np.ndarray, x, labels) -> float:
+    """The text's ``cross_entropy``: the mean of −log(y[label]) over the rows, y = softmax(xW + b)."""
+    return _scores(weights, bias, x, labels)[1]
+
+
+def _scores(weights: np.ndarray, bias: np.ndarray, x, labels) -> tuple[np.ndarray, float]:
+    """Which rows the model gets right (the largest logit is the label) and its mean cross-entropy on them,
+    from one product of the rows with W."""
+    labels = np.asarray(labels)
+    logits = np.asarray(x, np.float64) @ weights + bias
+    top = logits.max(axis=1, keepdims=True)
+    log_sum = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
+    mine = logits[np.arange(len(logits)), labels]
+    return logits.argmax(axis=1) == labels, float((log_sum - mine).mean())
+
+
+@dataclass(frozen=True)
+class StepStudy:
+    """One run's accuracies and losses at its snapshot steps, with the test accuracy's bootstrap band."""
+
+    train_size: int
+    test_size: int
+    steps: np.ndarray  # (S,) the snapshot steps, ascending
+    train_accuracy: np.ndarray  # (S,)
+    test_accuracy: np.ndarray  # (S,)
+    band: np.ndarray  # (2, S) the test accuracy's 2.5 and 97.5 percentiles over test-set resamples
+    train_loss: np.ndarray  # (S,)
+    test_loss: np.ndarray  # (S,)
+    peak: int  # index of the highest test accuracy (the first, if tied)
+    fall: float  # test accuracy at the peak minus at the last step (>= 0)
+    fall_interval: tuple[float, float]  # its paired bootstrap interval
+    loss_low: int  # index of the lowest test loss
+    resamples: int
+
+    @property
+    def turns_down(self) -> bool:
+        """Test accuracy ends below its peak beyond the noise: the fall's whole interval is above zero."""
+        return self.peak < len(self.steps) - 1 and self.fall_interval[0] > 0
+
+    @property
+    def loss_turns_up(self) -> bool:
+        """The test loss ends above its lowest value, reached before the last step."""
+        return self.loss_low < len(self.steps) - 1 and self.test_loss[-1] > self.test_loss[self.loss_low]
+
+
+def step_study(run, x_train, labels_train, x_test, labels_test, *, resamples: int = RESAMPLES, seed: int = 0):
+    """Measure a run (a TrainResult with snapshots) at each snapshot step: accuracy and mean cross-entropy on
+    its training rows and on the test rows, and a bootstrap band of the test accuracy.
+
+    ``x_train``/``labels_train`` are the rows the run trained on. The band resamples the test examples
+    ``resamples`` times with replacement (a generator seeded with ``seed``); the fall from the peak to the
+    last step gets its interval from the same resamples, paired.
+    """
+    steps = sorted(run.snapshots)
+    if not steps:
+        raise FiggenError("the run kept no weight snapshots to measure along its steps")
+    if resamples < 10:
+        raise FiggenError(f"the bootstrap needs at least 10 resamples, got {resamples}")
+    labels_test = np.asarray(labels_test)
+    hits, train_acc, train_loss, test_loss = [], [], [], []
+    x_train, x_test = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64)  # converted once
+    for s in steps:
+        w, b = run.snapshots[s], run.snapshot_biases[s]
+        right, loss = _scores(w, b, x_test, labels_test)
+        hits.append(right)
+        test_loss.append(loss)
+        right, loss = _scores(w, b, x_train, labels_train)
+        train_acc.append(float(right.mean()))
+        train_loss.append(loss)
+    right = np.array(hits, np.float64)  # (S, n)
+    n = len(labels_test)
+    counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=resamples)  # (R, n)
+    boot = right @ counts.T / n  # (S, R): each snapshot's accuracy on each resample
+    tail = 100 * (1 - LEVEL) / 2
+    accuracy = right.mean(axis=1)
+    peak = int(np.argmax(accuracy))
+    fall = boot[peak] - boot[-1]
+    losses = np.array(test_loss)
+    return StepStudy(
+        train_size=len(np.asarray(labels_train)),
+        test_size=n,
+        steps=np.array(steps),
+        train_accuracy=np.array(train_acc),
+        test_accuracy=accuracy,
+        band=np.percentile(boot, [tail, 100 - tail], axis=1),
+        train_loss=np.array(train_loss),
+        test_loss=losses,
+        peak=peak,
+        fall=float(accuracy[peak] - accuracy[-1]),
+        fall_interval=(float(np.percentile(fall, tail)), float(np.percentile(fall, 100 - tail))),
+        loss_low=int(np.argmin(losses)),
+        resamples=resamples,
+    )
