@@ -56,6 +56,7 @@ from figgen.analysis.confusion import (
     wilson_interval,
 )
 from figgen.analysis.overfit import step_study, training_accuracies
+from figgen.analysis.pipeline import prediction_steps
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
 from figgen.draw.descent import leaves_view, view_half
@@ -92,6 +93,7 @@ from figgen.figures.evaluation import (
     shifted_digit_figure,
 )
 from figgen.figures.overfitting import describe_gap, describe_steps, overfitting_figure
+from figgen.figures.pipeline import prediction_pipeline_figure
 from figgen.figures.rates import describe_rates, learning_rate_figure
 from figgen.training import default_sweep_sizes, predict
 
@@ -113,6 +115,7 @@ __all__ = [
     "largest_confusions",
     "learning_rate_verdict",
     "nth_of_digit",
+    "prediction_steps",
     "random_sample_accuracies",
     "shift_study",
     "snapshot_accuracy",
@@ -149,6 +152,7 @@ __all__ = [
     "one_hot_figure",
     "overfitting_figure",
     "prediction_figure",
+    "prediction_pipeline_figure",
     "sample_size_figure",
     "shifted_digit_figure",
     "softmax_figure",

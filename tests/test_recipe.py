@@ -60,6 +60,7 @@ def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsy
         "gradient_descent",
         "learning_rate",
         "prediction",
+        "prediction_pipeline",
         "predictions_grid",
         "confusion_matrix",
         "per_class_accuracy",
