@@ -11,7 +11,7 @@ allows). The page is a pure function of the manifest, so it is byte-identical ac
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from html import escape
 from pathlib import Path
 
@@ -90,16 +90,18 @@ function toggleTheme() {{
 """
 
 
-def _media(record: OutputRecord) -> str:
-    """The output as a page shows it (:mod:`figgen.writers.markup`): the player, a video or an image."""
-    from figgen.writers.markup import image_html, player_html, shown_as, video_html
+def _media(record: OutputRecord, paths: Collection[str] = ()) -> str:
+    """The output as a page shows it (:mod:`figgen.writers.markup`): the player, a video (with its poster
+    still when the build wrote it: one of ``paths``) or an image."""
+    from figgen.writers.markup import image_html, player_html, poster_name, shown_as, video_html
 
     path, alt, width, height = record.path, record.alt, record.width, record.height
     shown = shown_as(record.format)
     if shown == "frame":
         return player_html(path, width=width, height=height, alt=alt)
     if shown == "video":
-        return video_html(path, width=width, height=height, alt=alt)
+        poster = poster_name(path) if poster_name(path) in paths else None
+        return video_html(path, width=width, height=height, alt=alt, poster=poster)
     return image_html(path, width=width, height=height, alt=alt)
 
 
@@ -132,8 +134,9 @@ def _output_html(records: list[OutputRecord], slide: str = "", derived: Sequence
         files = [r for r in derived if r.output == stem]
         links.append(f"{escape(stem[len(first.output) + 1 :])} {_links(files)}")
     meta = "".join(f'<span class="meta">{line}</span>' for line in links)
+    posters = {r.path for r in derived if r.kind == "poster"}
     return (
-        f'<figure data-output="{escape(first.output)}"{slide}>{"".join(_media(r) for r in shown)}'
+        f'<figure data-output="{escape(first.output)}"{slide}>{"".join(_media(r, posters) for r in shown)}'
         f"<figcaption>{escape(first.alt)}"
         f'<span class="meta">{escape(first.output)} · {size}{frames}</span>{meta}</figcaption></figure>'
     )

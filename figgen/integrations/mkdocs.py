@@ -205,7 +205,10 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         ]
         title = _title(match["title"])
         if shown in ("frame", "video"):
-            markup = [_media(output, url, shown, match["alt"], media) for output, url, _ in shown_files]
+            markup = [
+                _media(output, url, shown, match["alt"], media, self._poster(output, page, config, files))
+                for output, url, _ in shown_files
+            ]
             html = block_html(scheme_pair_html(*markup) if len(markup) == 2 else markup[0], ident=ident)
             return f"\n\n{html}\n\n"
         written: list[str] = []
@@ -237,13 +240,27 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             progress=_log_progress,
             **chosen,
         )
-        src_uri = f"figgen/{output.path.parent.name}/{output.path.name}"
+        file = self._site_file(output.path, config, files)
+        link = posixpath.relpath(file.src_uri, posixpath.dirname(page.file.src_uri) or ".")
+        return output, file.url_relative_to(page.file), link
+
+    def _site_file(self, path: Path, config, files):
+        """A file figgen built, added to the site once (at ``figgen/FOLDER/NAME``)."""
+        src_uri = f"figgen/{path.parent.name}/{path.name}"
         file = files.get_file_from_path(src_uri)
         if file is None:
-            file = File.generated(config, src_uri, abs_src_path=str(output.path))
+            file = File.generated(config, src_uri, abs_src_path=str(path))
             files.append(file)
-        link = posixpath.relpath(src_uri, posixpath.dirname(page.file.src_uri) or ".")
-        return output, file.url_relative_to(page.file), link
+        return file
+
+    def _poster(self, output, page, config, files) -> str | None:
+        """The URL from ``page`` of a video's poster still (built beside its MP4), added to the site."""
+        from figgen.writers.markup import poster_name
+
+        poster = output.path.with_name(poster_name(output.path.name))
+        if not poster.is_file():
+            return None
+        return self._site_file(poster, config, files).url_relative_to(page.file)
 
     def on_serve(self, server, config, builder):
         """Rebuild when a recipe or figgen.toml changes, as when a page does."""
@@ -323,15 +340,15 @@ def _media_attrs(attrs: list[tuple[str, str | None]], shown: str, fmt: str) -> t
     return chosen, ident
 
 
-def _media(output, url: str, shown: str, alt: str, attrs: dict) -> str:
-    """A player's or a video's markup for the page."""
+def _media(output, url: str, shown: str, alt: str, attrs: dict, poster: str | None = None) -> str:
+    """A player's or a video's markup for the page (a video shows its ``poster`` before it plays)."""
     from figgen.writers.markup import player_html, video_html
 
     alt = _unescape(alt) or output.alt
     size = {"width": output.width, "height": output.height, "alt": alt}
     if shown == "frame":
         return player_html(url, **size, **attrs)
-    return video_html(url, **size, **{"max_width": "100%", **attrs})
+    return video_html(url, **size, **{"max_width": "100%", **attrs}, poster=poster)
 
 
 def _attr_list(attrs: list[tuple[str, str | None]]) -> str:
