@@ -37,8 +37,8 @@ PAGE = """Figures
 
 @pytest.fixture(scope="module")
 def sites(tmp_path_factory):
-    """One site per theme, built from one project (figgen's files are built once and shared), and Furo
-    sites with figgen_theme set and with figgen_dark_mode off."""
+    """One site per theme, built from one project (figgen's files are built once and shared), a Furo site
+    with figgen_theme set and an Alabaster one with figgen_dark_mode on."""
     pytest.importorskip("furo")
     pytest.importorskip("pydata_sphinx_theme")
     pytest.importorskip("sphinx_book_theme")
@@ -52,8 +52,10 @@ def sites(tmp_path_factory):
     (root / "docs/conf.py").write_text(conf)
     env = {**os.environ, "FIGGEN_CACHE": str(tmp_path_factory.getbasetemp() / "shared-cache")}
     built = {}
-    one_theme = [("furo-light", ["-D", "figgen_theme=light"]), ("furo-off", ["-D", "figgen_dark_mode=0"])]
-    for theme, extra in [*((t, []) for t in THEMES), *one_theme]:
+    # figgen_theme wins over the theme's dark mode; figgen_dark_mode gives one to another theme (the files
+    # of both are those built for the other sites: nothing is drawn again)
+    chosen = [("furo-light", ["-D", "figgen_theme=light"]), ("alabaster-on", ["-D", "figgen_dark_mode=1"])]
+    for theme, extra in [*((t, []) for t in THEMES), *chosen]:
         html_theme = theme.split("-")[0]
         done = subprocess.run(
             [sys.executable, "-m", "sphinx", "-W", "--no-color", "-D", f"html_theme={html_theme}", *extra]
@@ -75,9 +77,10 @@ def test_a_theme_with_a_dark_mode_gets_each_figure_in_both_themes(sites):
         assert html.count('class="figgen-pair"') == 2, theme
         assert html.count('class="only-light"') == 1 and html.count('class="only-dark"') == 1  # the still
         assert 'class="figgen-player only-light"' in html and 'class="figgen-player only-dark"' in html
-    for one in ("furo-light", "furo-off"):  # figgen_theme, or figgen_dark_mode off: one theme
-        html = sites[one].read_text()
-        assert "figgen-pair" not in html and "only-dark" not in html and "figgen-player" in html
+    html = sites["furo-light"].read_text()  # figgen_theme: one theme, whatever the scheme
+    assert "figgen-pair" not in html and "only-dark" not in html and "figgen-player" in html
+    html = sites["alabaster-on"].read_text()  # figgen_dark_mode = 1: pairs (for a stylesheet of one's own)
+    assert html.count('class="figgen-pair"') == 2 and 'class="figgen-player only-dark"' in html
 
 
 # the visible one of each pair: its class, and its box (scrolled into view)
