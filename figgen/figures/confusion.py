@@ -8,6 +8,7 @@ it applies them itself. The ``describe_*`` functions give the sentences of their
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
@@ -36,7 +37,7 @@ def confusion_phrase(c: Confusion, names: Sequence[str] = DIGITS, rate: bool = F
     digits = list(names) == list(DIGITS)
     true, guess = names[c.true], names[c.predicted]
     what = f"a {true} read as a {guess}" if digits else f"{true} taken for {guess}"
-    share = f" ({percent(c.rate)} of the {true}{'s' if digits else ''})" if rate else ""
+    share = f" ({percent(c.rate)} of the {true}{'s' if digits else ' examples'})" if rate else ""
     return f"{what}, {c.count:,} time{'s' if c.count != 1 else ''}{share}"
 
 
@@ -93,6 +94,11 @@ def describe_class_accuracy(
 # --- the confusion matrix ----------------------------------------------------------------------------
 
 
+def _title_chars(preset: Preset) -> int:
+    """About how many characters of base-size text fit across the preset (DejaVu Sans: ~0.6 em each)."""
+    return int(preset.width / (0.62 * preset.font_size))
+
+
 def _mix(a: tuple[int, ...], b: tuple[int, ...], t: float) -> tuple[int, int, int]:
     r, g, bl = (round(x + (y - x) * t) for x, y in zip(a[:3], b[:3], strict=True))
     return (r, g, bl)
@@ -120,10 +126,18 @@ def _matrix(ax, values, counts, names, theme: Theme, preset: Preset, *, rate: bo
     np.fill_diagonal(off, np.nan)
     top = np.nanmax(np.where(counts > 0, off, np.nan)) if np.any((counts > 0) & ~np.eye(k, dtype=bool)) else 1
     levels = 64
-    colours = [_mix(page, theme.mistake, i / (levels - 1)) for i in range(levels)]
+    # With a halo (the transparent theme on an unknown slide) every number is the foreground's, so the
+    # shading stops where that still reads on it; elsewhere each number is black or white, for its cell.
+    reach = 1.0
+    if theme.outline is not None:
+        steps = [i / 50 for i in range(51)]
+        reach = max(t for t in steps if contrast(theme.foreground, _mix(page, theme.mistake, t)) >= 4.6)
+    colours = [_mix(page, theme.mistake, reach * i / (levels - 1)) for i in range(levels)]
     cmap = ListedColormap([mpl_colour(c) for c in colours])
     cmap.set_bad((0, 0, 0, 0))
     shown = np.where(counts > 0, off, np.nan)
+    if theme.outline is not None:  # on an unknown slide, a card of the halo's colour: empty cells are blank
+        ax.add_patch(Rectangle((-0.5, -0.5), k, k, facecolor=mpl_colour(page), lw=0, zorder=0))
     ax.imshow(shown, cmap=cmap, vmin=0, vmax=top or 1, interpolation="nearest", aspect="equal")
     size = font_px * 72 / preset.dpi
     for t in range(k):
@@ -131,7 +145,7 @@ def _matrix(ax, values, counts, names, theme: Theme, preset: Preset, *, rate: bo
             if counts[t, q] == 0:
                 continue
             value = values[t, q]
-            if t == q:
+            if t == q or theme.outline is not None:
                 colour = theme.foreground
             else:
                 colour = _ink(colours[round((levels - 1) * min(value / (top or 1), 1))])
@@ -146,15 +160,17 @@ def _matrix(ax, values, counts, names, theme: Theme, preset: Preset, *, rate: bo
                 color=mpl_colour(colour),
             )
     frame = preset.points(1.6)
-    for t in range(k):  # the diagonal: right, tinted and framed
+    for t in range(k):  # the diagonal: right, tinted and framed (apart: a halo may outline the tint)
+        ax.add_patch(Rectangle((t - 0.5, t - 0.5), 1, 1, facecolor=mpl_colour(theme.good, 0.14), lw=0))
         ax.add_patch(
             Rectangle(
                 (t - 0.5, t - 0.5),
                 1,
                 1,
-                facecolor=mpl_colour(theme.good, 0.14),
+                facecolor="none",
                 edgecolor=mpl_colour(theme.good),
                 lw=frame,
+                clip_on=False,
             )
         )
     for c in named:  # the commonest mistakes, outlined
@@ -168,6 +184,7 @@ def _matrix(ax, values, counts, names, theme: Theme, preset: Preset, *, rate: bo
                 lw=frame * 1.4,
                 linestyle=(0, (2, 1)),
                 zorder=3,
+                clip_on=False,
             )
         )
     long = max(map(len, names)) > 2
@@ -223,13 +240,11 @@ def confusion_figure(
             font_px=font_px,
         )
         ax.set_title("share of each true class (%)" if rate else "counts", fontsize="medium")
-    mistakes = "; ".join(confusion_phrase(c, names) for c in named)
-    fig.suptitle(
-        f"Where the model errs on {n:,} test {noun}: {percent(right / n)} right"
-        + (f"\ncommonest: {mistakes}" if mistakes else ""),
-        fontsize="medium",
-        linespacing=1.4,
-    )
+    mistakes = ", ".join(f"{names[c.true]} read as {names[c.predicted]} ({c.count:,})" for c in named)
+    head = f"Where the model errs on {n:,} test {noun}: {percent(right / n)} right"
+    if mistakes:
+        head += "\n" + "\n".join(textwrap.wrap(f"commonest mistakes: {mistakes}", _title_chars(preset)))
+    fig.suptitle(head, fontsize="medium", linespacing=1.4)
     handles = [
         Patch(
             facecolor="none",
