@@ -57,6 +57,7 @@ from figgen.analysis.confusion import (
 )
 from figgen.analysis.overfit import step_study, training_accuracies
 from figgen.analysis.pipeline import prediction_steps
+from figgen.analysis.surface import loss_surface
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
 from figgen.draw.descent import leaves_view, view_half
@@ -95,6 +96,7 @@ from figgen.figures.evaluation import (
 from figgen.figures.overfitting import describe_gap, describe_steps, overfitting_figure
 from figgen.figures.pipeline import prediction_pipeline_figure
 from figgen.figures.rates import describe_rates, learning_rate_figure
+from figgen.figures.surface import describe_surface, loss_surface_figure, loss_surface_frames
 from figgen.training import default_sweep_sizes, predict
 
 __all__ = [
@@ -114,6 +116,7 @@ __all__ = [
     "guesses",
     "largest_confusions",
     "learning_rate_verdict",
+    "loss_surface",
     "nth_of_digit",
     "prediction_steps",
     "random_sample_accuracies",
@@ -149,6 +152,8 @@ __all__ = [
     "digit_figure",
     "flat_digits_figure",
     "learning_rate_figure",
+    "loss_surface_figure",
+    "loss_surface_frames",
     "one_hot_figure",
     "overfitting_figure",
     "prediction_figure",
@@ -166,6 +171,7 @@ __all__ = [
     "describe_rates",
     "describe_shift",
     "describe_steps",
+    "describe_surface",
     "describe_training_mistake",
     "example_subtitle",
     "mistake_title",

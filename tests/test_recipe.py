@@ -58,6 +58,7 @@ def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsy
         "weights_evolution",
         "weights_training",
         "gradient_descent",
+        "loss_surface",
         "learning_rate",
         "prediction",
         "prediction_pipeline",
@@ -66,6 +67,7 @@ def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsy
         "per_class_accuracy",
         "training_mistake",
         "accuracy_vs_size",
+        "overfitting",
         "test_size_bias",
         "shifted_digit",
     ]
