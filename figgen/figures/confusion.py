@@ -133,8 +133,7 @@ def _matrix(ax, values, counts, names, theme: Theme, preset: Preset, *, rate: bo
         steps = [i / 50 for i in range(51)]
         reach = max(t for t in steps if contrast(theme.foreground, _mix(page, theme.mistake, t)) >= 4.6)
     colours = [_mix(page, theme.mistake, reach * i / (levels - 1)) for i in range(levels)]
-    cmap = ListedColormap([mpl_colour(c) for c in colours])
-    cmap.set_bad((0, 0, 0, 0))
+    cmap = ListedColormap([mpl_colour(c) for c in colours]).with_extremes(bad=(0, 0, 0, 0))
     shown = np.where(counts > 0, off, np.nan)
     if theme.outline is not None:  # on an unknown slide, a card of the halo's colour: empty cells are blank
         ax.add_patch(Rectangle((-0.5, -0.5), k, k, facecolor=mpl_colour(page), lw=0, zorder=0))
