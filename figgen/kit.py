@@ -56,7 +56,7 @@ from figgen.analysis.confusion import (
     wilson_interval,
 )
 from figgen.analysis.overfit import step_study, training_accuracies
-from figgen.analysis.pipeline import prediction_steps
+from figgen.analysis.pipeline import batch_shapes, prediction_steps
 from figgen.analysis.surface import loss_surface
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
@@ -95,6 +95,7 @@ from figgen.figures.evaluation import (
 )
 from figgen.figures.overfitting import describe_gap, describe_steps, overfitting_figure
 from figgen.figures.pipeline import prediction_pipeline_figure
+from figgen.figures.shapes import matrix_shapes_figure
 from figgen.figures.rates import describe_rates, learning_rate_figure
 from figgen.figures.surface import describe_surface, loss_surface_figure, loss_surface_frames
 from figgen.training import default_sweep_sizes, predict
@@ -103,6 +104,7 @@ __all__ = [
     # the numbers a figure shows
     "accuracy_dips",
     "accuracy_gains",
+    "batch_shapes",
     "block_accuracies",
     "check_logits",
     "check_panels",
@@ -152,6 +154,7 @@ __all__ = [
     "digit_figure",
     "flat_digits_figure",
     "learning_rate_figure",
+    "matrix_shapes_figure",
     "loss_surface_figure",
     "loss_surface_frames",
     "one_hot_figure",

@@ -52,6 +52,7 @@ def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsy
         "digits_flat",
         "one_hot",
         "softmax",
+        "matrix_shapes",
         "cross_entropy",
         "training_curve",
         "weights",

@@ -218,7 +218,8 @@ def prediction_pipeline_figure(
         symbols += [(left["bias"] - operator["bias"] / 2, "+"), (left["score"] - operator["score"] / 2, "=")]
         symbols += [(left["sum"] - operator["sum"] / 2, "→"), (bar_x - 0.9 * f, "→")]
         for sx, symbol in symbols:
-            ax.text(sx, cy, symbol, ha="center", va="center", color=muted, fontsize=points(preset, small))
+            ink = mpl_colour(theme.foreground) if k == guess else muted  # muted fades on the band
+            ax.text(sx, cy, symbol, ha="center", va="center", color=ink, fontsize=points(preset, small))
         for key, values in (("sum", sums), ("bias", biases), ("score", scores)):
             ax.text(
                 left[key] + widths[key],
