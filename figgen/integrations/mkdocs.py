@@ -205,10 +205,10 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         ]
         title = _title(match["title"])
         if shown in ("frame", "video"):
-            markup = [
-                _media(output, url, shown, match["alt"], media, self._poster(output, page, config, files))
-                for output, url, _ in shown_files
-            ]
+            markup = []
+            for output, url, _ in shown_files:  # a video shows its poster still until it plays
+                poster = self._poster(output, page, config, files) if shown == "video" else None
+                markup.append(_media(output, url, shown, match["alt"], media, poster))
             html = block_html(scheme_pair_html(*markup) if len(markup) == 2 else markup[0], ident=ident)
             return f"\n\n{html}\n\n"
         written: list[str] = []
@@ -241,12 +241,12 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             **chosen,
         )
         file = self._site_file(output.path, config, files)
-        link = posixpath.relpath(file.src_uri, posixpath.dirname(page.file.src_uri) or ".")
+        link = posixpath.relpath(_site_path(output.path), posixpath.dirname(page.file.src_uri) or ".")
         return output, file.url_relative_to(page.file), link
 
     def _site_file(self, path: Path, config, files):
-        """A file figgen built, added to the site once (at ``figgen/FOLDER/NAME``)."""
-        src_uri = f"figgen/{path.parent.name}/{path.name}"
+        """A file figgen built, added to the site once (at :func:`_site_path`)."""
+        src_uri = _site_path(path)
         file = files.get_file_from_path(src_uri)
         if file is None:
             file = File.generated(config, src_uri, abs_src_path=str(path))
@@ -338,6 +338,11 @@ def _media_attrs(attrs: list[tuple[str, str | None]], shown: str, fmt: str) -> t
                 raise FiggenError(f'width="{value}": expected a CSS width (300, 300px, 50%)')
             chosen["max_width"] = value if length["unit"] else f"{value}px"
     return chosen, ident
+
+
+def _site_path(path: Path) -> str:
+    """Where a file figgen built goes in the site: ``figgen/FOLDER/NAME`` (its work folder's name)."""
+    return f"figgen/{path.parent.name}/{path.name}"
 
 
 def _media(output, url: str, shown: str, alt: str, attrs: dict, poster: str | None = None) -> str:
