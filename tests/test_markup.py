@@ -80,7 +80,7 @@ def test_one_table_of_default_formats_per_docs_tool_and_one_for_the_build():
                     if isinstance(target, ast.Name):
                         assigned.setdefault(target.id, set()).add(name)
     assert tables == {"figgen/writers/outputs.py": 1, "figgen/integrations/pages.py": len(PAGE_FORMATS)}
-    assert set(PAGE_FORMATS) == {"sphinx", "mkdocs", "notebook"}
+    assert set(PAGE_FORMATS) == {"sphinx", "mkdocs", "notebook", "myst"}
     assert assigned["PAGE_FORMATS"] == {"figgen/integrations/pages.py"} and "DEFAULT_FORMATS" not in assigned
     assert all(set(table) == KINDS for table in PAGE_FORMATS.values())
 
@@ -261,7 +261,7 @@ def test_mkdocs_shows_a_video_and_a_player_through_the_markup_and_the_rest_as_ma
         calls.append(options)
         return [_output(tmp_path, formats[0], b"x")]
 
-    monkeypatch.setattr(pages, "find_target", lambda name, recipes=None: name)
+    monkeypatch.setattr(pages, "find_target", lambda name, recipes=None, known=None: name)
     monkeypatch.setattr(pages, "choose_formats", lambda target, fmt, tool: (fmt,))
     monkeypatch.setattr(pages, "build_target", build_target)
     file = SimpleNamespace(url_relative_to=lambda page: "../figgen/r-1/o.x")
