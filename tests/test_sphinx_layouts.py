@@ -120,6 +120,8 @@ def layouts(tmp_path_factory):
         ("docs", "docs", [".", "_build"], "docs/_build/.doctrees"),
     ]:
         root = project(base / name, *PAGES)
+        if name == "docs":  # the project's figgen.toml, which figgen build reads, beside docs/
+            (root / "figgen.toml").write_text('theme = "dark"\n')
         seed(training if name == "root" else found["root"]["cache"], root / doctrees / "figgen")
         before = {"project": listing(root, skip="docs"), "docs": listing(root / "docs")}
         started = time.perf_counter()
@@ -153,6 +155,14 @@ def test_the_readme_example_builds_in_both_layouts_without_touching_the_sources(
     cache = found["cache"]
     assert list(cache.glob("*.npz")) and list((cache / "sphinx").glob("*/manifest.json"))  # figgen's work
     assert not list(found["root"].rglob(".figgen-cache"))  # no cache of figgen's default name anywhere
+
+
+def test_run_from_docs_the_project_figgen_toml_counts(layouts):
+    """sphinx-build in docs/ reads the figgen.toml of the project (conf.py's parent folder), as figgen build
+    in the project does; from the root it is figgen's own lookup (there is none in the root layout)."""
+    for layout, theme in (("docs", "dark"), ("root", "light")):
+        (manifest,) = (layouts[layout]["cache"] / "sphinx").glob("softmax-*/manifest.json")
+        assert json.loads(manifest.read_text())["recipes"]["softmax"]["theme"] == theme, layout
 
 
 @pytest.mark.parametrize("layout", ["root", "docs"])

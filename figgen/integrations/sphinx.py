@@ -41,7 +41,8 @@ reader sees the one that matches the scheme; print and e-books get the light one
 for other themes.
 
 Settings in ``conf.py`` (paths relative to its folder, as Sphinx's own): ``figgen_config`` (figgen.toml to
-read; default: figgen's own lookup from the folder sphinx-build runs in), ``figgen_cache`` (the training
+read; default: figgen's own lookup in the folder sphinx-build runs in, else the figgen.toml beside conf.py or
+in its parent folder, so ``make html`` in ``docs/`` reads the project's), ``figgen_cache`` (the training
 cache and build folder), ``figgen_recipes`` (the recipe folder), ``figgen_out`` (where outputs are built),
 ``figgen_theme``, ``figgen_preset`` and ``figgen_quick`` (the defaults of the options), ``figgen_dark_mode``
 (default: whether the HTML theme is one of :data:`DARK_MODE_THEMES`).
@@ -191,7 +192,7 @@ class FiggenDirective(SphinxDirective):
         from figgen.builder.workfolders import work_folder
         from figgen.integrations.pages import build_target
         from figgen.writers.markup import shown_as
-        from figgen.writers.outputs import FILMSTRIP
+        from figgen.writers.outputs import FILMSTRIP, POSTER
 
         config = self.config
         plays = shown_as(formats[0]) != "img"
@@ -210,8 +211,9 @@ class FiggenDirective(SphinxDirective):
         shown = [o for o in outputs if o.format in formats]
         if not plays:
             return shown, None
-        name = f"{shown[0].name}{FILMSTRIP}.png" if target.kind == "animation" else f"{shown[0].name}.png"
-        still = shown[0].path.with_name(name)  # an animation's filmstrip, written by the same build
+        suffix = {"animation": FILMSTRIP, "explorable": POSTER}.get(target.kind, "")
+        name = f"{shown[0].name}{suffix}.png"
+        still = shown[0].path.with_name(name)  # an animation's filmstrip, an explorable's first state
         if not still.is_file():
             raise FiggenError(f"recipe {target.recipe.name} wrote no {name}")
         return shown, still
@@ -247,6 +249,7 @@ class FiggenDirective(SphinxDirective):
         self.env.note_dependency(str(first.path.absolute()))
         node = figgen_media(
             shown_as=shown_as(first.format),
+            kind=first.kind,
             filename=str(self.env.dlfiles.add_file(self.env.docname, relative)),
             width=first.width,
             height=first.height,
@@ -289,6 +292,20 @@ def _cache(config, doctreedir: str | os.PathLike) -> str | None:
     return str(Path(doctreedir, WORK_FOLDER))
 
 
+def _project_config(confdir: Path) -> str | None:
+    """The figgen.toml beside conf.py or in its parent folder (the project's, when sphinx-build runs in
+    ``docs/``), unless the folder sphinx-build runs in has a configuration of its own (figgen's own lookup:
+    None)."""
+    from figgen.builder.options import config_files
+
+    if any(p.is_file() for p in config_files(None)):
+        return None
+    found = [
+        folder / "figgen.toml" for folder in (confdir, confdir.parent) if (folder / "figgen.toml").is_file()
+    ]
+    return str(found[0].resolve()) if found else None
+
+
 def _config_files(config: str | None) -> list[Path]:
     from figgen.builder.options import config_files
 
@@ -315,7 +332,14 @@ def visit_media_html(self, node: figgen_media) -> None:
     size = {"width": node["width"], "height": node["height"]}
     anchors = "".join(f'<span id="{ident}"></span>' for ident in node["ids"])  # :name: without a figure
     if node["shown_as"] == "frame":
-        html = player_html(src, **size, alt=node["alt"], classes=node["classes"], max_width=node["size"])
+        html = player_html(
+            src,
+            **size,
+            alt=node["alt"],
+            classes=node["classes"],
+            max_width=node["size"],
+            kind=node.get("kind", "animation"),
+        )
     elif node["shown_as"] == "link":  # a PDF: a link named by its alt text
         html = link_html(src, text=node["alt"], classes=node["classes"])
     else:
@@ -369,6 +393,8 @@ def resolve_paths(app, config) -> None:
         value = getattr(config, name)
         if value and not Path(value).is_absolute():
             setattr(config, name, str(Path(app.confdir, value).resolve()))
+    if config.figgen_config is None:
+        config.figgen_config = _project_config(Path(app.confdir))
     if config.figgen_dark_mode is None:
         config.figgen_dark_mode = getattr(config, "html_theme", None) in DARK_MODE_THEMES
 
