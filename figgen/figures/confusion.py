@@ -36,9 +36,14 @@ def confusion_phrase(c: Confusion, names: Sequence[str] = DIGITS, rate: bool = F
     """One mistake in words: "a 9 read as a 4, 47 times" ("… (5.3% of the 9s)" with ``rate``)."""
     digits = list(names) == list(DIGITS)
     true, guess = names[c.true], names[c.predicted]
-    what = f"a {true} read as a {guess}" if digits else f"{true} taken for {guess}"
+    what = f"{_a(true)} read as {_a(guess)}" if digits else f"{true} taken for {guess}"
     share = f" ({percent(c.rate)} of the {true}{'s' if digits else ' examples'})" if rate else ""
     return f"{what}, {c.count:,} time{'s' if c.count != 1 else ''}{share}"
+
+
+def _a(digit: str) -> str:
+    """A digit with its article: "a 4", "an 8"."""
+    return f"{'an' if digit.startswith('8') else 'a'} {digit}"
 
 
 def describe_confusions(
@@ -75,6 +80,7 @@ def describe_class_accuracy(
         for k in listed
     )
     below, above = acc.below(), acc.above()
+    plural = "s" if list(names) == list(DIGITS) else ""  # "for 5s"; "for Sandal"
     apart = []
     if below:
         apart.append(f"wholly below it for {_and([names[k] for k in below])}")
@@ -83,8 +89,8 @@ def describe_class_accuracy(
     return (
         f"Test accuracy per class of the trained model on {acc.n:,} test {noun}, with 95% Wilson score "
         f"intervals, {'from the least accurate class to the most' if by_accuracy else 'in class order'}: "
-        f"from {percent(acc.accuracy[low])} for {names[low]} to {percent(acc.accuracy[high])} for "
-        f"{names[high]}, against {percent(acc.overall)} overall "
+        f"from {percent(acc.accuracy[low])} for {names[low]}{plural} to {percent(acc.accuracy[high])} for "
+        f"{names[high]}{plural}, against {percent(acc.overall)} overall "
         f"({percent(acc.overall_low)}–{percent(acc.overall_high)}). The interval lies "
         + (_and(apart) if apart else "across the overall accuracy for every class")
         + f". {each}."
