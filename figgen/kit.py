@@ -10,6 +10,8 @@ standard library and numpy; a test checks it. ``__all__`` lists what a recipe au
   grids, gradient descent), and the colour levels and scales they share;
 - matplotlib figures, themed and sized by the build's theme and preset, for ``ctx.figure``;
 - the words of alt texts and titles, computed from the same numbers the figures draw;
+- ``ExplorablePage``, the parts of an interactive page (markup, script, data) that ``ctx.explorable``
+  writes in the build's theme and preset, with a still of its first state, and the ``*_page`` builders;
 - ``run_recipe_file``: ending a recipe with ``if __name__ == "__main__": run_recipe_file(__file__)`` lets
   ``python recipes/NAME.py [--set KEY=VALUE ...] [--quick] ...`` build it alone.
 
@@ -99,6 +101,7 @@ from figgen.figures.shapes import matrix_shapes_figure
 from figgen.figures.rates import describe_rates, learning_rate_figure
 from figgen.figures.surface import describe_surface, loss_surface_figure, loss_surface_frames
 from figgen.training import default_sweep_sizes, predict
+from figgen.writers.explorable import ExplorablePage
 
 __all__ = [
     # the numbers a figure shows
@@ -181,6 +184,8 @@ __all__ = [
     "mistake_words",
     "order_effect",
     "probability_text",
+    # interactive pages, for ctx.explorable
+    "ExplorablePage",
     # running a recipe file on its own
     "run_recipe_file",
 ]

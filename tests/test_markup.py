@@ -22,7 +22,7 @@ from figgen.writers._player_page import RESIZE_LISTENER
 from figgen.writers.markup import SHOWN_AS, image_html, link_html, player_html, shown_as, video_html
 
 PACKAGE = Path(__file__).resolve().parents[1] / "figgen"
-KINDS = {"still", "filmstrip", "animation"}
+KINDS = {"still", "filmstrip", "animation", "explorable"}
 
 
 def sources() -> dict[str, ast.Module]:

@@ -129,7 +129,11 @@ def build(options: BuildOptions, report: BuildEvents = no_events) -> BuildResult
     overrides = options.overrides_for(recipes, discovered)
     values = {r.name: r.resolve(overrides[r.name], quick=options.quick, data=data) for r in recipes}
     check_available(
-        {f for kind in ("animation", "still", "filmstrip") for f in formats_for(kind, options.formats)}
+        {
+            f
+            for kind in ("animation", "still", "filmstrip", "explorable")
+            for f in formats_for(kind, options.formats)
+        }
     )
     check_names(recipes, discovered, options.formats)
     out = _output_folder(options.out)

@@ -98,7 +98,11 @@ def _media(record: OutputRecord, paths: Collection[str] = ()) -> str:
     path, alt, width, height = record.path, record.alt, record.width, record.height
     shown = shown_as(record.format)
     if shown == "frame":
-        return player_html(path, width=width, height=height, alt=alt)
+        html = player_html(path, width=width, height=height, alt=alt, kind=record.kind)
+        still = poster_name(path)
+        if record.kind == "explorable" and still in paths:  # where scripts do not run: its first state
+            html += f"<noscript>{image_html(still, alt=alt)}</noscript>"
+        return html
     if shown == "video":
         poster = poster_name(path) if poster_name(path) in paths else None
         return video_html(path, width=width, height=height, alt=alt, poster=poster)
@@ -163,12 +167,13 @@ def _cards(records: list[OutputRecord], slide: str) -> list[str]:
     # the files a build derives from an animation's frames, by the suffix of their output's name: the gallery
     # links them from the animation's card rather than showing the same frames again
     derived = (FILMSTRIP, POSTER, FRAMES)
-    animations = [name for name, group in groups.items() if group[0].kind == "animation"]
+    shown_kinds = ("animation", "explorable")  # an explorable's still is linked from its card too
+    animations = [name for name, group in groups.items() if group[0].kind in shown_kinds]
     owner = {
         name: base
         for base in animations
         for name in groups
-        if name in (base + suffix for suffix in derived) and groups[name][0].kind != "animation"
+        if name in (base + suffix for suffix in derived) and groups[name][0].kind not in shown_kinds
     }
     return [
         _output_html(group, slide, [r for other in groups if owner.get(other) == name for r in groups[other]])

@@ -41,7 +41,7 @@ class Output:
     recipe: str
     name: str  # the output's stem, e.g. "weights_evolution" or "weights_evolution_filmstrip"
     format: str
-    kind: str  # "animation", "still" or "filmstrip"
+    kind: str  # "animation", "still", "explorable", "filmstrip", "poster" or "frames"
     path: Path
     width: int
     height: int

@@ -352,7 +352,7 @@ def _media(output, url: str, shown: str, alt: str, attrs: dict, poster: str | No
     alt = _unescape(alt) or output.alt
     size = {"width": output.width, "height": output.height, "alt": alt}
     if shown == "frame":
-        return player_html(url, **size, **attrs)
+        return player_html(url, **size, **attrs, kind=output.kind)
     return video_html(url, **size, **{"max_width": "100%", **attrs}, poster=poster)
 
 

@@ -52,7 +52,7 @@ def show(
 
     target = find_target(recipe if output is None else f"{recipe}/{output}")
     formats = choose_formats(target, format, "notebook")
-    companions = FALLBACKS.get(formats[0], ()) if target.kind != "animation" else ()
+    companions = FALLBACKS.get(formats[0], ()) if target.kind == "still" else ()
     built, *others = build_target(
         target,
         (*formats, *companions),
@@ -63,7 +63,7 @@ def show(
         params=params,
     )
     images = {MIME[o.format]: o.path for o in others}
-    if target.kind == "animation":  # written with every animation format, beside it
+    if target.kind in ("animation", "explorable"):  # written with the animation or page, beside it
         poster = built.path.with_name(f"{target.output}{POSTER}.png")
         if poster.is_file():
             images["image/png"] = poster
@@ -114,7 +114,9 @@ class Shown:
             kind: base64.b64encode(path.read_bytes()).decode("ascii") for kind, path in self.images.items()
         }
         if shown == "frame":  # the player's page itself: a notebook output has no file beside it
-            html = player_html(None, width=width, height=height, alt=o.alt, srcdoc=data.decode("utf-8"))
+            html = player_html(
+                None, width=width, height=height, alt=o.alt, srcdoc=data.decode("utf-8"), kind=o.kind
+            )
             bundle["text/html"] = html
         elif mime is not None:
             encoded = base64.b64encode(data).decode("ascii")

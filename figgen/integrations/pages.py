@@ -32,12 +32,19 @@ if TYPE_CHECKING:
 
 # What a page shows an output of each kind as when it names no format, per docs tool. (What a build writes
 # when given no formats is another table: figgen.writers.outputs.BUILD_FORMATS.) Sphinx offers a still as
-# SVG and PNG and a filmstrip as PNG and PDF, and its builder picks (SVG for HTML, PNG or PDF for LaTeX).
+# SVG and PNG and a filmstrip as PNG and PDF, and its builder picks (SVG for HTML, PNG or PDF for LaTeX). An
+# explorable is its page, or as PNG its still (STEM_poster.png: the page's first state).
 PAGE_FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
-    "sphinx": {"still": ("svg", "png"), "filmstrip": ("png", "pdf"), "animation": ("html",)},
-    "mkdocs": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)},
-    "notebook": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",)},
-    "myst": {"still": ("png",), "filmstrip": ("png",), "animation": ("gif",)},  # images every export takes
+    "sphinx": {
+        "still": ("svg", "png"),
+        "filmstrip": ("png", "pdf"),
+        "animation": ("html",),
+        "explorable": ("html",),
+    },
+    "mkdocs": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",), "explorable": ("html",)},
+    "notebook": {"still": ("png",), "filmstrip": ("png",), "animation": ("html",), "explorable": ("html",)},
+    # images every export takes
+    "myst": {"still": ("png",), "filmstrip": ("png",), "animation": ("gif",), "explorable": ("png",)},
 }
 
 # The build options a page (or its tool's settings) may choose besides its formats and parameters: those the
@@ -61,7 +68,7 @@ class Target:
 
     recipe: Recipe
     output: str
-    kind: str  # "animation", "still" or "filmstrip"
+    kind: str  # "animation", "still", "explorable" or "filmstrip"
 
     @property
     def dependencies(self) -> list[Path]:
@@ -71,6 +78,8 @@ class Target:
     def allowed_formats(self) -> tuple[str, ...]:
         from figgen.writers import formats, formats_for
 
+        if self.kind == "explorable":  # the page, or its still
+            return (*formats_for(self.kind, formats()), "png")
         return formats_for(self.kind, formats())
 
 
@@ -115,6 +124,13 @@ def choose_formats(target: Target, fmt: str | None, tool: str) -> tuple[str, ...
             f"{target.kind}: format '{fmt}' is not one of {', '.join(allowed)}"
         )
     return (fmt,)
+
+
+def _output(target: Target, fmt: str) -> str:
+    """The output whose file in ``fmt`` shows ``target``: an explorable's PNG is its still."""
+    from figgen.writers.outputs import POSTER
+
+    return target.output + POSTER if target.kind == "explorable" and fmt == "png" else target.output
 
 
 def build_target(
@@ -167,7 +183,7 @@ def build_target(
         raise
     for failure in result.failures:
         raise FiggenError(recipe_failed(failure.name, failure.error))
-    shown = [o for fmt in formats for o in result.find(target.recipe.name, target.output, fmt)]
+    shown = [o for fmt in formats for o in result.find(target.recipe.name, _output(target, fmt), fmt)]
     if not shown:
         raise FiggenError(f"recipe {target.recipe.name} wrote no {target.output} in {', '.join(formats)}")
     return shown

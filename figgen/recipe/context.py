@@ -116,6 +116,12 @@ class RecipeContext:
         default); see :meth:`figgen.writers.OutputSet.animation`."""
         self.outputs.animation(stem, frames, alt=alt, **timing)
 
+    def explorable(self, stem: str, page, *, alt: str, still, size: tuple[int, int] | None = None) -> None:
+        """Write an interactive page (an :class:`~figgen.writers.explorable.ExplorablePage`, from the kit's
+        ``*_page`` builders) and its still, the page's first state as a frame or a figure, which places that
+        run no page show; see :meth:`figgen.writers.OutputSet.explorable`."""
+        self.outputs.explorable(stem, page, alt=alt, still=still, size=size)
+
     @classmethod
     def for_recipe(
         cls,

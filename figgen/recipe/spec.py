@@ -18,7 +18,8 @@ never import or run it):
   (``"TEST_SIZE"``), either with ``-1`` for an index (``"train-1"``, ``"STOP-1"``); a list parameter's
   range applies to each item, and ``{"range": (low, high), "items": (least, most)}`` also bounds its length.
   Every value LIMITS allow must build (the tests build the bounds);
-- ``OUTPUTS``: ``{"stem": "animation" | "still"}``, the files it writes (each in the formats of its kind);
+- ``OUTPUTS``: ``{"stem": "animation" | "still" | "explorable"}``, the files it writes (each in the formats
+  of its kind; an explorable is an interactive page, :mod:`figgen.writers.explorable`);
 - ``ORDER`` (optional): a number, its place in the catalogue (``figgen list``, the gallery, the manifest):
   recipes go by ORDER, lowest first, then those without one, each group by name. The shipped recipes count
   in tens (``digit`` is 10), so a new one slots in between without renumbering;
@@ -46,7 +47,7 @@ from pathlib import Path
 from figgen.core import knobs
 from figgen.core.errors import FiggenError, suggest
 
-KINDS = ("animation", "still")
+KINDS = ("animation", "still", "explorable")
 NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -295,7 +296,9 @@ def read_recipe(path: Path) -> Recipe:
         if not isinstance(stem, str) or not NAME.match(stem):
             raise FiggenError(f"{path}: output name {stem!r} must be lower-case letters, digits and '_'")
         if kind not in KINDS:
-            raise FiggenError(f"{path}: output {stem!r} has kind {kind!r}; use 'animation' or 'still'")
+            raise FiggenError(
+                f"{path}: output {stem!r} has kind {kind!r}; use 'animation', 'still' or 'explorable'"
+            )
     order = settings.get("ORDER")
     if order is not None and (
         isinstance(order, bool) or not isinstance(order, (int, float)) or not math.isfinite(order)

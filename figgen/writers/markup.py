@@ -6,7 +6,8 @@ The gallery (:mod:`figgen.builder.gallery`), the Sphinx extension, the MkDocs pl
 
 * ``"img"``: an image a browser shows (PNG, SVG, GIF, WebP): :func:`image_html`;
 * ``"video"``: MP4, in a video tag that plays muted, looped and inline: :func:`video_html`;
-* ``"frame"``: the interactive HTML player, in an iframe that fits its width: :func:`player_html`;
+* ``"frame"``: the interactive HTML player, or an explorable page (:mod:`figgen.writers.explorable`), in an
+  iframe that fits its width: :func:`player_html`;
 * ``"link"``: a file a page links to (PDF): :func:`link_html`.
 
 Every function escapes what it is given (paths, alt texts, classes, a player's page): callers pass plain
@@ -85,20 +86,26 @@ def player_html(
     srcdoc: str | None = None,
     classes: Sequence[str] = (),
     max_width: str | None = None,
+    kind: str = "animation",
 ) -> str:
     """The HTML player in another page: an iframe that fits its width, and a listener that gives it the
     height the player asks for (without the listener, the first layout's estimate stays).
 
     ``src`` is the player's URL, or ``srcdoc`` its page itself (a notebook output, which has no file).
-    ``max_width`` (a CSS length) caps the width; by default the frames' own width.
+    ``max_width`` (a CSS length) caps the width; by default the frames' own width. ``kind`` "explorable":
+    an explorable page, whose ``width`` and ``height`` are the whole page's (a player's are its frames',
+    the controls come below), in an iframe of class ``figgen-explorable`` too; it reports its height as
+    the player does.
     """
     source = f'srcdoc="{escape(srcdoc)}"' if srcdoc is not None else f'src="{escape(src or "")}"'
-    names = escape(" ".join(["figgen-player", *classes]))
+    page = kind == "explorable"
+    names = escape(" ".join(["figgen-player", *(["figgen-explorable"] if page else []), *classes]))
     cap = escape(max_width) if max_width else f"{width}px"
-    style = f"width:100%;max-width:{cap};aspect-ratio:{width}/{height + CONTROLS_PX};height:auto;border:0"
+    tall = height if page else height + CONTROLS_PX
+    style = f"width:100%;max-width:{cap};aspect-ratio:{width}/{tall};height:auto;border:0"
     return (
         f'<iframe class="{names}" {source} title="{escape(alt)}" width="{width}" '
-        f'height="{height + CONTROLS_PX}" style="{style}" loading="lazy" sandbox="allow-scripts">'
+        f'height="{tall}" style="{style}" loading="lazy" sandbox="allow-scripts">'
         f"</iframe>{RESIZE_LISTENER}"
     )
 

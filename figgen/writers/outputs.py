@@ -4,7 +4,9 @@ An output has a kind: an *animation* is written in the build's animation formats
 HTML player) plus a *filmstrip* still of its key frames (PNG and PDF, for printed handouts) and a *poster*:
 one chosen frame (the last by default) as ``STEM_poster.png``, which a page's ``<video>`` shows before it
 plays; a *still* in the still formats (default PNG and SVG). ``--formats`` picks among the registered formats
-of each kind; the poster comes with any animation format and with PNG. The opt-in ``frames`` format writes
+of each kind; the poster comes with any animation format and with PNG. An *explorable* is one self-contained
+interactive HTML page (:mod:`figgen.writers.explorable`) with a still of its initial state as its poster,
+``STEM_poster.png``, which places that run no page show. The opt-in ``frames`` format writes
 an animation's frames as PNGs with a LaTeX snippet (:mod:`figgen.writers.frames`; kind *frames*). Every
 file written gets a record for the manifest: its format, pixel size, frames, bytes, sha256 and alt text.
 
@@ -30,15 +32,18 @@ from figgen.core.themes import Preset, Theme
 from figgen.files.atomic import temporary_path
 from figgen.files.own import discard
 from figgen.writers._base import formats, write_animations, write_still
+from figgen.writers.explorable import ExplorablePage, page_size, render_explorable
 from figgen.writers.frames import FRAMES, frame_name
 from figgen.writers.record import OutputRecord
 
+EXPLORABLE_FORMATS = ("html",)  # an explorable page (its still is its poster: STEM_poster.png)
 # What a build writes when given no --formats (a docs page has defaults of its own: pages.PAGE_FORMATS)
 BUILD_FORMATS = {
     "animation": ("gif", "mp4", "html"),
     "still": ("png", "svg"),
     "filmstrip": ("png", "pdf"),
     "poster": ("png",),
+    "explorable": EXPLORABLE_FORMATS,
 }
 FILMSTRIP_FORMATS = ("png", "pdf")  # raster key frames for print: no point in an SVG wrapper
 FILMSTRIP = "_filmstrip"  # an animation's filmstrip still is named the animation's name with this suffix
@@ -52,14 +57,22 @@ def formats_for(kind: str, chosen: Sequence[str] | None) -> tuple[str, ...]:
     """The formats an output of ``kind`` is written in, given the build's ``--formats`` (None: defaults).
 
     A poster is written with any animation format (a page shows it before the animation plays, or instead
-    of it where nothing plays: print, a notebook turned into a PDF) and with PNG."""
+    of it where nothing plays: print, a notebook turned into a PDF) and with PNG; an explorable's still is
+    its poster, so it comes with the page (``html``) and with PNG too."""
     if chosen is None:
         return BUILD_FORMATS[kind]
     if kind == "poster":
         wanted = any(f == "png" or f in formats("animation") for f in chosen)
         return POSTER_FORMATS if wanted else ()
-    allowed = FILMSTRIP_FORMATS if kind == "filmstrip" else formats(kind)
+    allowed = {"filmstrip": FILMSTRIP_FORMATS, "explorable": EXPLORABLE_FORMATS}.get(kind) or formats(kind)
     return tuple(f for f in chosen if f in allowed)
+
+
+def explorable_still(chosen: Sequence[str] | None) -> tuple[str, ...]:
+    """The formats of an explorable's still (its poster) for the build's ``--formats``: PNG, with the page
+    (``html``) or with ``png``; a build of other formats (``gif``) writes neither."""
+    wanted = chosen is None or any(f in (*EXPLORABLE_FORMATS, "png") for f in chosen)
+    return POSTER_FORMATS if wanted else ()
 
 
 def file_name(stem: str, fmt: str) -> str:
@@ -86,6 +99,9 @@ def output_files(declared: dict[str, str], chosen: Sequence[str] | None) -> list
             files += [(f"{stem}{POSTER}.{fmt}", poster) for fmt in formats_for("poster", chosen)]
             if "frames" in formats_for(kind, chosen):  # the first frame: how many follow is known only later
                 files.append((frame_name(stem, 0), f"the frames of its animation {stem}"))
+        elif kind == "explorable":
+            still = f"the still of its explorable {stem}"
+            files += [(f"{stem}{POSTER}.{fmt}", still) for fmt in explorable_still(chosen)]
     return files
 
 
@@ -217,6 +233,42 @@ class OutputSet:
                 )
             which = "The last frame" if index == count - 1 else f"Frame {index + 1} of {count}"
             self._write_still(stem + POSTER, frame, f"{which} of the animation: {alt}", "poster")
+
+    def explorable(
+        self, stem: str, page: ExplorablePage | str, *, alt: str, still, size: tuple[int, int] | None = None
+    ) -> None:
+        """Write the explorable page ``stem`` (``STEM.html``) and its still (``STEM_poster.png``).
+
+        ``page`` is an :class:`~figgen.writers.explorable.ExplorablePage`, put in the shell in this build's
+        theme and preset, or a finished page as text (then ``size``, its width and height in CSS pixels, is
+        required). ``still`` is a uint8 frame or a matplotlib Figure of the page's initial state: what a
+        LaTeX or EPUB build, a slide deck or a notebook printed to PDF shows instead of the page.
+        """
+        self._check(stem, "explorable", alt)
+        if isinstance(page, ExplorablePage):
+            html, (width, height) = (
+                render_explorable(page, self.theme, self.preset, alt),
+                page_size(page, self.preset),
+            )
+        elif isinstance(page, str) and size is not None:
+            html, (width, height) = page, (int(size[0]), int(size[1]))
+        else:
+            raise FiggenError(
+                f"recipe {self.recipe!r}: explorable {stem!r} needs an ExplorablePage, or a page as text "
+                "with its size=(width, height)"
+            )
+        for fmt in formats_for("explorable", self.formats):
+            tmp = self._stage(stem, fmt)
+            tmp.write_text(html, encoding="utf-8")
+            self._record(stem, fmt, "explorable", alt, {"width": width, "height": height}, tmp)
+        if explorable_still(self.formats):
+            if hasattr(still, "savefig"):
+                from figgen.figures.style import matplotlib_style
+
+                with matplotlib_style(self.theme, self.preset):
+                    self._write_still(stem + POSTER, still, f"The page's first state: {alt}", "poster")
+            else:
+                self._write_still(stem + POSTER, still, f"The page's first state: {alt}", "poster")
 
     def missing(self) -> list[str]:
         """Declared outputs that were not written although the build asked for formats of their kind."""

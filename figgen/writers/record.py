@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, fields
 from typing import Any
 
-KINDS = ("animation", "still", "filmstrip", "poster", "frames")
+KINDS = ("animation", "still", "filmstrip", "poster", "frames", "explorable")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,152 @@
+"""The shell of an explorable page (markup, style and the script every explorable shares), kept in Python so
+a change restales outputs; :mod:`figgen.writers.explorable` fills it.
+
+:func:`render_shell` fills the ``@@name@@`` markers in one pass, so no value can inject another marker. The
+shared script (``FX`` in the page) gives a page's own script its data, the theme's colours (CSS custom
+properties ``--fx-bg``, ``--fx-fg``, ``--fx-muted``, ``--fx-accent``, ``--fx-good``, ``--fx-mistake`` and
+``--fx-series-0`` …), reduced motion, the aria-live description (``FX.describe``) and ``FX.expose(api)``,
+which publishes ``window.figgenExplorable`` (``set`` and ``state``), sets ``data-state="ready"`` on
+``<html>`` and tells an embedding page its height, as the player does (the same host script sizes both).
+"""
+
+from __future__ import annotations
+
+import re
+
+SHELL = """<!DOCTYPE html>
+<html lang="en" data-state="loading" data-theme="@@theme@@" data-preset="@@preset@@">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>@@title@@</title>
+<style>
+:root { color-scheme: @@scheme@@; @@colours@@
+  --fx-font: max(12px, min(@@font@@px, calc(@@font@@ * 100vw / @@width@@))); }
+html, body { margin: 0; }
+body { background: var(--fx-bg); color: var(--fx-fg); @@halo@@
+  font: var(--fx-font)/1.35 "DejaVu Sans", system-ui, -apple-system, "Segoe UI", sans-serif; }
+.fx { box-sizing: border-box; max-width: @@width@@px; margin: 0 auto; padding: .5em .7em .6em; }
+.fx-controls { display: grid; grid-template-columns: max-content minmax(4em, 1fr) max-content;
+  gap: .15em .7em; align-items: center; margin: .3em 0; }
+.fx-controls label { white-space: nowrap; }
+.fx-controls output { font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 5.5ch; }
+.fx-row { display: flex; flex-wrap: wrap; gap: .4em .7em; align-items: center; margin: .3em 0; }
+button, select { font: inherit; color: inherit; box-sizing: border-box; min-height: 2em; padding: 0 .6em;
+  background: color-mix(in srgb, var(--fx-fg) 8%, transparent); cursor: pointer;
+  border: .067em solid color-mix(in srgb, var(--fx-fg) 45%, transparent); border-radius: .3em; }
+select option { background: Canvas; color: CanvasText; }
+button:hover { background: color-mix(in srgb, var(--fx-fg) 16%, transparent); }
+button[aria-pressed="true"] { background: color-mix(in srgb, var(--fx-accent) 30%, transparent); }
+input[type=range] { width: 100%; height: 2em; margin: 0; background: transparent; -webkit-appearance: none;
+  appearance: none; font: inherit; color: inherit; cursor: pointer; }
+input[type=range]::-webkit-slider-runnable-track { height: .3em; border-radius: .15em;
+  background: color-mix(in srgb, var(--fx-fg) 35%, transparent); }
+input[type=range]::-webkit-slider-thumb { -webkit-appearance: none; appearance: none; box-sizing: border-box;
+  width: 1.2em; height: 1.2em; margin-top: -.45em; border-radius: 50%; background: var(--fx-accent);
+  border: .13em solid var(--fx-bg-solid); }
+input[type=range]::-moz-range-track { height: .3em; border-radius: .15em;
+  background: color-mix(in srgb, var(--fx-fg) 35%, transparent); }
+input[type=range]::-moz-range-thumb { box-sizing: border-box; width: 1.2em; height: 1.2em; border-radius: 50%;
+  background: var(--fx-accent); border: .13em solid var(--fx-bg-solid); }
+:focus-visible { outline: .13em solid var(--fx-fg); outline-offset: .13em; }
+.fx-status { margin: .3em 0 0; min-height: 2.7em; }
+.fx-muted { color: var(--fx-muted); }
+canvas { display: block; max-width: 100%; }
+.sr-only { position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden; clip-path: inset(50%);
+  white-space: nowrap; }
+@media (prefers-reduced-motion: reduce) { *, *::before, *::after { transition: none !important;
+  animation: none !important; scroll-behavior: auto !important; } }
+@@style@@
+</style>
+</head>
+<body>
+<main class="fx" aria-label="@@alt@@">
+@@body@@
+<p class="fx-status" id="fx-status" aria-live="polite"></p>
+</main>
+<noscript><p>@@alt@@ (This page needs JavaScript.)</p></noscript>
+<script type="application/json" id="fx-data">@@data@@</script>
+<script>
+var FX = (function () {
+  "use strict";
+  var root = document.documentElement, style = getComputedStyle(root);
+  var status = document.getElementById("fx-status"), embedded = window.parent !== window, hosted = false;
+  function colour(name) { return style.getPropertyValue("--fx-" + name).trim(); }
+  function reportHeight() {  // an embedding page sizes its iframe to the page (figgen's host script)
+    if (embedded) window.parent.postMessage({figgenPlayerHeight: Math.ceil(root.scrollHeight)}, "*");
+  }
+  // Keys: the controls keep theirs (a range input's arrows, Home, End); Escape gives the focus back to the
+  // page around, and a clicker's PageUp and PageDown go on to it (a slide deck), as in the player.
+  var REVEAL = {PageDown: "next", PageUp: "prev"};
+  function letGo() {
+    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
+    if (!embedded) return;
+    if (hosted) window.parent.postMessage({figgenPlayerRelease: 1}, "*");
+    else try { window.parent.focus(); } catch (error) { /* a browser that keeps the focus here */ }
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
+    if (event.key === "Escape") { event.preventDefault(); letGo(); return; }
+    if (!REVEAL[event.key] || !embedded) return;
+    event.preventDefault();
+    if (hosted) {
+      window.parent.postMessage({figgenPlayerKey: {key: event.key, code: event.code, keyCode: event.keyCode,
+        shiftKey: event.shiftKey, repeat: event.repeat}}, "*");
+    } else {
+      window.parent.postMessage(JSON.stringify({method: REVEAL[event.key], args: []}), "*");
+    }
+    letGo();
+  });
+  window.addEventListener("message", function (event) {
+    if (event.source === window.parent && event.data && event.data.figgenPlayerHost) hosted = true;
+  });
+  window.addEventListener("resize", reportHeight);
+  return {
+    data: JSON.parse(document.getElementById("fx-data").textContent),
+    reduce: !!(window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches),
+    colour: colour,
+    series: function (i) { return colour("series-" + i); },
+    // The text of the current state, read by screen readers (a polite live region) and by tests
+    describe: function (text) { if (status.textContent !== text) status.textContent = text; },
+    // A canvas drawn at the screen's pixel density: its CSS size, and a context scaled to CSS pixels
+    sized: function (canvas, width, height) {
+      var ratio = Math.max(1, window.devicePixelRatio || 1);
+      canvas.style.width = width + "px";
+      canvas.style.height = height + "px";
+      canvas.width = Math.round(width * ratio);
+      canvas.height = Math.round(height * ratio);
+      var context = canvas.getContext("2d");
+      context.setTransform(ratio, 0, 0, ratio, 0, 0);
+      return context;
+    },
+    expose: function (api) {
+      window.figgenExplorable = api;
+      root.setAttribute("data-state", "ready");
+      reportHeight();
+      if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
+    },
+    fail: function (message) { status.textContent = message; root.setAttribute("data-state", "error"); },
+    // The value of ``values`` nearest to ``value`` (what ``set`` snaps to), and its index
+    nearest: function (values, value) {
+      var best = 0;
+      for (var i = 1; i < values.length; i++) {
+        if (Math.abs(values[i] - value) < Math.abs(values[best] - value)) best = i;
+      }
+      return best;
+    }
+  };
+})();
+</script>
+<script>
+@@script@@
+</script>
+</body>
+</html>
+"""
+
+_MARKER = re.compile(r"@@(\w+)@@")
+
+
+def render_shell(**values: object) -> str:
+    """The shell with its ``@@name@@`` markers replaced by ``values`` (already escaped where they need it)."""
+    return _MARKER.sub(lambda match: str(values[match.group(1)]), SHELL)
