@@ -34,7 +34,8 @@ def make(ctx, p):
     title = f"One prediction, step by step: y = softmax(x · W + b) says {name(guess)}"
     fig = prediction_pipeline_figure(steps, title, subtitle, ctx.theme, ctx.preset, ctx.data.class_names)
     top = [int(k) for k in steps.scores.argsort()[::-1][:2]]
-    sums, bias, scores = steps.sums, steps.bias, steps.scores
+    bias, scores = steps.bias.round(2), steps.scores.round(2)  # as the figure prints them: they add up
+    sums = scores - bias
     said = subtitle.replace(" · ", "; ").replace("\n", "; ")
     ctx.figure(
         "prediction_pipeline",

@@ -81,7 +81,8 @@ def test_the_scores_are_x_w_plus_b_and_the_probabilities_their_softmax(shown):
     np.testing.assert_allclose(widths / widths.sum(), probs, atol=1e-9)  # bar lengths are the probabilities
     assert f"predicts {guess} with probability" in alt
     top = int(np.argmax(scores))
-    assert f"{(x @ W)[top]:.2f} + {b[top]:.2f} = {scores[top]:.2f}" in alt
+    z, bias = round(scores[top], 2), round(b[top], 2)
+    assert f"{z - bias:.2f} + {bias:.2f} = {z:.2f}" in alt  # as the figure prints them
     assert fig.axes[0].texts[0].get_text().endswith(f"says {guess}")
 
 
