@@ -55,7 +55,6 @@ from figgen.analysis.confusion import (
     guesses,
     largest_confusions,
     training_mistake,
-    wilson_interval,
 )
 from figgen.analysis.overfit import step_study, training_accuracies
 from figgen.analysis.pipeline import batch_shapes, prediction_steps
@@ -135,7 +134,6 @@ __all__ = [
     "training_mistake",
     "training_rows",
     "truncate",
-    "wilson_interval",
     # the model's arithmetic
     "default_sweep_sizes",
     "one_hot",
