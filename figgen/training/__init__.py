@@ -14,7 +14,8 @@ goes on to the end; ``diverged_at`` is the first update after which the loss sta
 keeps no log: its models are called diverged when their last loss is above ln 10.
 
 One engine (:mod:`figgen.training._engine`) serves a single run, a batch of runs at several learning rates
-(:func:`train_rates`) and a *sweep* over training sizes alike. TensorFlow is imported lazily
+(:func:`train_rates`), a *sweep* over training sizes and a *grid* of sizes by rates (:func:`train_grid`)
+alike. TensorFlow is imported lazily
 (:mod:`figgen.training._tf`), and nowhere else in figgen: commands that train nothing never pay for it.
 :mod:`figgen.training.cached` puts them behind the training cache; every caller trains through it.
 """
@@ -29,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from figgen.core.errors import FiggenError
-from figgen.core.knobs import Knobs
+from figgen.core.knobs import MAX_LOG_LINES, Knobs
 from figgen.core.progress import Progress
 from figgen.core.regime import UNTRAINED_LOSS, regime
 from figgen.training._engine import Engine, State
@@ -166,16 +167,94 @@ def train_rates(
         raise TrainingError("training needs at least one learning rate")
     for rate in learning_rates:
         _check(len(x_train), len(x_test), rate, steps, log_every)
+    log_steps = set(range(0, steps + 1, log_every)) | {steps}
+    n, k = len(x_train), len(learning_rates)
+    return _train_models(
+        (x_train, labels_train, x_test, labels_test),
+        [n] * k,
+        list(learning_rates),
+        steps,
+        log_steps,
+        snapshot_steps,
+        progress,
+    )
+
+
+def train_grid(
+    x_train,
+    labels_train,
+    x_test,
+    labels_test,
+    sizes: Sequence[int],
+    learning_rates: Sequence[float],
+    *,
+    steps: int = TEXT.TRAIN_STEPS,
+    log_steps: Sequence[int] | None = None,
+    progress: Progress | None = None,
+) -> list[list[TrainResult]]:
+    """Train one model per (training size, learning rate) pair, all in one batched loop: ``[size][rate]``.
+
+    Model ``(s, r)`` trains on the first ``sizes[s]`` rows at ``learning_rates[r]``; each logs its test
+    accuracy and training loss and keeps a snapshot of W and b after every update in ``log_steps`` (by
+    default :func:`snapshot_schedule`'s geometric steps, dense early, up to ``steps``). Every step multiplies
+    each block of training rows once by the weights of all the models using it, side by side, so the grid
+    costs about what its training rows do, not a loop of runs. Each result equals a separate :func:`train`
+    run on its rows at its rate, to float32 rounding; ``seconds`` is the whole grid's.
+    """
+    sizes = [int(s) if _is_int(s) else s for s in sizes]
+    rates = [float(r) for r in learning_rates]
+    if not sizes or not rates:
+        raise TrainingError("a grid needs at least one training size and one learning rate")
+    if len(set(sizes)) < len(sizes) or len(set(rates)) < len(rates):
+        raise TrainingError("a grid's training sizes, and its learning rates, must be distinct")
+    for s in sizes:
+        for rate in rates:
+            _check(s, len(x_test), rate, steps, max(1, steps))
+        if s > len(x_train):
+            raise TrainingError(f"training size {s} is more than the {len(x_train)} training rows given")
+    logged = set(snapshot_schedule(steps) if log_steps is None else log_steps)
+    bad = [s for s in logged if not _is_int(s) or not 0 <= s <= steps]
+    if bad:
+        raise TrainingError(f"logged step {bad[0]!r} is outside 0..{steps}")
+    if len(logged) > MAX_LOG_LINES:
+        raise TrainingError(f"a grid logs at most {MAX_LOG_LINES:,} steps, not {len(logged):,}")
+    # the engine wants its models by ascending size; within one size, the rates in order
+    order = sorted(((s, r) for s in range(len(sizes)) for r in range(len(rates))), key=lambda m: sizes[m[0]])
+    results = _train_models(
+        (x_train, labels_train, x_test, labels_test),
+        [sizes[s] for s, _ in order],
+        [rates[r] for _, r in order],
+        steps,
+        logged | {steps},
+        sorted(logged),
+        progress,
+    )
+    grid: list[list[TrainResult]] = [[None] * len(rates) for _ in sizes]  # type: ignore[list-item]
+    for (s, r), result in zip(order, results, strict=True):
+        grid[s][r] = result
+    return grid
+
+
+def _train_models(
+    data: tuple,
+    sizes: list[int],
+    rates: list[float],
+    steps: int,
+    log_steps: set[int],
+    snapshot_steps: Sequence[int],
+    progress: Progress | None,
+) -> list[TrainResult]:
+    """Train model k on the first ``sizes[k]`` rows (ascending) at ``rates[k]`` in one engine loop; log at
+    ``log_steps`` and snapshot at ``snapshot_steps`` (checked by the caller). Results in model order."""
+    x_train, labels_train, x_test, labels_test = data
     bad = [s for s in snapshot_steps if not _is_int(s) or not 0 <= s <= steps]
     if bad:
         raise TrainingError(f"snapshot step {bad[0]!r} is outside 0..{steps}")
-    n, k = len(x_train), len(learning_rates)
-    log_steps = set(range(0, steps + 1, log_every)) | {steps}
     stops = sorted(log_steps | set(snapshot_steps))
     snapshots: list[_Snapshot] = []
     stops_logged: list[tuple[int, State]] = []  # the logged stops' steps and states
     losses: list[np.ndarray] = []  # their losses: a stop's come with the next call's first update
-    with Engine(x_train, labels_train, x_test, labels_test, [n] * k, list(learning_rates)) as engine:
+    with Engine(x_train, labels_train, x_test, labels_test, sizes, rates) as engine:
         start = time.perf_counter()
         for step, state in engine.run(steps, stops, progress):
             if len(losses) < len(stops_logged):
@@ -192,7 +271,7 @@ def train_rates(
         seconds = time.perf_counter() - start
     logged = [(s, state, lo) for (s, state), lo in zip(stops_logged, losses, strict=True)]
     ends: dict[int, tuple[np.ndarray, np.ndarray]] = {}  # weights and biases where runs end, computed once
-    return [_result(i, logged, accuracy, snapshots, ends, seconds) for i in range(k)]
+    return [_result(i, logged, accuracy, snapshots, ends, seconds) for i in range(len(sizes))]
 
 
 def _result(

@@ -1,10 +1,11 @@
 """Training through the on-disk cache: the one path by which recipes, ``figgen train`` and the API train.
 
-A run, a batch of runs at several learning rates or a sweep is stored under the hash of what produced it
-(data fingerprint, knobs, snapshot schedule, trainer version), so a restyle or a second ``figgen train`` with
-the same settings loads it instead of training. A run keeps weight snapshots along one fixed geometric
-schedule of its steps, so every caller asking for the same run shares one entry. A run that diverged raises
-:class:`DivergedError` unless the caller asks for diverged runs (a figure about divergence itself).
+A run, a batch of runs at several learning rates, a sweep or a grid of sizes by rates is stored under the
+hash of what produced it (data fingerprint, knobs, snapshot schedule, trainer version), so a restyle or a
+second ``figgen train`` with the same settings loads it instead of training. A run keeps weight snapshots
+along one fixed geometric schedule of its steps, so every caller asking for the same run shares one entry.
+A run that diverged raises :class:`DivergedError` unless the caller asks for diverged runs (a figure about
+divergence itself).
 """
 
 from __future__ import annotations
@@ -123,18 +124,12 @@ def cached_rates(
             log_every=knobs.LOG_EVERY,
             progress=progress,
         )
-        packed = [_pack_run(r) for r in results]
-        arrays = {f"{i}.{name}": value for i, (a, _) in enumerate(packed) for name, value in a.items()}
-        return arrays, {"runs": [meta for _, meta in packed]}
+        return _pack_runs(results)
 
     store = cache or Cache()
     check = _rates_shaped(len(rates))
     arrays, meta, hit = store.get_or_compute("rates", key, compute, force=force, check=check)
-    results = []
-    for i, run_meta in enumerate(meta["runs"]):
-        prefix = f"{i}."
-        mine = {name[len(prefix) :]: value for name, value in arrays.items() if name.startswith(prefix)}
-        results.append(_unpack_run(mine, run_meta, cached=hit))
+    results = _unpack_runs(arrays, meta, hit)
     failed = [
         (rate, r.diverged_at) for rate, r in zip(rates, results, strict=True) if r.diverged_at is not None
     ]
@@ -238,6 +233,82 @@ def cached_sweep(
         seconds=meta["seconds"],
         cached=hit,
     )
+
+
+def cached_grid(
+    data: Dataset,
+    sizes: Sequence[int],
+    learning_rates: Sequence[float],
+    knobs: Knobs,
+    cache: Cache | None = None,
+    *,
+    log_steps: Sequence[int] | None = None,
+    force: bool = False,
+    progress: Progress | None = None,
+) -> list[list[TrainResult]]:
+    """Train one model per (training size, learning rate) in one batched loop, or load them: ``[size][rate]``.
+
+    ``knobs.TRAIN_SIZE`` and ``LEARNING_RATE`` are not used; the models train ``knobs.TRAIN_STEPS`` steps
+    and log (test accuracy, training loss) and keep W and b at ``log_steps`` (default: the geometric
+    :func:`~figgen.training.snapshot_schedule`), see :func:`figgen.training.train_grid`. One entry holds the
+    whole grid; any change to it is a new entry. Diverged models are kept (a grid explores the rates that
+    diverge too): their ``diverged_at`` says where.
+    """
+    sizes = [int(s) for s in sizes]
+    rates = [float(rate) for rate in learning_rates]
+    if not sizes or not rates:
+        raise TrainingError("a grid needs at least one training size and one learning rate")
+    for size in sizes:
+        for rate in rates:
+            knobs.replace(TRAIN_SIZE=size, LEARNING_RATE=rate, LOG_EVERY=knobs.TRAIN_STEPS or 1).check(data)
+    steps = knobs.TRAIN_STEPS
+    logged = snapshot_schedule(steps) if log_steps is None else sorted({int(s) for s in log_steps})
+    key = cache_key(
+        kind="grid",
+        data=data.fingerprint,
+        sizes=sizes,
+        learning_rates=rates,
+        test_size=knobs.TEST_SIZE,
+        steps=knobs.TRAIN_STEPS,
+        log_steps=logged,
+        trainer=TRAINER_VERSION,
+    )
+
+    def compute():
+        from figgen.training import train_grid
+
+        grid = train_grid(
+            *data.train(max(sizes)),
+            *data.test(knobs.TEST_SIZE),
+            sizes,
+            rates,
+            steps=knobs.TRAIN_STEPS,
+            log_steps=logged,
+            progress=progress,
+        )
+        return _pack_runs([run for row in grid for run in row])
+
+    store = cache or Cache()
+    check = _rates_shaped(len(sizes) * len(rates))
+    arrays, meta, hit = store.get_or_compute("grid", key, compute, force=force, check=check)
+    runs = _unpack_runs(arrays, meta, hit)
+    return [runs[i * len(rates) : (i + 1) * len(rates)] for i in range(len(sizes))]
+
+
+def _pack_runs(results: list[TrainResult]) -> tuple[dict[str, np.ndarray], dict]:
+    """Several runs as one cache entry: run i's arrays prefixed ``i.``, their metadata in a list."""
+    packed = [_pack_run(r) for r in results]
+    arrays = {f"{i}.{name}": value for i, (a, _) in enumerate(packed) for name, value in a.items()}
+    return arrays, {"runs": [meta for _, meta in packed]}
+
+
+def _unpack_runs(arrays: dict[str, np.ndarray], meta: dict, cached: bool) -> list[TrainResult]:
+    results = []
+    for i, run_meta in enumerate(meta["runs"]):
+        prefix = f"{i}."
+        mine = {name[len(prefix) :]: value for name, value in arrays.items() if name.startswith(prefix)}
+        results.append(_unpack_run(mine, run_meta, cached=cached))
+    return results
 
 
 def _shapes_match(arrays: dict, expected: dict[str, tuple]) -> bool:
