@@ -101,6 +101,7 @@ from figgen.figures.rates import describe_rates, learning_rate_figure
 from figgen.figures.surface import describe_surface, loss_surface_figure, loss_surface_frames
 from figgen.training import default_sweep_sizes, predict
 from figgen.writers.explorable import ExplorablePage
+from figgen.writers.explore.descent import descent_page, rate_scale
 
 __all__ = [
     # the numbers a figure shows
@@ -184,6 +185,8 @@ __all__ = [
     "probability_text",
     # interactive pages, for ctx.explorable
     "ExplorablePage",
+    "descent_page",
+    "rate_scale",
     # running a recipe file on its own
     "run_recipe_file",
 ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-SHELL = """<!DOCTYPE html>
+SHELL = r"""<!DOCTYPE html>
 <html lang="en" data-state="loading" data-theme="@@theme@@" data-preset="@@preset@@">
 <head>
 <meta charset="utf-8">
@@ -101,6 +101,35 @@ var FX = (function () {
     if (event.source === window.parent && event.data && event.data.figgenPlayerHost) hosted = true;
   });
   window.addEventListener("resize", reportHeight);
+  // value rounded to ``digits`` significant digits ("g") or decimals ("f"), half to even as Python does: a
+  // tie is a value whose exact decimal expansion ends in that 5 (toExponential(100) shows it whole)
+  function rounded(value, digits, kind) {
+    var text = kind === "g" ? value.toExponential(digits - 1) : value.toFixed(digits);
+    var exact = Math.abs(value).toExponential(100).split("e"), power = Number(exact[1]);
+    var all = exact[0].replace(".", ""), keep = kind === "g" ? digits : power + 1 + digits;
+    if (keep === 0 && /^50*$/.test(all)) return (value < 0 ? "-" : "") + (0).toFixed(digits);  // 0.5 -> 0
+    if (keep < 1 || keep >= all.length || !/^50*$/.test(all.slice(keep))) return text;
+    if (Number(all[keep - 1]) % 2 === 1) return text;  // odd: up, as JavaScript did
+    var down = (value < 0 ? -1 : 1) * Number(all.slice(0, keep) + "e" + (power - keep + 1));
+    return kind === "g" ? down.toExponential(digits - 1) : down.toFixed(digits);
+  }
+  function pyFormat(value, digits, kind) {
+    if (!isFinite(value)) return isNaN(value) ? "nan" : value > 0 ? "inf" : "-inf";
+    if (kind === "f" && Math.abs(value) >= 1e21) {  // toFixed writes these as 1e+21: a whole number anyway
+      return BigInt(value).toString() + (digits ? "." + "0".repeat(digits) : "");
+    }
+    if (kind === "f") return rounded(value, digits, "f");
+    if (value === 0) return (1 / value < 0 ? "-" : "") + "0";
+    var digitsG = Math.max(digits, 1), mantissa = rounded(value, digitsG, "g").split("e");
+    var power = Number(mantissa[1]), strip = function (t) {
+      return t.indexOf(".") >= 0 ? t.replace(/0+$/, "").replace(/\.$/, "") : t;
+    };
+    if (power < -4 || power >= digitsG) {
+      return strip(mantissa[0]) + "e" + (power < 0 ? "-" : "+") + (Math.abs(power) < 10 ? "0" : "") +
+        Math.abs(power);
+    }
+    return strip(rounded(value, Math.max(0, digitsG - 1 - power), "f"));
+  }
   return {
     data: JSON.parse(document.getElementById("fx-data").textContent),
     reduce: !!(window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches),
@@ -121,12 +150,17 @@ var FX = (function () {
     },
     expose: function (api) {
       window.figgenExplorable = api;
+      root.setAttribute("data-ready-ms", String(Math.round(performance.now())));  // since navigation began
       root.setAttribute("data-state", "ready");
       reportHeight();
       if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.body);
     },
     fail: function (message) { status.textContent = message; root.setAttribute("data-state", "error"); },
-    // The value of ``values`` nearest to ``value`` (what ``set`` snaps to), and its index
+    // Python's format(value, ".<digits>g") and format(value, ".<digits>f"): the numbers a page shows are
+    // written as figgen's Python writes them, ties to even included (JavaScript rounds them up)
+    g: function (value, digits) { return pyFormat(value, digits, "g"); },
+    fixed: function (value, digits) { return pyFormat(value, digits, "f"); },
+    // The index of the value of ``values`` nearest to ``value`` (what ``set`` snaps to)
     nearest: function (values, value) {
       var best = 0;
       for (var i = 1; i < values.length; i++) {

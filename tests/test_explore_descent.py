@@ -1,0 +1,131 @@
+"""explore_descent: gradient descent on y = x² in the page, equal to figgen's Python for every rate and start
+the page holds (the path, the regime by the one rule, the verdict, the numbers as shown), driven in real
+Chromium through its range inputs' keys and through window.figgenExplorable."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import figgen
+from figgen.analysis.descent import gradient_descent_path, learning_rate_verdict
+from figgen.core.regime import regime
+from tests._browser import CHROMIUM, Browser
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = [pytest.mark.browser, pytest.mark.skipif(CHROMIUM is None, reason="no Chromium installed")]
+STATUS = "document.getElementById('fx-status').textContent"
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory):
+    """The recipe built from a copy of recipes/ outside the repository, open in one Chromium tab."""
+    folder = tmp_path_factory.mktemp("descent")
+    shutil.copy(ROOT / "recipes" / "explore_descent.py", folder / "explore_descent.py")
+    result = figgen.build(["explore_descent"], out=folder / "out", cache=folder / "cache", recipes_dir=folder)
+    assert result.ok, result.failures
+    html = folder / "out" / "explore_descent.html"
+    with Browser(folder / "profile") as browser:
+        tab = browser.open(html.as_uri(), width=820, height=700)
+        tab.wait_for("document.documentElement.dataset.state === 'ready'")
+        tab.html = html
+        yield tab
+
+
+def test_the_page_is_small_self_contained_and_quick(page):
+    assert page.html.stat().st_size <= 150_000
+    assert "http" not in page.html.read_text().replace("http://www.w3.org", "")  # nothing to fetch
+    page.evaluate("location.reload()")  # warm: the browser runs already, as a reader's does
+    page.wait_for("document.documentElement.dataset.state === 'ready'")
+    loaded_ms = page.evaluate("Number(document.documentElement.dataset.readyMs)")
+    responded_ms = page.evaluate(
+        "(function () { var t = performance.now(); "
+        "figgenExplorable.set({LEARNING_RATE: 0.9, X0: -3, STEP: 12}); return performance.now() - t; })()"
+    )
+    print(
+        f"explore_descent: {page.html.stat().st_size} bytes, ready {loaded_ms} ms, set {responded_ms:.1f} ms"
+    )
+    assert loaded_ms < 1000 and responded_ms < 1000
+
+
+def test_it_opens_at_the_recipes_state(page):
+    page.evaluate("figgenExplorable.set({LEARNING_RATE: 0.1, X0: 4, STEP: 30})")
+    state = page.evaluate("figgenExplorable.state()")
+    assert (state["LEARNING_RATE"], state["X0"], state["STEP"]) == (0.1, 4.0, 30)
+    expected = gradient_descent_path(4.0, 0.1, 30)
+    np.testing.assert_allclose(state["x"], expected, rtol=1e-13)
+    assert state["regime"] == regime(np.abs(expected), 4.0) == "converges"
+    assert page.evaluate(STATUS) == (
+        f"LEARNING_RATE 0.1 from x₀ = 4: at step 30 of 30, x = {expected[-1]:.3g}. "
+        f"Over 30 steps the run converges: {learning_rate_verdict(expected)}."
+    )
+
+
+def test_every_rate_and_start_the_page_holds_matches_python(page):
+    """The port of the regime rule and of the verdict gives Python's names, and the path Python's numbers
+    as shown, for each of the page's rates (crawling to diverging) at several starts and steps."""
+    rates = page.evaluate("FX.data.rates")
+    assert len(rates) > 40 and rates[0] == 0.001 and 0.1 in rates and rates[-1] >= 1.05
+    names = set()
+    for rate in rates:
+        for x0, step in ((4.0, 30), (-0.5, 7), (2.0, 0)):
+            state = page.evaluate(f"figgenExplorable.set({{LEARNING_RATE: {rate}, X0: {x0}, STEP: {step}}})")
+            whole = gradient_descent_path(x0, rate, 30)
+            assert state["LEARNING_RATE"] == rate and state["X0"] == x0
+            np.testing.assert_allclose(state["x"], whole[: step + 1], rtol=1e-12)
+            assert state["regime"] == regime(np.abs(whole), abs(x0)), (rate, x0)
+            assert state["verdict"] == learning_rate_verdict(whole), (rate, x0)
+            names.add(state["regime"])
+            shown = page.evaluate(STATUS)
+            assert f"at step {step} of 30, x = {whole[step]:.3g}." in shown, (rate, x0, shown)
+            assert shown.startswith(f"LEARNING_RATE {rate:.3g} from")
+    # a geometric path never comes back from above its start: "unstable" needs a bumpier loss than x²'s
+    assert names == {"crawls", "converges", "diverged"}
+
+
+def test_set_snaps_to_the_nearest_value_the_page_holds(page):
+    rates = page.evaluate("FX.data.rates")
+    state = page.evaluate("figgenExplorable.set({LEARNING_RATE: 0.0987, X0: 3.4, STEP: 99})")
+    nearest = min(rates, key=lambda r: abs(np.log(r) - np.log(0.0987)))  # on the slider's log scale
+    assert (state["LEARNING_RATE"], state["X0"], state["STEP"]) == (nearest, 3.0, 30)
+
+
+def test_the_range_inputs_step_by_keys(page):
+    page.evaluate("figgenExplorable.set({LEARNING_RATE: 0.1, X0: 4, STEP: 30})")
+    rates = page.evaluate("FX.data.rates")
+    page.click(*page.centre("#rate", page.evaluate("Number(rate.value) / Number(rate.max)")))
+    page.evaluate("figgenExplorable.set({LEARNING_RATE: 0.1})")
+    page.press("ArrowRight")
+    assert page.evaluate("figgenExplorable.state().LEARNING_RATE") == rates[rates.index(0.1) + 1]
+    assert (
+        page.evaluate("document.getElementById('rate-value').textContent")
+        == f"{rates[rates.index(0.1) + 1]:.3g}"
+    )
+    page.click(*page.centre("#step", 0.5))  # the mouse moves the step to the middle
+    clicked = page.evaluate("figgenExplorable.state().STEP")
+    assert 13 <= clicked <= 17
+    page.press("ArrowLeft")
+    page.press("ArrowLeft")
+    state = page.evaluate("figgenExplorable.state()")
+    assert state["STEP"] == clicked - 2 and len(state["x"]) == clicked - 1
+    said = page.evaluate("document.getElementById('step').getAttribute('aria-valuetext')")
+    assert said == f"step {clicked - 2} of 30"
+
+
+def test_numbers_are_written_as_python_writes_them(page):
+    """FX.g and FX.fixed, which every explorable shows its numbers with, against Python's format, ties to
+    even included (0.03125 to three digits is 0.0312 in Python; JavaScript's toPrecision says 0.0313)."""
+    values = [0.03125, 0.0625, 2.5, 0.125, 1e-5, 123456.0, -0.00395, 69.8, 0.1, 1 / 3, 2.675, 1e21, 0.5, 1.5]
+    values += list(
+        np.random.default_rng(0).lognormal(0, 6, 300) * np.random.default_rng(1).choice([-1, 1], 300)
+    )
+    for digits in (1, 2, 3):
+        got = page.evaluate(f"{[float(v) for v in values]}.map(function (v) {{ return FX.g(v, {digits}); }})")
+        assert got == [format(v, f".{digits}g") for v in values]
+        got = page.evaluate(
+            f"{[float(v) for v in values]}.map(function (v) {{ return FX.fixed(v, {digits}); }})"
+        )
+        assert got == [format(v, f".{digits}f") for v in values]
