@@ -102,6 +102,7 @@ from figgen.figures.surface import describe_surface, loss_surface_figure, loss_s
 from figgen.training import default_sweep_sizes, predict
 from figgen.writers.explorable import ExplorablePage
 from figgen.writers.explore.descent import descent_page, rate_scale
+from figgen.writers.explore.digit import digit_page, digit_pixels, digit_still, page_probabilities
 
 __all__ = [
     # the numbers a figure shows
@@ -187,6 +188,10 @@ __all__ = [
     "ExplorablePage",
     "descent_page",
     "rate_scale",
+    "digit_page",
+    "digit_pixels",
+    "digit_still",
+    "page_probabilities",
     # running a recipe file on its own
     "run_recipe_file",
 ]
