@@ -36,3 +36,16 @@ def test_a_mkdocs_video_shows_its_poster_copied_into_the_site(project):
     assert (project / "site" / poster[1]).is_file()
     src = re.search(r'src="([^"]+)"', video)[1]
     assert Path(src).parent == Path(poster[1]).parent  # copied beside its video
+
+
+@pytest.mark.docs
+def test_a_sphinx_video_shows_its_poster_copied_into_the_build(project):
+    (project / "docs").mkdir()
+    (project / "docs" / "conf.py").write_text('project = "Posters"\nextensions = ["figgen.sphinx"]\n')
+    (project / "docs" / "index.rst").write_text("Posters\n=======\n\n.. figgen:: blink\n   :format: mp4\n")
+    command = [sys.executable, "-m", "sphinx", "-q", "-W", "docs", "docs/_build"]
+    subprocess.run(command, cwd=project, check=True)
+    (video,) = re.findall(r"<video[^>]*>", (project / "docs" / "_build" / "index.html").read_text())
+    poster = re.search(r'poster="([^"]+)"', video)
+    assert poster and poster[1].endswith("blink_poster.png"), video
+    assert Image.open(project / "docs" / "_build" / poster[1]).size == (28, 28)

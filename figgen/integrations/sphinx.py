@@ -251,6 +251,7 @@ class FiggenDirective(SphinxDirective):
             shown_as=shown_as(first.format),
             kind=first.kind,
             filename=str(self.env.dlfiles.add_file(self.env.docname, relative)),
+            poster=self._poster(first) if shown_as(first.format) == "video" else None,
             width=first.width,
             height=first.height,
             alt=alt,
@@ -263,6 +264,17 @@ class FiggenDirective(SphinxDirective):
         node += picture
         self.set_source_info(node)
         return node
+
+    def _poster(self, video: Output) -> str | None:
+        """A video's poster still (built beside its MP4), registered for copying like the video: its name
+        in the build's download folder, or None if there is none."""
+        from figgen.writers.markup import poster_name
+
+        poster = video.path.with_name(poster_name(video.path.name))
+        if not poster.is_file():
+            return None
+        relative = os.path.relpath(poster.absolute(), self.env.srcdir).replace(os.sep, "/")
+        return str(self.env.dlfiles.add_file(self.env.docname, relative))
 
     def _image(self, path: Path, suffix: str, alt: str) -> nodes.image:
         """An image of the file ``path`` with ``suffix`` (``.*``: each format built, the builder picks)."""
@@ -344,7 +356,12 @@ def visit_media_html(self, node: figgen_media) -> None:
         html = link_html(src, text=node["alt"], classes=node["classes"])
     else:
         max_width = node["size"] or "100%"
-        html = video_html(src, **size, alt=node["alt"], classes=node["classes"], max_width=max_width)
+        poster = node.get("poster")
+        if poster:  # shown until the video plays
+            poster = posixpath.join(self.builder.dlpath, urllib.parse.quote(poster))
+        html = video_html(
+            src, **size, alt=node["alt"], classes=node["classes"], max_width=max_width, poster=poster
+        )
     self.body.append(anchors + html)
     raise nodes.SkipNode
 
