@@ -24,7 +24,7 @@ class RecipeContext:
     """The services a recipe uses; made by the build for each recipe it runs.
 
     Training, each cached: :meth:`train` one model with the recipe's knobs, :meth:`train_rates` one per
-    learning rate, :meth:`sweep` one per training size.
+    learning rate, :meth:`sweep` one per training size, :meth:`train_grid` one per size and rate.
     """
 
     recipe: str
@@ -101,6 +101,24 @@ class RecipeContext:
             self.cache,
             allow_diverged=allow_diverged,
             progress=for_task(self.progress, f"training {len(sizes)} models at once"),
+        )
+
+    def train_grid(self, sizes: Sequence[int], learning_rates: Sequence[float], *, log_steps=None, **knobs):
+        """Train one model per (training size, learning rate) pair in one batched loop (cached); return the
+        TrainResults as ``[size][rate]``, each with its log and W and b at ``log_steps`` (default: geometric
+        steps to TRAIN_STEPS). Diverged models are kept: see
+        :func:`figgen.training.cached.cached_grid`."""
+        from figgen.training.cached import cached_grid
+
+        count = len(sizes) * len(learning_rates)
+        return cached_grid(
+            self.data,
+            sizes,
+            learning_rates,
+            self.knobs.replace(**knobs),
+            self.cache,
+            log_steps=log_steps,
+            progress=for_task(self.progress, f"training a grid of {count} models at once"),
         )
 
     def figure(self, stem: str, fig, *, alt: str) -> None:
