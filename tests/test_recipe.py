@@ -58,6 +58,7 @@ def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsy
         "weights",
         "weights_evolution",
         "weights_training",
+        "explore_training",
         "gradient_descent",
         "loss_surface",
         "learning_rate",
