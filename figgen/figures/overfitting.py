@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, NullFormatter
 
 from figgen.analysis.overfit import StepStudy
 from figgen.core.themes import Preset, Theme
@@ -23,6 +23,7 @@ def _plain_log_x(ax) -> None:
     """A log x axis labelled 1, 10, 100, 1,000."""
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
+    ax.xaxis.set_minor_formatter(NullFormatter())  # under two decades matplotlib labels minor ticks too
 
 
 def _zoom(ax, study: StepStudy, xs, colour, preset: Preset, noun: str) -> None:
@@ -54,7 +55,8 @@ def _zoom(ax, study: StepStudy, xs, colour, preset: Preset, noun: str) -> None:
             va="bottom",
             fontsize="small",
         )
-        words = f"peak to end: −{_digits(study.fall, n):,} {noun}\n(95%: {low:,} to {high:,})"
+        fall = _digits(study.fall, n)
+        words = f"peak to end: {'−' if fall > 0 else ''}{fall:,} {noun}\n(95%: {low:,} to {high:,})"
     else:
         words = "no fall: still rising"
     words = "shaded: 95% bootstrap band\n" + words
@@ -204,7 +206,7 @@ def overfitting_figure(
         ax.annotate(
             f"test loss lowest,\n{study.test_loss[low]:.2f} at step {x[low]:,}",
             (x[low], study.test_loss[low]),
-            xytext=(0.04, 0.05),
+            xytext=(0.04, 0.2),  # above the training curve's end and its label, at the bottom right
             textcoords="axes fraction",
             ha="left",
             va="bottom",
