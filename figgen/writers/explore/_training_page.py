@@ -25,47 +25,50 @@ BODY = """
   <output id="xt-step-out" for="xt-step"></output>
 </div>
 <p class="xt-regime" id="xt-regime"></p>
-<div class="xt-layout">
-  <figure class="xt-sheets"
-    aria-label="The ten weight sheets W[:, k], red positive, blue negative, white zero">
-    <div class="xt-grid" id="xt-sheets"></div>
-    <figcaption class="fx-muted" id="xt-scale"></figcaption>
-  </figure>
+<figure class="xt-sheets"
+  aria-label="The ten weight sheets W[:, k], red positive, blue negative, white zero">
+  <div class="xt-grid" id="xt-sheets"></div>
+  <figcaption class="fx-muted" id="xt-scale"></figcaption>
+</figure>
+<div class="xt-lower">
   <figure class="xt-curves">
     <canvas id="xt-curves" role="img" aria-label="Training loss and test accuracy by step"></canvas>
   </figure>
-</div>
-<div class="xt-example">
-  <canvas id="xt-digit" width="28" height="28" role="img"></canvas>
-  <div class="xt-bars" id="xt-bars" role="list"></div>
+  <div class="xt-example">
+    <canvas id="xt-digit" width="28" height="28" role="img"></canvas>
+    <p class="fx-muted" id="xt-example-words"></p>
+    <div class="xt-bars" id="xt-bars" role="list"></div>
+  </div>
 </div>
 """
 
 STYLE = """
 .xt-regime { margin: .2em 0 .4em; font-weight: bold; }
-.xt-layout { display: grid; grid-template-columns: minmax(0, 1.05fr) minmax(0, 1fr); gap: .4em 1em;
-  align-items: start; }
-.xt-layout figure, .xt-example { margin: 0; }
-.xt-grid { display: grid; grid-template-columns: repeat(5, 1fr); gap: .35em .3em; }
+figure.xt-sheets, figure.xt-curves { margin: 0; }
+.xt-grid { display: grid; grid-template-columns: repeat(10, 1fr); gap: .3em; }
 .xt-cell { text-align: center; font-size: .85em; font-variant-numeric: tabular-nums; }
 .xt-cell canvas { width: 100%; height: auto; image-rendering: pixelated; aspect-ratio: 1;
   outline: .067em solid color-mix(in srgb, var(--fx-fg) 25%, transparent); }
-.xt-sheets figcaption { font-size: .8em; margin-top: .2em; }
+.xt-sheets figcaption { font-size: .8em; margin-top: .1em; }
+.xt-lower { display: grid; grid-template-columns: minmax(0, 1.25fr) minmax(0, 1fr); gap: .4em 1.2em;
+  align-items: start; margin-top: .4em; }
 .xt-curves canvas { width: 100%; }
-.xt-example { display: grid; grid-template-columns: 5.5em 1fr; gap: .2em 1em; align-items: center;
-  margin-top: .5em; }
-.xt-example canvas { width: 5.5em; height: 5.5em; image-rendering: pixelated;
+.xt-example { display: grid; grid-template-columns: 4.5em 1fr; gap: .3em .7em; align-items: center; }
+.xt-example p { margin: 0; font-size: .85em; }
+.xt-example canvas { width: 4.5em; height: 4.5em; image-rendering: pixelated;
   outline: .067em solid color-mix(in srgb, var(--fx-fg) 25%, transparent); }
-.xt-bars { display: grid; grid-template-columns: repeat(10, 1fr); gap: .3em; align-items: end; }
-.xt-bar { display: flex; flex-direction: column; align-items: center; font-size: .8em;
-  font-variant-numeric: tabular-nums; }
-.xt-bar i { display: block; width: 70%; height: 3.2em; position: relative;
+.xt-bars { grid-column: 1 / -1; display: grid; grid-template-columns: repeat(10, 1fr); gap: .1em;
+  align-items: end; }
+.xt-bar { display: flex; flex-direction: column; align-items: center; font-size: .66em;
+  font-variant-numeric: tabular-nums; white-space: nowrap; }
+.xt-bar i { display: block; width: 70%; height: 4.4em; position: relative;
   background: color-mix(in srgb, var(--fx-fg) 10%, transparent); }
 .xt-bar i b { position: absolute; left: 0; right: 0; bottom: 0; background: var(--fx-muted); }
 .xt-bar.xt-guess i b { background: var(--fx-accent); }
 .xt-bar.xt-guess span { font-weight: bold; }
 .xt-bar.xt-label span.xt-k { text-decoration: underline; }
-@media (max-width: 560px) { .xt-layout { grid-template-columns: 1fr; } }
+@media (max-width: 560px) { .xt-lower { grid-template-columns: 1fr; }
+  .xt-grid { grid-template-columns: repeat(5, 1fr); } }
 """
 
 SCRIPT = r"""
@@ -78,11 +81,11 @@ SCRIPT = r"""
   var lut = bytes(D.lut), codes = null, sheets = [], bars = [];
   var curves = document.getElementById("xt-curves");
   var grid = document.getElementById("xt-sheets"), barBox = document.getElementById("xt-bars");
-  var WORDS = {
-    crawls: "crawls: its loss creeps down, still above a quarter of ln 10 at the last step",
-    converges: "converges: its loss falls below a quarter of ln 10 and never rises above it",
-    unstable: "is unstable: its loss jumps above ln 10, the untrained model's, and comes back",
-    diverged: "diverges: its loss stays above ln 10, worse than knowing nothing"
+  var WORDS = {  // the regimes as figgen.core.regime names them
+    crawls: "crawls: its loss stays above a quarter of ln 10",
+    converges: "converges: its loss falls below a quarter of ln 10",
+    unstable: "is unstable: its loss jumps above ln 10 and back",
+    diverged: "diverges: its loss stays above ln 10"
   };
 
   function bytes(text) {
@@ -131,8 +134,11 @@ SCRIPT = r"""
       image.data.set([v, v, v, 255], 4 * i);
     }
     context.putImageData(image, 0, 0);
-    canvas.setAttribute("aria-label", "The text's example digit, training image " + D.example.index +
-      ", a " + D.classes[D.example.label]);
+    var words = "The text's example, training image " + grouped(D.example.index) + ", a " +
+      D.classes[D.example.label] + ": the probability this run gives each digit";
+    canvas.setAttribute("aria-label", "Training image " + grouped(D.example.index) + ", a " +
+      D.classes[D.example.label]);
+    document.getElementById("xt-example-words").textContent = words;
   })();
 
   function drawSheets(run, t) {
@@ -151,12 +157,12 @@ SCRIPT = r"""
   }
 
   function drawCurves(r, t) {
-    var width = curves.parentNode.clientWidth || 300, height = Math.round(width * 0.9);
+    var width = curves.parentNode.clientWidth || 300, height = Math.round(width * 0.37);
     var ctx = FX.sized(curves, width, height), font = parseFloat(getComputedStyle(curves).fontSize);
     var fg = FX.colour("fg"), muted = FX.colour("muted"), accent = FX.colour("accent");
     var small = Math.max(10, font * 0.8);
-    var pad = {l: small * 3.6, r: small * 0.8, t: small * 1.6, b: small * 2.6};
-    var panel = (height - 2 * (pad.t + pad.b)) / 2;
+    var pad = {l: small * 3.4, r: small * 0.9, t: small * 1.5, b: small * 2.8};
+    var panelWidth = width / 2 - pad.l - pad.r, panel = height - pad.t - pad.b;
     var xmax = Math.log(D.trainSteps + 1);
     var ends = r.loss.length;
     var losses = r.loss.filter(function (v) { return v > 0; }).concat([D.untrained]);
@@ -164,8 +170,8 @@ SCRIPT = r"""
     if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
     ctx.font = small + "px " + getComputedStyle(document.body).fontFamily;
     ctx.lineJoin = "round";
-    function plot(top, label, values, y, ticks) {
-      var left = pad.l, right = width - pad.r, bottom = top + panel;
+    function plot(at, label, values, y, ticks) {
+      var top = pad.t, left = at + pad.l, right = left + panelWidth, bottom = top + panel;
       function X(s) { return left + (right - left) * Math.log(s + 1) / xmax; }
       ctx.fillStyle = fg;
       ctx.textAlign = "left";
@@ -214,20 +220,24 @@ SCRIPT = r"""
         ctx.beginPath(); ctx.arc(mx, my, small * 0.45, 0, 2 * Math.PI); ctx.fill(); ctx.stroke();
       }
     }
-    var lossTicks = [];
-    for (var e = Math.floor(lo / Math.LN10); e <= Math.ceil(hi / Math.LN10); e++) {
-      lossTicks.push([Math.pow(10, e), e >= 0 && e < 4 ? grouped(Math.pow(10, e)) : "1e" + e]);
+    var lossTicks = [[D.untrained, "ln 10"]], apart = small * 1.2 / panel * (hi - lo);
+    var first = Math.floor(lo / Math.LN10), last = Math.ceil(hi / Math.LN10);
+    var every = last - first > 4 ? 2 : 1;  // a tick every other decade where there are many
+    for (var e = last - (last - first) % every; e >= first; e -= every) {
+      var power = Math.pow(10, e);  // a power of ten, unless it would sit on ln 10's label
+      if (Math.abs(Math.log(power) - Math.log(D.untrained)) < apart) continue;
+      lossTicks.push([power, e >= 4 || e < -3 ? "1e" + e : e >= 0 ? grouped(power) : power.toFixed(-e)]);
     }
-    lossTicks.push([D.untrained, "ln 10"]);
-    plot(pad.t, "training loss (log scale)", r.loss, function (v) {
+    plot(0, "training loss (log scale)", r.loss, function (v) {
       return (Math.log(Math.max(v, 1e-300)) - lo) / (hi - lo);
     }, lossTicks);
-    plot(pad.t * 2 + pad.b + panel, "test accuracy", r.accuracy, function (v) { return v; },
+    plot(width / 2, "test accuracy", r.accuracy, function (v) { return v; },
       [[0, "0%"], [0.5, "50%"], [1, "100%"]]);
     ctx.fillStyle = muted;
     ctx.textAlign = "center";
     ctx.textBaseline = "bottom";
-    ctx.fillText("step (log scale)", (pad.l + width - pad.r) / 2, height);
+    ctx.fillText("step (log scale)", pad.l + panelWidth / 2, height);
+    ctx.fillText("step (log scale)", width / 2 + pad.l + panelWidth / 2, height);
   }
 
   function state() {
