@@ -59,8 +59,10 @@ from figgen.analysis.confusion import (
 from figgen.analysis.overfit import step_study, training_accuracies
 from figgen.analysis.pipeline import batch_shapes, prediction_steps
 from figgen.analysis.surface import loss_surface
+from figgen.analysis.training_log import log_line, log_lines
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
+from figgen.draw.console import console_frames, console_still
 from figgen.draw.descent import leaves_view, view_half
 from figgen.draw.mistake import mistake_frame
 from figgen.figures.basics import (
@@ -123,6 +125,8 @@ __all__ = [
     "guesses",
     "largest_confusions",
     "learning_rate_verdict",
+    "log_line",
+    "log_lines",
     "loss_surface",
     "nth_of_digit",
     "prediction_steps",
@@ -143,6 +147,8 @@ __all__ = [
     "predict",
     # frames
     "ANIMATION_LEVELS",
+    "console_frames",
+    "console_still",
     "descent_frames",
     "digit_grid",
     "leaves_view",

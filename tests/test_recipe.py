@@ -55,6 +55,7 @@ def test_the_catalogue_order_is_each_recipes_order_then_its_name(tmp_path, capsy
         "matrix_shapes",
         "cross_entropy",
         "training_curve",
+        "training_log",
         "weights",
         "weights_evolution",
         "weights_training",

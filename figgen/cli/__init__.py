@@ -369,8 +369,10 @@ def _cmd_train(args) -> int:
             )
         )
     else:
-        for step, accuracy, loss in result.log:
-            print(f"Training Step:{step} Accuracy = {accuracy:.4f} Loss = {loss:.6f}")
+        from figgen.analysis.training_log import log_lines
+
+        for line in log_lines(result.log):
+            print(line)
     if result.diverged_at is not None:
         from figgen.training import DivergedError
 

@@ -17,31 +17,36 @@ from figgen.draw._pixels import paint
 
 
 @functools.lru_cache(maxsize=4)
-def font_path(bold: bool = False) -> Path:
-    """Path of matplotlib's bundled DejaVu Sans (bold or regular) TTF file."""
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+def font_path(bold: bool = False, mono: bool = False) -> Path:
+    """Path of matplotlib's bundled DejaVu Sans (bold or regular; DejaVu Sans Mono when ``mono``) TTF file."""
+    family = "DejaVuSansMono" if mono else "DejaVuSans"
+    name = f"{family}-Bold.ttf" if bold else f"{family}.ttf"
     path = Path(matplotlib.get_data_path()) / "fonts" / "ttf" / name
     if not path.is_file():  # an unusual matplotlib install: ask its font manager
         from matplotlib import font_manager
 
-        prop = font_manager.FontProperties(family="DejaVu Sans", weight="bold" if bold else "normal")
+        prop = font_manager.FontProperties(
+            family="DejaVu Sans Mono" if mono else "DejaVu Sans", weight="bold" if bold else "normal"
+        )
         path = Path(font_manager.findfont(prop, fallback_to_default=True))
     return path
 
 
 @functools.lru_cache(maxsize=64)
-def get_font(size: int, bold: bool = False) -> ImageFont.FreeTypeFont:
-    """The DejaVu Sans font at ``size`` pixels, loaded once and cached."""
-    return ImageFont.truetype(str(font_path(bold)), max(1, int(size)))
+def get_font(size: int, bold: bool = False, mono: bool = False) -> ImageFont.FreeTypeFont:
+    """The DejaVu Sans (``mono``: DejaVu Sans Mono) font at ``size`` pixels, loaded once and cached."""
+    return ImageFont.truetype(str(font_path(bold, mono)), max(1, int(size)))
 
 
-def text_size(text: str, size: int, *, bold: bool = False, stroke: int = 0) -> tuple[int, int]:
+def text_size(
+    text: str, size: int, *, bold: bool = False, stroke: int = 0, mono: bool = False
+) -> tuple[int, int]:
     """Width and height in pixels of ``text`` drawn at ``size`` (multi-line text allowed).
 
     The height is the font's full line height (ascender to descender) per line, so labels of
     different glyphs line up when placed by these sizes.
     """
-    font = get_font(size, bold)
+    font = get_font(size, bold, mono)
     lines = text.split("\n")
     width = max(int(np.ceil(font.getlength(line))) for line in lines) + 2 * stroke
     ascent, descent = font.getmetrics()
@@ -105,6 +110,7 @@ def draw_text(
     outline: tuple[int, ...] | None = None,
     stroke: int | None = None,
     align: str = "center",
+    mono: bool = False,
 ) -> None:
     """Draw ``text`` at ``xy`` (rounded to whole pixels) on a Pillow image with the given anchor.
 
@@ -112,9 +118,10 @@ def draw_text(
     to a frame and animations fit one 256-colour GIF palette exactly. ``outline`` draws a halo of
     ``stroke`` pixels (default: about size/12) in that colour around the glyphs (transparent
     theme). Colours may be RGB or RGBA. An ImageDraw is accepted and drawn through its image.
+    ``mono`` draws in DejaVu Sans Mono (a console's text).
     """
     image = target if isinstance(target, Image.Image) else target._image
-    font = get_font(size, bold)
+    font = get_font(size, bold, mono)
     xy = (round(xy[0]), round(xy[1]))
     width = (stroke if stroke is not None else max(1, round(size / 12))) if outline is not None else 0
     multiline = "\n" in text
