@@ -19,6 +19,11 @@ their targets (issue 12):
 3. The learning-rate figure (the learning_rate recipe built from an empty cache: its runs and its figure)
    against one default run (1.): at most 1.2x.
 
+4. The explore_training grid (the recipe's default SIZES x LEARNING_RATES, TRAIN_STEPS 2500, test accuracy,
+   loss and W and b at its LOGGED geometric steps), all its models trained in one loop (``train_grid``),
+   against one default run (1.), per training row and step: (grid seconds / the rows of all its models) /
+   (run seconds / TRAIN_SIZE), at most 1.25x; and the size of its page (light, docs), at most 2 MB.
+
 A missed target is marked MISSED; the exit code is 0 regardless. ``--quick`` runs 300 steps (a smoke run;
 the learning-rate figure keeps its own settings, so its ratio is not meaningful then).
 
@@ -39,11 +44,15 @@ import numpy as np
 
 from figgen import api
 from figgen.core.knobs import Knobs
+from figgen.core.themes import get_preset, get_theme
 from figgen.data import load_dataset
 from figgen.files.cache import Cache
-from figgen.training import default_sweep_sizes, sweep_training_sizes, train
+from figgen.recipe.spec import builtin_recipe_dir, read_recipe
+from figgen.training import default_sweep_sizes, snapshot_schedule, sweep_training_sizes, train, train_grid
 from figgen.training._tf import training_tensorflow
 from figgen.training.cached import cached_run, cached_sweep
+from figgen.writers.explorable import render_explorable
+from figgen.writers.explore.training import training_page, training_page_data
 
 TEXT = Knobs()
 LOG_TOLERANCE = 0.002  # the tests' tolerance between figgen's log and the TF1 loop's
@@ -190,6 +199,47 @@ def main(argv=None) -> int:
         print(f"   {'learning_rate recipe':<34}{best['figure']:>8.3f}  {fmt(times['figure'])}")
         print(f"   {'one default run (1.)':<34}{run_seconds:>8.3f}  {fmt(times['run'])}")
         print(f"   figure / one run          {ratio:>7.2f}x   target <= 1.2x   {verdict(ratio <= 1.2)}")
+
+        # 4. the explore_training grid
+        grid_params = read_recipe(builtin_recipe_dir() / "explore_training.py").params
+        sizes, rates = grid_params["SIZES"], grid_params["LEARNING_RATES"]
+        logged = snapshot_schedule(steps, grid_params["LOGGED"])
+        gx, gy = data.train(max(sizes))
+
+        def grid():
+            return train_grid(gx, gy, xt, yt, sizes, rates, steps=steps, log_steps=logged)
+
+        best, values, times = best_of({"grid": grid, "run": figgen_train}, args.repeat)
+        run_seconds = min(run_seconds, best["run"])
+        rows = sum(sizes) * len(rates)
+        ratio = (best["grid"] / rows) / (run_seconds / knobs.TRAIN_SIZE)
+        print()
+        print(
+            f"4. the explore_training grid: {len(sizes)} sizes ({sizes[0]} .. {sizes[-1]}) x "
+            f"{len(rates)} rates ({rates[0]:g} .. {rates[-1]:g}), {steps} steps, W and b at {len(logged)}"
+        )
+        label = f"grid (all {len(sizes) * len(rates)} in one loop)"
+        print(f"   {label:<34}{best['grid']:>8.3f}  {fmt(times['grid'])}")
+        print(f"   {'one default run (1.)':<34}{run_seconds:>8.3f}  {fmt(times['run'])}")
+        per_row = best["grid"] / rows * 1e6 / steps
+        print(
+            f"   its rows: {rows:,} = {rows / knobs.TRAIN_SIZE:.2f} default runs' worth; {per_row:.3f} us a "
+            f"row and step against {run_seconds / knobs.TRAIN_SIZE * 1e6 / steps:.3f}"
+        )
+        print(f"   grid / one run, per row   {ratio:>7.2f}x   target <= 1.25x  {verdict(ratio <= 1.25)}")
+        ends = "; ".join(
+            f"{size}: " + " ".join(f"{row[r].log[-1][1]:.3f}" for r in range(len(rates)))
+            for size, row in zip(sizes, values["grid"], strict=True)
+        )
+        print(f"   (info) last logged test accuracy by size, rates in order: {ends}")
+        index = data.text_index(0) or 0
+        example = (index, data.train(index + 1)[0][index], int(data.train(index + 1)[1][index]))
+        page_data = training_page_data(
+            values["grid"], sizes, rates, logged, steps, knobs.TEST_SIZE, example, data.class_names
+        )
+        html = render_explorable(training_page(page_data), get_theme("light"), get_preset("docs"), "alt")
+        size = len(html.encode())
+        print(f"   the page: {size / 1e6:.2f} MB   target <= 2 MB   {verdict(size <= 2e6)}")
     return 0
 
 
