@@ -98,14 +98,14 @@ from figgen.figures.evaluation import (
 )
 from figgen.figures.overfitting import describe_gap, describe_steps, overfitting_figure
 from figgen.figures.pipeline import prediction_pipeline_figure
-from figgen.figures.shapes import matrix_shapes_figure
 from figgen.figures.rates import describe_rates, learning_rate_figure
+from figgen.figures.shapes import matrix_shapes_figure
 from figgen.figures.surface import describe_surface, loss_surface_figure, loss_surface_frames
 from figgen.training import default_sweep_sizes, predict, snapshot_schedule
 from figgen.writers.explorable import ExplorablePage
 from figgen.writers.explore.descent import descent_page, rate_scale
-from figgen.writers.explore.training import training_page, training_page_data
 from figgen.writers.explore.digit import digit_page, digit_pixels, digit_still, page_probabilities
+from figgen.writers.explore.training import training_page, training_page_data
 
 __all__ = [
     # the numbers a figure shows
