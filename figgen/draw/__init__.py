@@ -7,6 +7,7 @@ are data from :mod:`figgen.core.themes`; matplotlib figures live in :mod:`figgen
 
 from figgen.draw._pixels import blank, upscale
 from figgen.draw.colormaps import LUT_SIZE, apply_lut, colormap_lut, lut_indices, symmetric_limit
+from figgen.draw.console import console_frames, console_still
 from figgen.draw.descent import descent_frames
 from figgen.draw.grids import digit_grid, filmstrip
 from figgen.draw.mistake import mistake_frame
@@ -21,6 +22,8 @@ __all__ = [
     "blank",
     "colorbar",
     "colormap_lut",
+    "console_frames",
+    "console_still",
     "descent_frames",
     "digit_grid",
     "draw_text",

@@ -111,7 +111,7 @@ def console_frame(
     y0 = (layout.height - body) // 2 + layout.margin + layout.title_h
     canvas[y0 : y0 + panel_h, x0 : x0 + panel_w] = theme.fill(panel)
     edge = ink_for(panel, panel, 1.5)  # a hairline a shade from the panel: its edge on a page of its colour
-    border(canvas, x0, y0, panel_w, panel_h, theme.fill(edge), max(1, layout.pad // 12))
+    border(canvas, x0, y0, panel_w, panel_h, edge, max(1, layout.pad // 12))
     picture = Image.fromarray(canvas)
     draw = ImageDraw.Draw(picture)
     if title:
