@@ -4,8 +4,9 @@ The text's ``display_compare(2)`` finds a training example the classifier gets w
 large and titled as the text titles it, beside the test digits the model gets wrong: it errs even on
 examples it was trained on. MISTAKE -1 (the default) shows the text's own example (its ``x_train[2]``,
 training image 5,002 of MNIST) when the model trained on it and gets it wrong too, else the first training
-example it gets wrong; MISTAKE n shows the n-th (from 0) training example it gets wrong. TEST_MISTAKES is how
-many test mistakes stand beside it (-1: 8 for documents, 6 on slides).
+example it gets wrong; MISTAKE n shows the n-th (from 0) training example it gets wrong, or its last when it
+gets fewer wrong. A model that gets every training example right (a tiny TRAIN_SIZE) shows one got right and
+says so. TEST_MISTAKES is how many test mistakes stand beside it (-1: 8 for documents, 6 on slides).
 """
 
 import numpy as np
@@ -33,9 +34,7 @@ def make(ctx, p):
     run = ctx.train()
     x_train, labels_train = ctx.data.train(p.TRAIN_SIZE)
     text = ctx.data.text_index(2) if ctx.data.digits else None  # the text's x_train[2], where there is one
-    m = training_mistake(
-        run.weights, run.bias, x_train, labels_train, p.MISTAKE, text, "training_mistake.MISTAKE"
-    )
+    m = training_mistake(run.weights, run.bias, x_train, labels_train, p.MISTAKE, text)
     x_test, labels_test = ctx.data.test(p.TEST_SIZE)
     predicted = guesses(run.weights, run.bias, x_test)
     count = BY_PRESET["slide" if ctx.preset.height else "page"] if p.TEST_MISTAKES < 0 else p.TEST_MISTAKES
@@ -53,7 +52,10 @@ def make(ctx, p):
         ctx.preset,
         title=mistake_title(m, accuracy, len(labels_test), noun),
         heading=f"A training {noun[:-1]}",
-        test_heading=f"The first {len(wrong)} test {noun} it gets wrong",
+        test_heading=f"The first {len(wrong)} test {noun} it gets wrong"
+        if len(wrong)
+        else f"No test {noun[:-1]} wrong",
+        wrong=not m.right,
     )
     alt = describe_training_mistake(m, wrong.tolist(), accuracy, len(labels_test), names, noun)
     ctx.image("training_mistake", frame, alt=alt)

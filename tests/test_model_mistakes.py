@@ -24,7 +24,12 @@ from figgen.core.errors import FiggenError
 from figgen.core.knobs import QUICK, Knobs
 from figgen.core.themes import get_preset, get_theme
 from figgen.data import load_dataset
-from figgen.figures.confusion import class_accuracy_figure, confusion_figure
+from figgen.figures.confusion import (
+    class_accuracy_figure,
+    confusion_figure,
+    describe_training_mistake,
+    mistake_words,
+)
 from figgen.files.cache import Cache
 from figgen.recipe.spec import default_recipe_dir
 from figgen.training.cached import cached_run
@@ -245,11 +250,16 @@ def test_the_text_example_is_shown_where_the_model_trained_on_it_and_gets_it_wro
     assert (fallback.index, fallback.text_example) == (int(wrong[0]), False)
     assert training_mistake(W, b, xt, yt, -1, len(yt) + 5).index == wrong[0]  # not trained on: not shown
     assert training_mistake(W, b, xt, yt, 3).index == wrong[3]
-    with pytest.raises(FiggenError, match=f"MISTAKE = {len(wrong)}, but the model gets only {len(wrong)} of"):
-        training_mistake(W, b, xt, yt, len(wrong))
-    perfect = np.zeros((784, 10))
-    with pytest.raises(FiggenError, match="gets all 3 of its training examples right"):
-        training_mistake(perfect, np.eye(10)[0], xt[:3], np.zeros(3, int))
+    last = training_mistake(W, b, xt, yt, len(wrong) + 7)  # beyond its mistakes: the last of them
+    assert (last.index, last.rank, last.right) == (int(wrong[-1]), len(wrong) - 1, False)
+    perfect = np.zeros((784, 10))  # predicts class 0 for every image, and all three are 0s
+    none = training_mistake(perfect, np.eye(10)[0], xt[:3], np.zeros(3, int), -1, 1)
+    assert (none.right, none.index, none.guess, none.label, none.rank) == (True, 1, 0, 0, -1)
+    assert mistake_words(none)[0] == "✓ Prediction: 0 Label: 0"
+    assert describe_training_mistake(none, [], 1.0, 3).startswith(
+        "The trained model gets all 3 of its training digits right, so there is no training mistake to show: "
+        "training example 1, labelled 0, is predicted as 0"
+    )
 
 
 def test_wilson_intervals_and_the_confusion_helpers_at_their_edges():

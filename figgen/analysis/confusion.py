@@ -170,6 +170,11 @@ class TrainingMistake:
     text_example: bool  # whether it is the text's display_compare(2)
 
     @property
+    def right(self) -> bool:
+        """Whether the model gets every training example right, so this one is shown got right."""
+        return not len(self.wrong)
+
+    @property
     def accuracy(self) -> float:
         """The model's accuracy on its own training examples."""
         return 1 - len(self.wrong) / self.trained_on
@@ -186,30 +191,26 @@ def training_mistake(
     labels_train: np.ndarray,
     which: int = -1,
     text_index: int | None = None,
-    where: str = "MISTAKE",
 ) -> TrainingMistake:
     """A training example the model (W, b) gets wrong, among the ``x_train`` it was trained on.
 
-    ``which`` ≥ 0 is the ``which``-th of them (from 0, in the order of the training set). ``which`` -1 is the
-    text's ``display_compare(2)`` (``text_index``, where the data set holds it) when the model trained on it
-    and gets it wrong too, else the first training example it gets wrong. A model that gets every training
-    example right, or fewer than ``which`` + 1, is a FiggenError naming ``where``.
+    ``which`` ≥ 0 is the ``which``-th of them (from 0, in the order of the training set), or the last when it
+    gets fewer wrong. ``which`` -1 is the text's ``display_compare(2)`` (``text_index``, where the data set
+    holds it) when the model trained on it and gets it wrong too, else the first training example it gets
+    wrong. A model that gets every training example right has no mistake to show: then the example is the
+    text's (or the first), got right (:attr:`TrainingMistake.right`, ``rank`` -1). No ``which`` is refused.
     """
     probs = predict(weights, bias, x_train)
     predicted = probs.argmax(axis=1)
     labels = np.asarray(labels_train)
     wrong = np.flatnonzero(predicted != labels)
     if not len(wrong):
-        raise FiggenError(
-            f"the model gets all {len(labels):,} of its training examples right: no mistake to show"
-        )
-    if which >= len(wrong):
-        raise FiggenError(
-            f"{where} = {which}, but the model gets only {len(wrong):,} of its {len(labels):,} training "
-            f"examples wrong (use 0 to {len(wrong) - 1}, or -1)"
+        index = text_index if text_index is not None and 0 <= text_index < len(labels) else 0
+        return TrainingMistake(
+            index, int(labels[index]), int(predicted[index]), probs[index], -1, wrong, len(labels), False
         )
     text = which == -1 and text_index is not None and text_index in set(wrong.tolist())
-    index = text_index if text and text_index is not None else int(wrong[max(which, 0)])
+    index = text_index if text and text_index is not None else int(wrong[min(max(which, 0), len(wrong) - 1)])
     return TrainingMistake(
         index,
         int(labels[index]),

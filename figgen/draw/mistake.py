@@ -40,10 +40,12 @@ def mistake_frame(
     title: Sequence[str] = (),
     heading: str = "A training digit",
     test_heading: str = "Test digits it gets wrong",
+    wrong: bool = True,
 ) -> np.ndarray:
     """One training digit (784 values in [0, 1]) framed as a mistake, ``lines`` beneath it (the first, its
     ``✗ Prediction: p Label: l``, in the mistake colour), beside ``test_images`` titled ``test_titles``, all
-    marked as mistakes, under the ``title`` lines.
+    marked as mistakes, under the ``title`` lines. ``wrong`` False draws the training digit as one got right
+    (a model that gets every training example right): framed and its first line in the foreground colour.
 
     The frame is the preset's width, and on a preset of fixed height (slides) exactly its height, the
     training digit as large as its panel allows; its texts never shrink below the legible size.
@@ -91,7 +93,7 @@ def mistake_frame(
     x = (left_w - side) // 2
     y = top + head_h + mark
     put(canvas, x, y, upscale(digit, factor))
-    border(canvas, x, y, side, side, theme.mistake, mark)
+    border(canvas, x, y, side, side, theme.mistake if wrong else theme.foreground, mark)
     picture = Image.fromarray(canvas)
     draw = ImageDraw.Draw(picture)
     style = text_kwargs(theme)
@@ -102,7 +104,7 @@ def mistake_frame(
     draw_text(draw, (left_w / 2, top), heading, head_font, theme.muted, anchor="ma", **style)
     ly = y + side + mark + gap
     for i, text in enumerate(lines):
-        colour = theme.text_ink(theme.mistake) if i == 0 else theme.foreground
+        colour = theme.text_ink(theme.mistake) if i == 0 and wrong else theme.foreground
         draw_text(draw, (left_w / 2, ly), text, font, colour, anchor="ma", **style)
         ly += text_size(text, font, stroke=stroke)[1] + preset.px(3)
     return np.array(picture)

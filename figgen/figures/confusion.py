@@ -363,7 +363,16 @@ def class_accuracy_figure(
 
 def mistake_words(m: TrainingMistake, names: Sequence[str] = DIGITS) -> list[str]:
     """The lines under a training mistake: the text's ``Prediction: p Label: l`` (with ✗), which training
-    example it is and how it was chosen, and the model's probabilities of its guess and of the label."""
+    example it is and how it was chosen, and the model's probabilities of its guess and of the label. A model
+    that gets every training example right has its example's lines with ✓ and its one probability."""
+    guess, label = names[m.guess], names[m.label]
+    if m.right:
+        return [
+            f"✓ Prediction: {guess} Label: {label}",
+            f"training example {m.index:,}",
+            "no training mistake to show",
+            f"P({label}) = {m.probs[m.label]:.2f}",
+        ]
     how = (
         "the text's display_compare(2)"
         if m.text_example
@@ -371,7 +380,6 @@ def mistake_words(m: TrainingMistake, names: Sequence[str] = DIGITS) -> list[str
         if m.rank == 0
         else f"its training mistake no. {m.rank + 1:,} of {len(m.wrong):,}"
     )
-    guess, label = names[m.guess], names[m.label]
     return [
         f"✗ Prediction: {guess} Label: {label}",
         f"training example {m.index:,}",
@@ -385,8 +393,9 @@ def mistake_title(
 ) -> list[str]:
     """The title of the training mistake's frame: wrong even on what it trained on, with both accuracies."""
     return [
-        f"Wrong even on {noun} it trained on",
-        f"{percent(m.accuracy)} of its {m.trained_on:,} training {noun} right ({len(m.wrong):,} wrong); "
+        f"Right on every {noun[:-1]} it trained on" if m.right else f"Wrong even on {noun} it trained on",
+        f"{percent(m.accuracy)} of its {m.trained_on:,} training {noun if m.trained_on != 1 else noun[:-1]} "
+        f"right ({len(m.wrong):,} wrong); "
         f"{percent(test_accuracy)} of {test_size:,} test {noun}",
     ]
 
@@ -409,10 +418,22 @@ def describe_training_mistake(
     )
     guess, label = names[m.guess], names[m.label]
     listed = ", ".join(f"#{i}" for i in test_wrong)
+    beside = (
+        f"Beside it, the first {len(test_wrong)} test {noun} it gets wrong ({listed})"
+        if len(test_wrong)
+        else f"It gets no test {noun[:-1]} wrong"
+    )
+    if m.right:
+        return (
+            f"The trained model gets all {m.trained_on:,} of its training {noun} right, so there is no "
+            f"training mistake to show: training example {m.index:,}, labelled {label}, is predicted as "
+            f"{guess} (P({label}) = {m.probs[m.label]:.2f}). {beside}; it gets {percent(test_accuracy)} of "
+            f"{test_size:,} test {noun} right."
+        )
     return (
         f"Training example {m.index:,}{how} labelled {label}, which the trained model predicts as {guess} "
         f"(P({guess}) = {m.probs[m.guess]:.2f}, P({label}) = {m.probs[m.label]:.2f}), although it was one of "
         f"the {m.trained_on:,} training {noun}: the model gets {len(m.wrong):,} of them wrong "
-        f"({percent(m.accuracy)} right). Beside it, the first {len(test_wrong)} test {noun} it gets wrong "
-        f"({listed}); it gets {percent(test_accuracy)} of {test_size:,} test {noun} right."
+        f"({percent(m.accuracy)} right). {beside}; it gets {percent(test_accuracy)} of {test_size:,} test "
+        f"{noun} right."
     )
