@@ -28,7 +28,7 @@ PARAMS = {
 }
 QUICK = {}
 LIMITS = {
-    "LEARNING_RATE": (0.0001, 2.0),
+    "LEARNING_RATE": (0, 2.0),  # above 0, as the knob; a rate below RATE_RANGE widens the slider's scale
     "X0": (-100.0, 100.0),
     "STEPS": (1, 200),
     "RATE_RANGE": {"range": (0.0001, 2.0), "items": (2, 2)},
@@ -41,7 +41,8 @@ OUTPUTS = {"explore_descent": "explorable"}
 
 def make(ctx, p):
     extra = [p.LEARNING_RATE, *p.MARKED_RATES]
-    rates = rate_scale(min(p.RATE_RANGE), max(p.RATE_RANGE), p.RATES_PER_DECADE, extra)
+    low = min(*p.RATE_RANGE, p.LEARNING_RATE, *p.MARKED_RATES)  # the scale reaches every rate it marks
+    rates = rate_scale(low, max(p.RATE_RANGE), p.RATES_PER_DECADE, extra)
     page = descent_page(rates, p.STARTS, p.STEPS, p.LEARNING_RATE, p.X0)
     rate, x0 = page.data["rates"][page.data["rate0"]], page.data["starts"][page.data["start0"]]
     path = gradient_descent_path(x0, rate, p.STEPS)

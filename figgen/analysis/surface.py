@@ -60,8 +60,8 @@ def loss_surface(run, x, labels, *, grid: int = 41, examples: int | None = None)
     ``examples`` (all when None) give the loss. ``grid`` points per side.
     """
     steps = sorted(run.snapshots)
-    if len(steps) < 2:
-        raise FiggenError("a loss surface needs a run with at least two weight snapshots")
+    if not steps:
+        raise FiggenError("a loss surface needs a run with a weight snapshot")
     if not 3 <= grid <= 401:
         raise FiggenError(f"the loss surface's grid must have 3 to 401 points a side, got {grid}")
     n = len(labels) if examples is None else min(int(examples), len(labels))
@@ -88,7 +88,7 @@ def loss_surface(run, x, labels, *, grid: int = 41, examples: int | None = None)
     z0 = parts(centre)
     z1, z2 = (parts(d) for d in directions)  # a direction's own logits: linear in α and β
     lows, highs = path.min(axis=0), path.max(axis=0)
-    reach = max(highs - lows)
+    reach = max(highs - lows) or 1.0  # a path of one point (a rate so small nothing moves): a unit square
     half = np.maximum((highs - lows) / 2, 0.25 * reach / 2) * (1 + 2 * MARGIN)
     mid = (highs + lows) / 2
     alphas = np.linspace(mid[0] - half[0], mid[0] + half[0], grid)

@@ -19,8 +19,18 @@ from figgen.core.themes import Preset, Theme
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 
 
-def _plain_log_x(ax) -> None:
-    """A log x axis labelled 1, 10, 100, 1,000."""
+def _drawn(steps: np.ndarray) -> np.ndarray:
+    """The steps a log step axis draws: from the second update (step 1) on, the first (step 0) left out; all
+    of them when there is no other (TRAIN_STEPS 0), on a linear axis then (see :func:`_plain_log_x`)."""
+    shown = steps >= 1
+    return shown if shown.any() else np.ones_like(shown)
+
+
+def _plain_log_x(ax, xs: np.ndarray) -> None:
+    """A log x axis labelled 1, 10, 100, 1,000 (a linear one for a lone step 0)."""
+    if np.min(xs) <= 0:
+        ax.set_xticks(np.unique(xs))
+        return
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:,.0f}" if v >= 1 else f"{v:g}"))
     ax.xaxis.set_minor_formatter(NullFormatter())  # under two decades matplotlib labels minor ticks too
@@ -34,12 +44,12 @@ def _zoom(ax, study: StepStudy, xs, colour, preset: Preset, noun: str) -> None:
     keep = xs >= start
     if keep.sum() < 2:
         keep[:] = True
-    shown = x >= 1
+    shown = _drawn(x)
     lo, hi = 100 * study.band[0][shown][keep], 100 * study.band[1][shown][keep]
     y = 100 * study.test_accuracy[shown][keep]
     ax.fill_between(xs[keep], lo, hi, color=colour, alpha=0.25, linewidth=0)
     ax.plot(xs[keep], y, color=colour, marker="o", markersize=preset.points(2.5))
-    _plain_log_x(ax)
+    _plain_log_x(ax, xs)
     span = hi.max() - lo.min()
     ax.set_ylim(lo.min() - 0.8 * span, hi.max() + 0.3 * span)
     n, p = study.test_size, study.peak
@@ -133,7 +143,7 @@ def overfitting_figure(
     ax.fill_between(sizes, te, tr, color=test_c, alpha=0.15, linewidth=0, label="the gap: overfitting")
     ax.plot(sizes, tr, color=train_c, marker="s", markersize=marker, label="training examples")
     ax.plot(sizes, te, color=test_c, marker="o", markersize=marker, label="test set")
-    _plain_log_x(ax)
+    _plain_log_x(ax, np.asarray(sizes))
     ax.annotate(
         f"gap {tr[0] - te[0]:.0f} points",
         (sizes[0], (tr[0] + te[0]) / 2),
@@ -169,7 +179,7 @@ def overfitting_figure(
     ax.legend(loc="lower right")
 
     x = study.steps
-    shown = x >= 1  # a log axis: the first update (step 0) is left out
+    shown = _drawn(x)
     xs = x[shown]
     ax = axes["acc"]
     lo, hi = 100 * study.band[0][shown], 100 * study.band[1][shown]
@@ -178,7 +188,7 @@ def overfitting_figure(
     ax.plot(xs, 100 * study.test_accuracy[shown], color=test_c, marker="o", markersize=marker * 0.8)
     ax.text(xs[-1], 100 * study.train_accuracy[-1] - 2, "training", ha="right", va="top", color=train_c)
     ax.text(xs[-1], lo[-1] - 2, "test", ha="right", va="top", color=test_c)
-    _plain_log_x(ax)
+    _plain_log_x(ax, xs)
     ax.set_ylim(0, 104)
     ax.set_xlabel("training step (log scale)")
     ax.set_ylabel("accuracy (%)")
@@ -215,7 +225,7 @@ def overfitting_figure(
         )
     bottom = float(min(study.train_loss[shown].min(), study.test_loss[shown].min()))
     ax.set_ylim(bottom / 3, top * 4)
-    _plain_log_x(ax)
+    _plain_log_x(ax, xs)
     ax.set_xlabel("training step (log scale)")
     ax.set_ylabel("loss (cross-entropy, log scale)")
     ax.set_title(f"{study.train_size:,} examples: loss")

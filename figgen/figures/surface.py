@@ -47,6 +47,10 @@ def loss_surface_figure(
     fig = new_figure(theme, preset, aspect=aspect(preset, 0.72), nrows=1, ncols=1)
     ax = fig.axes[0]
     low, high = float(surface.loss.min()), float(surface.loss.max())
+    # a loss that reaches 0 (a tiny training set learnt to the last digit) or a flat slice: a log scale
+    # still needs a positive low below its high
+    low = max(low, high * 1e-9, np.finfo(float).tiny)
+    high = max(high, low * 1.1)
     mesh = ax.pcolormesh(
         surface.alphas,
         surface.betas,
