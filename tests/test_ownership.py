@@ -126,8 +126,10 @@ def test_a_crafted_journal_is_discarded_with_a_warning(project, tmp_path, capsys
     (out / ".figgen-tmp-1-1.notes.png").symlink_to(tmp_path / "outside.png")
     empty = hashlib.sha256(b"").hexdigest()
     journals = [
-        {"moves": [[".figgen-tmp-1-0.notes.txt", "notes.txt"]], "remove": []},
-        {"moves": [[".figgen-tmp-1-1.notes.png", "notes.png"]], "remove": []},
+        {"moves": [[".figgen-tmp-1-0.notes.txt", "notes.txt"]], "remove": []},  # not saying what it replaces
+        {"moves": [[".figgen-tmp-1-0.notes.txt", "notes.txt", None]], "remove": []},  # "nothing": a file is
+        {"moves": [[".figgen-tmp-1-0.notes.txt", "notes.txt", empty]], "remove": []},  # not those bytes
+        {"moves": [[".figgen-tmp-1-1.notes.png", "notes.png", None]], "remove": []},
         {"moves": [], "remove": [[".nojekyll", empty], ["__init__.py", empty]]},
         {"moves": [["..", "square.png"]], "remove": [["a\x00b.png", empty]]},
         {"moves": [[".figgen-tmp-5-0.x.png", ".."]], "remove": []},
@@ -152,7 +154,7 @@ def test_a_valid_journal_still_finishes_a_killed_commit(project):
     staged = out / ".figgen-tmp-1-7.square.png"
     staged.write_bytes((out / "square.png").read_bytes())
     (out / "square.png").write_bytes(b"half")  # as if the kill came before the move
-    _journal(out, {"moves": [[staged.name, "square.png"]], "remove": []})
+    _journal(out, {"moves": [[staged.name, "square.png", hashlib.sha256(b"half").hexdigest()]], "remove": []})
     assert build("--out", "out", "--set", "SIDE=9") == 0
     assert not staged.exists() and (out / "square.png").read_bytes() != b"half"
 

@@ -62,7 +62,14 @@ STATES = st.one_of(
     st.binary(max_size=60),
     st.builds(
         lambda moves, removes: {"moves": moves, "remove": removes},
-        st.lists(st.lists(st.sampled_from([*NAMES, "..", "a\x00b"]), min_size=2, max_size=2), max_size=3),
+        st.lists(  # a move: (temporary, final, the sha256 of what it replaces or None for nothing)
+            st.tuples(
+                st.sampled_from([*NAMES, "..", "a\x00b"]),
+                st.sampled_from([*NAMES, "..", "a\x00b"]),
+                st.sampled_from([None, EMPTY, "0" * 64]),
+            ).map(list),
+            max_size=3,
+        ),
         st.lists(
             st.tuples(st.sampled_from(NAMES), st.sampled_from(["0" * 64, EMPTY])).map(list),
             max_size=3,

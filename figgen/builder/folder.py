@@ -243,7 +243,9 @@ class OutputFolder:
         from figgen.builder.gallery import render_gallery
 
         written: list[Path] = []
-        moves = [[tmp, final] for tmp, final in staged]
+        # each move names what it replaces (the sha256 of the file there now, None for none), so a journal
+        # finished by a later run replaces only what this run checked was figgen's
+        moves = [[tmp, final, file_sha256(self.path / final)] for tmp, final in staged]
         try:
             gallery = None
             if self.gallery:
@@ -252,14 +254,14 @@ class OutputFolder:
                 if file_sha256(self.path / GALLERY) != gallery["sha256"]:
                     self.check_free([GALLERY])
                     written.append(self._stage_text(GALLERY, html))
-                    moves.append([written[-1].name, GALLERY])
+                    moves.append([written[-1].name, GALLERY, file_sha256(self.path / GALLERY)])
             elif self.gallery_sha and self.in_the_way(GALLERY) is None and (self.path / GALLERY).exists():
                 removals = [*removals, [GALLERY, self.gallery_sha]]
             text = dumps(make_document(recipes, order, gallery))
             if _read_text(self.path / MANIFEST) != text:
                 self.check_free([MANIFEST])
                 written.append(self._stage_text(MANIFEST, text))
-                moves.append([written[-1].name, MANIFEST])
+                moves.append([written[-1].name, MANIFEST, file_sha256(self.path / MANIFEST)])
             journal = {"moves": moves, "remove": removals} if moves or removals else None
             self._write_state(recipes, gallery, journal)  # the commit point
         except OSError as exc:
@@ -286,13 +288,16 @@ class OutputFolder:
         return tmp
 
     def _apply(self, journal: dict) -> None:
-        """Make a validated journal's moves (figgen's temporaries, regular files, into plain names; one
-        already moved by the run that was killed is skipped) and removals (files whose bytes are still the
-        ones recorded)."""
+        """Make a validated journal's moves (figgen's temporaries, regular files, into plain names, each only
+        over what it names: a file with those bytes, or nothing; one already moved by the run that was
+        killed is skipped) and removals (files whose bytes are still the ones recorded)."""
         refused = []
-        for tmp, final in journal["moves"]:
-            temporary = self.path / tmp
-            if not move_into_place(temporary, self.path / final) and kind(temporary) is not None:
+        for tmp, final, replaces in journal["moves"]:
+            temporary, target = self.path / tmp, self.path / final
+            moved = (replaces is not None or kind(target) is None) and move_into_place(
+                temporary, target, replaces=replaces
+            )
+            if not moved and kind(temporary) is not None:
                 refused.append(f"{tmp} -> {final}")
         if refused:
             self.warnings.append(
@@ -360,24 +365,30 @@ def _figgen_name(name: str) -> bool:
 
 def _valid_journal(journal: object) -> bool:
     """Whether a journal makes only moves and removals figgen makes: it moves figgen's temporaries to the
-    names of its outputs, manifest or gallery in the folder, and removes only such names, each with the
-    sha256 its bytes must still have. Anything else (a dot file, ``..``, a NUL, a folder, a name of another
-    kind: ``notes.txt``, ``__init__.py``) is not figgen's to touch."""
+    names of its outputs, manifest or gallery in the folder, each over the bytes it names (a sha256, or None
+    for no file), and removes only such names, each with the sha256 its bytes must still have. Anything
+    else (a dot file, ``..``, a NUL, a folder, a name of another kind: ``__init__.py``; a file of a figgen
+    name that the journal did not name, such as your ``notes.txt``) is not figgen's to touch."""
     if not isinstance(journal, dict):
         return False
 
-    def pairs(items: object) -> list[list[str]] | None:
+    def rows(items: object, size: int) -> list[list] | None:
         if not isinstance(items, list):
             return None
-        ok = all(isinstance(i, list) and len(i) == 2 and all(isinstance(n, str) for n in i) for i in items)
+        ok = all(
+            isinstance(i, list) and len(i) == size and all(isinstance(n, str) for n in i[:2]) for i in items
+        )
         return items if ok else None
 
-    moves, removals = pairs(journal.get("moves")), pairs(journal.get("remove"))
+    def sha(value: object) -> bool:
+        return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) is not None
+
+    moves, removals = rows(journal.get("moves"), 3), rows(journal.get("remove"), 2)
     if moves is None or removals is None:
         return False
-    return all(is_temporary(tmp) and _output_name(final) for tmp, final in moves) and all(
-        _output_name(name) and re.fullmatch(r"[0-9a-f]{64}", sha) for name, sha in removals
-    )
+    return all(
+        is_temporary(tmp) and _output_name(final) and (was is None or sha(was)) for tmp, final, was in moves
+    ) and all(_output_name(name) and sha(digest) for name, digest in removals)
 
 
 def _output_name(name: str) -> bool:
