@@ -59,7 +59,7 @@ from figgen.analysis.confusion import (
 from figgen.analysis.overfit import step_study, training_accuracies
 from figgen.analysis.pipeline import batch_shapes, prediction_steps
 from figgen.analysis.surface import loss_surface
-from figgen.analysis.training_log import log_line, log_lines
+from figgen.analysis.training_log import log_lines
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
 from figgen.draw.console import console_frames, console_still
@@ -125,7 +125,6 @@ __all__ = [
     "guesses",
     "largest_confusions",
     "learning_rate_verdict",
-    "log_line",
     "log_lines",
     "loss_surface",
     "nth_of_digit",
