@@ -94,7 +94,9 @@ def test_test_digits_shifted_by_the_sliders_match_numpy(page):
         page.press("ArrowLeft")
     image = np.round(x[np.flatnonzero(labels == 1)[0]].astype(np.float64).reshape(28, 28) * 255) / 255
     check(page, shift_image(image, -3, 0).ravel())
-    assert "shifted -3 right and 0 down" in page.evaluate(STATUS)
+    assert "The first 1 of the test set shifted 3 left: the model reads" in page.evaluate(STATUS)
+    page.evaluate("figgenExplorable.set({digit: 2, shift_x: 0, shift_y: 0})")
+    assert page.evaluate(STATUS).startswith("The first 2 of the test set: the model reads ")
 
 
 def test_pixels_injected_are_classified_as_numpy_does(page):

@@ -194,11 +194,17 @@ SCRIPT = r"""
     drawSheets(r);
     var order = r.p.map(function (p, k) { return k; }).sort(function (a, b) { return r.p[b] - r.p[a]; });
     var what = source === "drawing" ? "Your drawing" : source === "pixels" ? "The given pixels" :
-      "Test digit " + (Number(pick.value) + 1) + " (a " + D.names[D.labels[Number(pick.value)]] + ") shifted " +
-      sx.value + " right and " + sy.value + " down";
+      "The first " + D.names[D.labels[Number(pick.value)]] + " of the test set" + shifted(Number(sx.value), Number(sy.value));
     FX.describe(what + ": the model reads " + D.names[r.best] + " with " + percent(r.p[r.best]) +
       "; next " + D.names[order[1]] + " with " + percent(r.p[order[1]]) + ".");
     return r;
+  }
+
+  function shifted(dx, dy) {  // " shifted 3 left and 1 down", "" when not moved
+    var parts = [];
+    if (dx) parts.push(Math.abs(dx) + (dx < 0 ? " left" : " right"));
+    if (dy) parts.push(Math.abs(dy) + (dy < 0 ? " up" : " down"));
+    return parts.length ? " shifted " + parts.join(" and ") : "";
   }
 
   function schedule() {
