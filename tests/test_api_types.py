@@ -45,7 +45,7 @@ BUILD_ERRORS = [
     ({"params": [("SIDE", 3)]}, "params must be a mapping of KEY or RECIPE.KEY to values, got [('SIDE', 3)]"),
     ({"params": {5: 3}}, "params must be a mapping of KEY or RECIPE.KEY to values, got {5: 3}"),
     ({"theme": 5}, "theme must be a name (text): light, dark, transparent; got 5"),
-    ({"preset": ["docs"]}, "preset must be a name (text): docs, slides; got ['docs']"),
+    ({"preset": ["docs"]}, "preset must be a name (text): docs, slides, slides43; got ['docs']"),
     ({"palette": 1.5}, "palette must be a name (text): default, colorblind; got 1.5"),
     ({"split": 0}, "split must be a name (text): original, text; got 0"),
     ({"background": 0x1F4E9C}, "background must be a colour as text ('#1f4e9c'), got 2051740"),

@@ -121,7 +121,7 @@ def test_the_gallery_and_the_player_show_a_see_through_figure_on_its_slide(tmp_p
         cache=tmp_path / "cache",
     )
     page = (tmp_path / "out" / "index.html").read_text()
-    assert page.count('data-slide style="--slide: #1f4e9c"') == 3  # softmax, the player, the filmstrip
+    assert page.count('data-slide style="--slide: #1f4e9c"') == 2  # softmax, the player (its stills: links)
     player = (tmp_path / "out" / "gradient_descent.html").read_text()
     assert "background: rgb(31,78,156);" in player
 

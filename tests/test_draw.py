@@ -167,8 +167,9 @@ def test_unknown_theme_and_preset_suggest():
         get_theme("drak")
     with pytest.raises(ValueError, match="did you mean 'slides'"):
         get_preset("slide")
-    assert set(THEMES) == {"light", "dark", "transparent"} and set(PRESETS) == {"docs", "slides"}
+    assert set(THEMES) == {"light", "dark", "transparent"} and set(PRESETS) == {"docs", "slides", "slides43"}
     assert (PRESETS["slides"].width, PRESETS["slides"].height) == (1920, 1080)
+    assert (PRESETS["slides43"].width, PRESETS["slides43"].height) == (1024, 768)
 
 
 def test_text_uses_few_colours_and_scales():

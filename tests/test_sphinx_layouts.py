@@ -106,7 +106,12 @@ def check_pages(folder: Path, build: subprocess.CompletedProcess, cache: Path) -
     assert len(images) == 2 and re.fullmatch(r"gradient_descent_filmstrip\d*\.png", images[0]), images
     assert images[1] == "softmax.svg"
     downloads = sorted(p.name for p in (folder / "_downloads").rglob("*") if p.is_file())
-    assert downloads == ["gradient_descent.html", "gradient_descent.mp4", "weights_evolution.html"]
+    assert downloads == [  # the video's poster travels with it
+        "gradient_descent.html",
+        "gradient_descent.mp4",
+        "gradient_descent_poster.png",
+        "weights_evolution.html",
+    ]
 
 
 @pytest.fixture(scope="module")
