@@ -19,7 +19,7 @@ from figgen.builder.manifest import read_manifest
 from figgen.cli import main
 from figgen.files.atomic import is_temporary
 from figgen.files.own import MARKER
-from tests.conftest import write_recipe
+from tests.conftest import OWN_RECIPES, write_recipe
 
 
 def build(*args: str) -> int:
@@ -76,7 +76,7 @@ def test_gallery_false_leaves_a_page_of_ones_own_and_clean_leaves_it_too(project
     out = project / "out"
     out.mkdir()
     (out / "index.html").write_text("<html>my page</html>")
-    (project / "figgen.toml").write_text("gallery = false\n")
+    (project / "figgen.toml").write_text(OWN_RECIPES + "gallery = false\n")
     assert build() == 0
     assert (out / "index.html").read_text() == "<html>my page</html>"
     assert json.loads((out / "manifest.json").read_text())["gallery"] is None
@@ -122,9 +122,9 @@ def test_no_lock_file_is_ever_created(project):
 
 
 def test_a_configured_out_stays_inside_the_project(project, capsys, tmp_path):
-    (project / "figgen.toml").write_text('out = "../elsewhere"\n')
+    (project / "figgen.toml").write_text(OWN_RECIPES + 'out = "../elsewhere"\n')
     assert main(["build"]) == 2
-    assert "out = '../elsewhere', line 1 is outside the project folder" in capsys.readouterr().err
+    assert "out = '../elsewhere', line 2 is outside the project folder" in capsys.readouterr().err
     assert not (project.parent / "elsewhere").exists()
     assert main(["build", "--out", str(tmp_path / "given")]) == 0  # the command line may build anywhere
 
