@@ -119,6 +119,22 @@ def test_one_slide_per_figure_with_its_title_picture_alt_text_and_notes(made):
     assert "quick" not in entries["gradient_descent"]["params"]  # the quick sizes are the values shown
 
 
+def test_an_explorable_is_its_still_with_notes_saying_where_the_page_is(made):
+    """A deck cannot hold an interactive page: its slide shows the page's still (its poster) and says so."""
+    path = made["project"] / "explore.pptx"
+    deck = api.deck("explore_descent", out=path, quick=True, cache=made["cache"])
+    (slide,) = pptx.Presentation(str(path)).slides
+    (picture,) = _pictures(slide)
+    (record,) = [r for r in deck.slides]
+    assert (record.output, record.format) == ("explore_descent_poster", "png")
+    assert picture.image.blob == record.path.read_bytes() and picture.image.content_type == "image/png"
+    assert _descr(picture) == record.alt and record.alt.startswith("The page's first state: Gradient descent")
+    assert slide.shapes.title.text == "Explore gradient descent on y = x²."
+    notes = slide.notes_slide.notes_text_frame.text
+    assert notes.startswith("An interactive page in the docs and the gallery (explore_descent.html,")
+    assert "figgen build explore_descent writes it" in notes and "LEARNING_RATE = 0.1" in notes
+
+
 def test_video_is_a_movie_with_its_poster_and_alt_text(made):
     deck = made["video"]
     (slide,) = deck.slides

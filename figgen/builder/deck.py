@@ -6,7 +6,8 @@ text as the picture's description (``descr`` on ``p:cNvPr``, what screen readers
 Text" read), and speaker notes holding the recipe's description and the parameters it was built with. An
 animation is its GIF, which plays in PowerPoint, Keynote and Google Slides; with ``video`` it is the MP4 as
 a movie, its poster frame the build's ``<stem>_poster.png`` when it wrote one, else the filmstrip fitted
-into the movie's frame. Stills are PNG pictures. The slides are 16:9, or 4:3 for a 4:3 preset, in the
+into the movie's frame. Stills are PNG pictures; an explorable (an interactive page) is its still, the
+speaker notes saying where the page is. The slides are 16:9, or 4:3 for a 4:3 preset, in the
 theme's colours.
 
 The figures are built into a work folder in figgen's cache (``deck/``, one folder per choice of options,
@@ -174,18 +175,36 @@ def slides_of(folder: Path, recipes: list[str], video: bool) -> list[Slide]:
         files = {r.path: r for r in records}
         animations = {r.output for r in records if r.kind == "animation"}
         derived = {stem + suffix for stem in animations for suffix in (FILMSTRIP, POSTER)}
-        shown = [r for r in records if r.kind in ("animation", "still") and r.output not in derived]
+        # an explorable (an interactive page, which a deck cannot hold) is shown as its still, its poster
+        explorables = {
+            r.output: r.output[: -len(POSTER)]
+            for r in records
+            if r.kind == "poster" and r.output.endswith(POSTER) and r.output not in derived
+        }
+        shown = [
+            r
+            for r in records
+            if (r.kind in ("animation", "still") and r.output not in derived) or r.output in explorables
+        ]
         stems = list(dict.fromkeys(r.output for r in shown))
         for stem in stems:
             wanted = ("mp4" if video else "gif") if stem in animations else "png"
             record = next((r for r in shown if r.output == stem and r.format == wanted), None)
             if record is None:
                 raise FiggenError(f"recipe {name} wrote no {stem}.{wanted} in {folder}")
+            notes = _notes(entry)
+            if stem in explorables:
+                page = explorables[stem]
+                notes = (
+                    f"An interactive page in the docs and the gallery ({page}.html, which works offline "
+                    f"from a file: figgen build {name} writes it); here, its first state.\n\n{notes}"
+                )
             poster = None
             if record.format == "mp4":
                 still = files.get(f"{stem}{POSTER}.png") or files.get(f"{stem}{FILMSTRIP}.png")
                 poster = folder / still.path if still else None
-            title = entry["title"] if len(stems) == 1 else f"{entry['title']} ({stem})"
+            shown_as = explorables.get(stem, stem)
+            title = entry["title"] if len(stems) == 1 else f"{entry['title']} ({shown_as})"
             slides.append(
                 Slide(
                     title=title,
@@ -194,7 +213,7 @@ def slides_of(folder: Path, recipes: list[str], video: bool) -> list[Slide]:
                     path=folder / record.path,
                     format=record.format,
                     alt=record.alt,
-                    notes=_notes(entry),
+                    notes=notes,
                     size=(record.width, record.height),
                     poster=poster,
                 )
