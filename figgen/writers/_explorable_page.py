@@ -6,7 +6,9 @@ shared script (``FX`` in the page) gives a page's own script its data, the theme
 properties ``--fx-bg``, ``--fx-fg``, ``--fx-muted``, ``--fx-accent``, ``--fx-good``, ``--fx-mistake`` and
 ``--fx-series-0`` …), reduced motion, the aria-live description (``FX.describe``) and ``FX.expose(api)``,
 which publishes ``window.figgenExplorable`` (``set`` and ``state``), sets ``data-state="ready"`` on
-``<html>`` and tells an embedding page its height, as the player does (the same host script sizes both).
+``<html>`` and tells an embedding page its height, as the player does (the same host script sizes both). On
+a preset of fixed height (slides) the page is scaled down as a whole (CSS ``zoom``) when its content is
+taller than its frame, so every control stays on the slide.
 """
 
 from __future__ import annotations
@@ -72,7 +74,15 @@ var FX = (function () {
   var root = document.documentElement, style = getComputedStyle(root);
   var status = document.getElementById("fx-status"), embedded = window.parent !== window, hosted = false;
   function colour(name) { return style.getPropertyValue("--fx-" + name).trim(); }
+  var FIT = @@fit@@ === 1, main = document.querySelector("main.fx");
+  function fit() {  // on a slide (a preset of fixed height) the whole page is scaled down to fit its frame
+    if (!FIT || !main) return;
+    main.style.zoom = "";
+    var natural = main.getBoundingClientRect().height, room = window.innerHeight;
+    if (room > 0 && natural > room) main.style.zoom = String(Math.floor(1000 * room / natural) / 1000);
+  }
   function reportHeight() {  // an embedding page sizes its iframe to the page (figgen's host script)
+    fit();
     if (embedded) window.parent.postMessage({figgenPlayerHeight: Math.ceil(root.scrollHeight)}, "*");
   }
   // Keys: the controls keep theirs (a range input's arrows, Home, End); Escape gives the focus back to the

@@ -72,6 +72,7 @@ def render_explorable(page: ExplorablePage, theme: Theme, preset: Preset, alt: s
         halo=halo,
         font=preset.font_size,
         width=preset.width,
+        fit=1 if preset.height else 0,
         alt=escape(alt),
         style=page.style.replace("</", "<\\/"),
         body=page.body,
@@ -81,8 +82,10 @@ def render_explorable(page: ExplorablePage, theme: Theme, preset: Preset, alt: s
 
 
 def page_size(page: ExplorablePage, preset: Preset) -> tuple[int, int]:
-    """The page's size in CSS pixels at the preset's width (the manifest's width and height of it)."""
-    return preset.width, round(preset.width * page.aspect)
+    """The page's size in CSS pixels at the preset's width (the manifest's width and height of it): on a
+    preset of fixed height (slides) at most that height, which the page scales itself down to fit."""
+    height = round(preset.width * page.aspect)
+    return preset.width, min(height, preset.height) if preset.height else height
 
 
 def _css(rgb: tuple[int, ...]) -> str:
