@@ -128,3 +128,34 @@ def clean_env(tmp_path, monkeypatch):
     monkeypatch.setenv("FIGGEN_DATA_HOME", str(tmp_path / "figgen-data"))
     monkeypatch.setenv("KERAS_HOME", str(tmp_path / "keras"))
     return tmp_path
+
+
+def quick_figures(name: str, root: Path, **options) -> dict[str, tuple]:
+    """Build figgen's recipe ``name`` at --quick sizes into ``root``/out (its cache ``root``/cache unless
+    ``cache=`` is given), PNG only, and return each matplotlib figure it drew by stem, as
+    ``(figure, alt text)``: for tests that read the numbers a figure shows."""
+    from figgen import api
+    from figgen.recipe.spec import default_recipe_dir
+    from figgen.writers.outputs import OutputSet
+
+    seen: dict[str, tuple] = {}
+    original = OutputSet.figure
+
+    def figure(self, stem, fig, *, alt):
+        seen[stem] = (fig, alt)
+        return original(self, stem, fig, alt=alt)
+
+    options = {"cache": root / "cache", **options}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(OutputSet, "figure", figure)
+        result = api.build(
+            name,
+            quick=True,
+            formats=["png"],
+            out=root / "out",
+            recipes_dir=default_recipe_dir(),
+            gallery=False,
+            **options,
+        )
+    assert result.failures == []
+    return seen

@@ -8,12 +8,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from figgen import api
 from figgen.core.knobs import QUICK, Knobs
 from figgen.data import load_dataset
 from figgen.files.cache import Cache
 from figgen.training.cached import cached_run
-from figgen.writers.outputs import OutputSet
+from tests.conftest import quick_figures
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
 KNOBS = Knobs(**QUICK)
@@ -21,32 +20,12 @@ KNOBS = Knobs(**QUICK)
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    cache, out = tmp_path_factory.mktemp("cache"), tmp_path_factory.mktemp("out")
-    seen = {}
-    original = OutputSet.figure
-
-    def figure(self, stem, fig, *, alt):
-        seen[stem] = (fig, alt)
-        return original(self, stem, fig, alt=alt)
-
-    OutputSet.figure = figure
-    try:
-        result = api.build(
-            "loss_surface",
-            quick=True,
-            formats=["png"],
-            out=out,
-            cache=cache,
-            recipes_dir=RECIPES,
-            gallery=False,
-        )
-    finally:
-        OutputSet.figure = original
-    assert result.failures == []
+    root = tmp_path_factory.mktemp("surface")
+    fig, alt = quick_figures("loss_surface", root)["loss_surface"]
+    cache, out = root / "cache", root / "out"
     data = load_dataset("sample")
     run = cached_run(data, KNOBS, Cache(cache))
     assert run.cached
-    fig, alt = seen["loss_surface"]
     return {"fig": fig, "alt": alt, "run": run, "data": data, "out": out}
 
 

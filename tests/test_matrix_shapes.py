@@ -7,13 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from figgen import api
 from figgen.core.knobs import QUICK, Knobs
 from figgen.data import load_dataset
 from figgen.files.cache import Cache
-from figgen.recipe.spec import default_recipe_dir
 from figgen.training.cached import cached_run
-from figgen.writers.outputs import OutputSet
+from tests.conftest import quick_figures
 
 ROWS, COLUMN = 5, 3
 
@@ -22,31 +20,13 @@ ROWS, COLUMN = 5, 3
 def shown(tmp_path_factory):
     """One quick build (5 rows, column 3); its figure and alt text, and the run's W and b from the cache."""
     root = tmp_path_factory.mktemp("shapes")
-    figures, alts = {}, {}
-    original = OutputSet.figure
-
-    def capture(self, stem, fig, *, alt):
-        figures[stem], alts[stem] = fig, alt
-        return original(self, stem, fig, alt=alt)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(OutputSet, "figure", capture)
-        result = api.build(
-            "matrix_shapes",
-            quick=True,
-            formats=["png"],
-            params={"ROWS": ROWS, "COLUMN": COLUMN},
-            out=root / "out",
-            cache=root / "cache",
-            recipes_dir=default_recipe_dir(),
-            gallery=False,
-        )
-    assert not result.failures
+    figures = quick_figures("matrix_shapes", root, params={"ROWS": ROWS, "COLUMN": COLUMN})
     data = load_dataset("sample")
     run = cached_run(data, Knobs(**QUICK), Cache(root / "cache"))
     assert run.cached  # the build's own run, not a second training
-    images = {a.get_gid(): a for a in figures["matrix_shapes"].axes[0].get_images()}
-    return figures["matrix_shapes"], images, alts["matrix_shapes"], data, run
+    fig, alt = figures["matrix_shapes"]
+    images = {a.get_gid(): a for a in fig.axes[0].get_images()}
+    return fig, images, alt, data, run
 
 
 def size(image):

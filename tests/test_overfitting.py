@@ -9,13 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from figgen import api
 from figgen.core.knobs import QUICK, Knobs
 from figgen.data import load_dataset
 from figgen.files.cache import Cache
 from figgen.training import default_sweep_sizes
 from figgen.training.cached import cached_run, cached_sweep
-from figgen.writers.outputs import OutputSet
+from tests.conftest import quick_figures
 
 RECIPES = Path(__file__).resolve().parents[1] / "recipes"
 SMALL = 10  # the recipe's quick SMALL_SIZE
@@ -25,35 +24,15 @@ KNOBS = Knobs(**QUICK)
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     """One quick build of the recipe, its matplotlib figure and alt text kept, and the runs it drew from."""
-    cache = tmp_path_factory.mktemp("cache")
-    seen = {}
-    original = OutputSet.figure
-
-    def figure(self, stem, fig, *, alt):
-        seen[stem] = (fig, alt)
-        return original(self, stem, fig, alt=alt)
-
-    OutputSet.figure = figure
-    try:
-        result = api.build(
-            "overfitting",
-            quick=True,
-            formats=["png"],
-            out=tmp_path_factory.mktemp("out"),
-            cache=cache,
-            recipes_dir=RECIPES,
-            gallery=False,
-        )
-    finally:
-        OutputSet.figure = original
-    assert result.failures == []
+    root = tmp_path_factory.mktemp("overfitting")
+    fig, alt = quick_figures("overfitting", root)["overfitting"]
+    cache = root / "cache"
     data = load_dataset("sample")
     sizes = default_sweep_sizes(KNOBS.TRAIN_SIZE, 14)
     store = Cache(cache)
     sweep = cached_sweep(data, sizes, KNOBS, store)
     small = cached_run(data, KNOBS.replace(TRAIN_SIZE=SMALL), store)
     assert sweep.cached and small.cached  # the build trained them; nothing trains here
-    fig, alt = seen["overfitting"]
     return {"fig": fig, "alt": alt, "data": data, "sizes": sizes, "sweep": sweep, "small": small}
 
 

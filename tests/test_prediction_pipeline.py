@@ -7,42 +7,22 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from figgen import api
 from figgen.core.knobs import QUICK, Knobs
 from figgen.data import load_dataset
 from figgen.files.cache import Cache
-from figgen.recipe.spec import default_recipe_dir
 from figgen.training.cached import cached_run
-from figgen.writers.outputs import OutputSet
+from tests.conftest import quick_figures
 
 
 @pytest.fixture(scope="module")
 def shown(tmp_path_factory):
     """One quick build of the recipe; its figure, alt text, and the run's W and b read back from the cache."""
     root = tmp_path_factory.mktemp("pipeline")
-    figures, alts = {}, {}
-    original = OutputSet.figure
-
-    def capture(self, stem, fig, *, alt):
-        figures[stem], alts[stem] = fig, alt
-        return original(self, stem, fig, alt=alt)
-
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(OutputSet, "figure", capture)
-        result = api.build(
-            "prediction_pipeline",
-            quick=True,
-            formats=["png"],
-            out=root / "out",
-            cache=root / "cache",
-            recipes_dir=default_recipe_dir(),
-            gallery=False,
-        )
-    assert not result.failures
+    fig, alt = quick_figures("prediction_pipeline", root)["prediction_pipeline"]
     data = load_dataset("sample")
     run = cached_run(data, Knobs(**QUICK), Cache(root / "cache"))
     assert run.cached  # the build's own run, not a second training
-    return figures["prediction_pipeline"], alts["prediction_pipeline"], data, run
+    return fig, alt, data, run
 
 
 def texts(fig, prefix):
