@@ -34,19 +34,9 @@ from figgen.files.cache import Cache
 from figgen.recipe.spec import default_recipe_dir
 from figgen.training.cached import cached_run
 from figgen.writers.outputs import OutputSet
+from tests.test_data import CLOTHES
 
-NAMES = (
-    "T-shirt/top",
-    "Trouser",
-    "Pullover",
-    "Dress",
-    "Coat",
-    "Sandal",
-    "Shirt",
-    "Sneaker",
-    "Bag",
-    "Ankle boot",
-)
+NAMES = ("T-shirt/top", *CLOTHES[1:])  # Fashion-MNIST's names, its first as the data set writes it
 RECIPES = ["confusion_matrix", "per_class_accuracy", "training_mistake"]
 
 
@@ -302,3 +292,14 @@ def test_the_parameters_change_what_is_drawn(built):
     assert [f.error for f in result.failures] == [
         "confusion_matrix.PANELS must be one of both, counts, rates; got 'diagonal'"
     ]
+
+
+def test_a_training_mistake_with_no_test_mistakes_beside_it_fills_a_slide():
+    """TEST_MISTAKES 0, or a model that gets every test digit right: no grid beside the digit, on any preset
+    (the grid's fit to a slide's height divided by its zero rows)."""
+    from figgen.draw.mistake import mistake_frame
+
+    lines = ["✗ Prediction: 4 Label: 9", "training example 3"]
+    for preset, size in (("slides", (1080, 1920)), ("slides43", (768, 1024))):
+        frame = mistake_frame(np.ones(784) / 2, lines, np.zeros((0, 784)), [], "dark", preset)
+        assert frame.shape[:2] == size

@@ -128,7 +128,7 @@ def _grid(cols, n, titles, sections, title, theme: Theme, preset: Preset, scale)
     caption_h = text_size("Ag", caption_font, stroke=stroke)[1] + preset.px(6)
     fixed = title_h + len(captions) * caption_h + (rows - 1) * gy + rows * (label_h + 2 * mark_w)
     factor = scale or min(8, (cell_w - 2 * mark_w) // SIDE)
-    if preset.height and not scale:
+    if preset.height and not scale and rows:  # no rows (no digits to show): nothing to fit
         factor = min(factor, (preset.height - 2 * margin - fixed) // (rows * SIDE))
     factor = max(factor, 1)  # too many to fit at their smallest: the frame grows beyond the preset's size
     p = SIDE * factor
