@@ -54,6 +54,7 @@ from figgen.analysis.confusion import (
     confusion_counts,
     guesses,
     largest_confusions,
+    percent,
     training_mistake,
 )
 from figgen.analysis.overfit import step_study, training_accuracies
@@ -168,6 +169,7 @@ __all__ = [
     "loss_surface_frames",
     "one_hot_figure",
     "overfitting_figure",
+    "percent",
     "prediction_figure",
     "prediction_pipeline_figure",
     "sample_size_figure",

@@ -18,6 +18,7 @@ from figgen.kit import (
     describe_gap,
     describe_steps,
     overfitting_figure,
+    percent,
     run_recipe_file,
     step_study,
     training_accuracies,
@@ -50,8 +51,8 @@ def make(ctx, p):
         f"training examples and on {p.TEST_SIZE:,} test {noun}: "
         f"{describe_gap(sizes, train_accuracy, sweep.accuracy)}; the gap, overfitting, closes as data grows. "
         f"Below, one run on {p.SMALL_SIZE:,} examples along its steps: training accuracy reaches "
-        f"{study.train_accuracy[-1]:.0%}; {describe_steps(study, noun)}. The band is a 95% bootstrap over "
-        f'the test {noun} ({study.resamples} resamples). The text\'s "accuracy slightly went down" at '
+        f"{percent(study.train_accuracy[-1], 0)}; {describe_steps(study, noun)}. The band is a 95% bootstrap "
+        f'over the test {noun} ({study.resamples} resamples). The text\'s "accuracy slightly went down" at '
         f"{p.TRAIN_SIZE:,} examples is not this: "
         f"{describe_dips(accuracy_dips(text_run.log), final, p.TEST_SIZE, noun)}.",
     )

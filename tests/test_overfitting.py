@@ -88,7 +88,7 @@ def test_the_small_runs_losses_and_accuracies_along_the_steps(built):
     assert f"lowest ({losses[low]:.3f}) at step {steps[low]:,}" in built["alt"]
     assert f"training loss falls to {train[-1][1]:.3f}" in built["alt"]
     accuracy = [a for a, _ in test]
-    peak = int(np.argmax(accuracy))
+    peak = len(accuracy) - 1 - int(np.argmax(accuracy[::-1]))  # the last of tied highs
     if peak == len(steps) - 1:
         assert "highest at the last step" in built["alt"]
     else:
@@ -117,3 +117,20 @@ def test_the_band_is_a_bootstrap_of_the_test_examples(built):
 def test_the_alt_text_sets_the_texts_claim_apart(built):
     assert 'The text\'s "accuracy slightly went down"' in built["alt"]
     assert re.search(r"95% bootstrap over the test digits \(\d+ resamples\)", built["alt"])
+
+
+def test_a_plateau_at_the_top_is_no_fall():
+    """Test accuracy that reaches its highest and stays there to the end has not turned down: the peak is the
+    last of tied highs, and the words say so (the first of them read as a peak followed by a fall of 0)."""
+    from types import SimpleNamespace
+
+    from figgen.analysis.overfit import step_study
+    from figgen.figures.overfitting import describe_steps
+
+    rng = np.random.default_rng(3)
+    x_test, labels = rng.random((40, 784)), rng.integers(0, 10, 40)
+    w, b = rng.normal(size=(784, 10)), np.zeros(10)
+    run = SimpleNamespace(snapshots={s: w for s in (0, 5, 50)}, snapshot_biases={s: b for s in (0, 5, 50)})
+    study = step_study(run, x_test[:5], labels[:5], x_test, labels)
+    assert study.peak == 2 and study.fall == 0 and not study.turns_down
+    assert describe_steps(study).startswith("test accuracy is highest at the last step")

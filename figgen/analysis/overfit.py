@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from figgen.analysis.worked import mean_cross_entropy
 from figgen.core.errors import FiggenError
 from figgen.training import predict
 
@@ -34,20 +35,12 @@ def training_accuracies(weights: np.ndarray, biases: np.ndarray, sizes, x_train,
     )
 
 
-def mean_loss(weights: np.ndarray, bias: np.ndarray, x, labels) -> float:
-    """The text's ``cross_entropy``: the mean of −log(y[label]) over the rows, y = softmax(xW + b)."""
-    return _scores(weights, bias, x, labels)[1]
-
-
 def _scores(weights: np.ndarray, bias: np.ndarray, x, labels) -> tuple[np.ndarray, float]:
     """Which rows the model gets right (the largest logit is the label) and its mean cross-entropy on them,
     from one product of the rows with W."""
     labels = np.asarray(labels)
     logits = np.asarray(x, np.float64) @ weights + bias
-    top = logits.max(axis=1, keepdims=True)
-    log_sum = top[:, 0] + np.log(np.exp(logits - top).sum(axis=1))
-    mine = logits[np.arange(len(logits)), labels]
-    return logits.argmax(axis=1) == labels, float((log_sum - mine).mean())
+    return logits.argmax(axis=1) == labels, float(mean_cross_entropy(logits, labels))
 
 
 @dataclass(frozen=True)
@@ -62,7 +55,7 @@ class StepStudy:
     band: np.ndarray  # (2, S) the test accuracy's 2.5 and 97.5 percentiles over test-set resamples
     train_loss: np.ndarray  # (S,)
     test_loss: np.ndarray  # (S,)
-    peak: int  # index of the highest test accuracy (the first, if tied)
+    peak: int  # index of the highest test accuracy (the last, if tied: a plateau to the end is no fall)
     fall: float  # test accuracy at the peak minus at the last step (>= 0)
     fall_interval: tuple[float, float]  # its paired bootstrap interval
     loss_low: int  # index of the lowest test loss
@@ -109,7 +102,7 @@ def step_study(run, x_train, labels_train, x_test, labels_test, *, resamples: in
     boot = right @ counts.T / n  # (S, R): each snapshot's accuracy on each resample
     tail = 100 * (1 - LEVEL) / 2
     accuracy = right.mean(axis=1)
-    peak = int(np.argmax(accuracy))
+    peak = len(accuracy) - 1 - int(np.argmax(accuracy[::-1]))  # the last of tied highs: a plateau is no fall
     fall = boot[peak] - boot[-1]
     losses = np.array(test_loss)
     return StepStudy(

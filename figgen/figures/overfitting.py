@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, NullFormatter
 
+from figgen.analysis.confusion import percent
 from figgen.analysis.overfit import StepStudy
 from figgen.core.themes import Preset, Theme
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
@@ -53,8 +54,7 @@ def _zoom(ax, study: StepStudy, xs, colour, preset: Preset, noun: str) -> None:
     span = hi.max() - lo.min()
     ax.set_ylim(lo.min() - 0.8 * span, hi.max() + 0.3 * span)
     n, p = study.test_size, study.peak
-    if p < len(x) - 1 and x[p] >= start:
-        low, high = (_digits(v, n) for v in study.fall_interval)
+    if p < len(x) - 1 and x[p] >= start:  # the peak, where this log axis draws it (never step 0)
         ax.plot([x[p]], [100 * study.test_accuracy[p]], marker="v", color=colour, markersize=preset.points(6))
         ax.annotate(
             f"peak {study.test_accuracy[p]:.1%}, step {x[p]:,}",
@@ -65,10 +65,12 @@ def _zoom(ax, study: StepStudy, xs, colour, preset: Preset, noun: str) -> None:
             va="bottom",
             fontsize="small",
         )
+    if p < len(x) - 1:  # a fall from the peak, whether or not the peak is drawn (step 0 is not)
+        low, high = (_digits(v, n) for v in study.fall_interval)
         fall = _digits(study.fall, n)
         words = f"peak to end: {'−' if fall > 0 else ''}{fall:,} {noun}\n(95%: {low:,} to {high:,})"
     else:
-        words = "no fall: still rising"
+        words = "no fall: highest at the end"
     words = "shaded: 95% bootstrap band\n" + words
     ax.text(0.97, 0.04, words, transform=ax.transAxes, ha="right", va="bottom", fontsize="small")
     ax.set_xlabel("training step (log scale)")
@@ -85,8 +87,9 @@ def describe_gap(sizes, train_accuracy, test_accuracy) -> str:
     gap = 100 * (np.asarray(train_accuracy) - np.asarray(test_accuracy))
     first, last = int(sizes[0]), int(sizes[-1])
     return (
-        f"with {first:,} example{'' if first == 1 else 's'} the model gets {train_accuracy[0]:.0%} of its "
-        f"training examples right and {test_accuracy[0]:.1%} of the test set, a gap of {gap[0]:.0f} points; "
+        f"with {first:,} example{'' if first == 1 else 's'} the model gets {percent(train_accuracy[0], 0)} "
+        f"of its training examples right and {test_accuracy[0]:.1%} of the test set, a gap of "
+        f"{gap[0]:.0f} points; "
         f"with {last:,} examples {train_accuracy[-1]:.1%} against {test_accuracy[-1]:.1%}, a gap of "
         f"{gap[-1]:.1f} points"
     )
@@ -153,15 +156,16 @@ def overfitting_figure(
         va="center",
         fontsize="small",
     )
-    ax.annotate(
-        f"gap {tr[-1] - te[-1]:.1f} points",
-        (sizes[-1], te[-1]),
-        xytext=(0, -8),
-        textcoords="offset points",
-        ha="right",
-        va="top",
-        fontsize="small",
-    )
+    if len(sizes) > 1:  # one size (TRAIN_SIZE 1): its gap is written once, above
+        ax.annotate(
+            f"gap {tr[-1] - te[-1]:.1f} points",
+            (sizes[-1], te[-1]),
+            xytext=(0, -8),
+            textcoords="offset points",
+            ha="right",
+            va="top",
+            fontsize="small",
+        )
     ax.axvline(study.train_size, color=mpl_colour(theme.muted), linestyle=":", linewidth=preset.points(1.2))
     ax.annotate(
         f"{study.train_size:,} examples: below",
