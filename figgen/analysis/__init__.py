@@ -52,7 +52,6 @@ from figgen.analysis.overfit import (
     LEVEL,
     RESAMPLES,
     StepStudy,
-    mean_loss,
     step_study,
     training_accuracies,
 )
@@ -87,7 +86,6 @@ from figgen.analysis.surface import (
     LossSurface,
     flat,
     loss_surface,
-    mean_cross_entropy,
 )
 from figgen.analysis.training_log import (
     log_line,
@@ -98,6 +96,7 @@ from figgen.analysis.worked import (
     check_logits,
     check_prediction,
     cross_entropy,
+    mean_cross_entropy,
     softmax,
     truncate,
 )
@@ -143,7 +142,6 @@ __all__ = [
     "log_lines",
     "loss_surface",
     "mean_cross_entropy",
-    "mean_loss",
     "nth_of_digit",
     "percent",
     "prediction_steps",

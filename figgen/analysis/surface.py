@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from figgen.analysis.worked import mean_cross_entropy
 from figgen.core.errors import FiggenError
 from figgen.core.knobs import CLASSES, PIXELS
 
@@ -43,14 +44,6 @@ class LossSurface:
 def flat(weights: np.ndarray, bias: np.ndarray) -> np.ndarray:
     """W (784 × 10) and b (10) as one parameter vector of 7,850 numbers (float64)."""
     return np.concatenate([np.asarray(weights, np.float64).ravel(), np.asarray(bias, np.float64)])
-
-
-def mean_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The mean cross-entropy of logits (..., n, 10) against labels (n,), over the n rows."""
-    top = logits.max(axis=-1, keepdims=True)
-    log_sum = top[..., 0] + np.log(np.exp(logits - top).sum(axis=-1))
-    mine = logits[..., np.arange(len(labels)), labels]
-    return (log_sum - mine).mean(axis=-1)
 
 
 def loss_surface(run, x, labels, *, grid: int = 41, examples: int | None = None) -> LossSurface:

@@ -262,8 +262,9 @@ def ink_for(rgb: RGB, background: RGB, minimum: float) -> RGB:
 
 
 def ink_on(fill: RGB) -> RGB:
-    """White or near-black, whichever reads better on a shape filled with ``fill`` (a number in a cell)."""
-    white, black = (255, 255, 255), (20, 20, 20)
+    """White or black, whichever reads better on a shape filled with ``fill`` (a number in a cell): at least
+    4.58:1 on any colour (a near-black would fall short of 4.5:1 on some)."""
+    white, black = (255, 255, 255), (0, 0, 0)
     return white if contrast(white, fill) >= contrast(black, fill) else black
 
 

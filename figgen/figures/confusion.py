@@ -25,7 +25,7 @@ from figgen.analysis.confusion import (
     percent,
     row_rates,
 )
-from figgen.core.themes import Preset, Theme, contrast
+from figgen.core.themes import Preset, Theme, contrast, ink_on
 from figgen.data import DIGITS
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 
@@ -110,12 +110,6 @@ def _mix(a: tuple[int, ...], b: tuple[int, ...], t: float) -> tuple[int, int, in
     return (r, g, bl)
 
 
-def _ink(fill: tuple[int, int, int]) -> tuple[int, int, int]:
-    """Black or white, whichever reads better on ``fill``: at least 4.58:1 on any colour."""
-    white, black = (255, 255, 255), (0, 0, 0)
-    return white if contrast(white, fill) >= contrast(black, fill) else black
-
-
 def _cell_text(value: float, rate: bool) -> str:
     if rate:  # at most three characters: 72, 9.4, 0.9, <.1
         text = f"{100 * value:.0f}" if 100 * value >= 9.95 else f"{100 * value:.1f}"
@@ -153,7 +147,7 @@ def _matrix(ax, values, counts, names, theme: Theme, preset: Preset, *, rate: bo
             if t == q or theme.outline is not None:
                 colour = theme.foreground
             else:
-                colour = _ink(colours[round((levels - 1) * min(value / (top or 1), 1))])
+                colour = ink_on(colours[round((levels - 1) * min(value / (top or 1), 1))])
             ax.text(
                 q,
                 t,
