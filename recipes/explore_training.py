@@ -64,7 +64,7 @@ def make(ctx, p):
         f"{sizes[-1]:,}), LEARNING_RATE ({rates[0]:g} to {rates[-1]:g}) and the step ({len(logged)} steps "
         f"from 0 to {p.TRAIN_STEPS:,} on a log scale) pick one of {len(sizes) * len(rates)} runs; the page "
         "shows its ten weight sheets, its training loss and test accuracy up to that step, its prediction "
-        f"for training image {index} and its regime. It opens on {shown}, {at}.",
+        f"for training example {index:,} and its regime. It opens on {shown}, {at}.",
         still=still,
     )
 

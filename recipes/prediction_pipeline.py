@@ -40,7 +40,8 @@ def make(ctx, p):
     ctx.figure(
         "prediction_pipeline",
         fig,
-        alt=f"How the trained model predicts training image {index}, {ctx.data.example_phrase(steps.label)}: "
+        alt=f"How the trained model predicts training example {index:,}, "
+        f"{ctx.data.example_phrase(steps.label)}: "
         "the digit multiplied pixel by pixel with each of the ten weight sheets, the ten products shown as "
         "images, each summed, plus its bias, to a score, and softmax of the ten scores. The largest score is "
         f"{name(top[0])}'s, {sums[top[0]]:.2f} + {bias[top[0]]:.2f} = {scores[top[0]]:.2f}"
