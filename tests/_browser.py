@@ -23,6 +23,8 @@ KEYS = {
     "PageDown": ("PageDown", 34),
     "Escape": ("Escape", 27),
     "Tab": ("Tab", 9),
+    "Home": ("Home", 36),
+    "End": ("End", 35),
 }
 
 

@@ -185,3 +185,16 @@ def test_a_recipe_declares_explorable_outputs(tmp_path):
     write_recipe(folder, "dial", DIAL.replace('{"dial": "explorable"}', '{"dial": "interactive"}'))
     with pytest.raises(FiggenError, match="use 'animation', 'still' or 'explorable'"):
         read_recipe(folder / "dial.py")
+
+
+def test_a_page_cannot_close_its_script_or_inject_markup():
+    """A closing script tag in a page's script, in any case, and markup in a class name stay text."""
+    from figgen.writers.explore.digit import digit_page
+
+    page = ExplorablePage("t", "<p>x</p>", 'var s = "</SCRIPT><b>no</b>";', {"a": "</script>"})
+    html = render_explorable(page, get_theme("light"), get_preset("docs"), "alt")
+    assert html.lower().count("</script>") == 3  # the data, the shell, the page: nothing from their texts
+    names = ["<b>0</b>", *map(str, range(1, 10))]
+    digits = np.zeros((10, 784))
+    body = digit_page(np.zeros((784, 10)), np.zeros(10), digits, np.arange(10), names).body
+    assert "<b>0</b>" not in body and "&lt;b&gt;0&lt;/b&gt;" in body

@@ -12,7 +12,7 @@ import pytest
 
 import figgen
 from figgen.analysis.descent import gradient_descent_path, learning_rate_verdict
-from figgen.core.regime import regime
+from figgen.core.regime import SAID, regime
 from tests._browser import CHROMIUM, Browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,6 +85,7 @@ def test_every_rate_and_start_the_page_holds_matches_python(page):
             shown = page.evaluate(STATUS)
             assert f"at step {step} of 30, x = {whole[step]:.3g}." in shown, (rate, x0, shown)
             assert shown.startswith(f"LEARNING_RATE {rate:.3g} from")
+            assert f"Over 30 steps the run {SAID[state['regime']]}: {state['verdict']}." in shown
     # a geometric path never comes back from above its start: "unstable" needs a bumpier loss than x²'s
     assert names == {"crawls", "converges", "diverged"}
 

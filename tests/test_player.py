@@ -155,6 +155,14 @@ def test_the_player_works_with_mouse_and_keyboard_in_chromium(tmp_path):
         assert page.evaluate(frame) == 4 and page.evaluate("document.getElementById('scrub').value") == "4"
         page.click(*page.centre("#prev"))
         assert page.evaluate(frame) == 3
+        page.click(*page.centre("#scrub", 0.5))  # a page of its own: the slider keeps its Home and End
+        page.press("Home")
+        assert page.evaluate(frame) == 0
+        page.press("End")
+        assert page.evaluate(frame) == 5
+        page.press("ArrowLeft")
+        page.press("ArrowLeft")
+        assert page.evaluate(frame) == 3
         page.click(x, y)
         page.press(" ")
         assert page.evaluate("document.documentElement.dataset.playing") == "true"

@@ -15,6 +15,7 @@ from figgen.cli import main
 from figgen.data import load_dataset
 from figgen.recipe.spec import default_recipe_dir, read_recipe
 from figgen.training import default_sweep_sizes, sweep_training_sizes
+from tests.test_data import CLOTHES
 
 RECIPES = [
     "training_curve",
@@ -153,9 +154,6 @@ def test_accuracy_rises_with_training_size_on_the_quick_setting():
     assert sweep.sizes[0] == 1 and sweep.sizes[-1] == 300
     assert sweep.accuracy[-1] > sweep.accuracy[0] + 0.4
     assert sweep.accuracy[-1] > 0.6
-
-
-CLOTHES = "T-shirt,Trouser,Pullover,Dress,Coat,Sandal,Shirt,Sneaker,Bag,Ankle boot".split(",")
 
 
 def test_a_data_set_of_other_classes_speaks_of_them_everywhere(tmp_path, monkeypatch, capsys):

@@ -16,6 +16,8 @@ UNTRAINED_LOSS = math.log(10)  # the text's model with W = 0 and b = 0 gives eve
 
 #: The regimes of a run (see :func:`regime`), in the order a growing learning rate meets them.
 REGIMES = ("crawls", "converges", "unstable", "diverged")
+#: Each regime as what a run does, after "it" ("it is unstable", not "it unstable")
+SAID = {"crawls": "crawls", "converges": "converges", "unstable": "is unstable", "diverged": "diverges"}
 CRAWL_FRACTION = 0.25  # a run that ends above a quarter of its starting loss has only crawled
 ABOVE = 1 + 1e-4  # "above the start" means beyond float32 rounding: a rate of 1e-9 sits at ln 10 ± 1 ulp
 

@@ -223,8 +223,10 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
       event.preventDefault();
       letGo();
     } else if (!LOCAL[key] && !(tag === "INPUT" && (key === "ArrowUp" || key === "ArrowDown"))) {
-      if (tag === "INPUT") event.preventDefault();  // the slider would take PageUp, PageDown, Home and End
-      if (embedded) { passOn(event); letGo(); }
+      if (!embedded) return;  // a page of its own: the slider keeps Home, End, PageUp and PageDown
+      if (tag === "INPUT") event.preventDefault();  // in a page or deck those go on to it, not the slider
+      passOn(event);
+      letGo();
     }
   }
 

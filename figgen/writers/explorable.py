@@ -15,6 +15,7 @@ the player, in an iframe sized to it (:func:`figgen.writers.markup.player_html` 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from html import escape
 
@@ -77,7 +78,7 @@ def render_explorable(page: ExplorablePage, theme: Theme, preset: Preset, alt: s
         style=page.style.replace("</", "<\\/"),
         body=page.body,
         data=data.replace("<", "\\u003c"),
-        script=page.script.replace("</script", "<\\/script"),
+        script=re.sub(r"</(script)", r"<\\/\1", page.script, flags=re.IGNORECASE),
     )
 
 

@@ -96,7 +96,7 @@ SCRIPT = r"""
   function grouped(n) { return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ","); }
   function rateText(r) { return String(Number(r.toPrecision(6))); }
   function percent(p) { return (p * 100).toFixed(1) + "%"; }
-  function lossText(v) { return String(v); }  // Python rounded it to the digits shown
+  function lossText(v) { return FX.g(v, 4); }  // as Python's format(loss, ".4g") writes it
   function at() { return [Number(size.value), Number(rate.value), Number(step.value)]; }
   function runOf(s, r) { return D.runs[s * nR + r]; }
 
@@ -264,7 +264,7 @@ SCRIPT = r"""
     drawSheets(run, ok ? t : r.loss.length);
     document.getElementById("xt-scale").textContent = ok
       ? "W after step " + grouped(s.STEP) + ", red positive, blue negative, white zero; scale ±" +
-        D.limits[run][t]
+        FX.g(D.limits[run][t], 3)
       : "";
     bars.forEach(function (bar, k) {
       var p = ok ? s.probabilities[k] : 0;

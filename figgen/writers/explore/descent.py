@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from figgen.core.regime import ABOVE, CRAWL_FRACTION
+from figgen.core.regime import ABOVE, CRAWL_FRACTION, SAID
 from figgen.draw.descent import view_half
 from figgen.writers.explorable import ExplorablePage
 
@@ -179,11 +179,11 @@ SCRIPT = r"""
     rate.setAttribute("aria-valuetext", g(s.lr));
     start.setAttribute("aria-valuetext", g(s.x0));
     step.setAttribute("aria-valuetext", "step " + s.t + " of " + N);
-    el("verdict").textContent = "Over " + N + " steps it " + s.regime + " (" + s.verdict + ")";
+    el("verdict").textContent = "Over " + N + " steps it " + D.said[s.regime] + " (" + s.verdict + ")";
     drawCurve(s);
     drawStrip(s);
     FX.describe("LEARNING_RATE " + g(s.lr) + " from x\u2080 = " + g(s.x0) + ": at step " + s.t + " of " + N +
-      ", x = " + g(s.p[s.t]) + ". Over " + N + " steps the run " + s.regime + ": " + s.verdict + ".");
+      ", x = " + g(s.p[s.t]) + ". Over " + N + " steps the run " + D.said[s.regime] + ": " + s.verdict + ".");
   }
 
   function stop() {
@@ -267,6 +267,7 @@ def descent_page(
         "above": ABOVE,
         "crawl": CRAWL_FRACTION,
         "decades": [int(np.floor(top - 9)), int(np.ceil(top))],
+        "said": SAID,
         "rate0": first,
         "start0": begin,
     }

@@ -19,10 +19,11 @@ shift_y})`` a test digit shifted (snapped to the nearest the page holds).
 from __future__ import annotations
 
 import base64
+from html import escape
 
 import numpy as np
 
-from figgen.draw.colormaps import colormap_lut
+from figgen.draw.colormaps import colormap_lut, symmetric_limit
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 from figgen.training import predict
 from figgen.writers.explorable import ExplorablePage
@@ -65,9 +66,9 @@ def digit_page(
     """The page with the model ``weights`` (784 × 10) and ``bias``, and ``digits`` (rows of 784 values in
     [0, 1], test digits with their ``labels``) to pick from; it opens on ``digits[first]``."""
     w32, b32 = model(weights, bias)
-    grey = np.clip(np.round(np.asarray(digits, np.float64) * 255), 0, 255).astype(np.uint8)
+    grey = np.round(digit_pixels(digits) * 255).astype(np.uint8)  # the pixels as the page holds them
     lut = colormap_lut(CMAP, 255)[:, :3].astype(np.uint8)
-    limit = float(np.abs(w32.astype(np.float64)).max())
+    limit = symmetric_limit(w32)  # never 0: an all-zero W is drawn on a scale of ±1
     data = {
         "w": base64.b64encode(w32.astype("<f4").tobytes()).decode(),
         "b": base64.b64encode(b32.astype("<f4").tobytes()).decode(),
@@ -80,7 +81,7 @@ def digit_page(
         "maxShift": MAX_SHIFT,
     }
     options = "".join(
-        f'<option value="{i}">the first {class_names[int(label)]} of the test set</option>'
+        f'<option value="{i}">the first {escape(class_names[int(label)])} of the test set</option>'
         for i, label in enumerate(labels)
     )
     body = BODY.replace("@@options@@", options).replace("@@shift@@", str(MAX_SHIFT))
