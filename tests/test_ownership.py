@@ -200,6 +200,8 @@ def test_links_committed_as_the_default_folders_are_refused_unless_named(
     Path("output").symlink_to(elsewhere)
     assert build() == 2
     assert "output is a link to" in capsys.readouterr().err and not any(elsewhere.iterdir())
+    assert build("--quick") == 2  # its default, output/quick, is inside the link: refused as well
+    assert "output is a link to" in capsys.readouterr().err and not any(elsewhere.iterdir())
     assert build("--out", "output") == 0 and (elsewhere / "square.png").exists()  # named: the user's choice
     monkeypatch.delenv("FIGGEN_CACHE")
     cache_elsewhere = tmp_path / "cache-elsewhere"

@@ -78,18 +78,27 @@ def file_sha256(path: str | os.PathLike) -> str | None:
     return digest.hexdigest()
 
 
-def move_into_place(temporary: Path, final: Path, *, replaces: str | None = None) -> bool:
+#: ``replaces`` of :func:`move_into_place` for "whatever regular file is there, or none"
+ANY_FILE = "any file"
+
+
+def move_into_place(temporary: Path, final: Path, *, replaces: str | None = ANY_FILE) -> bool:
     """Rename figgen's ``temporary`` over ``final``, in the same folder; return whether it moved.
 
-    The temporary must be a regular file named like figgen's temporaries; ``final`` must be absent or a
-    regular file, and with ``replaces`` (a sha256) one whose bytes still hash to it. Anything else is left
-    as it is, and False returned (a temporary that is not there: moved already, by a run that was killed).
+    The temporary must be a regular file named like figgen's temporaries. ``final`` must be what
+    ``replaces`` says: a sha256, a regular file whose bytes still hash to it; None, nothing at all;
+    :data:`ANY_FILE` (the default), any regular file or nothing. Anything else is left as it is, and False
+    returned (a temporary that is not there: moved already, by a run that was killed).
     """
     temporary, final = Path(temporary), Path(final)
     if temporary.parent != final.parent or not is_temporary(temporary.name) or kind(temporary) != "file":
         return False
     there = kind(final)
-    if there not in (None, "file") or (replaces is not None and there and file_sha256(final) != replaces):
+    if there not in (None, "file"):
+        return False
+    if replaces is None and there is not None:
+        return False
+    if replaces not in (None, ANY_FILE) and (there is None or file_sha256(final) != replaces):
         return False
     os.replace(temporary, final)
     return True
@@ -141,13 +150,19 @@ def make_folder(path: Path, *, named: bool = False, mark: bool = False) -> Path:
 
 
 def check_folder(path: Path, *, named: bool = False) -> None:
-    """Refuse a folder figgen would write into that is not a folder, or a link the user did not name."""
+    """Refuse a folder figgen would write into that is not a folder, or a link the user did not name: the
+    folder itself or, for a relative path, any folder of it below the current one (``output`` of a default
+    ``output/quick``)."""
+    path = Path(path)
+    if not named:
+        below = [] if path.is_absolute() else [Path(*path.parts[:i]) for i in range(1, len(path.parts) + 1)]
+        for folder in below or [path]:
+            if kind(folder) == "link":
+                raise FiggenError(
+                    f"{folder} is a link to {os.readlink(folder)}; figgen writes through a link only when "
+                    f"you name it (give --out {path}, or FIGGEN_CACHE={path})"
+                )
     there = kind(path)
-    if there == "link" and not named:
-        raise FiggenError(
-            f"{path} is a link to {os.readlink(path)}; figgen writes through a link only when you name it "
-            f"(give --out {path}, or FIGGEN_CACHE={path})"
-        )
     if there is not None and not Path(path).is_dir():
         raise FiggenError(f"{path} is not a folder")
 
