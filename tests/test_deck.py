@@ -257,6 +257,25 @@ def test_a_file_figgen_did_not_write_is_never_replaced(made, monkeypatch, capsys
         assert (made["project"] / name).read_bytes() == before
 
 
+def test_a_deck_saved_by_someone_else_while_figgen_builds_is_kept(made, monkeypatch, tmp_path):
+    """The deck is checked when figgen starts and again when it writes: a file saved there meanwhile (the
+    user's PowerPoint saving over figgen's deck) is never replaced."""
+    import figgen.builder.deck as deck_module
+
+    path = tmp_path / "talk.pptx"
+    shutil.copy(made["deck"], path)  # figgen's own, unchanged: replaceable when the deck starts
+    original = deck_module._presentation
+
+    def saved_meanwhile(*args, **kwargs):
+        path.write_bytes(b"the user's edits")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(deck_module, "_presentation", saved_meanwhile)
+    with pytest.raises(FiggenError, match="is not a deck figgen wrote"):
+        api.deck("digit", out=path, quick=True, cache=made["cache"])
+    assert path.read_bytes() == b"the user's edits" and [p.name for p in tmp_path.iterdir()] == ["talk.pptx"]
+
+
 @pytest.mark.parametrize(
     "argv, words",
     [

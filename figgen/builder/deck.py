@@ -5,10 +5,9 @@ name when the recipe has several), the figure fitted to the rest of the slide wi
 text as the picture's description (``descr`` on ``p:cNvPr``, what screen readers and PowerPoint's "Alt
 Text" read), and speaker notes holding the recipe's description and the parameters it was built with. An
 animation is its GIF, which plays in PowerPoint, Keynote and Google Slides; with ``video`` it is the MP4 as
-a movie, its poster frame the build's ``<stem>_poster.png`` when it wrote one, else the filmstrip fitted
-into the movie's frame. Stills are PNG pictures; an explorable (an interactive page) is its still, the
-speaker notes saying where the page is. The slides are 16:9, or 4:3 for a 4:3 preset, in the
-theme's colours.
+a movie, its poster frame the build's ``<stem>_poster.png``. Stills are PNG pictures; an explorable (an
+interactive page) is its still, the speaker notes saying where the page is. The slides are 16:9, or 4:3 for
+a 4:3 preset, in the theme's colours.
 
 The figures are built into a work folder in figgen's cache (``deck/``, one folder per choice of options,
 like the docs tools'), so a deck never touches the user's ``output/`` and a second deck of the same choice
@@ -34,8 +33,8 @@ from figgen.builder.manifest import read_manifest
 from figgen.builder.options import OPTIONS, STAMPED, BuildOptions
 from figgen.core.errors import FiggenError
 from figgen.core.themes import get_preset, get_theme
-from figgen.files.own import kind, make_folder
-from figgen.writers.outputs import FILMSTRIP
+from figgen.files.own import file_sha256, kind, make_folder
+from figgen.writers.outputs import FILMSTRIP, POSTER
 from figgen.writers.record import OutputRecord
 
 if TYPE_CHECKING:
@@ -50,7 +49,6 @@ DECK_OPTIONS: tuple[str, ...] = tuple(
 )
 FORMATS = ("gif", "png")  # an animation as its GIF, a still as its PNG
 VIDEO_FORMATS = ("mp4", "png")  # an animation as its MP4 (with a PNG poster), a still as its PNG
-POSTER = "_poster"  # an animation's poster still: <stem>_poster.png
 SUFFIX = ".pptx"
 _SIGNATURE = re.compile(r"<dc:identifier>figgen-deck sha256:([0-9a-f]{64})</dc:identifier>")
 _CORE = "docProps/core.xml"  # the part that holds the signature, so the signature does not cover it
@@ -101,6 +99,20 @@ def check_deck_path(path: str | os.PathLike) -> Path:
     if path.suffix.lower() != SUFFIX:
         hint = f"; to write into that folder give {path / 'deck.pptx'}" if path.is_dir() else ""
         raise FiggenError(f"deck file {path} must be named *.pptx{hint}")
+    replaceable(path)
+    folder = path.parent
+    while kind(folder) is None and folder != folder.parent:  # made when the deck is written
+        folder = folder.parent
+    if not folder.is_dir():
+        raise FiggenError(f"cannot write {path}: {folder} is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise FiggenError(f"cannot write {path}: {folder} is not writable")
+    return path
+
+
+def replaceable(path: Path) -> str | None:
+    """The sha256 of the deck at ``path`` that figgen may replace (one it wrote and nobody changed since), or
+    None when there is none; anything else there is a FiggenError."""
     there = kind(path)
     if there == "folder":
         raise FiggenError(f"deck file {path} is a folder")
@@ -111,14 +123,7 @@ def check_deck_path(path: str | os.PathLike) -> Path:
             f"{path} exists and is not a deck figgen wrote, or was changed since: figgen replaces only its "
             "own; remove it or give another --out"
         )
-    folder = path.parent
-    while kind(folder) is None and folder != folder.parent:  # made when the deck is written
-        folder = folder.parent
-    if not folder.is_dir():
-        raise FiggenError(f"cannot write {path}: {folder} is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise FiggenError(f"cannot write {path}: {folder} is not writable")
-    return path
+    return file_sha256(path)
 
 
 def signature(path: Path) -> str | None:
@@ -200,9 +205,11 @@ def slides_of(folder: Path, recipes: list[str], video: bool) -> list[Slide]:
                     f"from a file: figgen build {name} writes it); here, its first state.\n\n{notes}"
                 )
             poster = None
-            if record.format == "mp4":
-                still = files.get(f"{stem}{POSTER}.png") or files.get(f"{stem}{FILMSTRIP}.png")
-                poster = folder / still.path if still else None
+            if record.format == "mp4":  # the build wrote its poster with the PNGs (VIDEO_FORMATS)
+                still = files.get(f"{stem}{POSTER}.png")
+                if still is None:
+                    raise FiggenError(f"recipe {name} wrote no {stem}{POSTER}.png in {folder}")
+                poster = folder / still.path
             shown_as = explorables.get(stem, stem)
             title = entry["title"] if len(stems) == 1 else f"{entry['title']} ({shown_as})"
             slides.append(
@@ -257,7 +264,8 @@ def write_deck(path: Path, slides: list[Slide], options: BuildOptions, folder: P
     presentation.core_properties.identifier = f"figgen-deck sha256:{digest}"
     try:
         make_folder(path.parent, named=True)
-        with atomic_path(path) as tmp:
+        # checked again now (the build took a while): only the deck seen here, unchanged, or nothing
+        with atomic_path(path, replaces=replaceable(path)) as tmp:
             presentation.save(str(tmp))
             if signature(tmp) != digest:  # python-pptx wrote other parts the second time
                 raise RuntimeError(f"the deck's parts changed between two saves of {path}")
@@ -321,7 +329,7 @@ def _figure(slide: PptxSlide, shown: Slide, width: int, height: int) -> None:
     w, h = round(pixels[0] * scale), round(pixels[1] * scale)
     place = Emu((width - w) // 2), Emu(top + (box_h - h) // 2), Emu(w), Emu(h)
     if shown.format == "mp4":
-        poster = _poster(shown.poster, pixels) if shown.poster else None
+        poster = str(shown.poster) if shown.poster else None  # the movie's own frame, its shape
         element = slide.shapes.add_movie(
             str(shown.path), *place, poster_frame_image=poster, mime_type="video/mp4"
         )._element
@@ -329,24 +337,3 @@ def _figure(slide: PptxSlide, shown: Slide, width: int, height: int) -> None:
         element = slide.shapes.add_picture(str(shown.path), *place)._element
     for name in element.xpath("./p:nvPicPr/p:cNvPr"):  # the alt text PowerPoint and readers show
         name.set("descr", shown.alt)
-
-
-def _poster(path: Path, frame: tuple[int, int]) -> io.BytesIO | str:
-    """The poster image for a movie of ``frame`` pixels: the file itself when it has the movie's shape,
-    else (a filmstrip) fitted inside the frame on a background of its corner's colour, never stretched."""
-    from PIL import Image
-
-    with Image.open(path) as image:
-        if abs(image.width / image.height - frame[0] / frame[1]) < 0.01:
-            return str(path)
-        picture = image.convert("RGB")
-    scale = min(frame[0] / picture.width, frame[1] / picture.height)
-    size = (max(1, round(picture.width * scale)), max(1, round(picture.height * scale)))
-    canvas = Image.new("RGB", frame, picture.getpixel((0, 0)))
-    canvas.paste(
-        picture.resize(size, Image.Resampling.LANCZOS), ((frame[0] - size[0]) // 2, (frame[1] - size[1]) // 2)
-    )
-    buffer = io.BytesIO()
-    canvas.save(buffer, format="PNG")
-    buffer.seek(0)
-    return buffer

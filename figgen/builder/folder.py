@@ -294,9 +294,7 @@ class OutputFolder:
         refused = []
         for tmp, final, replaces in journal["moves"]:
             temporary, target = self.path / tmp, self.path / final
-            moved = (replaces is not None or kind(target) is None) and move_into_place(
-                temporary, target, replaces=replaces
-            )
+            moved = move_into_place(temporary, target, replaces=replaces)
             if not moved and kind(temporary) is not None:
                 refused.append(f"{tmp} -> {final}")
         if refused:

@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from figgen.core.errors import FiggenError
-from figgen.files.own import discard, is_temporary, move_into_place, remove_file, temporary_pid
+from figgen.files.own import ANY_FILE, discard, is_temporary, move_into_place, remove_file, temporary_pid
 
 _counter = itertools.count()
 
@@ -35,21 +35,25 @@ def temporary_path(path: str | os.PathLike) -> Path:
 
 
 @contextmanager
-def atomic_path(path: str | os.PathLike) -> Iterator[Path]:
+def atomic_path(path: str | os.PathLike, *, replaces: str | None = ANY_FILE) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it into place when the block succeeds.
 
     On any exception, KeyboardInterrupt included, the temporary is removed and the target is left as it
     was. The suffix of the target is kept at the end of the temporary name, for tools that look at it.
     A ``path`` that is itself a temporary (a staged output) is written directly: no temporary of a
-    temporary. The target is replaced only if it is absent or a regular file (:mod:`figgen.files.own`).
+    temporary. The target is replaced only if it is absent or a regular file, and with ``replaces`` only if
+    it is what that says (:func:`figgen.files.own.move_into_place`).
     """
     path = Path(path)
     staged = is_temporary(path.name)
     tmp = path if staged else temporary_path(path)
     try:
         yield tmp
-        if not staged and not move_into_place(tmp, path):
-            raise FiggenError(f"{path} is not a file figgen may replace (a link, a folder or a device)")
+        if not staged and not move_into_place(tmp, path, replaces=replaces):
+            changed = "" if replaces == ANY_FILE else ", or it changed since figgen looked at it"
+            raise FiggenError(
+                f"{path} is not a file figgen may replace (a link, a folder or a device{changed})"
+            )
     except BaseException:
         discard(tmp)
         raise
