@@ -211,7 +211,7 @@ def clean(
     from figgen.builder.options import QUICK_FOLDER, cache_folder, configured, load_config
     from figgen.files.cache import Cache
     from figgen.files.locks import folder_lock
-    from figgen.files.own import kind, remove_folder, remove_folders
+    from figgen.files.own import MARKER, kind, remove_folder, remove_folders
 
     out, cache = _path("out", out, "a folder's path"), flag_check(cache, "cache")
     document = load_config(_path("config", config, "a file's path"))
@@ -222,15 +222,15 @@ def clean(
         lines = [f"nothing to clean: {folder} does not exist"]
     else:
         lines = []
-        quick = folder / QUICK_FOLDER  # where quick builds go when no folder is named
-        for each in [quick] if out is None and kind(quick) == "folder" else []:
-            with folder_lock(each):
+        quick = folder / QUICK_FOLDER  # where quick builds go when no folder is named, if a build made it
+        for each in [quick] if out is None and kind(quick / MARKER) == "file" else []:
+            with folder_lock(each):  # emptied and removed under its lock: no build is writing there
                 lines.append(OutputFolder(each).load().clean())
-            remove_folder(each)
+                remove_folder(each)
         with folder_lock(folder):
             lines.append(OutputFolder(folder).load().clean())
-        for gone in remove_folders(folder):  # those the builds made, now empty
-            lines.append(f"removed the folder {gone}")
+            for gone in remove_folders(folder):  # those the builds made, now empty
+                lines.append(f"removed the folder {gone}")
     if cache:
         from figgen.builder.workfolders import clean_work_folders
 

@@ -124,6 +124,13 @@ def test_a_quick_build_goes_apart_from_the_real_figures_and_clean_removes_what_b
     figgen.clean("kept/figs")  # figgen made figs, not kept, which holds the user's file
     assert sorted(p.name for p in (here / "kept").iterdir()) == ["notes.txt"]
 
+    (here / "output" / "quick").mkdir(parents=True)  # a quick/ of the user's own: not figgen's to clean
+    (here / "output" / "quick" / "plan.txt").write_text("mine")
+    figgen.build(formats=["png"])
+    lines = figgen.clean()  # the real figures' folder is cleaned; quick/ is left as it is
+    assert lines[0].startswith("removed") and "quick" not in " ".join(lines)
+    assert (here / "output" / "quick" / "plan.txt").read_text() == "mine"
+
 
 def test_public_names_and_api_errors_speak_python():
     assert dir(figgen) == sorted(figgen.__all__)
