@@ -261,7 +261,7 @@ def test_mkdocs_shows_a_video_and_a_player_through_the_markup_and_the_rest_as_ma
         calls.append(options)
         return [_output(tmp_path, formats[0], b"x")]
 
-    monkeypatch.setattr(pages, "find_target", lambda name, recipes=None, known=None: name)
+    monkeypatch.setattr(pages, "find_target", lambda name, recipes=None, known=None, config=None: name)
     monkeypatch.setattr(pages, "choose_formats", lambda target, fmt, tool: (fmt,))
     monkeypatch.setattr(pages, "build_target", build_target)
     file = SimpleNamespace(url_relative_to=lambda page: "../figgen/r-1/o.x")
@@ -315,6 +315,21 @@ def test_build_target_takes_only_the_page_options(project):
 
     with pytest.raises(TypeError, match="unexpected keyword argument 'palette'"):
         build_target(find_target("square"), ("png",), project / "out", palette="colorblind")
+
+
+def test_a_docs_tool_finds_recipes_as_its_figgen_toml_says(project, monkeypatch):
+    """Sphinx run from docs/ with the project's figgen.toml (figgen_config): its recipes_dir and
+    builtin_recipes decide which recipe a directive names, not a figgen.toml where sphinx-build runs."""
+    from figgen.integrations.pages import find_target
+    from tests.conftest import SQUARE, write_recipe
+
+    (project / "mine").mkdir()
+    write_recipe(project / "mine", "digit", SQUARE.replace("A gray square", "My digit"))
+    (project / "figgen.toml").write_text('recipes_dir = "mine"\n')
+    (project / "docs").mkdir()
+    monkeypatch.chdir(project / "docs")
+    target = find_target("digit", config=project / "figgen.toml")
+    assert target.recipe.path == project / "mine" / "digit.py"  # the user's digit, not figgen's
 
 
 def test_key_value_items_are_parsed_once_for_the_command_line_and_sphinx():

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, TypedDict, Unpack
 from figgen import api
 from figgen.builder.options import OPTIONS
 from figgen.core.errors import FiggenError, recipe_failed, suggest
-from figgen.files.own import make_folder, remove_folder
 
 if TYPE_CHECKING:
     from figgen.builder.manifest import Output
@@ -84,14 +83,19 @@ class Target:
 
 
 def find_target(
-    text: str, recipes_dir: str | Path | None = None, *, known: Sequence[Recipe] | None = None
+    text: str,
+    recipes_dir: str | Path | None = None,
+    *,
+    known: Sequence[Recipe] | None = None,
+    config: str | Path | None = None,
 ) -> Target:
     """The output named ``RECIPE`` (a recipe with one output) or ``RECIPE/OUTPUT``, among the recipes
-    ``known`` (a docs tool's list, read once per build), else those :func:`figgen.api.list_recipes` reads."""
+    ``known`` (a docs tool's list, read once per build), else those :func:`figgen.api.list_recipes` reads
+    (with the build's figgen.toml ``config``: its recipes_dir and builtin_recipes)."""
     from figgen.writers.outputs import FILMSTRIP  # numpy: not when Sphinx or MkDocs loads figgen
 
     name, _, output = text.strip().partition("/")
-    recipes = {r.name: r for r in (api.list_recipes(recipes_dir) if known is None else known)}
+    recipes = {r.name: r for r in (api.list_recipes(recipes_dir, config=config) if known is None else known)}
     if name not in recipes:
         raise FiggenError(f"unknown recipe '{name}'{suggest(name, recipes, list_all=True)}")
     recipe = recipes[name]
@@ -161,26 +165,20 @@ def build_target(
         "recipes": str(target.recipe.path.parent.resolve()),
     }
     digest = hashlib.sha256(json.dumps(choice, sort_keys=True).encode()).hexdigest()[:12]
-    out = make_folder(
-        Path(root) / f"{target.recipe.name}-{digest}", mark=True
-    )  # figgen's: clean may remove it
-    try:
-        result = api.build(
-            [target.recipe.name],
-            out=out,
-            formats=list(formats),
-            **chosen,
-            params={
-                (k if "." in str(k) else f"{target.recipe.name}.{k}"): v for k, v in (params or {}).items()
-            },
-            config=config,
-            cache=cache,
-            recipes_dir=target.recipe.path.parent,
-            progress=progress,
-        )
-    except FiggenError:
-        remove_folder(out)  # refused before any work (a bad theme, parameter): no empty folder stays
-        raise
+    from figgen.builder.workfolders import build_folder  # numpy: not when Sphinx or MkDocs loads figgen
+
+    out = build_folder(Path(root) / f"{target.recipe.name}-{digest}")
+    result = api.build(
+        [target.recipe.name],
+        out=out,
+        formats=list(formats),
+        **chosen,
+        params={(k if "." in str(k) else f"{target.recipe.name}.{k}"): v for k, v in (params or {}).items()},
+        config=config,
+        cache=cache,
+        recipes_dir=target.recipe.path.parent,
+        progress=progress,
+    )
     for failure in result.failures:
         raise FiggenError(recipe_failed(failure.name, failure.error))
     shown = [o for fmt in formats for o in result.find(target.recipe.name, _output(target, fmt), fmt)]

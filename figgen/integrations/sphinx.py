@@ -127,7 +127,7 @@ class FiggenDirective(SphinxDirective):
 
         config = self.config
         try:
-            target = find_target(self.arguments[0], config.figgen_recipes)
+            target = find_target(self.arguments[0], config.figgen_recipes, config=config.figgen_config)
             for path in [*target.dependencies, *_config_files(config.figgen_config)]:
                 self.env.note_dependency(str(Path(path).resolve()))
             formats = choose_formats(target, self.options.get("format"), "sphinx")
