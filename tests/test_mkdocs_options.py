@@ -73,6 +73,8 @@ def test_a_player_or_video_takes_width_classes_and_an_id_only():
         _media_attrs([("height", "200")], "frame", "html")
     with pytest.raises(FiggenError, match=r"^'title' is for an image: a video \(mp4\) takes width"):
         _media_attrs([("title", "x")], "video", "mp4")
+    with pytest.raises(FiggenError, match=r"^'width' takes a value on a player \(html\): width=\"…\"$"):
+        _media_attrs([("width", "")], "frame", "html")
     with pytest.raises(FiggenError, match=r'^width="wide": expected a CSS width \(300, 300px, 50%\)$'):
         _media_attrs([("width", "wide")], "frame", "html")
 

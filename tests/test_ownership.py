@@ -12,6 +12,7 @@ import json
 import os
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -264,3 +265,19 @@ def test_a_cloned_repository_with_a_link_in_its_configured_cache(project, tmp_pa
     (project / ".figgen-cache" / "sphinx" / "x").symlink_to(other / "output")
     assert main(["clean", "--cache", "--out", "nothing"]) == 0
     assert snapshot(other) == before and (project / ".figgen-cache" / "sphinx" / "x").is_symlink()
+
+
+def test_input_refused_leaves_no_work_folder(project, tmp_path):
+    """A notebook figure, a docs page or a deck refused before any work (a bad theme, an unknown recipe)
+    leaves nothing in figgen's cache: the build makes the work folders, after its checks."""
+    import figgen
+
+    cache = tmp_path / "cache"  # the project's FIGGEN_CACHE
+    with pytest.raises(figgen.FiggenError, match="unknown theme 'nope'"):
+        figgen.show("square", theme="nope")
+    pytest.importorskip("pptx")
+    with pytest.raises(figgen.FiggenError, match="unknown recipe 'nope'"):
+        figgen.deck(["nope"], out=tmp_path / "talk.pptx", cache=cache)
+    with pytest.raises(figgen.FiggenError, match="unknown theme 'nope'"):
+        figgen.deck(["square"], out=tmp_path / "talk.pptx", cache=cache, theme="nope")
+    assert not cache.exists() or not any(cache.rglob("*")), sorted(cache.rglob("*"))

@@ -165,7 +165,9 @@ def work_folder(root: Path, options: BuildOptions, formats: tuple[str, ...]) -> 
         **{name: getattr(options, name) for name in STAMPED},
     }
     digest = hashlib.sha256(json.dumps(choice, sort_keys=True, default=str).encode()).hexdigest()[:12]
-    return make_folder(root / digest, mark=True)  # figgen's: clean --cache removes it
+    from figgen.builder.workfolders import build_folder
+
+    return build_folder(root / digest)  # made, marked, by the build: clean --cache removes it
 
 
 def slides_of(folder: Path, recipes: list[str], video: bool) -> list[Slide]:

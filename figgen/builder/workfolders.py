@@ -10,7 +10,7 @@ from pathlib import Path
 from figgen.builder.folder import OutputFolder
 from figgen.builder.options import cache_folder, load_config
 from figgen.files.locks import folder_lock
-from figgen.files.own import MARKER, kind, make_folder, remove_folder
+from figgen.files.own import MARKER, check_folder, kind, remove_folder
 
 TOOLS = ("sphinx", "mkdocs", "notebook", "myst", "deck")  # each builds in a folder of its name there
 
@@ -18,9 +18,17 @@ TOOLS = ("sphinx", "mkdocs", "notebook", "myst", "deck")  # each builds in a fol
 def work_folder(tool: str, cache: str | Path | None = None, config: str | Path | None = None) -> Path:
     """Where ``tool`` (one of :data:`TOOLS`) builds: a folder of that name in figgen's cache folder
     (``cache``, else ``$FIGGEN_CACHE``, figgen.toml's ``cache`` or ``.figgen-cache``), which is neither
-    the docs' sources nor their output."""
+    the docs' sources nor their output (:func:`build_folder`: checked, made by the build)."""
     root = Path(cache) if cache else Path(cache_folder(load_config(None if config is None else str(config))))
-    return make_folder(root / tool, mark=True)  # marked: figgen made it, so clean --cache may remove it
+    return build_folder(root / tool)
+
+
+def build_folder(path: Path) -> Path:
+    """``path`` as a folder a build will make (marked: clean --cache may remove it), checked now: never a
+    link, a file, or inside one. Not made here: the build makes it after its own checks, so input it
+    refuses (a bad theme, an unknown recipe) leaves no empty folder behind."""
+    check_folder(path)
+    return path
 
 
 def clean_work_folders(cache: Path) -> str:

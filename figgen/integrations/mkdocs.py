@@ -323,11 +323,13 @@ def _media_attrs(attrs: list[tuple[str, str | None]], shown: str, fmt: str) -> t
     chosen: dict[str, Any] = {"classes": []}
     ident = None
     for key, value in attrs:
-        if key not in MEDIA_ATTRS or not value:
+        if key not in MEDIA_ATTRS:
             raise FiggenError(
                 f"{key!r} is for an image: {what} ({fmt}) takes width, class and id "
                 '(width="300", .name, #name)'
             )
+        if not value:
+            raise FiggenError(f'{key!r} takes a value on {what} ({fmt}): {key}="…"')
         if key in (".", "class"):
             chosen["classes"].extend(value.split())
         elif key == "id":
