@@ -223,10 +223,10 @@ def clean(
     else:
         lines = []
         quick = folder / QUICK_FOLDER  # where quick builds go when no folder is named, if a build made it
-        for each in [quick] if out is None and kind(quick / MARKER) == "file" else []:
-            with folder_lock(each):  # emptied and removed under its lock: no build is writing there
-                lines.append(OutputFolder(each).load().clean())
-                remove_folder(each)
+        if out is None and kind(quick / MARKER) == "file":
+            with folder_lock(quick):  # emptied and removed under its lock: no build is writing there
+                lines.append(OutputFolder(quick).load().clean())
+                remove_folder(quick)
         with folder_lock(folder):
             lines.append(OutputFolder(folder).load().clean())
             for gone in remove_folders(folder):  # those the builds made, now empty

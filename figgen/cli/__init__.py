@@ -302,7 +302,7 @@ def _parser() -> argparse.ArgumentParser:
 
     from figgen.cli import deck  # figgen deck: a PowerPoint deck of the figures
 
-    deck.register(sub, common, _add_options, _BuildReporter, _one_line)
+    deck.register(sub, common)
 
     p = sub.add_parser(
         "clean", parents=[common], help="remove built outputs (and with --cache, the training cache)"

@@ -44,15 +44,16 @@ def list_command(args) -> int:
     with warnings.catch_warnings():  # the broken ones are told below, as errors
         warnings.simplefilter("ignore", FiggenWarning)
         recipes = api.list_recipes(args.recipes, config=args.config)
+    summaries = [r.summary() for r in recipes]
     if args.json:
-        print(json.dumps([r.summary() for r in recipes], indent=2))
+        print(json.dumps(summaries, indent=2))
     width = max((len(r.name) for r in recipes), default=0)
-    for r in recipes if not args.json else []:
+    for r, summary in zip(recipes, summaries, strict=True) if not args.json else []:
         outputs = ", ".join(f"{stem} ({kind})" for stem, kind in r.outputs.items())
-        yours = "" if r.summary()["builtin"] else f"  [yours: {r.path}]"
+        yours = "" if summary["builtin"] else f"  [yours: {r.path}]"
         print(one_line(f"{r.name:<{width}}  {r.title}{yours}"))
         print(one_line(f"{'':<{width}}  -> {outputs}"))
-        for p in r.summary()["parameters"]:
+        for p in summary["parameters"]:
             quick = f", quick {_value(p['quick'])}" if p["quick"] != p["default"] else ""
             limits = f"  ({p['range']})" if p["range"] else ""
             print(one_line(f"{'':<{width}}     {p['name']} = {_value(p['default'])}{quick}{limits}"))
