@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 from figgen import api
 from figgen._version import __version__
 from figgen.builder.options import OPTIONS
+from figgen.cli.lines import RECIPES_HELP
 from figgen.cli.lines import one_line as _one_line
 from figgen.core.errors import FiggenError, recipe_failed
 from figgen.core.knobs import Knobs
@@ -42,7 +43,6 @@ if TYPE_CHECKING:
     from figgen.core.progress import Progress
 
 TEXT = Knobs()
-RECIPES_HELP = "your recipe folder, adding to figgen's own and replacing them by name (default: recipes/)"
 
 
 #: errno values of a path the system refuses (a name too long, a file where a folder is needed) or a machine
@@ -302,7 +302,7 @@ def _parser() -> argparse.ArgumentParser:
 
     from figgen.cli import deck  # figgen deck: a PowerPoint deck of the figures
 
-    deck.register(sub, common)
+    deck.register(sub, common, _add_options, _BuildReporter, _one_line)
 
     p = sub.add_parser(
         "clean", parents=[common], help="remove built outputs (and with --cache, the training cache)"

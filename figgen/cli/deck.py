@@ -9,18 +9,33 @@ elsewhere); the built figures' own lines are left out, as they live in figgen's 
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+from typing import Any, Protocol
 
 from figgen import api
 from figgen.builder.deck import DECK_OPTIONS
 from figgen.builder.options import parse_sets
-from figgen.cli.lines import one_line
+from figgen.cli.lines import RECIPES_HELP
 
 
-def register(sub, common: argparse.ArgumentParser) -> None:
-    """Add the ``deck`` command to the subcommands ``sub``, with the command line's reader of the options
-    table and its build reporter (:mod:`figgen.cli`, loaded by then: it registers this command)."""
-    from figgen.cli import RECIPES_HELP, _add_options
+class Reporter(Protocol):
+    """What shows a build's progress: the command line's build reporter."""
 
+    def event(self, event: str, /, **info: Any) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def register(
+    sub,
+    common: argparse.ArgumentParser,
+    add_options: Callable[[argparse.ArgumentParser, list[str]], None],
+    reporter: Callable[..., Reporter],
+    one_line: Callable[[str], str],
+) -> None:
+    """Add the ``deck`` command to the subcommands ``sub``: the build options through ``add_options`` (the
+    command line's reader of the options table), progress through ``reporter`` (its build reporter),
+    printed lines through ``one_line``."""
     p = sub.add_parser(
         "deck",
         parents=[common],
@@ -45,16 +60,14 @@ def register(sub, common: argparse.ArgumentParser) -> None:
         help="override a parameter, for all recipes that have it or as RECIPE.KEY=VALUE",
     )
     p.add_argument("--config", metavar="FILE", help="figgen.toml to read (default: ./figgen.toml)")
-    _add_options(p, list(DECK_OPTIONS))  # the build options a deck takes, from their one table
+    add_options(p, list(DECK_OPTIONS))  # the build options a deck takes, from their one table
     p.add_argument("--recipes", metavar="DIR", help=RECIPES_HELP)
     p.add_argument("--quiet", "-q", action="store_true", help="print nothing unless something fails")
-    p.set_defaults(func=_cmd_deck)
+    p.set_defaults(func=lambda args: _cmd_deck(args, reporter, one_line))
 
 
-def _cmd_deck(args) -> int:
-    from figgen.cli import _BuildReporter
-
-    shown = _BuildReporter(quiet=args.quiet)
+def _cmd_deck(args, reporter: Callable[..., Reporter], one_line: Callable[[str], str]) -> int:
+    shown = reporter(quiet=args.quiet)
 
     def progress(event: str, /, **info) -> None:
         if event != "output":  # the figures' files are figgen's cache, not what the user asked for

@@ -1,6 +1,10 @@
-"""What the command line prints is one line per item, whatever a value holds."""
+"""What the command line prints is one line per item, whatever a value holds; and the words its commands
+share."""
 
 from __future__ import annotations
+
+#: the help of every command's --recipes
+RECIPES_HELP = "your recipe folder, adding to figgen's own and replacing them by name (default: recipes/)"
 
 
 def one_line(message: str) -> str:
