@@ -269,6 +269,7 @@ SCRIPT = r"""
   show();
   FX.expose({
     set: function (values) {
+      values = values || {};  // set() alone changes nothing, as on the training page
       if ("pixels" in values) {
         var given = values.pixels;
         if (!given || given.length !== P) throw new Error("pixels: 784 values in [0, 1], row by row");

@@ -245,7 +245,7 @@ SCRIPT = r"""
     return {
       TRAIN_SIZE: D.sizes[i[0]], LEARNING_RATE: D.rates[i[1]], STEP: D.steps[t],
       accuracy: ok ? r.accuracy[t] : null, loss: ok ? r.loss[t] : null, regime: r.regime,
-      prediction: ok ? Number(D.classes[r.prediction[t]]) : null,
+      prediction: ok ? r.prediction[t] : null,  // the class's index, as draw_digit's (a digit on MNIST)
       probabilities: ok ? r.probabilities[t].slice() : null
     };
   }

@@ -210,6 +210,7 @@ SCRIPT = r"""
   var logRates = rates.map(Math.log);
   FX.expose({
     set: function (values) {
+      values = values || {};  // set() alone changes nothing, as on the training page
       stop();
       if ("LEARNING_RATE" in values) {
         rate.value = String(FX.nearest(logRates, Math.log(Number(values.LEARNING_RATE))));
