@@ -101,7 +101,8 @@ def test_test_digits_shifted_by_the_sliders_match_numpy(page):
 
 
 def test_pixels_injected_are_classified_as_numpy_does(page):
-    assert page.evaluate("JSON.stringify(figgenExplorable.set()) === JSON.stringify(figgenExplorable.state())")
+    same = "JSON.stringify(figgenExplorable.set()) === JSON.stringify(figgenExplorable.state())"
+    assert page.evaluate(same)  # set() with nothing to set: the state as it is
     rng = np.random.default_rng(7)
     for pixels in (rng.random(784), np.zeros(784), (rng.random(784) > 0.8).astype(float)):
         page.evaluate(f"figgenExplorable.set({{pixels: {pixels.tolist()}}})")

@@ -91,7 +91,8 @@ def test_every_rate_and_start_the_page_holds_matches_python(page):
 
 
 def test_set_snaps_to_the_nearest_value_the_page_holds(page):
-    assert page.evaluate("JSON.stringify(figgenExplorable.set()) === JSON.stringify(figgenExplorable.state())")
+    same = "JSON.stringify(figgenExplorable.set()) === JSON.stringify(figgenExplorable.state())"
+    assert page.evaluate(same)  # set() with nothing to set: the state as it is
     rates = page.evaluate("FX.data.rates")
     state = page.evaluate("figgenExplorable.set({LEARNING_RATE: 0.0987, X0: 3.4, STEP: 99})")
     nearest = min(rates, key=lambda r: abs(np.log(r) - np.log(0.0987)))  # on the slider's log scale
