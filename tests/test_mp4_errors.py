@@ -92,7 +92,7 @@ def test_a_build_on_a_full_disk_says_one_line_of_figgens(project, monkeypatch, c
 def test_the_bytes_are_those_imageio_ffmpeg_wrote(tmp_path):
     """The writer runs ffmpeg itself (to keep its messages): the command, and so the bytes, are those of
     imageio-ffmpeg's write_frames, which it used before, with the same settings."""
-    from figgen.writers.mp4 import output_params
+    from figgen.writers.mp4 import PRESET, output_params
 
     rng = np.random.default_rng(1)
     frames = [rng.integers(0, 256, (33, 47, 3), dtype=np.uint8) for _ in range(6)]
@@ -108,7 +108,7 @@ def test_the_bytes_are_those_imageio_ffmpeg_wrote(tmp_path):
         pix_fmt_in="rgb24",
         pix_fmt_out="yuv420p",
         ffmpeg_log_level="error",
-        output_params=output_params(crf=18, preset="medium"),
+        output_params=output_params(crf=18, preset=PRESET),
     )
     writer.send(None)
     for frame in frames:

@@ -106,7 +106,8 @@ def training_page_data(
         "untrained": round(math.log(10), 4),
         "lut": _b64(lut.tobytes()),
         "levels": SHEET_LEVELS,
-        "sheets": _b64(zlib.compress(_along_steps(codes).tobytes(), 9)),
+        # level 6: 4% more bytes than 9 (1.00 against 0.96 MB by default) in a ninth of the time (0.15 s)
+        "sheets": _b64(zlib.compress(_along_steps(codes).tobytes(), 6)),
         "limits": limits,
         "runs": runs,
         "example": {
