@@ -11,8 +11,8 @@ import numpy as np
 import pytest
 
 import figgen
-from figgen.analysis.descent import gradient_descent_path, learning_rate_verdict
-from figgen.core.regime import SAID, regime
+from figgen.analysis.descent import descent_summary, gradient_descent_path, learning_rate_verdict
+from figgen.core.regime import regime
 from tests._browser import CHROMIUM, Browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -63,13 +63,17 @@ def test_it_opens_at_the_recipes_state(page):
     assert state["regime"] == regime(np.abs(expected), 4.0) == "converges"
     assert page.evaluate(STATUS) == (
         f"LEARNING_RATE 0.1 from x₀ = 4: at step 30 of 30, x = {expected[-1]:.3g}. "
-        f"Over 30 steps the run converges: {learning_rate_verdict(expected)}."
+        "Over 30 steps it converges: the rate is good."
+    )
+    assert page.evaluate("document.getElementById('verdict').textContent") == (
+        "Over 30 steps it converges: the rate is good"
     )
 
 
 def test_every_rate_and_start_the_page_holds_matches_python(page):
-    """The port of the regime rule and of the verdict gives Python's names, and the path Python's numbers
-    as shown, for each of the page's rates (crawling to diverging) at several starts and steps."""
+    """The page shows Python's regime, verdict and summary of the run (precomputed for each rate and start,
+    so a wrong index shows the wrong words) and the path as Python's numbers, for each of the page's rates
+    (crawling to diverging) at several starts and steps."""
     rates = page.evaluate("FX.data.rates")
     assert len(rates) > 40 and rates[0] == 0.001 and 0.1 in rates and rates[-1] >= 1.05
     names = set()
@@ -85,7 +89,7 @@ def test_every_rate_and_start_the_page_holds_matches_python(page):
             shown = page.evaluate(STATUS)
             assert f"at step {step} of 30, x = {whole[step]:.3g}." in shown, (rate, x0, shown)
             assert shown.startswith(f"LEARNING_RATE {rate:.3g} from")
-            assert f"Over 30 steps the run {SAID[state['regime']]}: {state['verdict']}." in shown
+            assert shown.endswith(f"Over 30 steps {descent_summary(whole)}."), (rate, x0, shown)
     # a geometric path never comes back from above its start: "unstable" needs a bumpier loss than x²'s
     assert names == {"crawls", "converges", "diverged"}
 
@@ -135,3 +139,29 @@ def test_numbers_are_written_as_python_writes_them(page):
             f"{[float(v) for v in values]}.map(function (v) {{ return FX.fixed(v, {digits}); }})"
         )
         assert got == [format(v, f".{digits}f") for v in values]
+
+
+def test_a_run_that_leaves_the_scale_still_climbs_on_the_log_strip(page):
+    """The strip's log axis reaches the largest |x| of the run: a diverging path climbs across it to the end
+    (before, it was clipped at 1e2 and ran flat along the top, as if it had settled)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    rates = page.evaluate("FX.data.rates")
+    page.evaluate(f"figgenExplorable.set({{LEARNING_RATE: {rates[-1]}, X0: 4, STEP: 30}})")
+    assert page.evaluate("figgenExplorable.state().regime") == "diverged"
+    url = page.evaluate("document.getElementById('strip').toDataURL('image/png')")
+    pixels = np.asarray(Image.open(io.BytesIO(base64.b64decode(url.split(",", 1)[1]))).convert("RGBA"), int)
+    r, g, b, a = (pixels[..., k] for k in range(4))
+    red = (a > 200) & (r > g + 80) & (r > b + 80)  # the path, in the mistake colour
+    height, width = red.shape
+
+    def row(fraction: float) -> float:  # where the path is in the column at this share of the width
+        rows = np.flatnonzero(red[:, int(width * fraction)])
+        assert len(rows), f"no path at {fraction:.0%} of the strip's width"
+        return rows.mean()
+
+    assert row(0.5) - row(0.9) > 0.15 * height  # still climbing between the middle and the end
+    assert row(0.9) - row(0.97) > 0.01 * height

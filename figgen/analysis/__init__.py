@@ -39,6 +39,7 @@ from figgen.analysis.confusion import (
     wilson_interval,
 )
 from figgen.analysis.descent import (
+    descent_summary,
     gradient_descent_path,
     learning_rate_verdict,
 )
@@ -132,6 +133,7 @@ __all__ = [
     "correct",
     "cross_entropy",
     "first_with_label",
+    "descent_summary",
     "flat",
     "gradient_descent_path",
     "guesses",

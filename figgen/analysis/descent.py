@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from figgen.core.regime import regime
+from figgen.core.regime import SAID, regime
 
 
 def gradient_descent_path(x0: float, learning_rate: float, steps: int) -> np.ndarray:
@@ -31,3 +31,18 @@ def learning_rate_verdict(path: np.ndarray) -> str:
     if kind == "crawls":
         return "too large: bounces" if flips and distance[-1] >= distance[0] else "too small: crawls"
     return "overshoots, converges" if flips else "good: converges"
+
+
+def descent_summary(path: np.ndarray) -> str:
+    """What the explore_descent page says of a whole path: the regime by the one rule, then what
+    :func:`learning_rate_verdict` adds, each word once ("it diverges: the rate is too large", "it
+    overshoots, converges", "it crawls (too large: bounces)" at a rate of exactly 1, where |x| stays put)."""
+    distance = np.abs(np.asarray(path, np.float64))
+    verdict = learning_rate_verdict(path)
+    if distance[0] == 0:
+        return "it " + verdict
+    said = SAID[regime(distance, distance[0])]
+    judgement, colon, verb = verdict.partition(": ")
+    if verdict.split()[-1] != said.split()[-1]:
+        return f"it {said} ({verdict})"
+    return f"it {said}: the rate is {judgement}" if colon else f"it {verdict}"

@@ -1,8 +1,9 @@
 """``explore_descent``'s page: gradient descent on y = x² with a learning-rate slider (log scale), a start
 point and the step, computed in the page as :func:`figgen.analysis.descent.gradient_descent_path` computes
-it (x_t = x_0 · (1 − 2 · rate)^t, in float64) and named by the rule of :func:`figgen.core.regime.regime` on
-the distance |x| (ported to JavaScript, with its constants from Python), with the few words of
-:func:`figgen.analysis.descent.learning_rate_verdict`.
+it (x_t = x_0 · (1 − 2 · rate)^t, in float64). What the page says of each run is computed here, in
+Python, for every rate and start it holds: the regime by the rule of :func:`figgen.core.regime.regime` on
+the distance |x|, the few words of :func:`figgen.analysis.descent.learning_rate_verdict`, and the sentence
+of :func:`figgen.analysis.descent.descent_summary` that shows them.
 
 ``state()`` gives ``LEARNING_RATE``, ``X0``, ``STEP``, ``x`` (the path so far, x_0 … x_STEP), ``regime``
 (over the whole run of ``steps`` steps, as the figure names its balls) and ``verdict``; ``set`` takes the
@@ -16,7 +17,8 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from figgen.core.regime import ABOVE, CRAWL_FRACTION, SAID
+from figgen.analysis.descent import descent_summary, gradient_descent_path, learning_rate_verdict
+from figgen.core.regime import regime
 from figgen.draw.descent import view_half
 from figgen.writers.explorable import ExplorablePage
 
@@ -61,36 +63,10 @@ SCRIPT = r"""
     for (var t = 0; t <= N; t++) out.push(x0 * Math.pow(factor, t));
     return out;
   }
-  // figgen.core.regime.regime: one rule over the whole run
-  function regime(values, first) {
-    var n = values.length, above = [], i, count = 0, half = Math.floor(n / 2);
-    for (i = 0; i < n; i++) {
-      if (!isFinite(values[i])) return "diverged";
-      above.push(values[i] > first * D.above);
-    }
-    for (i = half; i < n; i++) if (above[i]) count++;
-    if (count / (n - half) > 0.5) return "diverged";
-    for (i = 1; i < n; i++) if (above[i]) return "unstable";
-    return values[n - 1] > D.crawl * first ? "crawls" : "converges";
-  }
-  // figgen.analysis.descent.learning_rate_verdict
-  function verdict(p) {
-    var d = p.map(Math.abs);
-    if (d[0] === 0) return "starts at the minimum";
-    var kind = regime(d, d[0]);
-    if (kind === "diverged") return "too large: diverges";
-    if (kind === "unstable") return "too large: bounces";
-    var flips = p.length > 1 && Math.sign(p[1]) === -Math.sign(p[0]);
-    if (kind === "crawls") {
-      return flips && d[d.length - 1] >= d[0] ? "too large: bounces" : "too small: crawls";
-    }
-    return flips ? "overshoots, converges" : "good: converges";
-  }
-
   function now() {
-    var lr = rates[Number(rate.value)], x0 = starts[Number(start.value)], t = Number(step.value);
-    var p = path(x0, lr), d = p.map(Math.abs);
-    return {lr: lr, x0: x0, t: t, p: p, regime: regime(d, d[0]), verdict: verdict(p)};
+    var i = Number(rate.value), j = Number(start.value), o = D.outcomes[i][j];
+    return {lr: rates[i], x0: starts[j], t: Number(step.value), p: path(starts[j], rates[i]),
+            regime: D.regimes[o[0]], verdict: D.verdicts[o[1]], summary: D.summaries[o[2]]};
   }
 
   function font() { return parseFloat(getComputedStyle(document.body).fontSize); }
@@ -138,7 +114,9 @@ SCRIPT = r"""
   function drawStrip(s) {
     var width = strip.parentNode.clientWidth, fs = font(), height = Math.round(width * 0.16);
     var c = FX.sized(strip, width, height), left = fs * 3.2, right = width - fs * 1.2;
-    var top = fs * 0.4, bottom = height - fs * 1.5, lo = D.decades[0], hi = D.decades[1];
+    var top = fs * 0.6, bottom = height - fs * 1.5, lo = D.decades[0];
+    // the axis reaches the largest |x| of the whole run: a run that leaves it must not look flat
+    var hi = Math.max(D.decades[1], Math.ceil(Math.log10(Math.max.apply(null, s.p.map(Math.abs)))));
     var X = function (t) { return left + t / N * (right - left); };
     var Y = function (d) {
       var v = d > 0 ? Math.log10(d) : lo;
@@ -159,9 +137,7 @@ SCRIPT = r"""
     c.setLineDash([]);
     c.textAlign = "center";
     c.textBaseline = "top";
-    c.fillText("step", (left + right) / 2, bottom + fs * 0.2);
-    c.textAlign = "left";
-    c.fillText("|x|, log scale; dashed: |x\u2080|", left + fs * 0.3, top);
+    c.fillText("step \u00b7 |x| on a log scale, dashed: |x\u2080|", (left + right) / 2, bottom + fs * 0.2);
     var bad = s.regime === "diverged" || s.regime === "unstable";
     c.strokeStyle = c.fillStyle = FX.colour(bad ? "mistake" : "accent");
     c.lineWidth = Math.max(1, fs / 8);
@@ -179,11 +155,11 @@ SCRIPT = r"""
     rate.setAttribute("aria-valuetext", g(s.lr));
     start.setAttribute("aria-valuetext", g(s.x0));
     step.setAttribute("aria-valuetext", "step " + s.t + " of " + N);
-    el("verdict").textContent = "Over " + N + " steps it " + D.said[s.regime] + " (" + s.verdict + ")";
+    el("verdict").textContent = "Over " + N + " steps " + s.summary;
     drawCurve(s);
     drawStrip(s);
     FX.describe("LEARNING_RATE " + g(s.lr) + " from x\u2080 = " + g(s.x0) + ": at step " + s.t + " of " + N +
-      ", x = " + g(s.p[s.t]) + ". Over " + N + " steps the run " + D.said[s.regime] + ": " + s.verdict + ".");
+      ", x = " + g(s.p[s.t]) + ". Over " + N + " steps " + s.summary + ".");
   }
 
   function stop() {
@@ -265,11 +241,37 @@ def descent_page(
         "starts": starts,
         "steps": int(steps),
         "half": half,
-        "above": ABOVE,
-        "crawl": CRAWL_FRACTION,
         "decades": [int(np.floor(top - 9)), int(np.ceil(top))],
-        "said": SAID,
+        **_outcomes(rates, starts, steps),
         "rate0": first,
         "start0": begin,
     }
     return ExplorablePage("Gradient descent on y = x²", body, SCRIPT, data, style=STYLE, aspect=0.76)
+
+
+def _outcomes(rates: list[float], starts: list[float], steps: int) -> dict:
+    """What the page says of each (rate, start)'s whole run, computed here by figgen's own functions:
+    ``outcomes[i][j]`` indexes ``regimes``, ``verdicts`` and ``summaries`` for rate i from start j."""
+    tables: dict[str, list[str]] = {"regimes": [], "verdicts": [], "summaries": []}
+
+    def index(table: str, text: str) -> int:
+        names = tables[table]
+        if text not in names:
+            names.append(text)
+        return names.index(text)
+
+    outcomes = []
+    for rate in rates:
+        row = []
+        for x0 in starts:
+            path = gradient_descent_path(x0, rate, steps)
+            distance = np.abs(path)
+            row.append(
+                [
+                    index("regimes", regime(distance, distance[0])),
+                    index("verdicts", learning_rate_verdict(path)),
+                    index("summaries", descent_summary(path)),
+                ]
+            )
+        outcomes.append(row)
+    return {**tables, "outcomes": outcomes}
