@@ -1,0 +1,151 @@
+"""An explorable inside the docs tools, end to end: explore_descent on a real Sphinx page, a real MkDocs site
+and a notebook run on a real Jupyter kernel, each opened in Chromium and driven there (the page inside the
+tool's iframe answers ``window.figgenExplorable`` with Python's numbers, and the iframe takes the height the
+page asks for); and the still that builders without scripts show instead (Sphinx's LaTeX and text, nbconvert's
+LaTeX). explore_descent needs no training, so each build takes seconds."""
+
+from __future__ import annotations
+
+import base64
+import html
+import re
+import subprocess
+import sys
+
+import nbformat
+import numpy as np
+import pytest
+from nbclient import NotebookClient
+from PIL import Image
+from sphinx.cmd.build import build_main
+
+from figgen.analysis.descent import gradient_descent_path, learning_rate_verdict
+from figgen.core.regime import regime
+from tests._browser import CHROMIUM, Browser
+from tests._readme import project
+
+pytestmark = pytest.mark.docs
+
+INDEX_RST = """Course figures
+==============
+
+Turn the learning rate:
+
+.. figgen:: explore_descent
+"""
+
+INDEX_MD = """# Course figures
+
+Turn the learning rate:
+
+![](figgen:explore_descent.html)
+"""
+
+READY = "document.documentElement && document.documentElement.dataset.state === 'ready'"
+
+
+def drive(tab, page_end: str, tmp_path) -> None:
+    """In the site's page open in ``tab``: the explorable's iframe sizes itself, and the page in it answers
+    its script with figgen's Python path, regime and verdict for two rates."""
+    tab.wait_for("document.querySelector('iframe.figgen-explorable') !== null")
+    frame = tab.browser.frame(page_end, parent=tab)
+    frame.wait_for(READY)
+    rates = frame.evaluate("FX.data.rates")
+    for rate, x0 in ((min(rates, key=lambda r: abs(r - 0.5)), 4.0), (rates[-1], 2.0)):
+        state = frame.evaluate(f"figgenExplorable.set({{LEARNING_RATE: {rate}, X0: {x0}, STEP: 30}})")
+        path = gradient_descent_path(x0, rate, 30)
+        assert (state["LEARNING_RATE"], state["X0"]) == (rate, x0)
+        np.testing.assert_allclose(state["x"], path, rtol=1e-12)
+        assert state["regime"] == regime(np.abs(path), abs(x0))
+        assert state["verdict"] == learning_rate_verdict(path)
+    assert state["regime"] == "diverged"  # the second rate: the page is not stuck at its first state
+    status = frame.evaluate("document.getElementById('fx-status').textContent")
+    assert status.startswith(f"LEARNING_RATE {rates[-1]:.3g} from x₀ = 2: at step 30 of 30")
+    # the host page's listener gave the iframe the page's own height
+    tab.wait_for("document.querySelector('iframe.figgen-explorable').style.height.endsWith('px')")
+    height = tab.evaluate("document.querySelector('iframe.figgen-explorable').getBoundingClientRect().height")
+    inner = frame.evaluate("document.documentElement.scrollHeight")
+    assert abs(height - inner) <= 2, (height, inner)
+    tab.screenshot(tmp_path / "page.png")
+
+
+@pytest.fixture
+def browser(tmp_path):
+    if CHROMIUM is None:
+        pytest.skip("no Chromium installed (Debian package 'chromium')")
+    with Browser(tmp_path / "profile") as opened:
+        yield opened
+
+
+@pytest.mark.browser
+def test_sphinx_shows_the_page_and_builders_without_scripts_its_still(
+    tmp_path, monkeypatch, shared_cache, browser
+):
+    root = project(tmp_path / "course", "docs/conf.py")
+    (root / "docs/index.rst").write_text(INDEX_RST)
+    monkeypatch.chdir(root)
+    quick = ["-D", "figgen_quick=1"]
+    assert build_main(["-b", "html", "-W", "--no-color", *quick, "docs", "docs/_build/html"]) == 0
+    site = root / "docs/_build/html"
+    index = (site / "index.html").read_text()
+    (src,) = re.findall(r'<iframe class="figgen-player figgen-explorable[^"]*" src="([^"]+)"', index)
+    assert src.endswith("explore_descent.html") and (site / src).is_file()
+    tab = browser.open((site / "index.html").as_uri(), width=1000, height=1600)
+    drive(tab, "explore_descent.html", tmp_path)
+    # LaTeX: the page's still, copied into the book; text: the recipe's alt text
+    assert build_main(["-b", "latex", "-W", "--no-color", *quick, "docs", "docs/_build/latex"]) == 0
+    tex = next((root / "docs/_build/latex").glob("*.tex")).read_text()
+    (still,) = re.findall(r"\\sphinxincludegraphics(?:\[[^]]*\])?\{\{?([^}]+?)\}?\}", tex)
+    picture = next((root / "docs/_build/latex").glob(f"{still}*"))
+    assert picture.name.startswith("explore_descent_poster") and Image.open(picture).size[0] >= 600
+    assert build_main(["-b", "text", "-W", "--no-color", *quick, "docs", "docs/_build/text"]) == 0
+    words = " ".join((root / "docs/_build/text/index.txt").read_text().split())
+    assert "Gradient descent on y = x²" in words and "learning rate" in words
+
+
+@pytest.mark.browser
+def test_mkdocs_shows_the_page(tmp_path, monkeypatch, shared_cache, browser):
+    root = project(tmp_path / "site", "mkdocs.yml")
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text().replace("quick: false", "quick: true"))
+    (root / "docs").mkdir()
+    (root / "docs/index.md").write_text(INDEX_MD)
+    monkeypatch.chdir(root)
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    index = (root / "site/index.html").read_text()
+    (src,) = re.findall(r'<iframe class="figgen-player figgen-explorable[^"]*" src="([^"]+)"', index)
+    assert (root / "site" / src).is_file()
+    tab = browser.open((root / "site/index.html").as_uri(), width=1000, height=1600)
+    drive(tab, "explore_descent.html", tmp_path)
+
+
+@pytest.mark.browser
+def test_a_notebook_shows_the_page_and_nbconvert_latex_its_still(tmp_path, browser):
+    root = project(tmp_path / "course")
+    notebook = nbformat.v4.new_notebook()
+    cell = 'import figgen\n\nfiggen.show("explore_descent", quick=True)'
+    notebook.cells = [nbformat.v4.new_code_cell(cell)]
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("FIGGEN_CACHE", str(tmp_path / "cache"))
+        NotebookClient(
+            notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(root)}}
+        ).execute()
+    (shown,) = notebook.cells[0].outputs
+    page = shown.data["text/html"]
+    assert page.startswith('<iframe class="figgen-player figgen-explorable" srcdoc="&lt;!DOCTYPE html&gt;')
+    alt = shown.data["text/plain"].split("> ", 1)[1]
+    assert f'title="{html.escape(alt)}"' in page
+    assert base64.b64decode(shown.data["image/png"]).startswith(b"\x89PNG")  # the still, for LaTeX
+    nbformat.write(notebook, root / "notebook.ipynb")
+    for to in ("html", "latex"):
+        command = [sys.executable, "-m", "jupyter", "nbconvert", "--to", to, "notebook.ipynb"]
+        done = subprocess.run(command, cwd=root, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr[-3000:]
+    tex = (root / "notebook.tex").read_text()
+    (picture,) = re.findall(r"\\adjustimage\{[^\n]*\}\{([^}]+)\}", tex)
+    assert (root / picture).read_bytes() == base64.b64decode(shown.data["image/png"])
+    tab = browser.open((root / "notebook.html").as_uri(), width=1000, height=1600)
+    drive(tab, "about:srcdoc", tmp_path)
