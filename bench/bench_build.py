@@ -124,7 +124,7 @@ def main() -> None:
     floor = min(cold_cpu) / cores
     print(
         f"  cold build CPU time         {min(cold_cpu):8.2f} s   TF1 program: {min(tf1_cpu):.2f} s;"
-        f" on {cores} cores no schedule builds in under {floor:.2f} s = {floor / min(tf1):.2f}x the TF1 program"
+        f" on {cores} cores no schedule builds in under {floor:.2f} s = {floor / min(tf1):.2f}x TF1's time"
     )
     print(f"  warm rebuild                {warm:8.2f} s   target < 2 s      {verdict(warm < 2)}")
     print(f"  restyle (dark)              {restyle:8.2f} s   (cached training, every recipe redrawn)")
