@@ -18,7 +18,7 @@ from figgen.builder.options import OPTIONS, parse_sets
 from figgen.core.errors import FiggenError, recipe_failed
 from figgen.integrations.pages import PAGE_FORMATS, PAGE_OPTIONS, PageChoice
 from figgen.writers import WRITERS, formats
-from figgen.writers._player_page import RESIZE_LISTENER
+from figgen.writers._frame import HOST_SCRIPT
 from figgen.writers.markup import SHOWN_AS, image_html, link_html, player_html, shown_as, video_html
 
 PACKAGE = Path(__file__).resolve().parents[1] / "figgen"
@@ -151,7 +151,7 @@ def test_the_player_fits_its_width_and_asks_for_its_height():
     style = "width:100%;max-width:{};aspect-ratio:120/168;height:auto;border:0"
     assert player_html("p q.html", width=120, height=80, alt='"t"') == (
         f'<iframe class="figgen-player" src="p q.html" title="&quot;t&quot;" width="120" height="168" '
-        f'style="{style.format("120px")}" loading="lazy" sandbox="allow-scripts"></iframe>{RESIZE_LISTENER}'
+        f'style="{style.format("120px")}" loading="lazy" sandbox="allow-scripts"></iframe>{HOST_SCRIPT}'
     )
     inline = player_html(None, width=120, height=80, alt="t", srcdoc='<p a="1">&</p>', classes=["a", "b"])
     assert inline.startswith(

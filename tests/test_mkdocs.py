@@ -15,7 +15,7 @@ import time
 
 import pytest
 
-from figgen.writers._player_page import RESIZE_LISTENER
+from figgen.writers._frame import HOST_SCRIPT
 from tests._readme import project
 
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -58,7 +58,7 @@ def test_the_readme_example_builds_with_alt_texts_and_only_the_files_it_shows(si
             alts[record["path"]] = record["alt"]
     softmax, player, strip = shown[1], shown[2], shown[0]
     assert f'<img alt="{alts["softmax.svg"]}" src="{softmax}"' in page  # empty alt: the recipe's
-    assert f'src="{player}" title="{alts["weights_evolution.html"]}"' in page and RESIZE_LISTENER in page
+    assert f'src="{player}" title="{alts["weights_evolution.html"]}"' in page and HOST_SCRIPT in page
     assert f'<img alt="Key frames, for print" src="{strip}"' in page
     assert "figgen-only-" not in page and "#only-" not in page
 

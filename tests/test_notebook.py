@@ -17,7 +17,7 @@ from nbclient import NotebookClient
 from PIL import Image
 
 import figgen
-from figgen.writers._player_page import HOST_SCRIPT
+from figgen.writers._frame import HOST_SCRIPT
 from tests._readme import examples, project
 
 pytestmark = pytest.mark.docs

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import re
 
-SHELL = r"""<!DOCTYPE html>
+from figgen.writers._frame import FRAME_SCRIPT, control_css
+
+SHELL = (
+    r"""<!DOCTYPE html>
 <html lang="en" data-state="loading" data-theme="@@theme@@" data-preset="@@preset@@">
 <head>
 <meta charset="utf-8">
@@ -33,29 +36,16 @@ body { background: var(--fx-bg); color: var(--fx-fg); @@halo@@
 .fx-controls label { white-space: nowrap; }
 .fx-controls output { font-variant-numeric: tabular-nums; white-space: nowrap; min-width: 5.5ch; }
 .fx-row { display: flex; flex-wrap: wrap; gap: .4em .7em; align-items: center; margin: .3em 0; }
-button, select { font: inherit; color: inherit; box-sizing: border-box; min-height: 2em; padding: 0 .6em;
-  background: color-mix(in srgb, var(--fx-fg) 8%, transparent); cursor: pointer;
-  border: .067em solid color-mix(in srgb, var(--fx-fg) 45%, transparent); border-radius: .3em; }
+"""
+    + control_css("var(--fx-fg)", "var(--fx-accent)", "var(--fx-bg-solid)")
+    + r"""
+button, select { min-height: 2em; padding: 0 .6em; }
 select option { background: Canvas; color: CanvasText; }
-button:hover { background: color-mix(in srgb, var(--fx-fg) 16%, transparent); }
 button[aria-pressed="true"] { background: color-mix(in srgb, var(--fx-accent) 30%, transparent); }
-input[type=range] { width: 100%; height: 2em; margin: 0; background: transparent; -webkit-appearance: none;
-  appearance: none; font: inherit; color: inherit; cursor: pointer; }
-input[type=range]::-webkit-slider-runnable-track { height: .3em; border-radius: .15em;
-  background: color-mix(in srgb, var(--fx-fg) 35%, transparent); }
-input[type=range]::-webkit-slider-thumb { -webkit-appearance: none; appearance: none; box-sizing: border-box;
-  width: 1.2em; height: 1.2em; margin-top: -.45em; border-radius: 50%; background: var(--fx-accent);
-  border: .13em solid var(--fx-bg-solid); }
-input[type=range]::-moz-range-track { height: .3em; border-radius: .15em;
-  background: color-mix(in srgb, var(--fx-fg) 35%, transparent); }
-input[type=range]::-moz-range-thumb { box-sizing: border-box; width: 1.2em; height: 1.2em; border-radius: 50%;
-  background: var(--fx-accent); border: .13em solid var(--fx-bg-solid); }
-:focus-visible { outline: .13em solid var(--fx-fg); outline-offset: .13em; }
+input[type=range] { width: 100%; }
 .fx-status { margin: .3em 0 0; min-height: 2.7em; }
 .fx-muted { color: var(--fx-muted); }
 canvas { display: block; max-width: 100%; }
-.sr-only { position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden; clip-path: inset(50%);
-  white-space: nowrap; }
 @media (prefers-reduced-motion: reduce) { *, *::before, *::after { transition: none !important;
   animation: none !important; scroll-behavior: auto !important; } }
 @@style@@
@@ -68,11 +58,12 @@ canvas { display: block; max-width: 100%; }
 </main>
 <noscript><p>@@alt@@ (This page needs JavaScript.)</p></noscript>
 <script type="application/json" id="fx-data">@@data@@</script>
-<script>
-var FX = (function () {
+<script>"""
+    + FRAME_SCRIPT
+    + r"""var FX = (function () {
   "use strict";
   var root = document.documentElement, style = getComputedStyle(root);
-  var status = document.getElementById("fx-status"), embedded = window.parent !== window, hosted = false;
+  var status = document.getElementById("fx-status"), frame = FIGGEN_FRAME;
   function colour(name) { return style.getPropertyValue("--fx-" + name).trim(); }
   var FIT = @@fit@@ === 1, main = document.querySelector("main.fx");
   function fit() {  // on a slide (a preset of fixed height) the whole page is scaled down to fit its frame
@@ -83,32 +74,18 @@ var FX = (function () {
   }
   function reportHeight() {  // an embedding page sizes its iframe to the page (figgen's host script)
     fit();
-    if (embedded) window.parent.postMessage({figgenPlayerHeight: Math.ceil(root.scrollHeight)}, "*");
+    frame.height(root.scrollHeight);
   }
   // Keys: the controls keep theirs (a range input's arrows, Home, End); Escape gives the focus back to the
   // page around, and a clicker's PageUp and PageDown go on to it (a slide deck), as in the player.
-  var REVEAL = {PageDown: "next", PageUp: "prev"};
-  function letGo() {
-    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
-    if (!embedded) return;
-    if (hosted) window.parent.postMessage({figgenPlayerRelease: 1}, "*");
-    else try { window.parent.focus(); } catch (error) { /* a browser that keeps the focus here */ }
-  }
+  var PASS = {PageDown: 1, PageUp: 1};
   document.addEventListener("keydown", function (event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
-    if (event.key === "Escape") { event.preventDefault(); letGo(); return; }
-    if (!REVEAL[event.key] || !embedded) return;
+    if (event.key === "Escape") { event.preventDefault(); frame.letGo(); return; }
+    if (!PASS[event.key] || !frame.embedded) return;
     event.preventDefault();
-    if (hosted) {
-      window.parent.postMessage({figgenPlayerKey: {key: event.key, code: event.code, keyCode: event.keyCode,
-        shiftKey: event.shiftKey, repeat: event.repeat}}, "*");
-    } else {
-      window.parent.postMessage(JSON.stringify({method: REVEAL[event.key], args: []}), "*");
-    }
-    letGo();
-  });
-  window.addEventListener("message", function (event) {
-    if (event.source === window.parent && event.data && event.data.figgenPlayerHost) hosted = true;
+    frame.passOn(event);
+    frame.letGo();
   });
   window.addEventListener("resize", reportHeight);
   // value rounded to ``digits`` significant digits ("g") or decimals ("f"), half to even as Python does: a
@@ -187,6 +164,7 @@ var FX = (function () {
 </body>
 </html>
 """
+)
 
 _MARKER = re.compile(r"@@(\w+)@@")
 

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import re
 
-PAGE = """<!DOCTYPE html>
+from figgen.writers._frame import FRAME_SCRIPT, control_css
+
+PAGE = (
+    """<!DOCTYPE html>
 <html lang="en" data-state="loading">
 <head>
 <meta charset="utf-8">
@@ -27,33 +30,19 @@ body { display: flex; flex-direction: column; background: @@background@@; color:
 canvas { display: block; width: 100%; height: 100%; max-width: @@width@@px; max-height: @@height@@px;
   object-fit: contain; }
 .controls { display: flex; gap: .4em; align-items: center; padding: .3em .6em .5em; }
-button { flex: none; box-sizing: border-box; width: 2.6em; height: 2em; padding: 0; margin: 0;
-  cursor: pointer; display: inline-flex; align-items: center; justify-content: center; font: inherit;
-  color: inherit;
-  background: color-mix(in srgb, CanvasText 8%, transparent);
-  border: .067em solid color-mix(in srgb, CanvasText 45%, transparent); border-radius: .3em; }
-button:hover { background: color-mix(in srgb, CanvasText 16%, transparent); }
+"""
+    + control_css("CanvasText", "CanvasText", "Canvas")
+    + """
+button { flex: none; width: 2.6em; height: 2em; padding: 0; margin: 0; display: inline-flex;
+  align-items: center; justify-content: center; }
 button svg { width: 1em; height: 1em; fill: currentColor; }
 html[data-playing="true"] #play .play, html:not([data-playing="true"]) #play .pause { display: none; }
-input[type=range] { flex: 1 1 auto; min-width: 3em; height: 2em; margin: 0; background: transparent;
-  -webkit-appearance: none; appearance: none; font: inherit; color: inherit; cursor: pointer; }
-input[type=range]::-webkit-slider-runnable-track { height: .3em; border-radius: .15em;
-  background: color-mix(in srgb, CanvasText 35%, transparent); }
-input[type=range]::-moz-range-track { height: .3em; border-radius: .15em;
-  background: color-mix(in srgb, CanvasText 35%, transparent); }
-input[type=range]::-webkit-slider-thumb { -webkit-appearance: none; appearance: none; box-sizing: border-box;
-  width: 1.2em; height: 1.2em; margin-top: -.45em; border-radius: 50%; background: CanvasText;
-  border: .13em solid Canvas; }
-input[type=range]::-moz-range-thumb { box-sizing: border-box; width: 1.2em; height: 1.2em; border-radius: 50%;
-  background: CanvasText; border: .13em solid Canvas; }
-:focus-visible { outline: .13em solid CanvasText; outline-offset: .13em; }
+input[type=range] { flex: 1 1 auto; min-width: 3em; }
 /* the player has the keys (in a deck: ← and → step it until Escape): a thin frame says so */
 html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%, transparent);
   outline-offset: -.13em; }
 .counter { flex: none; font-variant-numeric: tabular-nums; white-space: nowrap; text-align: right; }
 .failed { margin: .3em .6em; text-align: center; }
-.sr-only { position: absolute; width: 1px; height: 1px; margin: 0; overflow: hidden; clip-path: inset(50%);
-  white-space: nowrap; }
 </style>
 </head>
 <body>
@@ -74,8 +63,9 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
 </div>
 <noscript><p>@@alt@@ (The player needs JavaScript.)</p></noscript>
 <script type="application/json" id="film">@@film@@</script>
-<script>
-(function () {
+<script>"""
+    + FRAME_SCRIPT
+    + """(function () {
   "use strict";
   var root = document.documentElement;
   var film = JSON.parse(document.getElementById("film").textContent);
@@ -85,7 +75,7 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
   var playButton = document.getElementById("play"), counter = document.getElementById("counter");
   var image = context.createImageData(W, H), screen = new Uint32Array(image.data.buffer);
   var palette = null, data = null, offsets = [], snapshots = {}, current = -1;
-  var playing = false, timer = null, due = 0, plays = 0, SNAPSHOT_EVERY = 8, hosted = false;
+  var playing = false, timer = null, due = 0, plays = 0, SNAPSHOT_EVERY = 8, frame = FIGGEN_FRAME;
   var reduce = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function bytes(text) {
@@ -179,7 +169,7 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
     if (window.parent === window) return;
     var width = Math.min(W, root.clientWidth);
     var bars = caption.offsetHeight + document.querySelector(".controls").offsetHeight + 6;
-    window.parent.postMessage({figgenPlayerHeight: Math.ceil(width * H / W + bars)}, "*");
+    frame.height(width * H / W + bars);
   }
 
   // Keys. The player takes ←, → and space (a button's space and the slider's arrows stay theirs), and
@@ -192,24 +182,7 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
   var OWN = {" ": 1, "ArrowLeft": 1, "ArrowRight": 1};
   var LOCAL = {Tab: 1, Enter: 1, Shift: 1, Control: 1, Alt: 1, AltGraph: 1, Meta: 1, OS: 1, CapsLock: 1,
                NumLock: 1, ScrollLock: 1, Fn: 1, ContextMenu: 1, Dead: 1, Process: 1, Unidentified: 1};
-  var REVEAL = {PageDown: "next", PageUp: "prev", ArrowUp: "up", ArrowDown: "down"};
-  var embedded = window.parent !== window;
-
-  function letGo() {  // the focus goes back to the page (in a deck: to the deck)
-    if (document.activeElement && document.activeElement.blur) document.activeElement.blur();
-    if (!embedded) return;
-    if (hosted) window.parent.postMessage({figgenPlayerRelease: 1}, "*");
-    else try { window.parent.focus(); } catch (error) { /* a browser that keeps the focus here */ }
-  }
-
-  function passOn(event) {
-    if (hosted) {
-      window.parent.postMessage({figgenPlayerKey: {key: event.key, code: event.code, keyCode: event.keyCode,
-        shiftKey: event.shiftKey, repeat: event.repeat}}, "*");
-    } else if (REVEAL[event.key]) {
-      window.parent.postMessage(JSON.stringify({method: REVEAL[event.key], args: []}), "*");
-    }
-  }
+  var embedded = frame.embedded, letGo = frame.letGo;
 
   function onKey(event) {
     if (event.altKey || event.ctrlKey || event.metaKey || event.defaultPrevented) return;
@@ -225,16 +198,15 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
     } else if (!LOCAL[key] && !(tag === "INPUT" && (key === "ArrowUp" || key === "ArrowDown"))) {
       if (!embedded) return;  // a page of its own: the slider keeps Home, End, PageUp and PageDown
       if (tag === "INPUT") event.preventDefault();  // in a page or deck those go on to it, not the slider
-      passOn(event);
+      frame.passOn(event);
       letGo();
     }
   }
 
   function onMessage(event) {
     if (event.source !== window.parent || !event.data) return;
-    if (event.data.figgenPlayerHost) hosted = true;  // figgen's host script in the page around is there
     // reveal.js says when the player's slide is shown and left: it plays from the start, and stops
-    else if (event.data === "slide:start" && !reduce && !playing) { seek(0); play(); }
+    if (event.data === "slide:start" && !reduce && !playing) { seek(0); play(); }
     else if (event.data === "slide:stop") pause();
   }
 
@@ -283,26 +255,8 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
 </body>
 </html>
 """
-
-# The host script, beside every player figgen puts in a page (once a page): it sizes each player's iframe to
-# the height its player reports (see reportHeight), tells the player it is there, fires in the page the keys
-# the player passes on (a deck listening on the document hears a presenter's PageDown as if the page had
-# it), and takes the focus back when the player lets go. Only messages from a figgen player's iframe count.
-HOST_SCRIPT = (
-    "<script>window.figgenPlayerHost||(window.figgenPlayerHost=1,addEventListener('message',function(e){"
-    "var d=e.data,f=null;if(!d||typeof d!=='object')return;"
-    "document.querySelectorAll('iframe.figgen-player').forEach(function(x){if(x.contentWindow===e.source)f=x;});"
-    "if(!f)return;"
-    "if(d.figgenPlayerHeight>0){f.style.height=d.figgenPlayerHeight+'px';f.style.aspectRatio='auto';"
-    "e.source.postMessage({figgenPlayerHost:1},'*');}"
-    "if(d.figgenPlayerRelease||d.figgenPlayerKey){f.blur();window.focus();}"
-    "var k=d.figgenPlayerKey;if(!k||typeof k.key!=='string')return;"
-    "['keydown','keyup'].forEach(function(t){var v=new KeyboardEvent(t,{key:k.key,code:String(k.code),"
-    "shiftKey:!!k.shiftKey,repeat:!!k.repeat,bubbles:true,cancelable:true,composed:true});"
-    "Object.defineProperty(v,'keyCode',{value:k.keyCode|0});Object.defineProperty(v,'which',{value:k.keyCode|0});"
-    "f.dispatchEvent(v);});}));</script>"
 )
-RESIZE_LISTENER = HOST_SCRIPT  # the name markup.py knows it by
+
 
 _MARKER = re.compile(r"@@(\w+)@@")
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from html import escape
 
 from figgen.writers._base import WRITERS
-from figgen.writers._player_page import RESIZE_LISTENER
+from figgen.writers._frame import HOST_SCRIPT
 from figgen.writers.outputs import POSTER
 from figgen.writers.player import CONTROLS_PX
 
@@ -106,7 +106,7 @@ def player_html(
     return (
         f'<iframe class="{names}" {source} title="{escape(alt)}" width="{width}" '
         f'height="{tall}" style="{style}" loading="lazy" sandbox="allow-scripts">'
-        f"</iframe>{RESIZE_LISTENER}"
+        f"</iframe>{HOST_SCRIPT}"
     )
 
 
