@@ -164,3 +164,30 @@ def test_a_drawing_is_preprocessed_as_mnist_was_and_read(page):
     )
     check(page, state["pixels"])
     assert page.evaluate(STATUS).startswith("Your drawing: the model reads ")
+
+
+def test_the_sheets_are_drawn_as_python_colours_them(page):
+    """Each pixel-by-sheet product x · W[:, k] takes the colour figgen's own colour table gives it
+    (figgen.draw.colormaps.apply_lut on the scale ±the sheets' limit, ties to even as numpy's rint), for
+    every pixel of the ten sheets: the page holds W as float32 and multiplies in float64, as here."""
+    from figgen.draw.colormaps import apply_lut, colormap_lut, symmetric_limit
+
+    rng = np.random.default_rng(3)
+    pixels = np.round(rng.random(784) * 255) / 255  # many products, every sign and size
+    page.evaluate(f"figgenExplorable.set({{pixels: {pixels.tolist()}}})")
+    weights = page.run.weights.astype(np.float32)
+    limit = symmetric_limit(weights)
+    assert page.evaluate("FX.data.limit") == limit
+    lut = colormap_lut("seismic", 255)[:, :3].astype(np.uint8)
+    drawn = np.array(
+        page.evaluate(
+            "Array.from(document.querySelectorAll('#sheets canvas')).map(function (c) {"
+            " return Array.from(c.getContext('2d').getImageData(0, 0, 28, 28).data); })"
+        ),
+        np.uint8,
+    ).reshape(10, 784, 4)
+    products = pixels[:, None] * weights.astype(np.float64)
+    for k in range(10):
+        expected = apply_lut(products[:, k], lut, -limit, limit).reshape(784, 3)
+        wrong = np.flatnonzero((drawn[k, :, :3] != expected).any(axis=1))
+        assert not len(wrong), f"sheet {k}: {len(wrong)} pixels differ, first {wrong[:5]}"
