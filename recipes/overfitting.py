@@ -34,10 +34,10 @@ OUTPUTS = {"overfitting": "still"}
 
 def make(ctx, p):
     noun = "digits" if ctx.data.digits else "images"
+    small = ctx.train(TRAIN_SIZE=p.SMALL_SIZE)  # asked first: in a build it trains while the sweep waits
     sweep = ctx.sweep(default_sweep_sizes(p.TRAIN_SIZE, p.FRAMES))  # weights_evolution's sweep
     sizes = [int(s) for s in sweep.sizes]
     train_accuracy = training_accuracies(sweep.weights, sweep.biases, sizes, *ctx.data.train(sizes[-1]))
-    small = ctx.train(TRAIN_SIZE=p.SMALL_SIZE)
     study = step_study(small, *ctx.data.train(p.SMALL_SIZE), *ctx.data.test(p.TEST_SIZE))
     text_run = ctx.train()  # the text's run, as training_curve draws it
     fig = overfitting_figure(

@@ -17,10 +17,10 @@ from figgen.training.ahead import Ahead, Cancelled, Waiting
 from tests.conftest import write_recipe
 
 
-def ask(ahead: Ahead, name, compute):
+def ask(ahead: Ahead, name, compute, cost: float = 0.0):
     """Ask once: the result, or the future to wait for."""
     try:
-        return ahead(name, compute)
+        return ahead(name, compute, cost)
     except Waiting as waiting:
         return waiting.future
 
@@ -57,6 +57,32 @@ def test_trainings_run_in_the_order_asked_and_a_failure_fails_each_asker():
             with pytest.raises(ValueError, match="training size 0"):
                 ahead("bad", failing)
         assert ahead("good", None) == 1
+
+
+def test_of_the_trainings_queued_the_cheapest_goes_first():
+    """While one trains, a sweep, a grid and two runs are asked for: the runs (cheap) go before the sweep and
+    the grid, equal costs in the order asked; so a recipe waiting for a small training draws while a large
+    one trains (before, a build's learning-rate runs and overfitting's small run waited behind the grid)."""
+    order, started, release = [], threading.Event(), threading.Event()
+
+    def first(stop):
+        started.set()
+        release.wait(5)
+        order.append("first")
+
+    def named(name):
+        return lambda stop: order.append(name)
+
+    with Ahead() as ahead:
+        ask(ahead, "first", first)
+        started.wait(5)  # training now: what is asked next queues
+        ask(ahead, "sweep", named("sweep"), 50.0)
+        ask(ahead, "grid", named("grid"), 116.0)
+        ask(ahead, "rates", named("rates"), 14.0)
+        last = ask(ahead, "small", named("small"), 14.0)
+        release.set()
+        ahead.wait([ask(ahead, "grid", None)])
+        assert last.done() and order == ["first", "rates", "small", "sweep", "grid"]
 
 
 def test_a_recipe_catching_exceptions_does_not_catch_the_wait():

@@ -14,17 +14,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from figgen.analysis.worked import mean_cross_entropy
+from figgen.analysis.worked import cross_entropies, mean_cross_entropy
 from figgen.core.errors import FiggenError
 from figgen.training import predict
 
 RESAMPLES = 400  # bootstrap resamples of the test set: the 2.5 and 97.5 percentiles settle to ±0.1 points
 LEVEL = 0.95  # the band's and the interval's coverage
+_ROWS = 2000  # test rows scored at a time (and resamples drawn at a time: _ROWS // 40): a few MB, not 150
 
 
 def training_accuracies(weights: np.ndarray, biases: np.ndarray, sizes, x_train, labels_train) -> np.ndarray:
     """Each sweep model's accuracy on its own training examples: model k on the first ``sizes[k]`` rows."""
-    x, labels = np.asarray(x_train), np.asarray(labels_train)
+    x, labels = np.asarray(x_train, np.float64), np.asarray(labels_train)  # converted once, not per model
     if max(sizes) > len(labels):
         raise FiggenError(f"training size {max(sizes):,} is more than the {len(labels):,} rows given")
     return np.array(
@@ -86,20 +87,30 @@ def step_study(run, x_train, labels_train, x_test, labels_test, *, resamples: in
     if resamples < 10:
         raise FiggenError(f"the bootstrap needs at least 10 resamples, got {resamples}")
     labels_test = np.asarray(labels_test)
-    hits, train_acc, train_loss, test_loss = [], [], [], []
-    x_train, x_test = np.asarray(x_train, np.float64), np.asarray(x_test, np.float64)  # converted once
+    n = len(labels_test)
+    train_acc, train_loss = [], []
+    x_train = np.asarray(x_train, np.float64)
     for s in steps:
-        w, b = run.snapshots[s], run.snapshot_biases[s]
-        right, loss = _scores(w, b, x_test, labels_test)
-        hits.append(right)
-        test_loss.append(loss)
-        right, loss = _scores(w, b, x_train, labels_train)
+        right, loss = _scores(run.snapshots[s], run.snapshot_biases[s], x_train, labels_train)
         train_acc.append(float(right.mean()))
         train_loss.append(loss)
-    right = np.array(hits, np.float64)  # (S, n)
-    n = len(labels_test)
-    counts = np.random.default_rng(seed).multinomial(n, np.full(n, 1 / n), size=resamples)  # (R, n)
-    boot = right @ counts.T / n  # (S, R): each snapshot's accuracy on each resample
+    # the test rows a part at a time, each converted once for every snapshot: the same numbers as all at once
+    right = np.empty((len(steps), n))  # (S, n): 1 where snapshot s reads row i right
+    row_loss = np.empty((len(steps), n))
+    for a in range(0, n, _ROWS):
+        x = np.asarray(x_test[a : a + _ROWS], np.float64)
+        part = labels_test[a : a + _ROWS]
+        for i, s in enumerate(steps):
+            logits = x @ run.snapshots[s] + run.snapshot_biases[s]
+            right[i, a : a + _ROWS] = logits.argmax(axis=1) == part
+            row_loss[i, a : a + _ROWS] = cross_entropies(logits, part)
+    test_loss = row_loss.mean(axis=1)
+    generator = np.random.default_rng(seed)  # resamples drawn a few at a time: the same as all at once
+    chunks = [
+        right @ generator.multinomial(n, np.full(n, 1 / n), size=min(_ROWS // 40, resamples - r)).T / n
+        for r in range(0, resamples, _ROWS // 40)
+    ]
+    boot = np.concatenate(chunks, axis=1)  # (S, R): each snapshot's accuracy on each resample
     tail = 100 * (1 - LEVEL) / 2
     accuracy = right.mean(axis=1)
     peak = len(accuracy) - 1 - int(np.argmax(accuracy[::-1]))  # the last of tied highs: a plateau is no fall

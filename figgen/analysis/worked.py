@@ -32,13 +32,17 @@ def cross_entropy(prediction: Sequence[float], label: int) -> float:
         return float(np.sum(-np.multiply(np.log(p), k, where=k > 0, out=np.zeros_like(p))))
 
 
-def mean_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """The mean cross-entropy of logits (..., n, 10) against labels (n,) over the n rows, from the logits
-    themselves (log-sum-exp: no softmax that could round to 0): ``cross_entropy`` for many rows at once."""
+def cross_entropies(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The cross-entropy of each row of logits (..., n, 10) against labels (n,), from the logits themselves
+    (log-sum-exp: no softmax that could round to 0): ``cross_entropy`` for many rows at once."""
     top = logits.max(axis=-1, keepdims=True)
     log_sum = top[..., 0] + np.log(np.exp(logits - top).sum(axis=-1))
-    mine = logits[..., np.arange(len(labels)), labels]
-    return (log_sum - mine).mean(axis=-1)
+    return log_sum - logits[..., np.arange(len(labels)), labels]
+
+
+def mean_cross_entropy(logits: np.ndarray, labels: np.ndarray) -> np.ndarray:
+    """The mean of :func:`cross_entropies` over the n rows."""
+    return cross_entropies(logits, labels).mean(axis=-1)
 
 
 def check_logits(logits: Sequence[float], what: str) -> None:

@@ -46,6 +46,7 @@ Check = Callable[[dict[str, np.ndarray], dict], bool]
 
 # ``elsewhere(name, compute_and_store)`` computes a miss for this context, or raises to say it will: set
 # only around a serial build's recipes, so threads it starts (and every other caller) compute in place.
+# It is called as ``elsewhere(name, compute_and_store, cost)``, ``cost`` the entry's estimated work.
 # ``compute_and_store(stop)`` calls ``stop()`` while it waits for another process and before it stores: a
 # stop that raises ends it there, with nothing stored.
 ELSEWHERE: ContextVar[Callable | None] = ContextVar("figgen_cache_elsewhere", default=None)
@@ -90,12 +91,21 @@ class Cache:
         return self.folder / f"{kind}-{key[:32]}.npz"
 
     def get_or_compute(
-        self, kind: str, key: str, compute: Compute, *, force: bool = False, check: Check | None = None
+        self,
+        kind: str,
+        key: str,
+        compute: Compute,
+        *,
+        force: bool = False,
+        check: Check | None = None,
+        cost: float = 0.0,
     ) -> tuple[dict, dict, bool]:
         """Return ``(arrays, meta, hit)``: from the cache, or computed, stored and returned (``hit`` False).
 
         ``force`` computes even when an entry exists, and replaces it. ``check(arrays, meta)`` says whether
-        a loaded entry has what its reader needs; one that has not counts as damaged.
+        a loaded entry has what its reader needs; one that has not counts as damaged. ``cost`` estimates the
+        computation's work (any unit, the same for every entry): where it is computed elsewhere, cheaper
+        ones go first.
         """
         path = self.path(kind, key)
         found = None if force else self._load(path, check, warn=True)
@@ -106,7 +116,9 @@ class Cache:
         elsewhere = ELSEWHERE.get()
         if elsewhere is not None:
             name = (str(path), force)
-            return elsewhere(name, lambda stop: self._compute(path, compute, force, check, writable, stop))
+            return elsewhere(
+                name, lambda stop: self._compute(path, compute, force, check, writable, stop), cost
+            )
         return self._compute(path, compute, force, check, writable)
 
     def _compute(

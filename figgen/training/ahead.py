@@ -5,8 +5,10 @@ two idle between its small per-step ops; side by side on two cores they overlap.
 a recipe, :data:`~figgen.files.cache.ELSEWHERE` is an :class:`Ahead`: a training-cache miss is handed to its
 one training thread, and the recipe that asked stops with :class:`Waiting` (its staged files are discarded: a
 recipe asks for its training before it draws). The build runs the next recipe meanwhile, and the waiting one
-again, before any other, once its training is stored. Every request for one entry shares one training,
-trained in the order asked; a training that failed fails each recipe that asks for it, with its error.
+again, before any other, once its training is stored. Every request for one entry shares one training. Of
+the trainings queued, the cheapest by its estimated work goes first (ties in the order asked): a recipe
+that waits for a small one draws while a large one trains, instead of after it. A training that failed
+fails each recipe that asks for it, with its error.
 
 Only the build's thread reports: progress heard on the training thread is held, and shown while the build
 has nothing else to do but wait for it; the cache's warnings there are kept for the recipe that asked first
@@ -41,7 +43,7 @@ class Ahead:
 
     def __init__(self):
         self._futures: dict[Hashable, Future] = {}
-        self._queue: list[tuple[Future, Callable]] = []
+        self._queue: list[tuple[float, Future, Callable]] = []  # (estimated work, ...), in the order asked
         self._ready = threading.Condition()
         self._thread: threading.Thread | None = None
         self._closed = False
@@ -54,16 +56,16 @@ class Ahead:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def __call__(self, name: Hashable, compute: Callable):
+    def __call__(self, name: Hashable, compute: Callable, cost: float = 0.0):
         """Return ``compute(stop)``'s result once the training thread has computed it (or raise its error);
         until then queue it (once per ``name``) and raise :class:`Waiting`. ``stop()`` raises
-        :class:`Cancelled` once the Ahead is closed."""
+        :class:`Cancelled` once the Ahead is closed. ``cost``: its estimated work, cheapest first."""
         future = self._futures.get(name)
         if future is None:
             self._start()  # first: if TensorFlow cannot be imported, nothing is left waiting
             future = self._futures[name] = Future()
             with self._ready:
-                self._queue.append((future, compute))
+                self._queue.append((float(cost), future, compute))
                 self._ready.notify()
         if future.done():
             return future.result()
@@ -100,7 +102,7 @@ class Ahead:
         """Cancel what is queued, stop the training under way at its next report, and wait for the thread."""
         with self._ready:
             self._closed = True
-            for future, _ in self._queue:
+            for _, future, _ in self._queue:
                 future.cancel()
             self._queue.clear()
             self._ready.notify()
@@ -130,7 +132,8 @@ class Ahead:
                     self._ready.wait()
                 if self._closed:
                     return
-                future, compute = self._queue.pop(0)
+                cheapest = min(range(len(self._queue)), key=lambda i: self._queue[i][0])  # first of equals
+                _, future, compute = self._queue.pop(cheapest)
             if not future.set_running_or_notify_cancel():
                 continue
             said = self._warnings[future] = []
