@@ -244,6 +244,12 @@ def contrast(a: tuple[int, ...], b: tuple[int, ...]) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
+def mix(a: tuple[int, ...], b: tuple[int, ...], share: float) -> RGB:
+    """The 0-255 colour ``share`` of the way from ``a`` to ``b`` (0: ``a``, 1: ``b``), channels rounded."""
+    r, g, bl = (round(x + (y - x) * share) for x, y in zip(a[:3], b[:3], strict=True))
+    return (r, g, bl)
+
+
 def ink_for(rgb: RGB, background: RGB, minimum: float) -> RGB:
     """``rgb``, mixed towards white on a dark background (towards black on a light one) by the least amount
     that gives it ``minimum`` contrast against ``background``: the same hue, as readable as asked."""
@@ -253,9 +259,7 @@ def ink_for(rgb: RGB, background: RGB, minimum: float) -> RGB:
         else (0, 0, 0)
     )
     for step in range(0, 101, 2):
-        t = step / 100
-        r, g, b = (round(c + (e - c) * t) for c, e in zip(rgb, target, strict=True))
-        mixed = (r, g, b)
+        mixed = mix(rgb, target, step / 100)
         if contrast(mixed, background) >= minimum:
             return mixed
     return target

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageDraw
 
-from figgen.core.themes import TEXT_CONTRAST, Preset, Theme, get_preset, get_theme, ink_for
+from figgen.core.themes import TEXT_CONTRAST, Preset, Theme, get_preset, get_theme, ink_for, mix
 from figgen.draw._pixels import blank, border, text_kwargs
 from figgen.draw.text import draw_text, legible_size, text_size
 
@@ -92,9 +92,7 @@ def shown_lines(lines: Sequence[str], rows: int) -> list[str]:
 
 def panel_colour(theme: Theme) -> tuple[int, int, int]:
     """The console panel's colour: the page's mixed :data:`PANEL_MIX` of the way to the theme's text."""
-    page, ink = theme.page, theme.foreground
-    r, g, b = (round(p + (f - p) * PANEL_MIX) for p, f in zip(page, ink, strict=True))
-    return (r, g, b)
+    return mix(theme.page, theme.foreground, PANEL_MIX)
 
 
 def console_frame(

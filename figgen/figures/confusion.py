@@ -25,7 +25,7 @@ from figgen.analysis.confusion import (
     percent,
     row_rates,
 )
-from figgen.core.themes import Preset, Theme, contrast, ink_on
+from figgen.core.themes import Preset, Theme, contrast, ink_on, mix
 from figgen.data import DIGITS
 from figgen.figures.style import aspect, mpl_colour, new_figure, themed
 
@@ -105,11 +105,6 @@ def _title_chars(preset: Preset) -> int:
     return int(preset.width / (0.62 * preset.font_size))
 
 
-def _mix(a: tuple[int, ...], b: tuple[int, ...], t: float) -> tuple[int, int, int]:
-    r, g, bl = (round(x + (y - x) * t) for x, y in zip(a[:3], b[:3], strict=True))
-    return (r, g, bl)
-
-
 def _cell_text(value: float, rate: bool) -> str:
     if rate:  # at most three characters: 72, 9.4, 0.9, <.1
         text = f"{100 * value:.0f}" if 100 * value >= 9.95 else f"{100 * value:.1f}"
@@ -131,8 +126,8 @@ def _matrix(ax, values, counts, names, theme: Theme, preset: Preset, *, rate: bo
     reach = 1.0
     if theme.outline is not None:
         steps = [i / 50 for i in range(51)]
-        reach = max(t for t in steps if contrast(theme.foreground, _mix(page, theme.mistake, t)) >= 4.6)
-    colours = [_mix(page, theme.mistake, reach * i / (levels - 1)) for i in range(levels)]
+        reach = max(t for t in steps if contrast(theme.foreground, mix(page, theme.mistake, t)) >= 4.6)
+    colours = [mix(page, theme.mistake, reach * i / (levels - 1)) for i in range(levels)]
     cmap = ListedColormap([mpl_colour(c) for c in colours]).with_extremes(bad=(0, 0, 0, 0))
     shown = np.where(counts > 0, off, np.nan)
     if theme.outline is not None:  # on an unknown slide, a card of the halo's colour: empty cells are blank

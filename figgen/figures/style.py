@@ -203,6 +203,12 @@ def figure_to_array(fig: Figure) -> np.ndarray:
     """Render a figure with Agg to a uint8 frame: RGB, or RGBA when its background is not opaque."""
     canvas = agg_canvas(fig)
     canvas.draw()
+    return canvas_pixels(canvas)
+
+
+def canvas_pixels(canvas) -> np.ndarray:
+    """An Agg canvas's pixels as they stand (no redraw), a uint8 frame of their own: RGB, or RGBA when its
+    background is not opaque."""
     rgba = np.asarray(canvas.buffer_rgba())
     if rgba[..., 3].min() < 255:
         return rgba.copy()

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from figgen.analysis.surface import LossSurface
 from figgen.core.themes import Preset, Theme
 from figgen.figures._axes import plain_log_ticks
-from figgen.figures.style import agg_canvas, aspect, mpl_colour, new_figure, themed
+from figgen.figures.style import agg_canvas, aspect, canvas_pixels, mpl_colour, new_figure, themed
 
 
 def step_words(step: int) -> str:
@@ -144,12 +144,4 @@ def loss_surface_frames(
         ax.draw_artist(line)
         ax.draw_artist(head)
         fig.draw_artist(label)
-        yield _pixels(canvas)
-
-
-def _pixels(canvas) -> np.ndarray:
-    """The canvas's pixels as they stand (no redraw): RGB, or RGBA when its background is see-through."""
-    rgba = np.asarray(canvas.buffer_rgba())
-    if rgba[..., 3].min() < 255:
-        return rgba.copy()
-    return np.ascontiguousarray(rgba[..., :3])
+        yield canvas_pixels(canvas)
