@@ -177,7 +177,7 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         return pattern.sub(replace, markdown)
 
     def _show(self, match: re.Match, page, config, files) -> str:
-        from figgen.integrations.pages import choose_formats, find_target
+        from figgen.integrations.pages import choose_formats, find_target, poster_file
         from figgen.writers.markup import block_html, scheme_pair_html, shown_as
 
         name, dot, fmt = match["target"].rpartition(".")
@@ -206,8 +206,9 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
         title = _title(match["title"])
         if shown in ("frame", "video"):
             markup = []
-            for output, url, _ in shown_files:  # a video shows its poster still until it plays
-                poster = self._poster(output, page, config, files) if shown == "video" else None
+            for output, url, _ in shown_files:  # a video shows its poster still (added too) until it plays
+                still = poster_file(output) if shown == "video" else None
+                poster = self._site_file(still, config, files).url_relative_to(page.file) if still else None
                 markup.append(_media(output, url, shown, match["alt"], media, poster))
             html = block_html(scheme_pair_html(*markup) if len(markup) == 2 else markup[0], ident=ident)
             return f"\n\n{html}\n\n"
@@ -252,15 +253,6 @@ class FiggenPlugin(BasePlugin[FiggenConfig]):
             file = File.generated(config, src_uri, abs_src_path=str(path))
             files.append(file)
         return file
-
-    def _poster(self, output, page, config, files) -> str | None:
-        """The URL from ``page`` of a video's poster still (built beside its MP4), added to the site."""
-        from figgen.writers.markup import poster_name
-
-        poster = output.path.with_name(poster_name(output.path.name))
-        if not poster.is_file():
-            return None
-        return self._site_file(poster, config, files).url_relative_to(page.file)
 
     def on_serve(self, server, config, builder):
         """Rebuild when a recipe or figgen.toml changes, as when a page does."""

@@ -47,8 +47,7 @@ def show(
     Options left out come from figgen.toml, then the defaults; bad input raises :class:`figgen.FiggenError`.
     """
     from figgen.builder.workfolders import work_folder
-    from figgen.integrations.pages import build_target, choose_formats, find_target
-    from figgen.writers.outputs import POSTER
+    from figgen.integrations.pages import build_target, choose_formats, find_target, poster_file
 
     target = find_target(recipe if output is None else f"{recipe}/{output}")
     formats = choose_formats(target, format, "notebook")
@@ -64,8 +63,8 @@ def show(
     )
     images = {MIME[o.format]: o.path for o in others}
     if target.kind in ("animation", "explorable"):  # written with the animation or page, beside it
-        poster = built.path.with_name(f"{target.output}{POSTER}.png")
-        if poster.is_file():
+        poster = poster_file(built, target.output)
+        if poster is not None:
             images["image/png"] = poster
     return Shown(built, images)
 

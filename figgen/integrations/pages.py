@@ -137,6 +137,16 @@ def _output(target: Target, fmt: str) -> str:
     return target.output + POSTER if target.kind == "explorable" and fmt == "png" else target.output
 
 
+def poster_file(output: Output, stem: str | None = None) -> Path | None:
+    """The poster still built beside ``output`` (an animation's, or an explorable's first state), named as
+    :func:`~figgen.writers.markup.poster_name` names it, ``STEM_poster.png``; None where there is none.
+    ``stem``: the output whose poster it is, when not ``output`` itself (an explorable's PNG is its still)."""
+    from figgen.writers.markup import poster_name  # numpy: not when Sphinx or MkDocs loads figgen
+
+    poster = output.path.with_name(poster_name(stem or output.path.name))
+    return poster if poster.is_file() else None
+
+
 def build_target(
     target: Target,
     formats: Sequence[str],

@@ -187,12 +187,13 @@ class FiggenDirective(SphinxDirective):
         self, target: Target, formats: tuple[str, ...], theme: str | None
     ) -> tuple[list[Output], Path | None]:
         """The target's files in ``formats`` (built if stale), and the still other builders show in place
-        of a player, a video or a PDF: the animation's filmstrip PNG, the PNG of a still or a filmstrip."""
+        of a player, a video or a PDF: the animation's filmstrip PNG, the explorable's poster still (its first
+        state), the PNG of a still or a filmstrip."""
         from figgen.builder.options import parse_sets
         from figgen.builder.workfolders import work_folder
         from figgen.integrations.pages import build_target
-        from figgen.writers.markup import shown_as
-        from figgen.writers.outputs import FILMSTRIP, POSTER
+        from figgen.writers.markup import poster_name, shown_as
+        from figgen.writers.outputs import FILMSTRIP
 
         config = self.config
         plays = shown_as(formats[0]) != "img"
@@ -211,9 +212,12 @@ class FiggenDirective(SphinxDirective):
         shown = [o for o in outputs if o.format in formats]
         if not plays:
             return shown, None
-        suffix = {"animation": FILMSTRIP, "explorable": POSTER}.get(target.kind, "")
-        name = f"{shown[0].name}{suffix}.png"
-        still = shown[0].path.with_name(name)  # an animation's filmstrip, an explorable's first state
+        stem = shown[0].name
+        if target.kind == "explorable":  # its first state: its poster still
+            name = poster_name(stem)
+        else:  # an animation's filmstrip, or the PNG of a still or a filmstrip
+            name = f"{stem}{FILMSTRIP if target.kind == 'animation' else ''}.png"
+        still = shown[0].path.with_name(name)
         if not still.is_file():
             raise FiggenError(f"recipe {target.recipe.name} wrote no {name}")
         return shown, still
@@ -229,7 +233,9 @@ class FiggenDirective(SphinxDirective):
 
     def _shown(self, outputs: list[Output], still: Path | None, alt: str) -> nodes.Element:
         """An image node (Sphinx copies the file it picks), maybe in a link, or a player, a video or a PDF
-        link registered for copying, holding the still that builders other than HTML show."""
+        link registered for copying (a video with its poster still), holding the still that builders other
+        than HTML show."""
+        from figgen.integrations.pages import poster_file
         from figgen.writers.markup import shown_as
 
         first = outputs[0]
@@ -243,15 +249,15 @@ class FiggenDirective(SphinxDirective):
             if "target" in self.options:  # the image links there, as docutils' image does
                 return nodes.reference("", "", image, refuri=directives.uri(self.options["target"]))
             return image
-        relative = os.path.relpath(first.path.absolute(), self.env.srcdir).replace(os.sep, "/")
         # as Sphinx does for images: gone means read again (and build again); absolute, as Sphinx resolves
         # a relative one against the source folder
         self.env.note_dependency(str(first.path.absolute()))
+        poster = poster_file(first) if shown_as(first.format) == "video" else None  # copied like the video
         node = figgen_media(
             shown_as=shown_as(first.format),
             kind=first.kind,
-            filename=str(self.env.dlfiles.add_file(self.env.docname, relative)),
-            poster=self._poster(first) if shown_as(first.format) == "video" else None,
+            filename=self._download(first.path),
+            poster=self._download(poster) if poster is not None else None,
             width=first.width,
             height=first.height,
             alt=alt,
@@ -265,15 +271,9 @@ class FiggenDirective(SphinxDirective):
         self.set_source_info(node)
         return node
 
-    def _poster(self, video: Output) -> str | None:
-        """A video's poster still (built beside its MP4), registered for copying like the video: its name
-        in the build's download folder, or None if there is none."""
-        from figgen.writers.markup import poster_name
-
-        poster = video.path.with_name(poster_name(video.path.name))
-        if not poster.is_file():
-            return None
-        relative = os.path.relpath(poster.absolute(), self.env.srcdir).replace(os.sep, "/")
+    def _download(self, path: Path) -> str:
+        """``path`` registered for copying into the build's download folder: its name there."""
+        relative = os.path.relpath(path.absolute(), self.env.srcdir).replace(os.sep, "/")
         return str(self.env.dlfiles.add_file(self.env.docname, relative))
 
     def _image(self, path: Path, suffix: str, alt: str) -> nodes.image:

@@ -70,8 +70,9 @@ def video_html(
 
 
 def poster_name(video: str) -> str:
-    """The poster still beside an animation's file: ``weights_evolution.mp4`` (a name, a path or a URL) ->
-    ``weights_evolution_poster.png``, as figgen names it (every build that writes an animation writes it)."""
+    """The poster still beside an animation's or an explorable's file: ``weights_evolution.mp4`` (a name, a
+    path or a URL; or the output's stem, ``weights_evolution``) -> ``weights_evolution_poster.png``, as figgen
+    names it (every build that writes an animation writes it; an explorable's is its first state)."""
     head, slash, name = video.rpartition("/")
     stem = name.rsplit(".", 1)[0] if "." in name else name
     return f"{head}{slash}{stem}{POSTER}.png"
