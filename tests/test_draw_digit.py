@@ -191,3 +191,18 @@ def test_the_sheets_are_drawn_as_python_colours_them(page):
         expected = apply_lut(products[:, k], lut, -limit, limit).reshape(784, 3)
         wrong = np.flatnonzero((drawn[k, :, :3] != expected).any(axis=1))
         assert not len(wrong), f"sheet {k}: {len(wrong)} pixels differ, first {wrong[:5]}"
+
+
+def test_colour_levels_round_ties_to_even_as_python_does(page):
+    """FX.level, which colours every sheet, against figgen.draw.colormaps.lut_indices on exact ties (a
+    scale whose step is a power of two: x.5 is representable), either side of them, past both ends, NaN."""
+    from figgen.draw.colormaps import lut_indices
+
+    low, high = -127 / 64, 127 / 64  # (255 - 1) / (high - low) = 64: scaled values are exact
+    ties = [(t + 0.5 - 127) / 64 for t in range(-2, 256)]
+    near = [np.nextafter(v, s) for v in ties for s in (-np.inf, np.inf)]
+    values = [*ties, *near, *np.random.default_rng(5).uniform(-3, 3, 200), -1e9, 1e9, 0.0]
+    level = f"function (v) {{ return FX.level(v, {low}, {high}, 255); }}"
+    got = page.evaluate(f"{[float(v) for v in values]}.map({level})")
+    assert got == lut_indices(np.array(values), 255, low, high).tolist()
+    assert page.evaluate(f"FX.level(NaN, {low}, {high}, 255)") == 127

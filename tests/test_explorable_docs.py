@@ -19,7 +19,7 @@ from nbclient import NotebookClient
 from PIL import Image
 from sphinx.cmd.build import build_main
 
-from figgen.analysis.descent import gradient_descent_path, learning_rate_verdict
+from figgen.analysis.descent import descent_summary, gradient_descent_path, learning_rate_verdict
 from figgen.core.regime import regime
 from tests._browser import CHROMIUM, Browser
 from tests._readme import project
@@ -45,8 +45,9 @@ READY = "document.documentElement && document.documentElement.dataset.state === 
 
 
 def drive(tab, page_end: str, tmp_path) -> None:
-    """In the site's page open in ``tab``: the explorable's iframe sizes itself, and the page in it answers
-    its script with figgen's Python path, regime and verdict for two rates."""
+    """In the site's page open in ``tab``: the page inside the explorable's iframe answers its script and a
+    key on its slider with figgen's Python path, regime and the words it shows; and the iframe takes the
+    height of the page's content, shrinking with it when the column narrows."""
     tab.wait_for("document.querySelector('iframe.figgen-explorable') !== null")
     frame = tab.browser.frame(page_end, parent=tab)
     frame.wait_for(READY)
@@ -58,15 +59,37 @@ def drive(tab, page_end: str, tmp_path) -> None:
         np.testing.assert_allclose(state["x"], path, rtol=1e-12)
         assert state["regime"] == regime(np.abs(path), abs(x0))
         assert state["verdict"] == learning_rate_verdict(path)
+        shown = frame.evaluate("document.getElementById('verdict').textContent")
+        assert shown == f"Over 30 steps {descent_summary(path)}"
     assert state["regime"] == "diverged"  # the second rate: the page is not stuck at its first state
     status = frame.evaluate("document.getElementById('fx-status').textContent")
     assert status.startswith(f"LEARNING_RATE {rates[-1]:.3g} from x₀ = 2: at step 30 of 30")
-    # the host page's listener gave the iframe the page's own height
-    tab.wait_for("document.querySelector('iframe.figgen-explorable').style.height.endsWith('px')")
-    height = tab.evaluate("document.querySelector('iframe.figgen-explorable').getBoundingClientRect().height")
-    inner = frame.evaluate("document.documentElement.scrollHeight")
-    assert abs(height - inner) <= 2, (height, inner)
+    # a reader's click on the rate slider, then ←: one rate down, drawn and said
+    box = tab.evaluate(
+        "(function () { var r = document.querySelector('iframe.figgen-explorable').getBoundingClientRect();"
+        " return [r.left, r.top]; })()"
+    )
+    x, y = frame.centre("#rate", 0.5)
+    tab.click(box[0] + x, box[1] + y)  # the rate under the mouse, and the slider has the keys
+    clicked = rates.index(frame.evaluate("figgenExplorable.state().LEARNING_RATE"))
+    assert 0.3 * len(rates) < clicked < 0.7 * len(rates)
+    tab.press("ArrowLeft")
+    frame.wait_for(f"figgenExplorable.state().LEARNING_RATE === {rates[clicked - 1]}")
+    path = gradient_descent_path(2.0, rates[clicked - 1], 30)
+    assert frame.evaluate("document.getElementById('verdict').textContent") == (
+        f"Over 30 steps {descent_summary(path)}"
+    )
+    # the iframe is as tall as the page's content, and shrinks with it
+    iframe = "document.querySelector('iframe.figgen-explorable')"
+    content = "Math.ceil(document.querySelector('main.fx').getBoundingClientRect().bottom)"
+    tab.wait_for(f"{iframe}.style.height.endsWith('px')")
+    wide = tab.evaluate(f"{iframe}.getBoundingClientRect().height")
+    assert abs(wide - frame.evaluate(content)) <= 2, (wide, frame.evaluate(content))
     tab.screenshot(tmp_path / "page.png")
+    tab.evaluate(f"{iframe}.style.maxWidth = '480px'")
+    tab.wait_for(f"{iframe}.getBoundingClientRect().height < {wide - 50}")  # 495 to 397 px
+    narrow = tab.evaluate(f"{iframe}.getBoundingClientRect().height")
+    assert abs(narrow - frame.evaluate(content)) <= 2, (narrow, frame.evaluate(content))
 
 
 @pytest.fixture

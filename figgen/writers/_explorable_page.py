@@ -74,7 +74,9 @@ canvas { display: block; max-width: 100%; }
   }
   function reportHeight() {  // an embedding page sizes its iframe to the page (figgen's host script)
     fit();
-    frame.height(root.scrollHeight);
+    // the content's own height: the document's scrollHeight is never less than the frame, so a frame
+    // made tall once would never shrink back (a narrower column draws the canvases shorter)
+    frame.height(main ? main.getBoundingClientRect().bottom + window.scrollY : root.scrollHeight);
   }
   // Keys: the controls keep theirs (a range input's arrows, Home, End); Escape gives the focus back to the
   // page around, and a clicker's PageUp and PageDown go on to it (a slide deck), as in the player.
@@ -147,6 +149,14 @@ canvas { display: block; max-width: 100%; }
     // written as figgen's Python writes them, ties to even included (JavaScript rounds them up)
     g: function (value, digits) { return pyFormat(value, digits, "g"); },
     fixed: function (value, digits) { return pyFormat(value, digits, "f"); },
+    // figgen.draw.colormaps.lut_indices: the index into a table of ``levels`` colours for ``value`` on the
+    // scale low .. high, clipped; the same sums in the same order, ties to even as numpy's rint
+    level: function (value, low, high, levels) {
+      if (isNaN(value)) return (levels - 1) / 2;
+      var scaled = (value - low) * ((levels - 1) / (high - low)), i = Math.round(scaled);
+      if (i - scaled === 0.5 && i % 2 !== 0) i -= 1;
+      return Math.max(0, Math.min(levels - 1, i));
+    },
     // The index of the value of ``values`` nearest to ``value`` (what ``set`` snaps to)
     nearest: function (values, value) {
       var best = 0;

@@ -164,11 +164,7 @@ SCRIPT = r"""
     for (var k = 0; k < K; k++) {
       var c = sheetCanvases[k][0].getContext("2d"), image = c.createImageData(28, 28);
       for (var i = 0; i < P; i++) {
-        // figgen.draw.colormaps.lut_indices: the same sums in the same order, ties to even as numpy's rint
-        var scaled = (input[i] * W[i * K + k] + D.limit) * ((levels - 1) / (D.limit + D.limit));
-        var j = Math.round(scaled);
-        if (j - scaled === 0.5 && j % 2 !== 0) j -= 1;
-        j = Math.max(0, Math.min(levels - 1, j));
+        var j = FX.level(input[i] * W[i * K + k], -D.limit, D.limit, levels);
         image.data[4 * i] = lut[3 * j]; image.data[4 * i + 1] = lut[3 * j + 1]; image.data[4 * i + 2] = lut[3 * j + 2];
         image.data[4 * i + 3] = 255;
       }

@@ -129,8 +129,8 @@ SCRIPT = r"""
     c.lineWidth = Math.max(1, fs / 12);
     c.textAlign = "right";
     c.textBaseline = "middle";
-    [lo, (lo + hi) / 2, hi].forEach(function (k) {
-      c.fillText("1e" + Math.round(k), left - fs * 0.3, Y(Math.pow(10, k)));
+    [lo, Math.round((lo + hi) / 2), hi].forEach(function (k) {  // whole decades, drawn where they are
+      c.fillText("1e" + k, left - fs * 0.3, Y(Math.pow(10, k)));
     });
     c.setLineDash([fs / 4, fs / 4]);
     c.beginPath(); c.moveTo(left, Y(Math.abs(s.x0))); c.lineTo(right, Y(Math.abs(s.x0))); c.stroke();
