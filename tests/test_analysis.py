@@ -16,11 +16,13 @@ from figgen.analysis import (
     check_logits,
     check_prediction,
     correct,
+    cross_entropies,
     cross_entropy,
     first_with_label,
     gradient_descent_path,
     learning_rate_verdict,
     leftmost_column,
+    mean_cross_entropy,
     nth_of_digit,
     shift_left,
     shift_study,
@@ -318,3 +320,19 @@ def test_the_package_re_exports_every_topic_module_name():
                     defined.add(name)
                     assert getattr(figgen.analysis, name) is getattr(module, name), name
     assert defined == set(figgen.analysis.__all__)
+
+
+def test_cross_entropies_are_the_texts_loss_row_by_row_even_where_softmax_rounds_to_zero():
+    """Each row's cross_entropies is cross_entropy of its softmax (the text's −log p[label]), their mean is
+    mean_cross_entropy, over a batch axis too; and a logit gap that makes softmax round to 0 stays finite."""
+    rng = np.random.default_rng(2)
+    logits, labels = rng.normal(0, 3, (6, 10)), rng.integers(0, 10, 6)
+    each = cross_entropies(logits, labels)
+    expected = [cross_entropy(softmax(row), int(label)) for row, label in zip(logits, labels, strict=True)]
+    np.testing.assert_allclose(each, expected, rtol=1e-12)
+    assert mean_cross_entropy(logits, labels) == pytest.approx(np.mean(expected), rel=1e-12)
+    batch = np.stack([logits, 2 * logits])  # (2, 6, 10): one loss per row of each
+    np.testing.assert_allclose(cross_entropies(batch, labels)[1], cross_entropies(2 * logits, labels))
+    far = np.zeros((1, 10))
+    far[0, 3] = 800.0  # softmax gives label 0 a probability of exactly 0.0 in float64
+    assert cross_entropies(far, np.array([0]))[0] == pytest.approx(800.0)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from figgen.analysis import gradient_descent_path, learning_rate_verdict
+from figgen.analysis import descent_summary, gradient_descent_path, learning_rate_verdict
 from figgen.core.themes import get_preset, get_theme
 from figgen.draw.descent import descent_frames, leaves_view, readable, short, strip_range, view_half
 
@@ -105,3 +105,22 @@ def test_numbers_read_as_a_person_writes_them(x, text):
 )
 def test_distances_read_in_three_digits(x, text):
     assert short(x) == text
+
+
+@pytest.mark.parametrize(
+    ("rate", "x0", "said"),
+    [
+        (0.001, 4.0, "it crawls: the rate is too small"),
+        (0.1, 4.0, "it converges: the rate is good"),
+        (0.9, -3.0, "it overshoots, converges"),
+        (1.0, 2.0, "it crawls (too large: bounces)"),  # |x| stays put: the rule says crawls, the verdict why
+        (1.05, 4.0, "it diverges: the rate is too large"),
+        (0.5, 0.0, "it starts at the minimum"),
+    ],
+)
+def test_the_summary_says_each_word_once(rate, x0, said):
+    """explore_descent's sentence: the rule's regime, then what the verdict adds, never a word twice."""
+    path = gradient_descent_path(x0, rate, 30)
+    assert descent_summary(path) == said
+    words = said.replace(":", "").replace(",", "").replace("(", "").replace(")", "").split()
+    assert len(set(words) - {"it", "the", "is"}) == len([w for w in words if w not in {"it", "the", "is"}])

@@ -42,7 +42,7 @@ def descent_summary(path: np.ndarray) -> str:
     if distance[0] == 0:
         return "it " + verdict
     said = SAID[regime(distance, distance[0])]
-    judgement, colon, verb = verdict.partition(": ")
+    judgement, colon, _ = verdict.partition(": ")
     if verdict.split()[-1] != said.split()[-1]:
         return f"it {said} ({verdict})"
     return f"it {said}: the rate is {judgement}" if colon else f"it {verdict}"

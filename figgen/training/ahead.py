@@ -39,7 +39,8 @@ class Cancelled(Exception):  # a deliberate stop, not a failure
 
 
 class Ahead:
-    """Trainings computed on one background thread, in the order asked; use as a context manager."""
+    """Trainings computed on one background thread, the cheapest queued first (ties in the order asked);
+    use as a context manager."""
 
     def __init__(self):
         self._futures: dict[Hashable, Future] = {}

@@ -166,7 +166,7 @@ html[data-keys="true"] { outline: .13em solid color-mix(in srgb, CanvasText 45%,
   function step(by) { pause(); seek((current + by + n) % n); }
 
   function reportHeight() {  // an embedding page may size its iframe to fit the player exactly
-    if (window.parent === window) return;
+    if (!frame.embedded) return;
     var width = Math.min(W, root.clientWidth);
     var bars = caption.offsetHeight + document.querySelector(".controls").offsetHeight + 6;
     frame.height(width * H / W + bars);
