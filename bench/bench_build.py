@@ -8,11 +8,11 @@ settings, print the log) run in child processes, alternating (TF1, build, TF1, b
 Prints each ratio beside its target (issue 12): the cold build at most 1.5x the TF1 process, its peak
 memory (the build process's maximum resident set) under 1 GiB, the warm rebuild under 2 s. Also the CPU
 time of each side (user and system, ffmpeg's included), and the least wall time that CPU time allows on this
-machine's cores however well the build overlaps its work: a ratio below that floor needs less work, not a
-better schedule. And where the cold build's time goes: recipe by recipe (each recipe's own drawing) and
-training by training (on the build's training thread, side by side with the drawing,
-:mod:`figgen.training.ahead`). ``--quick`` builds
-every recipe in its quick mode (the ratio is then not meaningful). Extra arguments go to ``figgen build``.
+machine's cores however well the build overlaps its work: a ratio below that floor needs less CPU time (less
+work, or the same work done more cheaply), not a better overlap. And where the cold build's time goes:
+recipe by recipe (each recipe's own drawing) and training by training (on the build's training thread, side
+by side with the drawing, :mod:`figgen.training.ahead`). ``--quick`` builds every recipe in its quick mode
+(the ratio is then not meaningful). Extra arguments go to ``figgen build``.
 
     python bench/bench_build.py [--quick] [--jobs N] [--repeat N]
 """
@@ -124,7 +124,7 @@ def main() -> None:
     floor = min(cold_cpu) / cores
     print(
         f"  cold build CPU time         {min(cold_cpu):8.2f} s   TF1 program: {min(tf1_cpu):.2f} s;"
-        f" on {cores} cores no schedule builds in under {floor:.2f} s = {floor / min(tf1):.2f}x TF1's time"
+        f" at this CPU use no overlap on {cores} cores beats {floor:.2f} s = {floor / min(tf1):.2f}x TF1"
     )
     print(f"  warm rebuild                {warm:8.2f} s   target < 2 s      {verdict(warm < 2)}")
     print(f"  restyle (dark)              {restyle:8.2f} s   (cached training, every recipe redrawn)")
