@@ -11,6 +11,7 @@ import html
 import re
 import subprocess
 import sys
+import time
 
 import nbformat
 import numpy as np
@@ -71,6 +72,8 @@ def drive(tab, page_end: str, tmp_path) -> None:
     )
     x, y = frame.centre("#rate", 0.5)
     tab.click(box[0] + x, box[1] + y)  # the rate under the mouse, and the slider has the keys
+    # the iframe's own process handles the click after the call returns: wait for it
+    frame.wait_for(f"figgenExplorable.state().LEARNING_RATE !== {rates[-1]}")
     clicked = rates.index(frame.evaluate("figgenExplorable.state().LEARNING_RATE"))
     assert 0.3 * len(rates) < clicked < 0.7 * len(rates)
     tab.press("ArrowLeft")
@@ -83,13 +86,21 @@ def drive(tab, page_end: str, tmp_path) -> None:
     iframe = "document.querySelector('iframe.figgen-explorable')"
     content = "Math.ceil(document.querySelector('main.fx').getBoundingClientRect().bottom)"
     tab.wait_for(f"{iframe}.style.height.endsWith('px')")
-    wide = tab.evaluate(f"{iframe}.getBoundingClientRect().height")
-    assert abs(wide - frame.evaluate(content)) <= 2, (wide, frame.evaluate(content))
+
+    def settled() -> float:  # the iframe's height once it matches the content's (two processes: poll)
+        deadline = time.monotonic() + 10
+        while True:
+            height, inner = tab.evaluate(f"{iframe}.getBoundingClientRect().height"), frame.evaluate(content)
+            if abs(height - inner) <= 2:
+                return height
+            assert time.monotonic() < deadline, f"the iframe is {height} px, its content {inner} px"
+            time.sleep(0.05)
+
+    wide = settled()
     tab.screenshot(tmp_path / "page.png")
     tab.evaluate(f"{iframe}.style.maxWidth = '480px'")
     tab.wait_for(f"{iframe}.getBoundingClientRect().height < {wide - 50}")  # 495 to 397 px
-    narrow = tab.evaluate(f"{iframe}.getBoundingClientRect().height")
-    assert abs(narrow - frame.evaluate(content)) <= 2, (narrow, frame.evaluate(content))
+    settled()
 
 
 @pytest.fixture
