@@ -38,6 +38,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_train.py
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_build.py
+	$(BIN)/python bench/bench_pages.py
 
 clean:
 	-$(BIN)/figgen clean --cache

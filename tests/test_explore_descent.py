@@ -35,23 +35,14 @@ def page(tmp_path_factory):
         yield tab
 
 
-def test_the_page_is_small_self_contained_and_quick(page):
+def test_the_page_is_small_self_contained_and_opens_again(page):
+    """At most 150 KB, nothing to fetch, ready again after a reload (how soon: bench/bench_pages.py)."""
     assert page.html.stat().st_size <= 150_000
     assert "http" not in page.html.read_text().replace("http://www.w3.org", "")  # nothing to fetch
     # the old page marked, so the wait below is for the new one (the old one was ready too)
-    page.evaluate(
-        "document.documentElement.dataset.state = 'reloading'; location.reload()"
-    )  # warm: the browser runs already, as a reader's does
+    page.evaluate("document.documentElement.dataset.state = 'reloading'; location.reload()")
     page.wait_for("!!document.documentElement && document.documentElement.dataset.state === 'ready'")
-    loaded_ms = page.evaluate("Number(document.documentElement.dataset.readyMs)")
-    responded_ms = page.evaluate(
-        "(function () { var t = performance.now(); "
-        "figgenExplorable.set({LEARNING_RATE: 0.9, X0: -3, STEP: 12}); return performance.now() - t; })()"
-    )
-    print(
-        f"explore_descent: {page.html.stat().st_size} bytes, ready {loaded_ms} ms, set {responded_ms:.1f} ms"
-    )
-    assert loaded_ms < 1000 and responded_ms < 1000
+    assert page.evaluate("figgenExplorable.set({LEARNING_RATE: 0.9, X0: -3, STEP: 12}).STEP") == 12
 
 
 def test_it_opens_at_the_recipes_state(page):

@@ -177,7 +177,7 @@ def test_a_second_build_reads_nothing(layouts, layout):
     log = second.stdout
     assert "0 added, 0 changed, 0 removed" in log and "reading sources... [" not in log, log
     assert "no targets are out of date" in log, log
-    assert heavy(second) == [] and layouts[layout]["warm"] < 10  # about a second
+    assert heavy(second) == []  # nothing rebuilt (how long it takes: printed above, not a timed test)
 
 
 def test_a_recipe_edit_reads_again_exactly_the_page_that_shows_it(layouts):

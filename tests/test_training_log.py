@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -69,7 +68,6 @@ def built(tmp_path_factory):
             gallery=False,
         )
         seen.clear()
-        start = time.perf_counter()
         result = api.build(
             "training_log",
             quick=True,
@@ -80,7 +78,6 @@ def built(tmp_path_factory):
             gallery=False,
             force=True,
         )
-        seconds = time.perf_counter() - start
     finally:
         console.draw_text, OutputSet.image, OutputSet.animation = (
             original_draw,
@@ -100,7 +97,7 @@ def built(tmp_path_factory):
     report = json.loads(run([*command, "--json"]).stdout)
     printed = run(command).stdout.splitlines()
     expected = [f"Training Step:{s} Accuracy = {a:.4f} Loss = {lo:.6f}" for s, a, lo in report["log"]]
-    return {"seen": seen, "report": report, "printed": printed, "expected": expected, "seconds": seconds}
+    return {"seen": seen, "report": report, "printed": printed, "expected": expected}
 
 
 def test_the_still_draws_figgen_trains_lines(built):
@@ -126,7 +123,3 @@ def test_alt_texts_state_the_first_and_last_lines(built):
 
 def test_figgen_train_prints_the_same_lines(built):
     assert built["printed"] == built["expected"]
-
-
-def test_a_quick_build_takes_a_couple_of_seconds(built):
-    assert built["seconds"] < 4, built["seconds"]
