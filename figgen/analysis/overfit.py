@@ -116,7 +116,6 @@ def step_study(run, x_train, labels_train, x_test, labels_test, *, resamples: in
     accuracy = right.mean(axis=1)
     peak = len(accuracy) - 1 - int(np.argmax(accuracy[::-1]))  # the last of tied highs: a plateau is no fall
     fall = boot[peak] - boot[-1]
-    losses = np.array(test_loss)
     return StepStudy(
         train_size=len(np.asarray(labels_train)),
         test_size=n,
@@ -125,10 +124,10 @@ def step_study(run, x_train, labels_train, x_test, labels_test, *, resamples: in
         test_accuracy=accuracy,
         band=np.percentile(boot, [tail, 100 - tail], axis=1),
         train_loss=np.array(train_loss),
-        test_loss=losses,
+        test_loss=test_loss,
         peak=peak,
         fall=float(accuracy[peak] - accuracy[-1]),
         fall_interval=(float(np.percentile(fall, tail)), float(np.percentile(fall, 100 - tail))),
-        loss_low=int(np.argmin(losses)),
+        loss_low=int(np.argmin(test_loss)),
         resamples=resamples,
     )

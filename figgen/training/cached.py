@@ -73,7 +73,7 @@ def cached_run(
         return _pack_run(result)
 
     store = cache or Cache()
-    cost = work([knobs.TRAIN_SIZE], knobs.TRAIN_STEPS)
+    cost = _work([knobs.TRAIN_SIZE], knobs.TRAIN_STEPS)
     arrays, meta, hit = store.get_or_compute("run", key, compute, force=force, check=_run_shaped, cost=cost)
     result = _unpack_run(arrays, meta, cached=hit)
     if result.diverged_at is not None and not allow_diverged:
@@ -129,7 +129,7 @@ def cached_rates(
 
     store = cache or Cache()
     check = _rates_shaped(len(rates))
-    cost = work([knobs.TRAIN_SIZE] * len(rates), knobs.TRAIN_STEPS)
+    cost = _work([knobs.TRAIN_SIZE] * len(rates), knobs.TRAIN_STEPS)
     arrays, meta, hit = store.get_or_compute("rates", key, compute, force=force, check=check, cost=cost)
     results = _unpack_runs(arrays, meta, hit)
     failed = [
@@ -220,7 +220,7 @@ def cached_sweep(
         return arrays, {"diverged_at": list(diverged_at), "seconds": seconds}
 
     check = _sweep_shaped(len(sizes))
-    cost = work(sizes, knobs.TRAIN_STEPS)
+    cost = _work(sizes, knobs.TRAIN_STEPS)
     arrays, meta, hit = store.get_or_compute("sweep", key, compute, force=force, check=check, cost=cost)
     failed = [(size, at) for size, at in zip(sizes, meta["diverged_at"], strict=True) if at is not None]
     if failed and not allow_diverged:
@@ -293,13 +293,13 @@ def cached_grid(
 
     store = cache or Cache()
     check = _rates_shaped(len(sizes) * len(rates))
-    cost = work(sizes * len(rates), knobs.TRAIN_STEPS)
+    cost = _work(sizes * len(rates), knobs.TRAIN_STEPS)
     arrays, meta, hit = store.get_or_compute("grid", key, compute, force=force, check=check, cost=cost)
     runs = _unpack_runs(arrays, meta, hit)
     return [runs[i * len(rates) : (i + 1) * len(rates)] for i in range(len(sizes))]
 
 
-def work(sizes: Sequence[int], steps: int) -> float:
+def _work(sizes: Sequence[int], steps: int) -> float:
     """A training's estimated work, the cache's ``cost``: its models' training rows times their updates."""
     return float(sum(sizes)) * (steps + 1)
 
