@@ -5,6 +5,7 @@ down as a whole), and in the docs preset nothing is scaled."""
 from __future__ import annotations
 
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,17 @@ MEASURE = """(function () {
   return {bottom: bottom, controls: lowest, count: controls.length, height: innerHeight,
           zoom: Number(getComputedStyle(main).zoom || 1)};
 })()"""
+
+#: MEASURE taken the moment the page says it is ready (``data-state``), before any later layout can fix it
+AT_READY = (
+    """new MutationObserver(function (changes, observer) {
+  if (document.documentElement.dataset.state !== "ready") return;
+  observer.disconnect();
+  window.atReady = """
+    + MEASURE
+    + """;
+}).observe(document, {subtree: true, attributes: true, attributeFilter: ["data-state"]});"""
+)
 
 
 @pytest.fixture(scope="module")
@@ -52,13 +64,14 @@ def built(tmp_path_factory):
 @pytest.mark.parametrize("name", PAGES)
 def test_on_a_slide_every_control_is_inside_the_frame(built, name):
     out, browser = built
-    tab = browser.open((out["slides"] / f"{name}.html").as_uri(), width=1920, height=1080)
+    tab = browser.open((out["slides"] / f"{name}.html").as_uri(), width=1920, height=1080, first=AT_READY)
     try:
-        tab.wait_for("document.documentElement.dataset.state === 'ready'")
-        seen = tab.evaluate(MEASURE)
+        seen = tab.wait_for("window.atReady")  # fitted as it says it is ready, not a moment later
         assert seen["count"] >= 2 and seen["height"] == 1080, seen
         assert seen["bottom"] <= 1080 + 0.5 and seen["controls"] <= 1080 + 0.5, seen
         assert seen["zoom"] > 0.6, seen  # scaled down, not to a postage stamp
+        time.sleep(0.3)
+        assert tab.evaluate(MEASURE) == seen  # and it stays so: nothing drawn after ready changes the fit
     finally:
         tab.close()
 

@@ -184,6 +184,7 @@ SCRIPT = r"""
   window.addEventListener("resize", show);
 
   var logRates = rates.map(Math.log);
+  show();  // drawn before it says it is ready: a slide fits, and a host sizes its frame, to the drawn page
   FX.expose({
     set: function (values) {
       values = values || {};  // set() alone changes nothing, as on the training page
@@ -202,7 +203,6 @@ SCRIPT = r"""
               verdict: s.verdict};
     }
   });
-  show();
 })();
 """
 
