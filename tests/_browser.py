@@ -94,7 +94,11 @@ class Browser:
         message, _, self._buffer = self._buffer.partition(b"\0")
         return json.loads(message)
 
-    def open(self, url: str, *, width: int = 900, height: int = 600, reduced_motion: bool = False) -> Page:
+    def open(
+        self, url: str, *, width: int = 900, height: int = 600, reduced_motion: bool = False, first: str = ""
+    ) -> Page:
+        """A new tab of ``width`` x ``height`` CSS pixels at ``url``; ``first`` is script that runs in the
+        page before any of its own (to watch what the page does as it happens)."""
         target = self.send("Target.createTarget", url="about:blank")["targetId"]
         session = self.send("Target.attachToTarget", targetId=target, flatten=True)["sessionId"]
         page = Page(self, session, target)
@@ -109,6 +113,9 @@ class Browser:
             page.send(
                 "Emulation.setEmulatedMedia", features=[{"name": "prefers-reduced-motion", "value": "reduce"}]
             )
+        if first:
+            page.send("Page.enable")  # without it the script is not kept for the navigation
+            page.send("Page.addScriptToEvaluateOnNewDocument", source=first)
         page.send("Page.navigate", url=url)
         return page
 

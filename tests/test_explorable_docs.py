@@ -65,27 +65,9 @@ def drive(tab, page_end: str, tmp_path) -> None:
     assert state["regime"] == "diverged"  # the second rate: the page is not stuck at its first state
     status = frame.evaluate("document.getElementById('fx-status').textContent")
     assert status.startswith(f"LEARNING_RATE {rates[-1]:.3g} from x₀ = 2: at step 30 of 30")
-    # a reader's click on the rate slider, then ←: one rate down, drawn and said
-    box = tab.evaluate(
-        "(function () { var r = document.querySelector('iframe.figgen-explorable').getBoundingClientRect();"
-        " return [r.left, r.top]; })()"
-    )
-    x, y = frame.centre("#rate", 0.5)
-    tab.click(box[0] + x, box[1] + y)  # the rate under the mouse, and the slider has the keys
-    # the iframe's own process handles the click after the call returns: wait for it
-    frame.wait_for(f"figgenExplorable.state().LEARNING_RATE !== {rates[-1]}")
-    clicked = rates.index(frame.evaluate("figgenExplorable.state().LEARNING_RATE"))
-    assert 0.3 * len(rates) < clicked < 0.7 * len(rates)
-    tab.press("ArrowLeft")
-    frame.wait_for(f"figgenExplorable.state().LEARNING_RATE === {rates[clicked - 1]}")
-    path = gradient_descent_path(2.0, rates[clicked - 1], 30)
-    assert frame.evaluate("document.getElementById('verdict').textContent") == (
-        f"Over 30 steps {descent_summary(path)}"
-    )
-    # the iframe is as tall as the page's content, and shrinks with it
+    # the iframe is as tall as the page's content (and shrinks with it, below)
     iframe = "document.querySelector('iframe.figgen-explorable')"
     content = "Math.ceil(document.querySelector('main.fx').getBoundingClientRect().bottom)"
-    tab.wait_for(f"{iframe}.style.height.endsWith('px')")
 
     def settled() -> float:  # the iframe's height once it matches the content's (two processes: poll)
         deadline = time.monotonic() + 10
@@ -96,6 +78,31 @@ def drive(tab, page_end: str, tmp_path) -> None:
             assert time.monotonic() < deadline, f"the iframe is {height} px, its content {inner} px"
             time.sleep(0.05)
 
+    # a reader's click on the rate slider, then ←: one rate down, drawn and said. The reader sees the
+    # slider before clicking it: the site's page loaded whole, the iframe at the height its page asked for,
+    # and painted (two animation frames)
+    tab.wait_for("document.readyState === 'complete'")
+    tab.wait_for(f"{iframe}.style.height.endsWith('px')")
+    settled()
+    frame.evaluate("new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+    box = tab.evaluate(
+        f"(function () {{ var r = {iframe}.getBoundingClientRect(); return [r.left, r.top]; }})()"
+    )
+    x, y = frame.centre("#rate", 0.5)
+    assert frame.evaluate(f"document.elementFromPoint({x}, {y}).id") == "rate"
+    x, y = box[0] + x, box[1] + y
+    assert tab.evaluate(f"document.elementFromPoint({x}, {y}) === {iframe}"), (x, y, box)
+    tab.click(x, y)  # the rate under the mouse, and the slider has the keys
+    # the iframe's own process handles the click after the call returns: wait for it
+    frame.wait_for(f"figgenExplorable.state().LEARNING_RATE !== {rates[-1]}")
+    clicked = rates.index(frame.evaluate("figgenExplorable.state().LEARNING_RATE"))
+    assert 0.3 * len(rates) < clicked < 0.7 * len(rates)
+    tab.press("ArrowLeft")
+    frame.wait_for(f"figgenExplorable.state().LEARNING_RATE === {rates[clicked - 1]}")
+    path = gradient_descent_path(2.0, rates[clicked - 1], 30)
+    assert frame.evaluate("document.getElementById('verdict').textContent") == (
+        f"Over 30 steps {descent_summary(path)}"
+    )
     wide = settled()
     tab.screenshot(tmp_path / "page.png")
     tab.evaluate(f"{iframe}.style.maxWidth = '480px'")
