@@ -30,37 +30,37 @@ import sys
 from figgen.analysis import (
     accuracy_dips,
     accuracy_gains,
+    batch_shapes,
     block_accuracies,
     check_logits,
+    check_panels,
     check_prediction,
+    class_accuracy,
+    confusion_counts,
     correct,
     cross_entropy,
     first_with_label,
     gradient_descent_path,
+    guesses,
+    largest_confusions,
     learning_rate_verdict,
+    log_lines,
+    loss_surface,
     nth_of_digit,
+    percent,
+    prediction_steps,
     random_sample_accuracies,
     shift_study,
     snapshot_accuracy,
     softmax,
     standard_error,
+    step_study,
+    training_accuracies,
     training_example,
+    training_mistake,
     training_rows,
     truncate,
 )
-from figgen.analysis.confusion import (
-    check_panels,
-    class_accuracy,
-    confusion_counts,
-    guesses,
-    largest_confusions,
-    percent,
-    training_mistake,
-)
-from figgen.analysis.overfit import step_study, training_accuracies
-from figgen.analysis.pipeline import batch_shapes, prediction_steps
-from figgen.analysis.surface import loss_surface
-from figgen.analysis.training_log import log_lines
 from figgen.data import one_hot
 from figgen.draw import ANIMATION_LEVELS, descent_frames, digit_grid, symmetric_limit, weights_frame
 from figgen.draw.console import console_frames, console_still

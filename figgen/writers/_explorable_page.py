@@ -6,7 +6,8 @@ shared script (``FX`` in the page) gives a page's own script its data, the theme
 properties ``--fx-bg``, ``--fx-fg``, ``--fx-muted``, ``--fx-accent``, ``--fx-good``, ``--fx-mistake`` and
 ``--fx-series-0`` …), reduced motion, the aria-live description (``FX.describe``) and ``FX.expose(api)``,
 which publishes ``window.figgenExplorable`` (``set`` and ``state``), sets ``data-state="ready"`` on
-``<html>`` and tells an embedding page its height, as the player does (the same host script sizes both). On
+``<html>`` and tells an embedding page its height, as the player does (the same host script sizes both); a
+page calls it once it has drawn, since it fits and sizes the page as it then is. On
 a preset of fixed height (slides) the page is scaled down as a whole (CSS ``zoom``) when its content is
 taller than its frame, so every control stays on the slide.
 """
